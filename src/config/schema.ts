@@ -1,0 +1,57 @@
+// The schema of `.github/async-review.yml`, shared by the GitHub App and the CLI.
+import { z } from 'zod';
+
+export const SEVERITY_SETTINGS = ['error', 'warning', 'info', 'off'] as const;
+export const FILTER_MODES = ['added', 'diff_context', 'file'] as const;
+export const REVIEW_EVENTS = ['COMMENT', 'REQUEST_CHANGES'] as const;
+export const FAIL_ON = ['error', 'warning', 'info'] as const;
+
+/** GitHub's secondary rate limits and reviewers' patience both argue for a hard ceiling. */
+export const MAX_INLINE_COMMENTS_LIMIT = 100;
+
+/** YAML 1.2 reads `off` as a string, but people also write `false` (YAML 1.1 habit): both mean off. */
+const severitySetting = z.preprocess((value) => (value === false ? 'off' : value), z.enum(SEVERITY_SETTINGS));
+
+/** A single glob is accepted where a list is expected. */
+const globList = z.preprocess(
+  (value) => (typeof value === 'string' ? [value] : value),
+  z.array(z.string().min(1, 'a glob cannot be empty')),
+);
+
+export const configSchema = z.strictObject({
+  /** Rule name or alias → severity override or `off`. */
+  rules: z.record(z.string(), severitySetting).default({}),
+  paths: z
+    .strictObject({
+      /** When non-empty, only Python files matching one of these globs are reviewed. */
+      include: globList.default([]),
+      /** Python files matching one of these globs are never reviewed. */
+      exclude: globList.default([]),
+    })
+    .prefault({}),
+  /** Which findings are reported on a PR: on added lines, anywhere in a hunk, or anywhere in a changed file. */
+  filter: z.enum(FILTER_MODES).default('added'),
+  review: z
+    .strictObject({
+      event: z.enum(REVIEW_EVENTS).default('COMMENT'),
+      max_comments: z.number().int().min(0).max(MAX_INLINE_COMMENTS_LIMIT).default(30),
+    })
+    .prefault({}),
+  check: z
+    .strictObject({
+      /** The lowest severity that fails the check run. */
+      fail_on: z.enum(FAIL_ON).default('error'),
+    })
+    .prefault({}),
+  /** Overrides what async-review detects from pyproject.toml / pytest.ini / setup.cfg / tox.ini:
+   *  `auto` means every `async def test_*` runs without a marker (pytest-asyncio's asyncio_mode). */
+  pytest: z
+    .strictObject({
+      asyncio_mode: z.enum(['auto', 'strict']).optional(),
+    })
+    .prefault({}),
+});
+
+export type Config = z.output<typeof configSchema>;
+export type FilterMode = (typeof FILTER_MODES)[number];
+export type ReviewEvent = (typeof REVIEW_EVENTS)[number];
