@@ -1,0 +1,33 @@
+import { defineRule } from '../src/analyzer/rule.js';
+
+export default defineRule({
+  name: 'blocking-sleep',
+  aliases: ['ASYNC251'],
+  severity: 'error',
+  what: 'Reports `time.sleep()` called inside a coroutine.',
+  why: '`time.sleep()` blocks the whole event loop: every other task, request and timer waits until it returns. `asyncio.sleep()` suspends only the calling coroutine.',
+  bad: `import asyncio
+import time
+
+
+async def poll():
+    time.sleep(1)
+`,
+  good: `import asyncio
+import time
+
+
+async def poll():
+    await asyncio.sleep(1)
+`,
+  fix: 'Replaces the call with `await asyncio.sleep(...)` when `asyncio` is imported.',
+  query: '(call arguments: (argument_list) @args) @call',
+  check({ call, args }, { model, report }) {
+    if (model.callee(call) !== 'time.sleep' || !model.isInCoroutine(call)) return;
+    const asyncio = model.moduleAlias('asyncio');
+    const awaited = call.parent?.type === 'await';
+    report(call, `\`${call.text}\` blocks the event loop in ${model.describeContext(call)}; use \`await asyncio.sleep()\``, {
+      replacement: asyncio && !awaited ? `await ${asyncio}.sleep${args.text}` : undefined,
+    });
+  },
+});

@@ -1,0 +1,12 @@
+// The rule catalog: one file per rule, listed here in the order the docs show them.
+import type { Rule } from '../src/analyzer/rule.js';
+import { ruleMatchesCode } from '../src/analyzer/suppression.js';
+import blockingSleep from './blocking-sleep.js';
+
+export const allRules: readonly Rule[] = [
+  blockingSleep,
+];
+
+export function findRule(nameOrAlias: string): Rule | undefined {
+  return allRules.find((rule) => ruleMatchesCode(rule, nameOrAlias));
+}

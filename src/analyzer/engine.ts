@@ -1,0 +1,168 @@
+// Runs rules over one module: parse once, build the semantic model once, run every rule's query as one
+// combined query, and turn reports into findings (with suppressions, severities and whole-line fixes).
+import type { Node, Query } from 'web-tree-sitter';
+import type { Captures, ReportOptions, Rule } from './rule.js';
+import type { AnalyzeOptions, Finding, Fix, ProjectKnowledge, Severity } from './types.js';
+import { loadPythonParser, type PythonParser } from './parser.js';
+import { SourceText } from './source-text.js';
+import { FACTS_QUERY, SemanticModel, moduleNameFromPath } from './model/semantic-model.js';
+import { isFileSkipped, isSuppressed, ruleMatchesCode } from './suppression.js';
+
+export interface ModuleResult {
+  findings: Finding[];
+  /** Why the module was only partly analyzed, if it was. */
+  problem?: string;
+  parsed: boolean;
+}
+
+interface ActiveRule {
+  rule: Rule;
+  severity: Severity;
+}
+
+export class Engine {
+  private constructor(
+    private readonly parser: PythonParser,
+    private readonly factsQuery: Query,
+    private readonly rulesQuery: Query,
+    /** patternOwner[patternIndex] = the rule whose query holds that pattern. */
+    private readonly patternOwner: ActiveRule[],
+    private readonly project: ProjectKnowledge,
+  ) {}
+
+  static async create(rules: readonly Rule[], options: AnalyzeOptions = {}): Promise<Engine> {
+    const parser = await loadPythonParser();
+    const active = selectRules(rules, options);
+    const patternOwner: ActiveRule[] = [];
+    for (const entry of active) {
+      const count = compileRuleQuery(parser, entry.rule).patternCount();
+      for (let i = 0; i < count; i++) patternOwner.push(entry);
+    }
+    const combined = active.map((entry) => entry.rule.query).join('\n');
+    return new Engine(parser, parser.query(FACTS_QUERY), parser.query(combined || '(module) @module'), patternOwner, options.project ?? {});
+  }
+
+  get ruleCount(): number {
+    return new Set(this.patternOwner.map((p) => p.rule)).size;
+  }
+
+  /** Can this module contain a finding at all? Every rule is about coroutines, `await` or asyncio, so a
+   *  module that never says `async` or `await` is skipped without parsing — unless the project knows of
+   *  coroutine functions it might call. */
+  mightHaveFindings(text: string): boolean {
+    if (this.project.coroutineFunctions?.size) return true;
+    return text.includes('async') || text.includes('await');
+  }
+
+  analyze(path: string, text: string): ModuleResult {
+    if (this.patternOwner.length === 0 || isFileSkipped(text) || !this.mightHaveFindings(text)) {
+      return { findings: [], parsed: false };
+    }
+    const source = new SourceText(text);
+    const tree = this.parser.parse(text);
+    try {
+      const model = new SemanticModel(tree, source, moduleNameFromPath(path), this.factsQuery, this.project);
+      const findings: Finding[] = [];
+      for (const match of this.rulesQuery.matches(tree.rootNode)) {
+        const owner = this.patternOwner[match.patternIndex];
+        const captures: Captures = {};
+        for (const capture of match.captures) captures[capture.name] ??= capture.node;
+        const report = (node: Node, message: string, options?: ReportOptions) => {
+          const finding = makeFinding(path, source, owner, node, message, options);
+          if (finding) findings.push(finding);
+        };
+        owner.rule.check(captures, { model, report });
+      }
+      return {
+        findings: dedupe(findings).sort(byPosition),
+        parsed: true,
+        problem: tree.rootNode.hasError ? 'syntax errors: only the valid parts were analyzed' : undefined,
+      };
+    } finally {
+      tree.delete();
+    }
+  }
+}
+
+/** The rules to run, with their effective severities. */
+export function selectRules(rules: readonly Rule[], options: AnalyzeOptions): ActiveRule[] {
+  const matches = (rule: Rule, selector: string) => ruleMatchesCode(rule, selector) || matchesCodePrefix(rule, selector);
+  return rules.flatMap((rule) => {
+    if (options.select?.length && !options.select.some((s) => matches(rule, s))) return [];
+    if (options.ignore?.some((s) => matches(rule, s))) return [];
+    const setting = Object.entries(options.ruleSettings ?? {}).find(([key]) => ruleMatchesCode(rule, key))?.[1];
+    if (setting === 'off') return [];
+    return [{ rule, severity: setting ?? rule.severity }];
+  });
+}
+
+/** `ASYNC` or `ASYNC2` selects every rule with an alias starting so (ruff's prefix selection). */
+function matchesCodePrefix(rule: Rule, selector: string): boolean {
+  return /^[A-Z]+\d*$/.test(selector) && rule.aliases.some((alias) => alias.startsWith(selector));
+}
+
+const compiled = new WeakMap<Rule, Query>();
+function compileRuleQuery(parser: PythonParser, rule: Rule): Query {
+  let query = compiled.get(rule);
+  if (!query) {
+    try {
+      query = parser.query(rule.query);
+    } catch (error) {
+      throw new Error(`rule ${rule.name}: invalid query: ${(error as Error).message}`);
+    }
+    compiled.set(rule, query);
+  }
+  return query;
+}
+
+function makeFinding(path: string, source: SourceText, owner: ActiveRule, node: Node, message: string, options: ReportOptions = {}): Finding | null {
+  const end = options.endNode ?? node;
+  if (isInsideSyntaxError(node) || (end !== node && isInsideSyntaxError(end))) return null;
+  const startRow = node.startPosition.row;
+  const endRow = end.endPosition.row;
+  if (isSuppressed(source, owner.rule, startRow, endRow)) return null;
+  const fix = options.lineFix ?? (options.replacement !== undefined ? replaceNode(source, node, end, options.replacement) : null);
+  return {
+    rule: owner.rule.name,
+    severity: owner.severity,
+    path,
+    line: startRow + 1,
+    column: source.codePointColumn(startRow, node.startPosition.column) + 1,
+    endLine: endRow + 1,
+    endColumn: source.codePointColumn(endRow, end.endPosition.column) + 1,
+    message,
+    code: source.lines.slice(startRow, endRow + 1).join('\n'),
+    fix,
+    corrected: fix ? fix.replacement : owner.rule.good,
+  };
+}
+
+/** Nothing is reported from inside ERROR nodes, nor a node that itself contains one. */
+function isInsideSyntaxError(node: Node): boolean {
+  if (node.hasError || node.isMissing) return true;
+  for (let parent = node.parent; parent; parent = parent.parent) if (parent.type === 'ERROR') return true;
+  return false;
+}
+
+/** A fix replacing the text of `start..end` inside whole lines, as GitHub suggestions need. */
+export function replaceNode(source: SourceText, start: Node, end: Node, replacement: string): Fix {
+  const startRow = start.startPosition.row;
+  const endRow = end.endPosition.row;
+  const before = source.line(startRow).slice(0, start.startPosition.column);
+  const after = source.line(endRow).slice(end.endPosition.column);
+  return { line: startRow + 1, endLine: endRow + 1, replacement: before + replacement + after };
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.rule}:${f.line}:${f.column}:${f.endLine}:${f.endColumn}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function byPosition(a: Finding, b: Finding): number {
+  return a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule);
+}

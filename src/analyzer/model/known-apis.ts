@@ -1,0 +1,99 @@
+// What the analyzer knows about libraries, by qualified name. A "type" here is the qualified name of
+// what was called to make a value (`asyncio.Queue`), and a method on it is `asyncio.Queue.put`.
+// Only names listed here (or defined in the analyzed project) ever produce findings: unknown means silent.
+
+const methods = (owner: string, names: string): string[] => names.split(/\s+/).map((name) => `${owner}.${name}`);
+
+const QUEUES = ['asyncio.Queue', 'asyncio.PriorityQueue', 'asyncio.LifoQueue', 'asyncio.queues.Queue'];
+const HTTP_VERBS = 'get post put patch delete head options request';
+
+/** Calling these returns a coroutine (or an awaitable that does nothing until awaited). */
+export const LIBRARY_COROUTINE_FUNCTIONS: ReadonlySet<string> = new Set([
+  ...methods('asyncio', 'sleep wait_for wait open_connection open_unix_connection start_server start_unix_server create_subprocess_exec create_subprocess_shell to_thread'),
+  ...QUEUES.flatMap((queue) => methods(queue, 'put get join')),
+  ...methods('asyncio.Lock', 'acquire'),
+  ...methods('asyncio.Semaphore', 'acquire'),
+  ...methods('asyncio.BoundedSemaphore', 'acquire'),
+  ...methods('asyncio.Event', 'wait'),
+  ...methods('asyncio.Condition', 'acquire wait wait_for'),
+  ...methods('asyncio.Barrier', 'wait abort'),
+  ...methods('asyncio.StreamWriter', 'drain wait_closed start_tls'),
+  ...methods('asyncio.StreamReader', 'read readline readexactly readuntil'),
+  ...methods('asyncio.AbstractEventLoop', 'sock_recv sock_recv_into sock_sendall sock_connect sock_accept sock_sendfile getaddrinfo getnameinfo create_connection create_server create_unix_connection create_unix_server create_datagram_endpoint subprocess_exec subprocess_shell shutdown_asyncgens shutdown_default_executor connect_read_pipe connect_write_pipe start_tls sendfile'),
+  ...methods('asyncio.subprocess.Process', 'wait communicate'),
+  ...methods('asyncio.Server', 'serve_forever start_serving wait_closed'),
+  ...methods('aiohttp.ClientSession', `${HTTP_VERBS} ws_connect close`),
+  ...methods('aiohttp.ClientResponse', 'text json read'),
+  ...methods('httpx.AsyncClient', `${HTTP_VERBS} send aclose`),
+  ...methods('asyncpg', 'connect create_pool'),
+  ...methods('asyncpg.Connection', 'execute executemany fetch fetchrow fetchval close copy_to_table copy_records_to_table'),
+  ...methods('asyncpg.Pool', 'execute executemany fetch fetchrow fetchval close'),
+  ...methods('aiosqlite.Connection', 'execute executemany executescript commit rollback close'),
+  ...methods('aiofiles.os', 'remove unlink rename replace mkdir makedirs rmdir stat listdir scandir'),
+  ...methods('aiofiles.os.path', 'exists isfile isdir getsize'),
+  ...methods('anyio', 'sleep sleep_forever sleep_until'),
+  ...methods('anyio.to_thread', 'run_sync'),
+  ...methods('trio', 'sleep sleep_forever sleep_until'),
+  ...methods('trio.to_thread', 'run_sync'),
+  ...methods('redis.asyncio.Redis', 'get set delete exists expire incr decr hget hset hgetall lpush rpush lpop rpop publish close aclose ping'),
+]);
+
+/** What a call returns, when that is not "an instance of what was called". */
+export const CALL_RESULT_TYPES: ReadonlyMap<string, string> = new Map([
+  ...['asyncio.get_event_loop', 'asyncio.get_running_loop', 'asyncio.new_event_loop', 'asyncio.events.get_event_loop', 'asyncio.events.get_running_loop']
+    .map((name): [string, string] => [name, 'asyncio.AbstractEventLoop']),
+  ['asyncio.timeout', 'asyncio.Timeout'],
+  ['asyncio.timeout_at', 'asyncio.Timeout'],
+  ['socket.create_connection', 'socket.socket'],
+  ['anyio.create_task_group', 'anyio.abc.TaskGroup'],
+  ['redis.asyncio.from_url', 'redis.asyncio.Redis'],
+  ['redis.asyncio.StrictRedis', 'redis.asyncio.Redis'],
+  ['aiohttp.request', 'aiohttp.ClientSession.request'],
+  ...methods('pathlib.Path', 'cwd home resolve absolute expanduser with_name with_suffix with_stem joinpath')
+    .map((name): [string, string] => [name, 'pathlib.Path']),
+]);
+
+/** What `await call()` gives, by what was called. */
+export const AWAIT_RESULT_TYPES: ReadonlyMap<string, string> = new Map([
+  ['asyncio.create_subprocess_exec', 'asyncio.subprocess.Process'],
+  ['asyncio.create_subprocess_shell', 'asyncio.subprocess.Process'],
+  ['asyncio.start_server', 'asyncio.Server'],
+  ['asyncpg.connect', 'asyncpg.Connection'],
+  ['asyncpg.create_pool', 'asyncpg.Pool'],
+  ['aiosqlite.connect', 'aiosqlite.Connection'],
+  ...methods('aiohttp.ClientSession', HTTP_VERBS).map((name): [string, string] => [name, 'aiohttp.ClientResponse']),
+  ...methods('httpx.AsyncClient', HTTP_VERBS).map((name): [string, string] => [name, 'httpx.Response']),
+]);
+
+/** What `with x as y` / `async with x as y` binds to y, by the type of x, when it is not x itself. */
+export const CONTEXT_ENTER_TYPES: ReadonlyMap<string, string> = new Map([
+  ...methods('aiohttp.ClientSession', HTTP_VERBS).map((name): [string, string] => [name, 'aiohttp.ClientResponse']),
+  ['aiofiles.open', 'aiofiles.threadpool.AsyncFile'],
+  ['asyncpg.Pool.acquire', 'asyncpg.Connection'],
+  ['builtins.open', 'io.IOBase'],
+  ['io.open', 'io.IOBase'],
+]);
+
+/** Types usable with `async with` but not with `with`. */
+export const ASYNC_ONLY_CONTEXT_MANAGERS: ReadonlySet<string> = new Set([
+  'asyncio.Lock', 'asyncio.Semaphore', 'asyncio.BoundedSemaphore', 'asyncio.Condition', 'asyncio.Timeout',
+  'asyncio.TaskGroup', 'asyncio.taskgroups.TaskGroup', 'asyncio.locks.Lock', 'asyncio.locks.Semaphore',
+  'aiohttp.ClientSession', ...methods('aiohttp.ClientSession', `${HTTP_VERBS} ws_connect`),
+  'httpx.AsyncClient', 'httpx.AsyncClient.stream',
+  'aiofiles.open', 'anyio.abc.TaskGroup', 'anyio.Lock', 'anyio.Semaphore', 'anyio.CapacityLimiter',
+  'asyncpg.Pool.acquire', 'asyncpg.Connection.transaction', 'aiosqlite.connect', 'redis.asyncio.Redis',
+  'websockets.connect', 'websockets.client.connect', 'websockets.asyncio.client.connect', 'websockets.serve',
+]);
+
+/** Types iterable with `async for` but not with `for`. */
+export const ASYNC_ONLY_ITERABLES: ReadonlySet<string> = new Set([
+  'asyncio.StreamReader', 'aiofiles.threadpool.AsyncFile',
+]);
+
+/** Decorators after which an `async def` is still called to get a coroutine. Any other decorator may
+ *  change what calling the function returns, so the function is then treated as unknown. */
+export const TRANSPARENT_DECORATORS: ReadonlySet<string> = new Set([
+  'builtins.staticmethod', 'builtins.classmethod', 'abc.abstractmethod', 'functools.wraps',
+  'typing.override', 'typing_extensions.override', 'tenacity.retry', 'backoff.on_exception',
+  'backoff.on_predicate', 'async_lru.alru_cache',
+]);

@@ -1,0 +1,108 @@
+// Python scopes and the names bound in them, collected from one query per module.
+// Scopes nest properly, so they are kept as sorted intervals: finding the scope of an offset needs no
+// walk through the syntax tree (each node access crosses into wasm, which is what costs).
+import type { Node } from 'web-tree-sitter';
+
+export type ScopeKind = 'module' | 'function' | 'lambda' | 'class';
+
+export interface Scope {
+  kind: ScopeKind;
+  node: Node;
+  start: number;
+  end: number;
+  parent: Scope | null;
+  bindings: Map<string, Binding[]>;
+  /** Names declared `global` / `nonlocal` here: bound elsewhere. */
+  delegated: Set<string>;
+}
+
+export type Binding =
+  | { kind: 'import'; qualifiedName: string; node: Node }
+  | { kind: 'function'; node: Node }
+  | { kind: 'class'; node: Node }
+  /** A value whose type may be inferred: assignment, `with ... as`, annotated parameter. */
+  | { kind: 'value'; node: Node; value: Node | null; annotation: Node | null; via: 'assign' | 'with' | 'param' }
+  /** Bound by something we never infer (loop target, tuple unpacking, augmented assignment...). */
+  | { kind: 'opaque'; node: Node };
+
+export class ScopeTree {
+  readonly module: Scope;
+  private readonly sorted: Scope[] = [];
+  private readonly byNodeId = new Map<number, Scope>();
+
+  constructor(root: Node, scopeNodes: Node[]) {
+    this.module = makeScope('module', root, null);
+    this.byNodeId.set(root.id, this.module);
+    const nodes = [...scopeNodes].sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+    const stack: Scope[] = [this.module];
+    for (const node of nodes) {
+      while (stack.length > 1 && stack[stack.length - 1].end <= node.startIndex) stack.pop();
+      const kind: ScopeKind = node.type === 'class_definition' ? 'class' : node.type === 'lambda' ? 'lambda' : 'function';
+      const scope = makeScope(kind, node, stack[stack.length - 1]);
+      this.sorted.push(scope);
+      this.byNodeId.set(node.id, scope);
+      stack.push(scope);
+    }
+  }
+
+  /** The scope a definition node (def, lambda, class) opens. */
+  scopeOfDefinition(node: Node): Scope | undefined {
+    return this.byNodeId.get(node.id);
+  }
+
+  /** The innermost scope containing the offset. */
+  scopeAt(offset: number): Scope {
+    let low = 0;
+    let high = this.sorted.length - 1;
+    let candidate = -1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (this.sorted[mid].start <= offset) {
+        candidate = mid;
+        low = mid + 1;
+      } else high = mid - 1;
+    }
+    let scope: Scope | null = candidate >= 0 ? this.sorted[candidate] : this.module;
+    while (scope && scope !== this.module && !(scope.start <= offset && offset < scope.end)) scope = scope.parent;
+    return scope ?? this.module;
+  }
+
+  /** The scope where a node's names are looked up. A def's own name, decorators and defaults belong to the
+   *  scope around the def, which `scopeAt` handles because they start before or at the def's body. */
+  scopeOf(node: Node): Scope {
+    const scope = this.scopeAt(node.startIndex);
+    // A definition node starts its own scope; the node itself lives in the parent.
+    return scope.node.id === node.id && scope.parent ? scope.parent : scope;
+  }
+
+  bind(scope: Scope, name: string, binding: Binding): void {
+    const list = scope.bindings.get(name);
+    if (list) list.push(binding);
+    else scope.bindings.set(name, [binding]);
+  }
+
+  /** Python's lookup: the local scope, then enclosing function scopes (class bodies are skipped unless the
+   *  name is used directly in one), then the module. Returns the bindings and the scope that holds them. */
+  lookup(name: string, from: Scope): { scope: Scope; bindings: Binding[] } | null {
+    let scope: Scope | null = from;
+    let first = true;
+    while (scope) {
+      if (scope.kind !== 'class' || first) {
+        if (scope.delegated.has(name) && scope !== this.module) {
+          scope = scope.parent;
+          first = false;
+          continue;
+        }
+        const bindings = scope.bindings.get(name);
+        if (bindings) return { scope, bindings };
+      }
+      first = false;
+      scope = scope.parent;
+    }
+    return null;
+  }
+}
+
+function makeScope(kind: ScopeKind, node: Node, parent: Scope | null): Scope {
+  return { kind, node, start: node.startIndex, end: node.endIndex, parent, bindings: new Map(), delegated: new Set() };
+}

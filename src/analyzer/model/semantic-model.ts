@@ -1,0 +1,640 @@
+// The questions rules ask about a module: what does this name resolve to, is this call inside a coroutine,
+// does this call produce a coroutine, what type does this variable hold. Built once per module from one
+// query (run inside wasm), answered from JS maps afterwards.
+import type { Node, Query, Tree } from 'web-tree-sitter';
+import type { ProjectKnowledge } from '../types.js';
+import type { SourceText } from '../source-text.js';
+import { ScopeTree, type Binding, type Scope } from './scopes.js';
+import {
+  ASYNC_ONLY_CONTEXT_MANAGERS,
+  ASYNC_ONLY_ITERABLES,
+  AWAIT_RESULT_TYPES,
+  CALL_RESULT_TYPES,
+  CONTEXT_ENTER_TYPES,
+  LIBRARY_COROUTINE_FUNCTIONS,
+  TRANSPARENT_DECORATORS,
+} from './known-apis.js';
+
+export const FACTS_QUERY = `
+(import_statement) @import
+(import_from_statement) @import_from
+(function_definition) @function
+(class_definition) @class
+(lambda) @lambda
+(assignment left: (_) @assign.target) @assign
+(augmented_assignment left: (identifier) @opaque)
+(for_statement left: (_) @loop.target)
+(for_in_clause left: (_) @loop.target)
+(with_item value: (as_pattern alias: (as_pattern_target (_) @with.target))) @with.item
+(named_expression name: (identifier) @opaque)
+(except_clause value: (as_pattern alias: (as_pattern_target (identifier) @opaque)))
+(global_statement (identifier) @delegated)
+(nonlocal_statement (identifier) @delegated)
+(await) @await
+(with_statement "async" @async.with)
+(for_statement "async" @async.for)
+(for_in_clause "async" @async.comprehension)
+(yield) @yield
+`;
+
+export interface FunctionInfo {
+  node: Node;
+  /** `<lambda>` for lambdas. */
+  name: string;
+  /** `module.name`, `module.Class.method`, `module.outer.<locals>.inner`. */
+  qualifiedName: string;
+  isAsync: boolean;
+  isLambda: boolean;
+  /** Contains `yield` (so an `async def` is an async generator). */
+  isGenerator: boolean;
+  decorators: Node[];
+  /** The class this function is a method of. */
+  ownerClass: ClassInfo | null;
+  scope: Scope;
+}
+
+export interface ClassInfo {
+  node: Node;
+  name: string;
+  qualifiedName: string;
+  bases: Node[];
+  decorators: Node[];
+  methods: Map<string, FunctionInfo>;
+  /** Values assigned to `self.NAME` in methods and to `NAME` in the class body. */
+  attributeValues: Map<string, Node[]>;
+  scope: Scope;
+}
+
+const MAX_INFERENCE_DEPTH = 8;
+
+export class SemanticModel {
+  readonly scopes: ScopeTree;
+  readonly functions: FunctionInfo[] = [];
+  readonly classes: ClassInfo[] = [];
+  /** Local definitions by qualified name. */
+  private readonly definitions = new Map<string, FunctionInfo | ClassInfo>();
+  private readonly functionsByNodeId = new Map<number, FunctionInfo>();
+  /** Await points: `await`, `async with`, `async for`, async comprehensions, by start offset. */
+  private readonly awaitPoints: { start: number; owner: Scope; node: Node }[] = [];
+  private readonly qualifiedCache = new Map<number, string | null>();
+  private readonly typeCache = new Map<number, string | null>();
+
+  constructor(
+    readonly tree: Tree,
+    readonly source: SourceText,
+    readonly moduleName: string,
+    factsQuery: Query,
+    readonly project: ProjectKnowledge = {},
+  ) {
+    const captures = factsQuery.captures(tree.rootNode);
+    const scopeNodes = captures.filter((c) => c.name === 'function' || c.name === 'class' || c.name === 'lambda').map((c) => c.node);
+    this.scopes = new ScopeTree(tree.rootNode, scopeNodes);
+    const yields: Node[] = [];
+    for (const { name, node } of captures) {
+      switch (name) {
+        case 'import': this.bindImport(node); break;
+        case 'import_from': this.bindImportFrom(node); break;
+        case 'function': this.defineFunction(node); break;
+        case 'lambda': this.defineLambda(node); break;
+        case 'class': this.defineClass(node); break;
+        case 'assign.target': this.bindAssignment(node); break;
+        case 'loop.target': this.bindOpaqueTargets(node); break;
+        case 'with.target': this.bindWithTarget(node); break;
+        case 'opaque': this.scopes.bind(this.scopes.scopeOf(node), node.text, { kind: 'opaque', node }); break;
+        case 'delegated': this.scopes.scopeOf(node).delegated.add(node.text); break;
+        case 'await': this.awaitPoints.push({ start: node.startIndex, owner: this.ownerScope(node), node }); break;
+        case 'async.with': case 'async.for': case 'async.comprehension': {
+          const statement = node.parent!;
+          this.awaitPoints.push({ start: node.startIndex, owner: this.ownerScope(statement), node: statement });
+          break;
+        }
+        case 'yield': yields.push(node); break;
+      }
+    }
+    for (const node of yields) {
+      const owner = this.functionsByNodeId.get(this.ownerScope(node).node.id);
+      if (owner) owner.isGenerator = true;
+    }
+    this.collectAttributeValues(captures.filter((c) => c.name === 'assign').map((c) => c.node));
+  }
+
+  // ---------------------------------------------------------------- scopes
+
+  /** The innermost function (def or lambda) around a node; null at module level or directly in a class body. */
+  enclosingFunction(node: Node): FunctionInfo | null {
+    const scope = this.ownerScope(node);
+    return scope.kind === 'function' || scope.kind === 'lambda' ? this.functionsByNodeId.get(scope.node.id) ?? null : null;
+  }
+
+  /** Is the node's code run by a coroutine (the innermost def is an `async def`, not a nested def/lambda/class)? */
+  isInCoroutine(node: Node): boolean {
+    return this.enclosingFunction(node)?.isAsync === true;
+  }
+
+  /** The function info for a function_definition or lambda node. */
+  functionOf(definition: Node): FunctionInfo | undefined {
+    return this.functionsByNodeId.get(definition.id);
+  }
+
+  /** "coroutine `fetch`", "function `load`", "method `Client.get`", "module level" — for messages. */
+  describeContext(node: Node): string {
+    const fn = this.enclosingFunction(node);
+    if (!fn) return 'module level';
+    const name = fn.ownerClass ? `${fn.ownerClass.name}.${fn.name}` : fn.name;
+    if (fn.isLambda) return 'a lambda';
+    return `${fn.isAsync ? 'coroutine' : 'function'} \`${name}\``;
+  }
+
+  /** Await points (`await`, `async with`, `async for`, async comprehensions) inside `node` that run in the
+   *  same function as `node` (not in nested defs or lambdas). */
+  awaitPointsIn(node: Node): Node[] {
+    const owner = this.ownerScope(node);
+    return this.awaitPoints
+      .filter((p) => p.start >= node.startIndex && p.start < node.endIndex && p.owner === owner)
+      .map((p) => p.node);
+  }
+
+  // ---------------------------------------------------------------- names
+
+  /** What an expression names, as a qualified name: `t.sleep` → `time.sleep` after `import time as t`;
+   *  `open` → `builtins.open`; `self.fetch` → `pkg.mod.Client.fetch`; `q.put` → `asyncio.Queue.put` when
+   *  `q = asyncio.Queue()`. Null when unknown (a local variable, a parameter, anything ambiguous). */
+  qualifiedName(expr: Node): string | null {
+    const cached = this.qualifiedCache.get(expr.id);
+    if (cached !== undefined) return cached;
+    const result = this.computeQualifiedName(expr, 0);
+    this.qualifiedCache.set(expr.id, result);
+    return result;
+  }
+
+  /** The qualified name of what a call calls. */
+  callee(call: Node): string | null {
+    const fn = call.childForFieldName('function');
+    return fn ? this.qualifiedName(fn) : null;
+  }
+
+  /** The local name under which a module is imported at module level (`asyncio`, or `aio` after
+   *  `import asyncio as aio`); null when it is not imported as a module. Used to write fixes. */
+  moduleAlias(moduleName: string): string | null {
+    for (const [name, bindings] of this.scopes.module.bindings) {
+      if (bindings.length === 1 && bindings[0].kind === 'import' && bindings[0].qualifiedName === moduleName) return name;
+    }
+    return null;
+  }
+
+  /** The local definition (function or class) a qualified name refers to. */
+  definition(qualifiedName: string): FunctionInfo | ClassInfo | undefined {
+    return this.definitions.get(qualifiedName);
+  }
+
+  // ---------------------------------------------------------------- types
+
+  /** The type (qualified name of what made it) of an expression's value, or null when unknown. */
+  typeOf(expr: Node): string | null {
+    const cached = this.typeCache.get(expr.id);
+    if (cached !== undefined) return cached;
+    const result = this.computeType(expr, 0);
+    this.typeCache.set(expr.id, result);
+    return result;
+  }
+
+  /** Does calling this produce a coroutine that does nothing until awaited? */
+  producesCoroutine(call: Node): boolean {
+    if (call.type !== 'call') return false;
+    const name = this.callee(call);
+    if (!name) return false;
+    const local = this.definitions.get(name);
+    if (local) return 'isAsync' in local && isPlainCoroutineFunction(local, this);
+    return LIBRARY_COROUTINE_FUNCTIONS.has(name) || this.project.coroutineFunctions?.has(name) === true;
+  }
+
+  /** Is this expression an async iterable that plain `for` cannot iterate (an async generator call, an
+   *  instance of a class with `__aiter__` but no `__iter__`, a known async-only stream)? */
+  isAsyncOnlyIterable(expr: Node): boolean {
+    if (expr.type === 'call') {
+      const local = this.definitions.get(this.callee(expr) ?? '');
+      if (local && 'isAsync' in local) return local.isAsync && local.isGenerator && local.decorators.length === 0;
+    }
+    const type = this.typeOf(expr);
+    if (!type) return false;
+    const cls = this.definitions.get(type);
+    if (cls && 'methods' in cls) return this.hasMember(cls, '__aiter__') && !this.hasMember(cls, '__iter__');
+    return ASYNC_ONLY_ITERABLES.has(type);
+  }
+
+  /** Is this expression a context manager that only `async with` can enter? */
+  isAsyncOnlyContextManager(expr: Node): boolean {
+    const type = this.typeOf(expr);
+    if (!type) return false;
+    const cls = this.definitions.get(type);
+    if (cls && 'methods' in cls) return this.hasMember(cls, '__aenter__') && !this.hasMember(cls, '__enter__');
+    return ASYNC_ONLY_CONTEXT_MANAGERS.has(type);
+  }
+
+  /** A method or attribute of a local class, searching local base classes (depth first, like a simple MRO).
+   *  Returns undefined when not found or when a base class is not local (it might define the name). */
+  findMember(cls: ClassInfo, name: string, seen = new Set<ClassInfo>()): FunctionInfo | 'attribute' | undefined {
+    if (seen.has(cls)) return undefined;
+    seen.add(cls);
+    const method = cls.methods.get(name);
+    if (method) return method;
+    if (cls.attributeValues.has(name)) return 'attribute';
+    for (const base of cls.bases) {
+      const baseClass = this.localClass(base);
+      if (!baseClass) continue;
+      const found = this.findMember(baseClass, name, seen);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- construction
+
+  private ownerScope(node: Node): Scope {
+    return this.scopes.scopeAt(node.startIndex);
+  }
+
+  private bindImport(node: Node): void {
+    const scope = this.scopes.scopeOf(node);
+    for (const name of node.childrenForFieldName('name')) {
+      if (!name) continue;
+      if (name.type === 'aliased_import') {
+        const target = name.childForFieldName('name')!.text;
+        this.scopes.bind(scope, name.childForFieldName('alias')!.text, { kind: 'import', qualifiedName: target, node });
+      } else {
+        // `import os.path` binds `os`.
+        const top = name.text.split('.')[0];
+        this.scopes.bind(scope, top, { kind: 'import', qualifiedName: top, node });
+      }
+    }
+  }
+
+  private bindImportFrom(node: Node): void {
+    const scope = this.scopes.scopeOf(node);
+    const moduleNode = node.childForFieldName('module_name');
+    if (!moduleNode) return;
+    const from = moduleNode.type === 'relative_import' ? this.resolveRelative(moduleNode.text) : moduleNode.text;
+    for (const name of node.childrenForFieldName('name')) {
+      if (!name) continue;
+      const [imported, local] = name.type === 'aliased_import'
+        ? [name.childForFieldName('name')!.text, name.childForFieldName('alias')!.text]
+        : [name.text, name.text];
+      this.scopes.bind(scope, local, { kind: 'import', qualifiedName: `${from}.${imported}`, node });
+    }
+  }
+
+  private resolveRelative(text: string): string {
+    const dots = /^\.+/.exec(text)![0].length;
+    const parts = this.moduleName.split('.');
+    // A module's package is its name minus the last part (a package's __init__ is named after the package
+    // by moduleNameFromPath, so one more dot climbs from there).
+    const base = parts.slice(0, Math.max(0, parts.length - dots));
+    const rest = text.slice(dots);
+    return [...base, ...(rest ? [rest] : [])].join('.');
+  }
+
+  private defineFunction(node: Node): void {
+    const scope = this.scopes.scopeOfDefinition(node)!;
+    const outer = this.scopes.scopeOf(node);
+    const name = node.childForFieldName('name')?.text ?? '<anonymous>';
+    const ownerClass = outer.kind === 'class' ? this.classesByNodeId.get(outer.node.id) ?? null : null;
+    const info: FunctionInfo = {
+      node,
+      name,
+      qualifiedName: `${this.qualifiedPrefix(outer)}${name}`,
+      isAsync: node.firstChild?.type === 'async',
+      isLambda: false,
+      isGenerator: false,
+      decorators: decoratorsOf(node),
+      ownerClass,
+      scope,
+    };
+    this.registerFunction(info);
+    this.scopes.bind(outer, name, { kind: 'function', node });
+    if (ownerClass) ownerClass.methods.set(name, info);
+    this.bindParameters(node.childForFieldName('parameters'), scope, info);
+  }
+
+  private defineLambda(node: Node): void {
+    const scope = this.scopes.scopeOfDefinition(node)!;
+    const info: FunctionInfo = {
+      node, name: '<lambda>', qualifiedName: '<lambda>', isAsync: false, isLambda: true, isGenerator: false,
+      decorators: [], ownerClass: null, scope,
+    };
+    this.registerFunction(info);
+    this.bindParameters(node.childForFieldName('parameters'), scope, info);
+  }
+
+  private readonly classesByNodeId = new Map<number, ClassInfo>();
+
+  private defineClass(node: Node): void {
+    const scope = this.scopes.scopeOfDefinition(node)!;
+    const outer = this.scopes.scopeOf(node);
+    const name = node.childForFieldName('name')?.text ?? '<anonymous>';
+    const superclasses = node.childForFieldName('superclasses');
+    const info: ClassInfo = {
+      node,
+      name,
+      qualifiedName: `${this.qualifiedPrefix(outer)}${name}`,
+      bases: superclasses ? superclasses.namedChildren.filter((c): c is Node => !!c && c.type !== 'keyword_argument') : [],
+      decorators: decoratorsOf(node),
+      methods: new Map(),
+      attributeValues: new Map(),
+      scope,
+    };
+    this.classes.push(info);
+    this.classesByNodeId.set(node.id, info);
+    this.definitions.set(info.qualifiedName, info);
+    this.scopes.bind(outer, name, { kind: 'class', node });
+  }
+
+  private registerFunction(info: FunctionInfo): void {
+    this.functions.push(info);
+    this.functionsByNodeId.set(info.node.id, info);
+    if (!info.isLambda) this.definitions.set(info.qualifiedName, info);
+  }
+
+  private qualifiedPrefix(scope: Scope): string {
+    if (scope.kind === 'module') return `${this.moduleName}.`;
+    if (scope.kind === 'class') return `${this.classesByNodeId.get(scope.node.id)?.qualifiedName ?? '<class>'}.`;
+    return `${this.functionsByNodeId.get(scope.node.id)?.qualifiedName ?? '<function>'}.<locals>.`;
+  }
+
+  private bindParameters(parameters: Node | null, scope: Scope, fn: FunctionInfo): void {
+    if (!parameters) return;
+    for (const parameter of parameters.namedChildren) {
+      if (!parameter) continue;
+      let nameNode: Node | null = null;
+      let annotation: Node | null = null;
+      switch (parameter.type) {
+        case 'identifier': nameNode = parameter; break;
+        case 'typed_parameter': nameNode = parameter.namedChildren.find((c) => c?.type === 'identifier') ?? null; annotation = parameter.childForFieldName('type'); break;
+        case 'default_parameter': nameNode = parameter.childForFieldName('name'); break;
+        case 'typed_default_parameter': nameNode = parameter.childForFieldName('name'); annotation = parameter.childForFieldName('type'); break;
+        case 'list_splat_pattern': case 'dictionary_splat_pattern': nameNode = parameter.namedChildren.find((c) => c?.type === 'identifier') ?? null; break;
+      }
+      if (nameNode?.type === 'identifier') {
+        this.scopes.bind(scope, nameNode.text, { kind: 'value', node: nameNode, value: null, annotation, via: 'param' });
+      }
+    }
+    void fn;
+  }
+
+  private bindAssignment(target: Node): void {
+    const scope = this.scopes.scopeOf(target);
+    if (target.type === 'identifier') {
+      const assignment = target.parent!;
+      this.scopes.bind(scope, target.text, {
+        kind: 'value', node: target, value: assignment.childForFieldName('right'), annotation: assignment.childForFieldName('type'), via: 'assign',
+      });
+    } else {
+      this.bindOpaqueTargets(target);
+    }
+  }
+
+  private bindOpaqueTargets(target: Node): void {
+    if (target.type === 'identifier') {
+      this.scopes.bind(this.scopes.scopeOf(target), target.text, { kind: 'opaque', node: target });
+      return;
+    }
+    if (target.type === 'attribute' || target.type === 'subscript') return;
+    for (const child of target.namedChildren) if (child) this.bindOpaqueTargets(child);
+  }
+
+  private bindWithTarget(target: Node): void {
+    if (target.type !== 'identifier') {
+      this.bindOpaqueTargets(target);
+      return;
+    }
+    // with_item > as_pattern(value, alias: as_pattern_target > identifier)
+    const asPattern = target.parent!.parent!;
+    this.scopes.bind(this.scopes.scopeOf(target), target.text, {
+      kind: 'value', node: target, value: asPattern.namedChildren[0], annotation: null, via: 'with',
+    });
+  }
+
+  /** `self.x = value` inside methods, and `x = value` directly in the class body. */
+  private collectAttributeValues(assignments: Node[]): void {
+    for (const assignment of assignments) {
+      const left = assignment.childForFieldName('left');
+      const right = assignment.childForFieldName('right');
+      if (!left || !right) continue;
+      const scope = this.scopes.scopeOf(assignment);
+      if (scope.kind === 'class' && left.type === 'identifier') {
+        addTo(this.classesByNodeId.get(scope.node.id)!.attributeValues, left.text, right);
+      } else if (left.type === 'attribute' && (scope.kind === 'function')) {
+        const object = left.childForFieldName('object');
+        const fn = this.functionsByNodeId.get(scope.node.id);
+        if (object?.type === 'identifier' && fn?.ownerClass && object.text === firstParameterName(fn.node)) {
+          addTo(fn.ownerClass.attributeValues, left.childForFieldName('attribute')!.text, right);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- inference
+
+  private computeQualifiedName(expr: Node, depth: number): string | null {
+    if (depth > MAX_INFERENCE_DEPTH) return null;
+    if (expr.type === 'identifier') return this.qualifiedNameOfIdentifier(expr);
+    if (expr.type === 'attribute') {
+      const object = expr.childForFieldName('object');
+      const attribute = expr.childForFieldName('attribute')?.text;
+      if (!object || !attribute) return null;
+      const objectName = object.type === 'identifier' || object.type === 'attribute' ? this.computeQualifiedName(object, depth + 1) : null;
+      if (objectName) {
+        const local = this.definitions.get(objectName);
+        if (local && 'methods' in local) return this.memberQualifiedName(local, attribute);
+        if (!local) return `${objectName}.${attribute}`;
+        return null;
+      }
+      const type = this.computeType(object, depth + 1);
+      if (!type) return null;
+      const cls = this.definitions.get(type);
+      if (cls && 'methods' in cls) return this.memberQualifiedName(cls, attribute);
+      return this.definitions.has(type) ? null : `${type}.${attribute}`;
+    }
+    return null;
+  }
+
+  private memberQualifiedName(cls: ClassInfo, attribute: string): string | null {
+    const member = this.findMember(cls, attribute);
+    return member && member !== 'attribute' ? member.qualifiedName : null;
+  }
+
+  private qualifiedNameOfIdentifier(identifier: Node): string | null {
+    const found = this.scopes.lookup(identifier.text, this.scopes.scopeOf(identifier));
+    if (!found) return `builtins.${identifier.text}`;
+    const { bindings } = found;
+    const first = bindings[0];
+    if (first.kind === 'import' && bindings.every((b) => b.kind === 'import' && b.qualifiedName === first.qualifiedName)) {
+      return first.qualifiedName;
+    }
+    if ((first.kind === 'function' || first.kind === 'class') && bindings.length === 1) {
+      const info = first.kind === 'function' ? this.functionsByNodeId.get(first.node.id) : this.classesByNodeId.get(first.node.id);
+      return info?.qualifiedName ?? null;
+    }
+    return null;
+  }
+
+  private localClass(expr: Node): ClassInfo | undefined {
+    const name = this.qualifiedName(expr);
+    const found = name ? this.definitions.get(name) : undefined;
+    return found && 'methods' in found ? found : undefined;
+  }
+
+  private hasMember(cls: ClassInfo, name: string): boolean {
+    return this.findMember(cls, name) !== undefined;
+  }
+
+  private computeType(expr: Node, depth: number): string | null {
+    if (depth > MAX_INFERENCE_DEPTH) return null;
+    switch (expr.type) {
+      case 'call': return this.callResultType(expr, depth);
+      case 'await': {
+        const inner = expr.namedChildren[0];
+        if (inner?.type !== 'call') return null;
+        const callee = this.callee(inner);
+        return callee ? AWAIT_RESULT_TYPES.get(callee) ?? null : null;
+      }
+      case 'parenthesized_expression': return expr.namedChildren[0] ? this.computeType(expr.namedChildren[0], depth + 1) : null;
+      case 'binary_operator': {
+        // `path / "name"` is a path.
+        const left = expr.childForFieldName('left');
+        const type = left ? this.computeType(left, depth + 1) : null;
+        return type === 'pathlib.Path' && expr.childForFieldName('operator')?.text === '/' ? type : null;
+      }
+      case 'identifier': return this.identifierType(expr, depth);
+      case 'attribute': {
+        const object = expr.childForFieldName('object');
+        const attribute = expr.childForFieldName('attribute')?.text;
+        if (!object || !attribute) return null;
+        const objectType = this.computeType(object, depth + 1);
+        const cls = objectType ? this.definitions.get(objectType) : undefined;
+        if (!cls || !('methods' in cls)) return null;
+        return this.attributeType(cls, attribute, depth);
+      }
+      default: return null;
+    }
+  }
+
+  private callResultType(call: Node, depth: number): string | null {
+    const fn = call.childForFieldName('function');
+    if (!fn) return null;
+    if (fn.type === 'identifier' && fn.text === 'super') {
+      // super() inside a method: the first local base class of the owner class.
+      const owner = this.enclosingFunction(call)?.ownerClass;
+      const base = owner?.bases[0];
+      return base ? this.localClass(base)?.qualifiedName ?? null : null;
+    }
+    const name = this.computeQualifiedName(fn, depth + 1);
+    if (!name) return null;
+    const mapped = CALL_RESULT_TYPES.get(name);
+    if (mapped) return mapped;
+    const local = this.definitions.get(name);
+    if (local) return 'methods' in local ? local.qualifiedName : null;
+    if (name.startsWith('builtins.') && name !== 'builtins.open') return null;
+    // Calling something imported: assume a constructor, so the value is "an instance of" that name.
+    return name;
+  }
+
+  private identifierType(identifier: Node, depth: number): string | null {
+    const found = this.scopes.lookup(identifier.text, this.scopes.scopeOf(identifier));
+    if (!found) return null;
+    let agreed: string | null = null;
+    for (const binding of found.bindings) {
+      const type = this.bindingType(binding, found.scope, depth);
+      if (!type || (agreed && agreed !== type)) return null;
+      agreed = type;
+    }
+    return agreed;
+  }
+
+  private bindingType(binding: Binding, scope: Scope, depth: number): string | null {
+    if (binding.kind !== 'value') return null;
+    if (binding.annotation) return this.annotationType(binding.annotation, depth);
+    if (binding.via === 'param') {
+      // `self` / `cls`: the first parameter of a method that is not a staticmethod.
+      const fn = this.functionsByNodeId.get(scope.node.id);
+      if (fn?.ownerClass && firstParameterName(fn.node) === binding.node.text && !this.isStaticMethod(fn)) {
+        return fn.ownerClass.qualifiedName;
+      }
+      return null;
+    }
+    if (!binding.value) return null;
+    const type = this.computeType(binding.value, depth + 1);
+    if (binding.via === 'with' && type) return CONTEXT_ENTER_TYPES.get(type) ?? type;
+    return type;
+  }
+
+  private annotationType(annotation: Node, depth: number): string | null {
+    let expr: Node | null = annotation.type === 'type' ? annotation.namedChildren[0] : annotation;
+    if (expr?.type === 'generic_type') expr = expr.namedChildren[0];
+    if (!expr || (expr.type !== 'identifier' && expr.type !== 'attribute')) return null;
+    return this.computeQualifiedName(expr, depth + 1);
+  }
+
+  private attributeType(cls: ClassInfo, attribute: string, depth: number): string | null {
+    const values = cls.attributeValues.get(attribute);
+    if (!values) {
+      for (const base of cls.bases) {
+        const baseClass = this.localClass(base);
+        const type = baseClass ? this.attributeType(baseClass, attribute, depth + 1) : null;
+        if (type) return type;
+      }
+      return null;
+    }
+    let agreed: string | null = null;
+    for (const value of values) {
+      const type = this.computeType(value, depth + 1);
+      if (!type || (agreed && agreed !== type)) return null;
+      agreed = type;
+    }
+    return agreed;
+  }
+
+  private isStaticMethod(fn: FunctionInfo): boolean {
+    return fn.decorators.some((d) => decoratorName(d, this) === 'builtins.staticmethod');
+  }
+}
+
+/** An `async def` that is not an async generator and whose decorators keep it a coroutine function. */
+function isPlainCoroutineFunction(fn: FunctionInfo, model: SemanticModel): boolean {
+  if (!fn.isAsync || fn.isGenerator) return false;
+  return fn.decorators.every((decorator) => TRANSPARENT_DECORATORS.has(decoratorName(decorator, model) ?? ''));
+}
+
+/** The qualified name of a decorator (`@functools.wraps(f)` → `functools.wraps`). */
+export function decoratorName(decorator: Node, model: SemanticModel): string | null {
+  let expr = decorator.namedChildren[0];
+  if (expr?.type === 'call') expr = expr.childForFieldName('function');
+  return expr ? model.qualifiedName(expr) : null;
+}
+
+function decoratorsOf(definition: Node): Node[] {
+  const parent = definition.parent;
+  if (parent?.type !== 'decorated_definition') return [];
+  return parent.namedChildren.filter((c): c is Node => c?.type === 'decorator');
+}
+
+function firstParameterName(fn: Node): string | null {
+  const first = fn.childForFieldName('parameters')?.namedChildren[0];
+  if (!first) return null;
+  if (first.type === 'identifier') return first.text;
+  if (first.type === 'typed_parameter') return first.namedChildren[0]?.text ?? null;
+  return null;
+}
+
+function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** `pkg/sub/mod.py` → `pkg.sub.mod`; `pkg/__init__.py` → `pkg`. Good enough to tell modules apart and to
+ *  resolve relative imports; a project index can map paths to real module names later. */
+export function moduleNameFromPath(path: string): string {
+  const parts = path.replace(/\\/g, '/').replace(/\.pyi?$/, '').split('/').filter((p) => p && p !== '.' && p !== '..');
+  if (parts[parts.length - 1] === '__init__') parts.pop();
+  return parts.join('.').replace(/[^\w.]/g, '_') || '__main__';
+}

@@ -1,0 +1,50 @@
+// What a rule is. One file per rule in rules/, each exporting a `Rule` built with `defineRule`.
+import type { Node } from 'web-tree-sitter';
+import type { Severity } from './types.js';
+import type { SemanticModel } from './model/semantic-model.js';
+
+/** The captures of one tree-sitter query match, by capture name (first node per name). */
+export type Captures = Record<string, Node>;
+
+export interface ReportOptions {
+  /** Source text that replaces the reported node (the engine turns it into a whole-line fix). */
+  replacement?: string;
+  /** Whole-line fix computed by the rule itself (for insertions such as adding `raise`). */
+  lineFix?: { line: number; endLine: number; replacement: string };
+  /** Report the range from `node` to `endNode` (default: `node`). */
+  endNode?: Node;
+}
+
+export interface RuleContext {
+  readonly model: SemanticModel;
+  /** Report a finding at `node`. The message should name the offending call and the enclosing function. */
+  report(node: Node, message: string, options?: ReportOptions): void;
+}
+
+export interface RuleDocs {
+  /** kebab-case, stable: used in config, `# noqa`, fingerprints and docs URLs. */
+  name: string;
+  /** ruff / flake8-async / pylint codes this rule answers to, so existing `# noqa: ASYNC251` works. */
+  aliases: readonly string[];
+  severity: Severity;
+  /** One sentence: what is reported. */
+  what: string;
+  /** One or two sentences: why it hurts an asyncio program. */
+  why: string;
+  /** A complete, minimal module the rule reports. */
+  bad: string;
+  /** The corrected form of `bad`, which the rule must not report. */
+  good: string;
+  /** When the rule offers a mechanical fix: what it does. */
+  fix?: string;
+}
+
+export interface Rule extends RuleDocs {
+  /** Tree-sitter query patterns; `check` runs once per match. All rules' queries run as one query per file. */
+  query: string;
+  check(captures: Captures, context: RuleContext): void;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}

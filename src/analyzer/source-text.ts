@@ -1,0 +1,56 @@
+// Source text as the analyzer sees it: decoded leniently, split into lines once, with position helpers.
+
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+export interface DecodedSource {
+  text: string;
+  /** Set when bytes were not valid UTF-8 (they were replaced with U+FFFD). */
+  invalidUtf8: boolean;
+}
+
+/** Decode bytes as UTF-8 (BOM removed). Invalid sequences become U+FFFD rather than failing the file. */
+export function decodeSource(content: Uint8Array | string): DecodedSource {
+  if (typeof content === 'string') {
+    return { text: normaliseLoneCarriageReturns(content.charCodeAt(0) === 0xfeff ? content.slice(1) : content), invalidUtf8: false };
+  }
+  try {
+    return { text: normaliseLoneCarriageReturns(strictDecoder.decode(content)), invalidUtf8: false };
+  } catch {
+    return { text: normaliseLoneCarriageReturns(decoder.decode(content)), invalidUtf8: true };
+  }
+}
+
+/** Python ends a line at a lone \r too; tree-sitter counts rows at \n only. Same length, so offsets hold. */
+function normaliseLoneCarriageReturns(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
+export class SourceText {
+  readonly lines: string[];
+
+  constructor(readonly text: string) {
+    this.lines = text.split(/\r?\n/);
+  }
+
+  /** Source line by 0-based row, without its line end. */
+  line(row: number): string {
+    return this.lines[row] ?? '';
+  }
+
+  /** tree-sitter columns count UTF-16 code units; editors, SARIF and our output count code points. */
+  codePointColumn(row: number, utf16Column: number): number {
+    const prefix = this.line(row).slice(0, utf16Column);
+    let surrogatePairs = 0;
+    for (let i = 0; i < prefix.length; i++) {
+      const code = prefix.charCodeAt(i);
+      if (code >= 0xd800 && code <= 0xdbff) surrogatePairs++;
+    }
+    return prefix.length - surrogatePairs;
+  }
+
+  /** Leading whitespace of a 0-based row. */
+  indentOf(row: number): string {
+    return /^[ \t]*/.exec(this.line(row))![0];
+  }
+}

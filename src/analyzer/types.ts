@@ -1,0 +1,75 @@
+// The analyzer's public data: what goes in (source files) and what comes out (findings).
+// Everything here is plain data so that the CLI, the App and worker threads can pass it around.
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/** A mechanical fix: replace whole source lines `line..endLine` (1-based, inclusive) with `replacement`
+ *  (no trailing newline). Whole lines, because that is what a GitHub ```suggestion replaces. */
+export interface Fix {
+  line: number;
+  endLine: number;
+  replacement: string;
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  /** As given in the SourceFile (the CLI makes it relative to the working directory, POSIX separators). */
+  path: string;
+  /** 1-based line and column of the start; end is exclusive in column, inclusive in line. Columns count
+   *  Unicode code points, as editors and SARIF expect. */
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** One line, specific: names the call and the enclosing function. */
+  message: string;
+  /** The offending source lines (line..endLine), quoted verbatim. */
+  code: string;
+  fix: Fix | null;
+  /** The corrected form to show: the fix's replacement when there is one, else the rule's good example. */
+  corrected: string;
+}
+
+export interface SourceFile {
+  path: string;
+  /** Raw bytes (decoded leniently: BOM stripped, invalid UTF-8 replaced) or an already-decoded string. */
+  content: Uint8Array | string;
+}
+
+/** A file that could not be analyzed (or only partly): reported, never thrown. */
+export interface AnalysisProblem {
+  path: string;
+  message: string;
+}
+
+export interface AnalysisResult {
+  findings: Finding[];
+  problems: AnalysisProblem[];
+  /** Files actually parsed (others were skipped because they cannot contain a finding). */
+  filesParsed: number;
+  filesSkipped: number;
+}
+
+/** Knowledge from outside the module being analyzed: other modules of the project, test configuration.
+ *  Optional everywhere; absent means "unknown", and unknown never produces a finding. */
+export interface ProjectKnowledge {
+  /** Qualified names (e.g. `pkg.utils.fetch`, `pkg.client.Client.get`) of coroutine functions defined in
+   *  the project's other modules. */
+  coroutineFunctions?: ReadonlySet<string>;
+  /** pytest-asyncio runs every async test without a marker (`asyncio_mode = auto`), or anyio/trio's
+   *  plugin is configured to do so. */
+  asyncTestsRunAutomatically?: boolean;
+}
+
+export interface AnalyzeOptions {
+  /** Per-rule severity override or 'off'; keys are rule names or aliases. */
+  ruleSettings?: Record<string, Severity | 'off'>;
+  /** Only these rules (names or aliases); empty or absent = all. */
+  select?: string[];
+  /** Never these rules (names or aliases). */
+  ignore?: string[];
+  project?: ProjectKnowledge;
+}

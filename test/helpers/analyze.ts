@@ -1,0 +1,23 @@
+import { analyzeFiles, createEngine } from '../../src/analyzer/index.js';
+import type { Rule } from '../../src/analyzer/rule.js';
+import type { AnalyzeOptions, Finding } from '../../src/analyzer/types.js';
+
+/** Findings for one in-memory module, optionally with only the given rules. */
+export async function findingsIn(source: string, options: AnalyzeOptions & { path?: string; rules?: readonly Rule[] } = {}): Promise<Finding[]> {
+  const engine = await createEngine(options, options.rules);
+  const result = await analyzeFiles([{ path: options.path ?? 'example.py', content: source }], options, engine);
+  return result.findings;
+}
+
+/** Apply whole-line fixes (non-overlapping, as the engine produces them) to a source text. */
+export function applyFixes(source: string, findings: readonly Finding[]): string {
+  const lines = source.split('\n');
+  const fixes = findings.flatMap((f) => (f.fix ? [f.fix] : [])).sort((a, b) => b.line - a.line);
+  let lastStart = Infinity;
+  for (const fix of fixes) {
+    if (fix.endLine >= lastStart) continue; // overlapping: keep the later one only
+    lines.splice(fix.line - 1, fix.endLine - fix.line + 1, ...fix.replacement.split('\n'));
+    lastStart = fix.line;
+  }
+  return lines.join('\n');
+}
