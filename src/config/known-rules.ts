@@ -1,12 +1,31 @@
-// Which names `rules:` in the config may use.
-// TODO(wire): validate against `allRules` from rules/index.ts once it lands; until then any plausible
-// rule name (kebab-case) or linter code (ASYNC251, RUF006, PLE1142) is accepted.
+// Which names `rules:` in the config may use: the catalog's rule names and their aliases.
+import { allRules, findRule } from '../../rules/index.js';
 
-const RULE_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
-const LINTER_CODE = /^[A-Z]+[0-9]+$/;
-
-/** Returns null when `name` is a known rule name or alias, else why it is not. */
+/** Returns null when `name` is a known rule name or alias, else why it is not (with the closest name). */
 export function checkRuleName(name: string): string | null {
-  if (RULE_NAME.test(name) || LINTER_CODE.test(name)) return null;
-  return `unknown rule "${name}" (rule names are kebab-case, e.g. blocking-sleep, or a code such as ASYNC251)`;
+  if (findRule(name)) return null;
+  const closest = closestName(name);
+  return `unknown rule "${name}"${closest ? ` (did you mean "${closest}"?)` : ''}; \`async-review rules\` lists them`;
+}
+
+function closestName(name: string): string | undefined {
+  const candidates = allRules.flatMap((rule) => [rule.name, ...rule.aliases]);
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (!best || distance < best.distance) best = { candidate, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(name.length / 4)) ? best.candidate : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { allRules } from '../../rules/index.js';
 import { DEFAULT_CONFIG, isPathIncluded, parseConfig, toAnalyzeOptions, type Config } from '../../src/config/index.js';
 
 function parseOk(text: string): Config {
@@ -32,8 +33,8 @@ describe('parseConfig', () => {
     const config = parseOk(`
 rules:
   blocking-sleep: warning
-  ASYNC210: off
-  unbounded-gather: false
+  ASYNC251: off
+  Blocking-Sleep: false
 paths:
   include: ["src/**", "tests/**"]
   exclude: src/vendored/**
@@ -47,7 +48,7 @@ pytest:
   asyncio_mode: auto
 `);
     expect(config).toEqual({
-      rules: { 'blocking-sleep': 'warning', ASYNC210: 'off', 'unbounded-gather': 'off' },
+      rules: { 'blocking-sleep': 'warning', ASYNC251: 'off', 'Blocking-Sleep': 'off' },
       paths: { include: ['src/**', 'tests/**'], exclude: ['src/vendored/**'] },
       filter: 'diff_context',
       review: { event: 'REQUEST_CHANGES', max_comments: 10 },
@@ -91,8 +92,17 @@ pytest:
     expect(parseError('review:\n  max_comments: "ten"\n')).toMatch(/^review\.max_comments: .*number/);
   });
 
-  it('rejects a rule name that cannot be a rule', () => {
-    expect(parseError('rules:\n  Blocking_Sleep: off\n')).toMatch(/^rules\.Blocking_Sleep: unknown rule "Blocking_Sleep"/);
+  it('rejects a rule that is not in the catalog and suggests the closest name', () => {
+    expect(parseError('rules:\n  blocking-slep: off\n')).toBe(
+      'rules.blocking-slep: unknown rule "blocking-slep" (did you mean "blocking-sleep"?); `async-review rules` lists them',
+    );
+    expect(parseError('rules:\n  no-such-thing-at-all: off\n')).toMatch(/^rules\.no-such-thing-at-all: unknown rule "no-such-thing-at-all"; /);
+  });
+
+  it('accepts every rule name and alias of the catalog', () => {
+    const names = allRules.flatMap((rule) => [rule.name, ...rule.aliases]);
+    const config = parseOk(`rules:\n${names.map((name) => `  ${name}: info`).join('\n')}\n`);
+    expect(Object.keys(config.rules)).toEqual(names);
   });
 
   it('gives YAML syntax errors with their line', () => {
@@ -113,9 +123,9 @@ pytest:
 
 describe('toAnalyzeOptions', () => {
   it('passes rule settings and the pytest mode to the analyzer', () => {
-    const config = parseOk('rules:\n  ASYNC251: off\n  busy-wait: error\npytest:\n  asyncio_mode: auto\n');
+    const config = parseOk('rules:\n  ASYNC251: off\n  blocking-sleep: warning\npytest:\n  asyncio_mode: auto\n');
     expect(toAnalyzeOptions(config)).toEqual({
-      ruleSettings: { ASYNC251: 'off', 'busy-wait': 'error' },
+      ruleSettings: { ASYNC251: 'off', 'blocking-sleep': 'warning' },
       project: { asyncTestsRunAutomatically: true },
     });
   });

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, parseConfig } from '../../src/config/index.js';
+import { asyncTestsRunAutomatically, detectAsyncioAutoMode } from '../../src/config/pytest.js';
+
+describe('detectAsyncioAutoMode', () => {
+  it('finds auto mode in each of pytest configuration formats', () => {
+    expect(detectAsyncioAutoMode(['[tool.pytest.ini_options]\nasyncio_mode = "auto"\n', null])).toBe(true);
+    expect(detectAsyncioAutoMode([null, '[pytest]\nasyncio_mode=auto  # every async test\n'])).toBe(true);
+    expect(detectAsyncioAutoMode(['[tool:pytest]\n  asyncio_mode = auto\n'])).toBe(true);
+  });
+
+  it('does not mistake strict mode, comments or other keys for auto mode', () => {
+    expect(detectAsyncioAutoMode(['[pytest]\nasyncio_mode = strict\n'])).toBe(false);
+    expect(detectAsyncioAutoMode(['# asyncio_mode = auto\n'])).toBe(false);
+    expect(detectAsyncioAutoMode(['asyncio_default_fixture_loop_scope = auto\n'])).toBe(false);
+    expect(detectAsyncioAutoMode([null, null])).toBe(false);
+  });
+});
+
+describe('asyncTestsRunAutomatically', () => {
+  it('lets the config override what the project files say', () => {
+    const strict = parseConfig('pytest:\n  asyncio_mode: strict\n');
+    if (!strict.ok) throw new Error(strict.error);
+    expect(asyncTestsRunAutomatically(strict.config, ['[pytest]\nasyncio_mode = auto\n'])).toBe(false);
+    expect(asyncTestsRunAutomatically(DEFAULT_CONFIG, ['[pytest]\nasyncio_mode = auto\n'])).toBe(true);
+  });
+});
