@@ -1,0 +1,51 @@
+// The shape of bench/results.json: everything BENCHMARKS.md shows, machine-readable.
+import type { CorpusManifest } from "./corpus.js";
+import type { CorpusTiming } from "./corpus-timing.js";
+import type { FindingsComparison } from "./findings-compare.js";
+import type { MachineInfo } from "./machine.js";
+import type { SizePoint } from "./size-scaling.js";
+
+export interface AppScenario {
+  latencyMs: number;
+  changedFiles: number;
+  /** From the webhook delivery to the POST that created the review (undefined: no review was posted). */
+  reviewPostedMs?: number;
+  /** From the webhook delivery to the check run's PATCH with status completed. */
+  checkCompletedMs?: number;
+  apiRequests: number;
+  writes: number;
+  annotationBatches: number;
+  /** Requests after the first request that carried annotations (the target counts these). */
+  requestsBeyondFirstAnnotationBatch: number;
+  /** Requests that could not overlap: each one started after the previous one had answered. */
+  sequentialRoundTrips: number;
+  peakRssMb: number;
+  findings: number;
+  inlineComments: number;
+  conclusion?: string;
+  error?: string;
+}
+
+export interface AppResults { scenarios: AppScenario[]; skipped?: string; notes: string[] }
+
+export interface IntakeResults {
+  deliveries: number;
+  concurrency: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  statusCounts: Record<string, number>;
+  skipped?: string;
+}
+
+export interface BenchResults {
+  mode: "full" | "quick";
+  machine: MachineInfo;
+  corpus: Omit<CorpusManifest, "dir">;
+  corpusTiming?: Omit<CorpusTiming, "lastOutput">;
+  findings?: FindingsComparison;
+  sizeScaling?: SizePoint[];
+  app?: AppResults;
+  intake?: IntakeResults;
+  errors: string[];
+}
