@@ -1,0 +1,57 @@
+// `async-review check [PATH...]`: analyze files or folders and print findings.
+import { readFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { analyzeFiles, allRules, createEngine } from '../analyzer/index.js';
+import type { AnalysisResult, SourceFile } from '../analyzer/types.js';
+import { isPathIncluded } from '../config/index.js';
+import { collectPythonFiles, displayPath } from './collect-files.js';
+import { loadLocalProject } from './project.js';
+import { OUTPUT_FORMATS, renderFindings, type OutputFormat } from './output.js';
+import { commaList, EXIT } from './shared.js';
+
+interface CheckOptions {
+  format: OutputFormat;
+  select: string[];
+  ignore: string[];
+  color?: boolean;
+}
+
+export function registerCheckCommand(program: Command): void {
+  program
+    .command('check')
+    .description('analyze Python files or folders for asyncio pitfalls')
+    .argument('[paths...]', 'files or folders', ['.'])
+    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
+    .option('--select <codes>', 'only these rules (names, aliases or alias prefixes such as ASYNC), comma-separated', commaList, [])
+    .option('--ignore <codes>', 'never these rules, comma-separated', commaList, [])
+    .option('--no-color', 'plain text output')
+    .action(async (paths: string[], options: CheckOptions) => {
+      process.exitCode = await runCheck(paths, options, process.cwd());
+    });
+}
+
+export async function runCheck(paths: readonly string[], options: CheckOptions, cwd: string): Promise<number> {
+  const project = loadLocalProject(cwd);
+  const analyzeOptions = { ...project.options, select: options.select, ignore: options.ignore };
+  const collected = collectPythonFiles(paths, cwd);
+  const files: SourceFile[] = [];
+  const result: AnalysisResult = { findings: [], problems: [], filesParsed: 0, filesSkipped: 0 };
+  for (const unreadable of collected.unreadable) result.problems.push(unreadable);
+  for (const file of collected.files) {
+    const path = displayPath(file, cwd);
+    if (!isPathIncluded(project.config, displayPath(file, project.root))) continue;
+    try {
+      files.push({ path, content: readFileSync(file) });
+    } catch (error) {
+      result.problems.push({ path, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+    }
+  }
+  const engine = await createEngine(analyzeOptions);
+  const analyzed = await analyzeFiles(files, analyzeOptions, engine);
+  result.findings = analyzed.findings;
+  result.problems.push(...analyzed.problems);
+  process.stdout.write(renderFindings(options.format, result, allRules, options.color ?? process.stdout.isTTY));
+  for (const problem of result.problems) if (options.format !== 'text') process.stderr.write(`async-review: ${problem.path}: ${problem.message}\n`);
+  if (result.findings.length > 0) return EXIT.findings;
+  return collected.unreadable.length > 0 ? EXIT.error : EXIT.clean;
+}

@@ -1,0 +1,38 @@
+// One switch from a CLI format name to a renderer, shared by `check` and `review`.
+import { readFileSync } from 'node:fs';
+import type { RuleDocs } from '../analyzer/rule.js';
+import type { AnalysisResult } from '../analyzer/types.js';
+import { renderGithubActions } from '../render/github-actions.js';
+import { renderJson } from '../render/json.js';
+import { renderSarif } from '../render/sarif.js';
+import { renderText } from '../render/text.js';
+
+export const OUTPUT_FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export function renderFindings(format: OutputFormat, result: AnalysisResult, rules: readonly RuleDocs[], color: boolean): string {
+  switch (format) {
+    case 'json': return renderJson(result.findings, result.problems);
+    case 'sarif': return renderSarif(result.findings, rules, packageVersion());
+    case 'github': return renderGithubActions(result.findings);
+    case 'text': return renderText(result.findings, result.problems, { color });
+    default: throw new UsageError(`unknown format "${format as string}" (expected ${OUTPUT_FORMATS.join(', ')})`);
+  }
+}
+
+export class UsageError extends Error {}
+
+let version: string | undefined;
+/** Our own version, from the package.json above this file (src/cli when run from source, dist/src/cli built). */
+export function packageVersion(): string {
+  if (version) return version;
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'async-review') return (version = pkg.version);
+    } catch {
+      // not at this level
+    }
+  }
+  return (version = '0.0.0');
+}

@@ -1,0 +1,35 @@
+// What the CLI knows about the project it runs in: its root, its `.github/async-review.yml`, pytest settings.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CONFIG_PATH, parseConfig, toAnalyzeOptions, type Config } from '../config/index.js';
+import { PYTEST_CONFIG_FILES, asyncTestsRunAutomatically } from '../config/pytest.js';
+import type { AnalyzeOptions } from '../analyzer/types.js';
+
+export interface LocalProject {
+  root: string;
+  config: Config;
+  options: AnalyzeOptions;
+}
+
+/** The repository root: the nearest folder up from `cwd` holding `.git` or the config file; else `cwd`. */
+export function findProjectRoot(cwd: string): string {
+  for (let folder = cwd; ; folder = dirname(folder)) {
+    if (existsSync(join(folder, '.git')) || existsSync(join(folder, CONFIG_PATH))) return folder;
+    if (dirname(folder) === folder) return cwd;
+  }
+}
+
+/** Loads the project's config; throws an Error whose message says exactly what is wrong with the file. */
+export function loadLocalProject(cwd: string): LocalProject {
+  const root = findProjectRoot(cwd);
+  const configFile = join(root, CONFIG_PATH);
+  const parsed = parseConfig(existsSync(configFile) ? readFileSync(configFile, 'utf8') : null);
+  if (!parsed.ok) throw new Error(`invalid ${CONFIG_PATH}:\n${parsed.error}`);
+  const options = toAnalyzeOptions(parsed.config);
+  const pytestTexts = PYTEST_CONFIG_FILES.map((name) => {
+    const path = join(root, name);
+    return existsSync(path) ? readFileSync(path, 'utf8') : null;
+  });
+  options.project = { ...options.project, asyncTestsRunAutomatically: asyncTestsRunAutomatically(parsed.config, pytestTexts) };
+  return { root, config: parsed.config, options };
+}

@@ -1,0 +1,39 @@
+// A rule's documentation page, built from the rule's own fields (docs/rules/NAME.md and `async-review rule`).
+import type { RuleDocs } from '../analyzer/rule.js';
+
+export function renderRuleDoc(rule: RuleDocs): string {
+  const lines = [
+    `# ${rule.name}`,
+    '',
+    `- Severity: **${rule.severity}**`,
+    `- Aliases: ${rule.aliases.length ? rule.aliases.map((a) => `\`${a}\``).join(', ') : 'none'}`,
+    `- Fix: ${rule.fix ?? 'none (the corrected form is shown)'}`,
+    '',
+    '## What it does',
+    '',
+    rule.what,
+    '',
+    '## Why is this bad?',
+    '',
+    rule.why,
+    '',
+    '## Example',
+    '',
+    '```python',
+    rule.bad.trimEnd(),
+    '```',
+    '',
+    'Use instead:',
+    '',
+    '```python',
+    rule.good.trimEnd(),
+    '```',
+    '',
+    '## Suppressing it',
+    '',
+    `Add \`# noqa: ${rule.aliases[0] ?? rule.name}\` (or \`# async-review: ignore[${rule.name}]\`) to the line, or set`,
+    `\`rules: { ${rule.name}: off }\` in \`.github/async-review.yml\`.`,
+    '',
+  ];
+  return lines.join('\n');
+}
