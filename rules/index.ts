@@ -2,9 +2,13 @@
 import type { Rule } from '../src/analyzer/rule.js';
 import { ruleMatchesCode } from '../src/analyzer/suppression.js';
 import blockingSleep from './blocking-sleep.js';
+import busyWait from './busy-wait.js';
+import timeoutWithoutAwait from './timeout-without-await.js';
 
 export const allRules: readonly Rule[] = [
   blockingSleep,
+  busyWait,
+  timeoutWithoutAwait,
 ];
 
 export function findRule(nameOrAlias: string): Rule | undefined {

@@ -97,3 +97,34 @@ export const TRANSPARENT_DECORATORS: ReadonlySet<string> = new Set([
   'typing.override', 'typing_extensions.override', 'tenacity.retry', 'backoff.on_exception',
   'backoff.on_predicate', 'async_lru.alru_cache',
 ]);
+
+/** Task groups and nurseries (what `async with` enters; a type, or the call that makes one). */
+export const TASK_GROUP_TYPES: ReadonlySet<string> = new Set([
+  'asyncio.TaskGroup', 'asyncio.taskgroups.TaskGroup', 'anyio.abc.TaskGroup', 'anyio.create_task_group', 'trio.open_nursery', 'trio.Nursery',
+]);
+
+/** Cancel scopes with a deadline: `async with asyncio.timeout()`, `with anyio.fail_after()`, `with trio.move_on_after()`. */
+export const TIMEOUT_SCOPE_TYPES: ReadonlySet<string> = new Set([
+  'asyncio.Timeout', 'anyio.fail_after', 'anyio.move_on_after',
+  'trio.fail_after', 'trio.fail_at', 'trio.move_on_after', 'trio.move_on_at',
+]);
+
+/** Every cancel scope: the deadline ones and the explicit CancelScope classes. */
+export const CANCEL_SCOPE_TYPES: ReadonlySet<string> = new Set([...TIMEOUT_SCOPE_TYPES, 'anyio.CancelScope', 'trio.CancelScope']);
+
+/** Objects that bound how many tasks run at once when entered with `async with` or passed to workers. */
+export const CONCURRENCY_LIMITER_TYPES: ReadonlySet<string> = new Set([
+  'asyncio.Semaphore', 'asyncio.BoundedSemaphore', 'asyncio.locks.Semaphore', 'asyncio.locks.BoundedSemaphore',
+  'anyio.Semaphore', 'anyio.CapacityLimiter', 'trio.Semaphore', 'trio.CapacityLimiter',
+]);
+
+/** Exception classes that carry a task's cancellation (catching them stops it unless re-raised). */
+export const CANCELLATION_EXCEPTIONS: ReadonlySet<string> = new Set([
+  'asyncio.CancelledError', 'asyncio.exceptions.CancelledError', 'trio.Cancelled',
+]);
+
+/** Calls returning the running backend's cancellation exception class (`except anyio.get_cancelled_exc_class():`). */
+export const CANCELLATION_EXCEPTION_FACTORIES: ReadonlySet<string> = new Set(['anyio.get_cancelled_exc_class']);
+
+/** Async sleeps: awaiting one is a pure checkpoint that raises nothing but cancellation. */
+export const ASYNC_SLEEP_FUNCTIONS: ReadonlySet<string> = new Set(['asyncio.sleep', 'anyio.sleep', 'trio.sleep']);

@@ -251,7 +251,11 @@ export class SemanticModel {
   // ---------------------------------------------------------------- construction
 
   private ownerScope(node: Node): Scope {
-    return this.scopes.scopeAt(node.startIndex);
+    let scope = this.scopes.scopeAt(node.startIndex);
+    // A block or statement that starts with a nested def/lambda starts where that scope does: climb out of
+    // scopes lying inside the node (a definition node itself still owns its own scope).
+    while (scope.parent && scope.node.id !== node.id && scope.start >= node.startIndex && scope.end <= node.endIndex) scope = scope.parent;
+    return scope;
   }
 
   private bindImport(node: Node): void {

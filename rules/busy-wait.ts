@@ -1,0 +1,56 @@
+import type { Node } from 'web-tree-sitter';
+import { defineRule } from '../src/analyzer/rule.js';
+import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
+import { ASYNC_SLEEP_FUNCTIONS } from '../src/analyzer/model/known-apis.js';
+import { snippet } from './support/context-managers.js';
+
+export default defineRule({
+  name: 'busy-wait',
+  aliases: ['ASYNC110'],
+  severity: 'warning',
+  what: 'Reports a `while` loop in a coroutine whose body only sleeps (`await asyncio.sleep(...)`), polling its condition.',
+  why: 'Polling wakes the task over and over for nothing and reacts late, up to a whole sleep interval after the condition changes. An `asyncio.Event` wakes the waiter exactly when the condition becomes true.',
+  bad: `import asyncio
+
+
+class Job:
+    def __init__(self):
+        self.done = False
+
+    async def wait(self):
+        while not self.done:
+            await asyncio.sleep(0.1)
+`,
+  good: `import asyncio
+
+
+class Job:
+    def __init__(self):
+        self.done = asyncio.Event()
+
+    async def wait(self):
+        await self.done.wait()
+`,
+  query: '(while_statement condition: (_) @condition body: (block) @body) @loop',
+  check({ loop, condition, body }, { model, report }) {
+    if (isAlwaysTrue(condition) || loop.childForFieldName('alternative') || !model.isInCoroutine(loop)) return;
+    const statements = body.namedChildren.filter((s): s is Node => !!s && s.type !== 'comment');
+    const sleeps = statements.filter((s) => isAwaitedSleep(s, model));
+    if (sleeps.length === 0 || !statements.every((s) => s.type === 'pass_statement' || sleeps.includes(s))) return;
+    report(loop, `\`while ${snippet(condition)}\` polls with sleep in ${model.describeContext(loop)}; wait on an \`asyncio.Event\` set where the condition changes`, {
+      endNode: condition,
+    });
+  },
+});
+
+/** `while True:` / `while 1:` is a periodic loop, not polling. */
+function isAlwaysTrue(condition: Node): boolean {
+  return condition.type === 'true' || (condition.type === 'integer' && condition.text !== '0');
+}
+
+/** `await asyncio.sleep(...)` (or anyio/trio sleep) as a statement. */
+function isAwaitedSleep(statement: Node, model: SemanticModel): boolean {
+  const awaited = statement.type === 'expression_statement' ? statement.namedChildren[0] : null;
+  const call = awaited?.type === 'await' ? awaited.namedChildren[0] : null;
+  return call?.type === 'call' && ASYNC_SLEEP_FUNCTIONS.has(model.callee(call) ?? '');
+}

@@ -1,0 +1,31 @@
+// What a `with` / `async with` statement enters, shared by the rules about task groups, cancel scopes,
+// timeouts and semaphores.
+import type { Node } from 'web-tree-sitter';
+import type { SemanticModel } from '../../src/analyzer/model/semantic-model.js';
+
+/** The context manager expressions of a with statement, in order (`async with a() as x, b:` → `a()`, `b`). */
+export function contextManagersOf(withStatement: Node): Node[] {
+  const clause = withStatement.namedChildren.find((child) => child?.type === 'with_clause');
+  if (!clause) return [];
+  return clause.namedChildren.flatMap((item) => {
+    const value = item?.type === 'with_item' ? item.childForFieldName('value') : null;
+    if (!value) return [];
+    return [value.type === 'as_pattern' ? value.namedChildren[0] ?? value : value];
+  });
+}
+
+/** The first context manager of the statement whose type is one of `types`, or null. */
+export function enteredOfType(model: SemanticModel, withStatement: Node, types: ReadonlySet<string>): Node | null {
+  return contextManagersOf(withStatement).find((manager) => types.has(model.typeOf(manager) ?? '')) ?? null;
+}
+
+/** Is this an `async with` statement? */
+export function isAsyncWith(withStatement: Node): boolean {
+  return withStatement.firstChild?.type === 'async';
+}
+
+/** Shortened source text for messages. */
+export function snippet(node: Node, max = 60): string {
+  const text = node.text.replace(/\s+/g, ' ');
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
