@@ -1,0 +1,77 @@
+// Webhook events → review jobs on the queue. Handlers return at once (Probot answers GitHub after 9 s and
+// GitHub never redelivers after that), so the review itself runs from the queue.
+import type { Context, Probot } from 'probot';
+import { describeError } from '../github/client.js';
+import { CHECK_NAME } from '../github/writes.js';
+import { reviewQueue, type ReviewJob, type ReviewQueue } from './queue.js';
+import { reviewPullRequest } from './review-pull-request.js';
+
+export const PULL_REQUEST_EVENTS = [
+  'pull_request.opened',
+  'pull_request.synchronize',
+  'pull_request.reopened',
+  'pull_request.ready_for_review',
+] as const;
+
+export function registerHandlers(app: Probot, queue: ReviewQueue = reviewQueue): void {
+  const run = async (job: ReviewJob) =>
+    reviewPullRequest({
+      ...job,
+      octokit: await app.auth(job.installationId),
+      log: app.log.child({ repo: `${job.owner}/${job.repo}`, pull: job.pullNumber, sha: job.headSha }),
+    });
+  const enqueue = (context: Context, job: ReviewJob, newHead: boolean) => {
+    const result = queue.enqueue(job, run, {
+      newHead,
+      onError: (error) => context.log.error({ err: error }, `review job failed: ${describeError(error)}`),
+    });
+    context.log.info(`${job.owner}/${job.repo}#${job.pullNumber}@${job.headSha.slice(0, 7)}: ${result}`);
+  };
+
+  app.on([...PULL_REQUEST_EVENTS], async (context) => {
+    const { payload } = context;
+    const installationId = payload.installation?.id;
+    if (installationId === undefined) return context.log.warn('pull_request event without an installation: ignored');
+    enqueue(
+      context,
+      {
+        installationId,
+        owner: payload.repository.owner.login,
+        repo: payload.repository.name,
+        pullNumber: payload.pull_request.number,
+        headSha: payload.pull_request.head.sha,
+      },
+      true,
+    );
+  });
+
+  // Re-runs from the Checks UI. The payload lists the pull requests of the head SHA, except for forks,
+  // whose pull requests are looked up by commit.
+  app.on('check_run.rerequested', async (context) => {
+    if (context.payload.check_run.name !== CHECK_NAME) return;
+    const { head_sha: headSha, pull_requests: pulls } = context.payload.check_run;
+    await rerun(context, headSha, pulls);
+  });
+  app.on('check_suite.rerequested', async (context) => {
+    const { head_sha: headSha, pull_requests: pulls } = context.payload.check_suite;
+    await rerun(context, headSha, pulls);
+  });
+
+  async function rerun(
+    context: Context<'check_run.rerequested' | 'check_suite.rerequested'>,
+    headSha: string,
+    listed: readonly { number: number; base: { repo: { id: number } } }[],
+  ): Promise<void> {
+    const { payload } = context;
+    const installationId = payload.installation?.id;
+    if (installationId === undefined) return context.log.warn(`${context.name} without an installation: ignored`);
+    const repository = { owner: payload.repository.owner.login, repo: payload.repository.name };
+    let numbers = listed.filter((pull) => pull.base.repo.id === payload.repository.id).map((pull) => pull.number);
+    if (numbers.length === 0) {
+      const { data } = await context.octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...repository, commit_sha: headSha });
+      numbers = data.filter((pull) => pull.state === 'open' && pull.head.sha === headSha).map((pull) => pull.number);
+    }
+    if (numbers.length === 0) return context.log.info(`no open pull request has head ${headSha}: nothing to re-run`);
+    for (const pullNumber of numbers) enqueue(context, { installationId, ...repository, pullNumber, headSha }, false);
+  }
+}

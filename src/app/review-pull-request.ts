@@ -1,0 +1,216 @@
+// One review of one pull request at one head SHA. Needs nothing from the webhook, so any queue can run it.
+// Order (each write waits ≥ 1 s behind the previous one under Probot's throttling):
+//   check run in_progress ‖ file list → one GraphQL snapshot → analyze → one review → check completed
+//   (+1 update per further 50 annotations) → one mutation resolving stale threads.
+// Whatever throws, the check run is completed with the reason.
+import { MAX_FILE_BYTES } from '../analyzer/index.js';
+import type { SourceFile } from '../analyzer/types.js';
+import { CONFIG_PATH, isPathIncluded, parseConfig } from '../config/index.js';
+import { asyncTestsRunAutomatically } from '../config/pytest.js';
+import { parseFilePatch, type FileChanges } from '../diff/hunks.js';
+import { describeError, type GitHubClient, type RepoRef } from '../github/client.js';
+import { isReviewablePython, listChangedFiles, MAX_LISTED_FILES, type ChangedFile } from '../github/files.js';
+import { fetchBlob, fetchSnapshot, type BlobContent } from '../github/snapshot.js';
+import { completeCheckRun, createCheckRun, postReview, resolveThreads } from '../github/writes.js';
+import { batches, renderAnnotations } from '../render/annotations.js';
+import { renderReviewBody, renderReviewComment } from '../render/review.js';
+import { renderCheckOutput, renderSkippedCheck, type CheckOutput } from '../render/summary.js';
+import { lookupRule, reviewChanges } from './review-changes.js';
+
+export interface Log {
+  debug(object: object | string, message?: string): void;
+  info(object: object | string, message?: string): void;
+  warn(object: object | string, message?: string): void;
+  error(object: object | string, message?: string): void;
+}
+
+export interface ReviewRequest extends RepoRef {
+  octokit: GitHubClient;
+  pullNumber: number;
+  headSha: string;
+  installationId?: number;
+  log: Log;
+}
+
+export interface ReviewOutcome {
+  conclusion: CheckOutput['conclusion'] | 'not-reported';
+  commentsPosted: number;
+  threadsResolved: number;
+}
+
+export async function reviewPullRequest(request: ReviewRequest): Promise<ReviewOutcome> {
+  const { octokit, log } = request;
+  const ref: RepoRef = { owner: request.owner, repo: request.repo };
+  const checkRun = createCheckRun(octokit, ref, request.headSha).then(
+    (id) => id,
+    (error: unknown) => {
+      log.error({ err: error }, `could not create the check run: ${describeError(error)}`);
+      return null;
+    },
+  );
+  const complete = async (output: CheckOutput, annotations: ReturnType<typeof renderAnnotations> = []) => {
+    const id = await checkRun;
+    if (id === null) return;
+    try {
+      await completeCheckRun(octokit, ref, id, output, batches(annotations));
+    } catch (error) {
+      // Never leave the check in progress: retry once without annotations (the likeliest thing refused).
+      log.error({ err: error }, `could not complete the check run: ${describeError(error)}`);
+      const reason = `${output.summary}\n\n> Completing this check with its annotations failed: ${describeError(error)}`;
+      await completeCheckRun(octokit, ref, id, { ...output, summary: reason.slice(0, 60_000) }, []);
+    }
+  };
+
+  let outcome: ReviewOutcome = { conclusion: 'not-reported', commentsPosted: 0, threadsResolved: 0 };
+  try {
+    outcome = await runReview(request, ref, complete);
+  } catch (error) {
+    log.error({ err: error }, `review of ${ref.owner}/${ref.repo}#${request.pullNumber} failed`);
+    const output = renderSkippedCheck(
+      'neutral',
+      'async-review could not finish this review',
+      `The review of ${request.headSha.slice(0, 7)} stopped: ${describeError(error)}\n\nRe-run this check to try again.`,
+    );
+    try {
+      await complete(output);
+      outcome.conclusion = output.conclusion;
+    } catch (completionError) {
+      log.error({ err: completionError }, `could not complete the check run: ${describeError(completionError)}`);
+    }
+  }
+  if ((await checkRun) === null) outcome.conclusion = 'not-reported';
+  return outcome;
+}
+
+type Complete = (output: CheckOutput, annotations?: ReturnType<typeof renderAnnotations>) => Promise<void>;
+
+async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complete): Promise<ReviewOutcome> {
+  const { octokit, log } = request;
+  const changedFiles = await listChangedFiles(octokit, ref, request.pullNumber);
+  const python = changedFiles.filter(isReviewablePython);
+  if (python.length === 0) {
+    const output = renderSkippedCheck('success', 'No Python files changed', 'This pull request changes no Python file, so there is nothing for async-review to check.');
+    await complete(output);
+    return { conclusion: output.conclusion, commentsPosted: 0, threadsResolved: 0 };
+  }
+
+  const snapshot = await fetchSnapshot(octokit, {
+    ...ref,
+    pullNumber: request.pullNumber,
+    headSha: request.headSha,
+    paths: python.map((file) => file.filename),
+  });
+  const parsed = parseConfig(snapshot.configText);
+  if (!parsed.ok) {
+    const output = renderSkippedCheck(
+      'neutral',
+      `Invalid ${CONFIG_PATH}`,
+      `\`${CONFIG_PATH}\` on the default branch is invalid, so nothing was analyzed:\n\n\`\`\`\n${parsed.error}\n\`\`\`\n\nFix the file on the default branch, then re-run this check.`,
+    );
+    await complete(output);
+    return { conclusion: output.conclusion, commentsPosted: 0, threadsResolved: 0 };
+  }
+  const config = parsed.config;
+  const selected = python.filter((file) => isPathIncluded(config, file.filename));
+  const { files, unreadable } = await readSources(octokit, ref, selected, snapshot.files);
+  const changes = new Map<string, FileChanges | null>(selected.map((file) => [file.filename, changesOf(file, files)]));
+
+  const { analysis, plan } = await reviewChanges({
+    files,
+    changes,
+    config,
+    project: { asyncTestsRunAutomatically: asyncTestsRunAutomatically(config, snapshot.pytestConfigTexts) },
+    threads: snapshot.threads,
+    unreadablePaths: unreadable.map((problem) => problem.path),
+  });
+
+  let reviewError: string | undefined;
+  if (plan.comments.length > 0) {
+    try {
+      await postReview(octokit, ref, {
+        pullNumber: request.pullNumber,
+        headSha: request.headSha,
+        event: config.review.event,
+        body: renderReviewBody(plan),
+        comments: plan.comments.map((item) => renderReviewComment(item, lookupRule)),
+      });
+    } catch (error) {
+      reviewError = describeError(error);
+      log.error({ err: error }, `could not post the review: ${reviewError}`);
+    }
+  }
+
+  const notes: string[] = [];
+  if (changedFiles.length >= MAX_LISTED_FILES) {
+    notes.push(`GitHub lists only the first ${MAX_LISTED_FILES} changed files of a pull request; files after those were not reviewed.`);
+  }
+  if (selected.length < python.length) {
+    notes.push(`${python.length - selected.length} changed Python file(s) skipped by \`paths\` in ${CONFIG_PATH}.`);
+  }
+  const output = renderCheckOutput({
+    plan,
+    failOn: config.check.fail_on,
+    filesAnalyzed: files.length,
+    problems: [...unreadable, ...analysis.problems],
+    reviewError,
+    notes,
+  });
+  await complete(output, renderAnnotations(plan.reported));
+
+  let threadsResolved = 0;
+  if (plan.staleThreads.length > 0) {
+    try {
+      await resolveThreads(octokit, plan.staleThreads.map((thread) => thread.id));
+      threadsResolved = plan.staleThreads.length;
+    } catch (error) {
+      log.warn({ err: error }, `could not resolve stale review threads: ${describeError(error)}`);
+    }
+  }
+  log.info(
+    { pull: request.pullNumber, sha: request.headSha, findings: plan.reported.length, comments: plan.comments.length, resolved: threadsResolved },
+    `reviewed ${ref.owner}/${ref.repo}#${request.pullNumber}: ${output.conclusion}`,
+  );
+  return { conclusion: output.conclusion, commentsPosted: reviewError ? 0 : plan.comments.length, threadsResolved };
+}
+
+/** Contents at the head: GraphQL's text, else the blob over REST (truncated, i.e. large, files). */
+async function readSources(
+  octokit: GitHubClient,
+  ref: RepoRef,
+  selected: readonly ChangedFile[],
+  blobs: ReadonlyMap<string, BlobContent | null>,
+): Promise<{ files: SourceFile[]; unreadable: { path: string; message: string }[] }> {
+  const unreadable: { path: string; message: string }[] = [];
+  const read = await Promise.all(
+    selected.map(async (file): Promise<SourceFile | null> => {
+      const blob = blobs.get(file.filename) ?? null;
+      const path = file.filename;
+      if (blob === null) return fail(`not found at the head commit`);
+      if (blob.isBinary) return fail('binary file, not analyzed');
+      if (blob.byteSize > MAX_FILE_BYTES) return fail(`skipped: ${blob.byteSize} bytes is over the ${MAX_FILE_BYTES}-byte limit`);
+      if (blob.text !== null && !blob.isTruncated) return { path, content: blob.text };
+      if (!file.sha) return fail('too large for the GraphQL API and no blob SHA was listed');
+      try {
+        return { path, content: await fetchBlob(octokit, ref, file.sha) };
+      } catch (error) {
+        return fail(`could not be read: ${describeError(error)}`);
+      }
+      function fail(message: string): null {
+        unreadable.push({ path, message });
+        return null;
+      }
+    }),
+  );
+  return { files: read.filter((file): file is SourceFile => file !== null), unreadable };
+}
+
+/** The file's hunks; a new file GitHub sent no patch for is wholly added, though not commentable. */
+function changesOf(file: ChangedFile, sources: readonly SourceFile[]): FileChanges | null {
+  const changes = parseFilePatch(file.patch);
+  if (changes !== null || file.status !== 'added') return changes;
+  const source = sources.find((candidate) => candidate.path === file.filename);
+  if (!source) return null;
+  const text = typeof source.content === 'string' ? source.content : Buffer.from(source.content).toString('utf8');
+  const lineCount = text.split('\n').length;
+  return { hunks: [], added: new Set(Array.from({ length: lineCount }, (_, index) => index + 1)) };
+}

@@ -1,0 +1,20 @@
+// The Probot entry point (`probot run ./dist/src/index.js`): wires webhook events to the review handler
+// and adds a health route. All behaviour lives in src/app.
+import type { ApplicationFunctionOptions, Probot } from 'probot';
+import { registerHandlers } from './app/handler.js';
+import { healthHandler } from './app/health.js';
+
+// Probot silently falls back to the secret "development", which would accept forged webhooks.
+if (process.env.NODE_ENV === 'production' && !process.env.WEBHOOK_SECRET) {
+  throw new Error('async-review: WEBHOOK_SECRET must be set when NODE_ENV=production (it verifies that webhooks come from GitHub).');
+}
+
+export default function asyncReviewApp(app: Probot, options?: ApplicationFunctionOptions): void {
+  registerHandlers(app);
+  // Only `probot run` / a Server has routes; a bare Probot (tests, serverless) has none.
+  try {
+    options?.addHandler(healthHandler);
+  } catch {
+    app.log.debug('no HTTP server: health route not added');
+  }
+}
