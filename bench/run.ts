@@ -2,15 +2,18 @@
 // other (never in parallel: they would measure each other) and writes BENCHMARKS.md, bench/results.json
 // and bench/results/differences.md. Quick mode writes to bench/.cache/quick/ instead.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { allRules } from "../rules/index.js";
+import { runAppBenchmarks } from "./app-e2e.js";
+import { appEntry } from "./app-server.js";
 import { ensureCorpus } from "./corpus.js";
 import { timeCorpus } from "./corpus-timing.js";
 import { compareFindings, differencesMarkdown, isComparedRuffCode, type OurFinding, type RuffDiagnostic } from "./findings-compare.js";
 import { machineInfo } from "./machine.js";
 import { ensureGnuTime } from "./measure.js";
+import { measureIntake } from "./intake.js";
 import { distBench, repoRoot, resultsDir } from "./paths.js";
 import { renderBenchmarks } from "./report.js";
 import type { BenchResults } from "./results.js";
@@ -65,6 +68,25 @@ if (only.has("sizes")) {
     const output = execFileSync(process.execPath, [join(distBench, "size-scaling.js"), ...(quick ? ["--quick"] : [])], { encoding: "utf8", maxBuffer: 1 << 24 });
     results.sizeScaling = JSON.parse(output) as SizePoint[];
     for (const p of results.sizeScaling) log(`   ${String(p.sizeKb).padStart(5)} KB  ${p.medianMs.toFixed(1)} ms  ${p.usPerKb.toFixed(0)} µs/KB`);
+  });
+}
+
+const appMissing = existsSync(appEntry) ? undefined : "the App (dist/src/index.js) is not built";
+
+if (only.has("app")) {
+  await stage("the App end to end against the fake GitHub", async () => {
+    results.app = appMissing ? { scenarios: [], notes: [], skipped: appMissing } : await runAppBenchmarks(quick, log);
+  });
+}
+
+if (only.has("intake")) {
+  await stage("webhook intake: 200 concurrent signed deliveries", async () => {
+    if (appMissing) {
+      results.intake = { deliveries: 0, concurrency: 0, p50Ms: NaN, p99Ms: NaN, maxMs: NaN, statusCounts: {}, skipped: appMissing };
+      return;
+    }
+    results.intake = await measureIntake(200);
+    log(`   p50 ${results.intake.p50Ms.toFixed(1)} ms, p99 ${results.intake.p99Ms.toFixed(1)} ms, max ${results.intake.maxMs.toFixed(1)} ms, ${JSON.stringify(results.intake.statusCounts)}`);
   });
 }
 

@@ -1,0 +1,94 @@
+// Starts the real App the way `npm start` does (`probot run dist/src/index.js`) as its own process, pointed
+// at a local fake GitHub through GHE_HOST/GHE_PROTOCOL, with Probot's default throttling untouched.
+import { spawn, type ChildProcess } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { repoRoot } from "./paths.js";
+
+export const appEntry = join(repoRoot, "dist", "src", "index.js");
+const probotBin = join(repoRoot, "node_modules", "probot", "bin", "probot.js");
+
+export interface AppKeys { appId: number; privateKey: string; publicKey: string; secret: string }
+
+export function appKeys(): AppKeys {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return {
+    appId: 4242,
+    privateKey: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+    publicKey: publicKey.export({ type: "spki", format: "pem" }).toString(),
+    secret: "bench-webhook-secret",
+  };
+}
+
+export interface AppServer { url: string; webhookUrl: string; pid: number; peakRssMb(): number; output(): string; stop(): Promise<void> }
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Peak resident memory of a live process (VmHWM), from /proc. */
+function peakRssMb(pid: number): number {
+  const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+export async function startAppServer(keys: AppKeys, githubHost: string): Promise<AppServer> {
+  if (!existsSync(appEntry)) throw new Error(`${appEntry} is not built`);
+  const port = await freePort();
+  // An empty working directory: Probot reads a .env file from it, and a developer's .env must not leak in.
+  const cwd = mkdtempSync(join(tmpdir(), "async-review-app-"));
+  const child: ChildProcess = spawn(process.execPath, [probotBin, "run", appEntry], {
+    cwd,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: "production",
+      APP_ID: String(keys.appId),
+      PRIVATE_KEY: keys.privateKey,
+      WEBHOOK_SECRET: keys.secret,
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      GHE_HOST: githubHost,
+      GHE_PROTOCOL: "http",
+      LOG_LEVEL: "warn",
+    },
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  child.stderr!.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(cwd, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the App exited with ${child.exitCode} while starting:\n${output}`);
+    try {
+      const res = await fetch(`${url}/ping`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the App did not answer /ping within 20 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { url, webhookUrl: `${url}/api/github/webhooks`, pid: child.pid!, peakRssMb: () => peakRssMb(child.pid!), output: () => output, stop };
+}
