@@ -4,11 +4,15 @@ import { ruleMatchesCode } from '../src/analyzer/suppression.js';
 import blockingSleep from './blocking-sleep.js';
 import busyWait from './busy-wait.js';
 import timeoutWithoutAwait from './timeout-without-await.js';
+import cancelScopeYield from './cancel-scope-yield.js';
+import taskgroupControlFlow from './taskgroup-control-flow.js';
 
 export const allRules: readonly Rule[] = [
   blockingSleep,
   busyWait,
   timeoutWithoutAwait,
+  cancelScopeYield,
+  taskgroupControlFlow,
 ];
 
 export function findRule(nameOrAlias: string): Rule | undefined {
