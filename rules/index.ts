@@ -6,6 +6,7 @@ import busyWait from './busy-wait.js';
 import timeoutWithoutAwait from './timeout-without-await.js';
 import cancelScopeYield from './cancel-scope-yield.js';
 import taskgroupControlFlow from './taskgroup-control-flow.js';
+import swallowedCancellation from './swallowed-cancellation.js';
 
 export const allRules: readonly Rule[] = [
   blockingSleep,
@@ -13,6 +14,7 @@ export const allRules: readonly Rule[] = [
   timeoutWithoutAwait,
   cancelScopeYield,
   taskgroupControlFlow,
+  swallowedCancellation,
 ];
 
 export function findRule(nameOrAlias: string): Rule | undefined {

@@ -182,6 +182,15 @@ export class SemanticModel {
     return null;
   }
 
+  /** Does the module import anything from `moduleName` or its submodules at module level (`import trio`,
+   *  `from anyio import sleep`)? Tells which async library (or test plugin) a module is written for. */
+  importsFrom(moduleName: string): boolean {
+    for (const bindings of this.scopes.module.bindings.values()) {
+      if (bindings.some((b) => b.kind === 'import' && (b.qualifiedName === moduleName || b.qualifiedName.startsWith(`${moduleName}.`)))) return true;
+    }
+    return false;
+  }
+
   /** The local definition (function or class) a qualified name refers to. */
   definition(qualifiedName: string): FunctionInfo | ClassInfo | undefined {
     return this.definitions.get(qualifiedName);

@@ -1,0 +1,154 @@
+import type { Node } from 'web-tree-sitter';
+import { defineRule, type ReportOptions } from '../src/analyzer/rule.js';
+import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
+import { CANCELLATION_EXCEPTIONS, CANCELLATION_EXCEPTION_FACTORIES } from '../src/analyzer/model/known-apis.js';
+
+/** What one `except` clause catches, as far as cancellation goes. */
+interface Caught {
+  /** Catches the cancellation exception by name (CancelledError, trio.Cancelled...). */
+  cancellation: boolean;
+  /** Catches it through BaseException or a bare `except:`. */
+  everything: boolean;
+  /** Catches other exceptions too (so `raise` at its end would re-raise those as well). */
+  others: boolean;
+  /** The `as NAME` binding, if any. */
+  alias: string | null;
+}
+
+export default defineRule({
+  name: 'swallowed-cancellation',
+  aliases: ['ASYNC103', 'ASYNC104'],
+  severity: 'warning',
+  what: 'Reports `except asyncio.CancelledError`, `except BaseException` or a bare `except:` in a coroutine whose handler does not re-raise.',
+  why: 'Cancellation is delivered as an exception: a handler that swallows it makes `task.cancel()`, timeouts and TaskGroup shutdown silently fail, so the task keeps running and whoever waits for it hangs.',
+  bad: `import asyncio
+
+
+async def worker(queue):
+    try:
+        while True:
+            await queue.get()
+    except asyncio.CancelledError:
+        print("worker stopped")
+`,
+  good: `import asyncio
+
+
+async def worker(queue):
+    try:
+        while True:
+            await queue.get()
+    except asyncio.CancelledError:
+        print("worker stopped")
+        raise
+`,
+  fix: 'Adds `raise` at the end of a handler that catches only the cancellation (replacing a sole `pass`); for a bare `except:` or `except BaseException:`, inserts an `except asyncio.CancelledError: raise` clause before it.',
+  query: '(try_statement body: (block) @body (except_clause) @handler)',
+  check({ body, handler }, { model, report }) {
+    if (!model.isInCoroutine(handler) || handler.children.some((c) => c?.type === '*')) return;
+    const caught = whatIsCaught(handler, model);
+    if (!caught || (!caught.cancellation && !caught.everything)) return;
+    // Cancellation arrives only at an await point of the try body.
+    if (model.awaitPointsIn(body).length === 0) return;
+    if (earlierHandlerTakesCancellation(handler, model)) return;
+    // `task.cancel(); try: await task; except CancelledError: pass` waits for a task we cancelled ourselves.
+    if (caught.cancellation && !caught.everything && awaitsOnlyTaskObjects(body)) return;
+    const block = handler.namedChildren.find((c) => c?.type === 'block');
+    if (!block || reRaises(block, caught.alias, model)) return;
+    const clause = handler.text.slice(0, handler.text.indexOf(':') + 1).replace(/\s+/g, ' ');
+    const catches = caught.cancellation ? 'catches' : 'also catches';
+    report(handler, `\`${clause}\` in ${model.describeContext(handler)} ${catches} the task's cancellation and never re-raises it, so \`cancel()\` and timeouts cannot stop the task; add \`raise\``, {
+      ...fixFor(handler, block, caught, model),
+      endNode: handler.child(handler.children.findIndex((c) => c?.type === ':')) ?? handler,
+    });
+  },
+});
+
+function whatIsCaught(handler: Node, model: SemanticModel): Caught | null {
+  const value = handler.childForFieldName('value');
+  if (!value) return { cancellation: false, everything: true, others: true, alias: null };
+  let types: Node | null = value;
+  let alias: string | null = null;
+  if (value.type === 'as_pattern') {
+    types = value.namedChildren[0];
+    alias = value.childForFieldName('alias')?.namedChildren[0]?.text ?? null;
+  }
+  while (types?.type === 'parenthesized_expression') types = types.namedChildren[0];
+  if (!types) return null;
+  const elements = types.type === 'tuple' ? types.namedChildren.filter((c): c is Node => !!c) : [types];
+  const caught: Caught = { cancellation: false, everything: false, others: false, alias };
+  for (const element of elements) {
+    if (isCancellationClass(element, model)) caught.cancellation = true;
+    else if (model.qualifiedName(element) === 'builtins.BaseException') caught.everything = caught.others = true;
+    else caught.others = true;
+  }
+  return caught;
+}
+
+function isCancellationClass(expr: Node, model: SemanticModel): boolean {
+  if (expr.type === 'call') return CANCELLATION_EXCEPTION_FACTORIES.has(model.callee(expr) ?? '');
+  return CANCELLATION_EXCEPTIONS.has(model.qualifiedName(expr) ?? '');
+}
+
+/** An earlier `except CancelledError:` of the same try takes the cancellation before this handler sees it. */
+function earlierHandlerTakesCancellation(handler: Node, model: SemanticModel): boolean {
+  for (let sibling = handler.previousNamedSibling; sibling; sibling = sibling.previousNamedSibling) {
+    if (sibling.type === 'except_clause' && whatIsCaught(sibling, model)?.cancellation) return true;
+  }
+  return false;
+}
+
+/** The try body only awaits task objects (`await task`, `await self._task`), not calls. */
+function awaitsOnlyTaskObjects(body: Node): boolean {
+  const statements = body.namedChildren.filter((s): s is Node => !!s && s.type !== 'comment');
+  return statements.length > 0 && statements.every((statement) => {
+    const awaited = statement.type === 'expression_statement' ? statement.namedChildren[0] : null;
+    const target = awaited?.type === 'await' ? awaited.namedChildren[0] : null;
+    return target?.type === 'identifier' || target?.type === 'attribute';
+  });
+}
+
+/** A bare `raise`, or `raise NAME` of the bound exception, in the handler (not in a nested def). */
+function reRaises(block: Node, alias: string | null, model: SemanticModel): boolean {
+  const owner = model.enclosingFunction(block);
+  return block.descendantsOfType('raise_statement').some((raise) => {
+    if (!raise || model.enclosingFunction(raise) !== owner) return false;
+    const raised = raise.namedChildren[0];
+    return !raised || (alias !== null && raised.type === 'identifier' && raised.text === alias && !raise.childForFieldName('cause'));
+  });
+}
+
+const ENDS_FLOW = new Set(['return_statement', 'break_statement', 'continue_statement', 'raise_statement']);
+
+function fixFor(handler: Node, block: Node, caught: Caught, model: SemanticModel): ReportOptions {
+  const statements = block.namedChildren.filter((s): s is Node => !!s && s.type !== 'comment');
+  const last = statements[statements.length - 1];
+  if (!last || ENDS_FLOW.has(last.type)) return {};
+  const { source } = model;
+  const handlerRow = handler.startPosition.row;
+  const sameLine = statements[0].startPosition.row === handlerRow;
+  if (caught.others) {
+    // Re-raising everything would change how other exceptions are handled: let cancellation through first.
+    const asyncio = model.moduleAlias('asyncio');
+    if (!caught.everything || caught.cancellation || !asyncio || importsOtherBackend(model)) return {};
+    const indent = source.indentOf(handlerRow);
+    const bodyIndent = sameLine ? `${indent}    ` : source.indentOf(statements[0].startPosition.row);
+    return { lineFix: { line: handlerRow + 1, endLine: handlerRow + 1, replacement: `${indent}except ${asyncio}.CancelledError:\n${bodyIndent}raise\n${source.line(handlerRow)}` } };
+  }
+  if (statements.length === 1 && last.type === 'pass_statement') return { lineFix: replaceNodeLine(last, 'raise', model) };
+  if (sameLine) return {};
+  const lastRow = last.endPosition.row;
+  const indent = source.indentOf(statements[0].startPosition.row);
+  return { lineFix: { line: lastRow + 1, endLine: lastRow + 1, replacement: `${source.line(lastRow)}\n${indent}raise` } };
+}
+
+function replaceNodeLine(node: Node, text: string, model: SemanticModel): { line: number; endLine: number; replacement: string } {
+  const row = node.startPosition.row;
+  const line = model.source.line(row);
+  return { line: row + 1, endLine: row + 1, replacement: line.slice(0, node.startPosition.column) + text + line.slice(node.endPosition.column) };
+}
+
+/** `asyncio.CancelledError` is the wrong class under trio or anyio. */
+function importsOtherBackend(model: SemanticModel): boolean {
+  return model.importsFrom('trio') || model.importsFrom('anyio');
+}
