@@ -1,6 +1,6 @@
 // Runs rules over one module: parse once, build the semantic model once, run every rule's query as one
 // combined query, and turn reports into findings (with suppressions, severities and whole-line fixes).
-import type { Node, Query } from 'web-tree-sitter';
+import type { Node, Query, QueryCapture, QueryMatch } from 'web-tree-sitter';
 import type { Captures, ReportOptions, Rule } from './rule.js';
 import type { AnalyzeOptions, Finding, Fix, ProjectKnowledge, Severity } from './types.js';
 import { loadPythonParser, type PythonParser } from './parser.js';
@@ -23,9 +23,10 @@ interface ActiveRule {
 export class Engine {
   private constructor(
     private readonly parser: PythonParser,
-    private readonly factsQuery: Query,
-    private readonly rulesQuery: Query,
-    /** patternOwner[patternIndex] = the rule whose query holds that pattern. */
+    /** FACTS_QUERY's patterns first, then every active rule's: one pass over the tree per module. */
+    private readonly query: Query,
+    private readonly factPatternCount: number,
+    /** patternOwner[patternIndex - factPatternCount] = the rule whose query holds that pattern. */
     private readonly patternOwner: ActiveRule[],
     private readonly project: ProjectKnowledge,
   ) {}
@@ -38,8 +39,9 @@ export class Engine {
       const count = compileRuleQuery(parser, entry.rule).patternCount();
       for (let i = 0; i < count; i++) patternOwner.push(entry);
     }
-    const combined = active.map((entry) => entry.rule.query).join('\n');
-    return new Engine(parser, parser.query(FACTS_QUERY), parser.query(combined || '(module) @module'), patternOwner, options.project ?? {});
+    const factPatternCount = parser.query(FACTS_QUERY).patternCount();
+    const combined = [FACTS_QUERY, ...active.map((entry) => entry.rule.query)].join('\n');
+    return new Engine(parser, parser.query(combined), factPatternCount, patternOwner, options.project ?? {});
   }
 
   get ruleCount(): number {
@@ -61,10 +63,16 @@ export class Engine {
     const source = new SourceText(text);
     const tree = this.parser.parse(text);
     try {
-      const model = new SemanticModel(tree, source, moduleNameFromPath(path), this.factsQuery, this.project);
+      const facts: QueryCapture[] = [];
+      const ruleMatches: QueryMatch[] = [];
+      for (const match of this.query.matches(tree.rootNode)) {
+        if (match.patternIndex < this.factPatternCount) facts.push(...match.captures);
+        else ruleMatches.push(match);
+      }
+      const model = new SemanticModel(tree, source, moduleNameFromPath(path), facts, this.project);
       const findings: Finding[] = [];
-      for (const match of this.rulesQuery.matches(tree.rootNode)) {
-        const owner = this.patternOwner[match.patternIndex];
+      for (const match of ruleMatches) {
+        const owner = this.patternOwner[match.patternIndex - this.factPatternCount];
         const captures: Captures = {};
         for (const capture of match.captures) captures[capture.name] ??= capture.node;
         const report = (node: Node, message: string, options?: ReportOptions) => {

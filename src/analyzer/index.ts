@@ -40,5 +40,6 @@ export function analyzeOne(engine: Engine, file: SourceFile, result: AnalysisRes
     for (const finding of module.findings) result.findings.push(finding);
   } catch (error) {
     result.problems.push({ path: file.path, message: `internal error: ${(error as Error).message}` });
+    if (process.env.ASYNC_REVIEW_DEBUG) console.error(error);
   }
 }

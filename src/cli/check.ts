@@ -1,7 +1,8 @@
 // `async-review check [PATH...]`: analyze files or folders and print findings.
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { analyzeFiles, allRules, createEngine } from '../analyzer/index.js';
+import { allRules } from '../analyzer/index.js';
+import { analyzeInParallel } from '../analyzer/parallel.js';
 import type { AnalysisResult, SourceFile } from '../analyzer/types.js';
 import { isPathIncluded } from '../config/index.js';
 import { collectPythonFiles, displayPath } from './collect-files.js';
@@ -46,8 +47,7 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
       result.problems.push({ path, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
     }
   }
-  const engine = await createEngine(analyzeOptions);
-  const analyzed = await analyzeFiles(files, analyzeOptions, engine);
+  const analyzed = await analyzeInParallel(files, analyzeOptions);
   result.findings = analyzed.findings;
   result.problems.push(...analyzed.problems);
   process.stdout.write(renderFindings(options.format, result, allRules, options.color ?? process.stdout.isTTY));

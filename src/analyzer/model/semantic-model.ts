@@ -1,7 +1,8 @@
 // The questions rules ask about a module: what does this name resolve to, is this call inside a coroutine,
-// does this call produce a coroutine, what type does this variable hold. Built once per module from one
-// query (run inside wasm), answered from JS maps afterwards.
-import type { Node, Query, Tree } from 'web-tree-sitter';
+// does this call produce a coroutine, what type does this variable hold. Built once per module from the
+// captures of FACTS_QUERY (which the engine runs inside wasm, in the same pass as the rules' queries),
+// answered from JS maps afterwards.
+import type { Node, QueryCapture, Tree } from 'web-tree-sitter';
 import type { ProjectKnowledge } from '../types.js';
 import type { SourceText } from '../source-text.js';
 import { ScopeTree, type Binding, type Scope } from './scopes.js';
@@ -11,6 +12,7 @@ import {
   AWAIT_RESULT_TYPES,
   CALL_RESULT_TYPES,
   CONTEXT_ENTER_TYPES,
+  INERT_BASE_CLASSES,
   LIBRARY_COROUTINE_FUNCTIONS,
   TRANSPARENT_DECORATORS,
 } from './known-apis.js';
@@ -83,10 +85,10 @@ export class SemanticModel {
     readonly tree: Tree,
     readonly source: SourceText,
     readonly moduleName: string,
-    factsQuery: Query,
+    /** The captures of FACTS_QUERY over the module, in document order. */
+    captures: readonly QueryCapture[],
     readonly project: ProjectKnowledge = {},
   ) {
-    const captures = factsQuery.captures(tree.rootNode);
     const scopeNodes = captures.filter((c) => c.name === 'function' || c.name === 'class' || c.name === 'lambda').map((c) => c.node);
     this.scopes = new ScopeTree(tree.rootNode, scopeNodes);
     const yields: Node[] = [];
@@ -162,6 +164,7 @@ export class SemanticModel {
   qualifiedName(expr: Node): string | null {
     const cached = this.qualifiedCache.get(expr.id);
     if (cached !== undefined) return cached;
+    this.qualifiedCache.set(expr.id, null); // breaks cycles such as `x = await x.next()`
     const result = this.computeQualifiedName(expr, 0);
     this.qualifiedCache.set(expr.id, result);
     return result;
@@ -202,6 +205,7 @@ export class SemanticModel {
   typeOf(expr: Node): string | null {
     const cached = this.typeCache.get(expr.id);
     if (cached !== undefined) return cached;
+    this.typeCache.set(expr.id, null); // breaks cycles such as `x = x.parent`
     const result = this.computeType(expr, 0);
     this.typeCache.set(expr.id, result);
     return result;
@@ -213,7 +217,7 @@ export class SemanticModel {
     const name = this.callee(call);
     if (!name) return false;
     const local = this.definitions.get(name);
-    if (local) return 'isAsync' in local && isPlainCoroutineFunction(local, this);
+    if (local) return 'isAsync' in local && isPlainCoroutineFunction(local, this) && !this.hasIncompatibleOverride(local);
     return LIBRARY_COROUTINE_FUNCTIONS.has(name) || this.project.coroutineFunctions?.has(name) === true;
   }
 
@@ -227,7 +231,7 @@ export class SemanticModel {
     const type = this.typeOf(expr);
     if (!type) return false;
     const cls = this.definitions.get(type);
-    if (cls && 'methods' in cls) return this.hasMember(cls, '__aiter__') && !this.hasMember(cls, '__iter__');
+    if (cls && 'methods' in cls) return this.hasMember(cls, '__aiter__') && this.lookupMember(cls, '__iter__') === undefined;
     return ASYNC_ONLY_ITERABLES.has(type);
   }
 
@@ -236,13 +240,22 @@ export class SemanticModel {
     const type = this.typeOf(expr);
     if (!type) return false;
     const cls = this.definitions.get(type);
-    if (cls && 'methods' in cls) return this.hasMember(cls, '__aenter__') && !this.hasMember(cls, '__enter__');
+    if (cls && 'methods' in cls) return this.hasMember(cls, '__aenter__') && this.lookupMember(cls, '__enter__') === undefined;
     return ASYNC_ONLY_CONTEXT_MANAGERS.has(type);
   }
 
   /** A method or attribute of a local class, searching local base classes (depth first, like a simple MRO).
-   *  Returns undefined when not found or when a base class is not local (it might define the name). */
-  findMember(cls: ClassInfo, name: string, seen = new Set<ClassInfo>()): FunctionInfo | 'attribute' | undefined {
+   *  Returns undefined when not found or when a base class that is not local comes first (it might define
+   *  the name). */
+  findMember(cls: ClassInfo, name: string): FunctionInfo | 'attribute' | undefined {
+    const found = this.lookupMember(cls, name, new Set());
+    return found === 'unknown' ? undefined : found;
+  }
+
+  /** Like findMember, but tells "not defined anywhere in the hierarchy" (undefined) from "a base class we
+   *  cannot see comes first and might define it" ('unknown'). Inert bases (`object`, `abc.ABC`, `Generic[T]`)
+   *  define nothing rules ask about. */
+  private lookupMember(cls: ClassInfo, name: string, seen = new Set<ClassInfo>()): FunctionInfo | 'attribute' | 'unknown' | undefined {
     if (seen.has(cls)) return undefined;
     seen.add(cls);
     const method = cls.methods.get(name);
@@ -250,11 +263,47 @@ export class SemanticModel {
     if (cls.attributeValues.has(name)) return 'attribute';
     for (const base of cls.bases) {
       const baseClass = this.localClass(base);
-      if (!baseClass) continue;
-      const found = this.findMember(baseClass, name, seen);
+      if (!baseClass) {
+        if (INERT_BASE_CLASSES.has(this.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') ?? base : base) ?? '')) continue;
+        return 'unknown';
+      }
+      const found = this.lookupMember(baseClass, name, seen);
       if (found) return found;
     }
     return undefined;
+  }
+
+  /** Does a local subclass of the method's class redefine it as something other than a coroutine function
+   *  (a sync def, an instance attribute)? Then `self.name()` in the base class may not make a coroutine. */
+  private hasIncompatibleOverride(fn: FunctionInfo): boolean {
+    const owner = fn.ownerClass;
+    if (!owner) return false;
+    return this.classes.some((cls) => {
+      if (cls === owner || !this.inheritsFrom(cls, owner)) return false;
+      const override = cls.methods.get(fn.name);
+      return cls.attributeValues.has(fn.name) || (override !== undefined && !isPlainCoroutineFunction(override, this));
+    });
+  }
+
+  private inheritsFrom(cls: ClassInfo, ancestor: ClassInfo, seen = new Set<ClassInfo>()): boolean {
+    if (seen.has(cls)) return false;
+    seen.add(cls);
+    return cls.bases.some((base) => {
+      const baseClass = this.localClass(base);
+      return baseClass === ancestor || (baseClass !== undefined && this.inheritsFrom(baseClass, ancestor, seen));
+    });
+  }
+
+  /** Is `name` assigned as an attribute (`self.name = ...`, or in the class body) in the class or its local
+   *  bases? An instance attribute hides a method of the same name. */
+  private assignsAttribute(cls: ClassInfo, name: string, seen = new Set<ClassInfo>()): boolean {
+    if (seen.has(cls)) return false;
+    seen.add(cls);
+    if (cls.attributeValues.has(name)) return true;
+    return cls.bases.some((base) => {
+      const baseClass = this.localClass(base);
+      return baseClass !== undefined && this.assignsAttribute(baseClass, name, seen);
+    });
   }
 
   // ---------------------------------------------------------------- construction
@@ -472,7 +521,8 @@ export class SemanticModel {
 
   private memberQualifiedName(cls: ClassInfo, attribute: string): string | null {
     const member = this.findMember(cls, attribute);
-    return member && member !== 'attribute' ? member.qualifiedName : null;
+    if (!member || member === 'attribute' || this.assignsAttribute(cls, attribute)) return null;
+    return member.qualifiedName;
   }
 
   private qualifiedNameOfIdentifier(identifier: Node): string | null {
@@ -507,10 +557,14 @@ export class SemanticModel {
       case 'await': {
         const inner = expr.namedChildren[0];
         if (inner?.type !== 'call') return null;
-        const callee = this.callee(inner);
+        const fn = inner.childForFieldName('function');
+        const callee = fn ? this.computeQualifiedName(fn, depth + 1) : null;
         return callee ? AWAIT_RESULT_TYPES.get(callee) ?? null : null;
       }
-      case 'parenthesized_expression': return expr.namedChildren[0] ? this.computeType(expr.namedChildren[0], depth + 1) : null;
+      case 'parenthesized_expression': {
+        const inner = expr.namedChildren.find((child) => child?.type !== 'comment'); // `(  # why\n  value)`
+        return inner ? this.computeType(inner, depth + 1) : null;
+      }
       case 'binary_operator': {
         // `path / "name"` is a path.
         const left = expr.childForFieldName('left');

@@ -1,0 +1,72 @@
+// Bad input never crashes the analyzer: it reports what it could and says what went wrong.
+import { describe, expect, it } from 'vitest';
+import { analyzeFiles } from '../../src/analyzer/index.js';
+
+const BLOCKING = 'import asyncio\nimport time\n\nasync def poll():\n    time.sleep(1)\n';
+const analyze = (content: string | Uint8Array, path = 'm.py') => analyzeFiles([{ path, content }]);
+
+describe('robustness', () => {
+  it('analyzes files with invalid UTF-8, says so, and keeps positions', async () => {
+    const bytes = Buffer.concat([Buffer.from('# caf\xe9 \xff\xfe\n', 'latin1'), Buffer.from(BLOCKING)]);
+    const result = await analyze(bytes);
+    expect(result.findings.map((f) => [f.rule, f.line])).toEqual([['blocking-sleep', 6]]);
+    expect(result.problems).toEqual([{ path: 'm.py', message: expect.stringContaining('not valid UTF-8') }]);
+  });
+
+  it('ignores a BOM, handles CRLF and lone CR line ends, and counts columns in code points', async () => {
+    const bom = await analyze(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(BLOCKING)]));
+    expect(bom.findings.map((f) => [f.line, f.column])).toEqual([[5, 5]]);
+    const crlf = await analyze(BLOCKING.replace(/\n/g, '\r\n'));
+    expect(crlf.findings.map((f) => [f.line, f.column, f.code])).toEqual([[5, 5, '    time.sleep(1)']]);
+    expect(crlf.findings[0].fix?.replacement).toBe('    await asyncio.sleep(1)');
+    const cr = await analyze(BLOCKING.replace(/\n/g, '\r'));
+    expect(cr.findings.map((f) => f.line)).toEqual([5]);
+    const wide = await analyze('import time\nasync def f():\n    x = "😀😀"; time.sleep(1)\n');
+    expect(wide.findings.map((f) => f.column)).toEqual([15]);
+  });
+
+  it('handles tabs, empty files and whitespace-only files', async () => {
+    const tabs = await analyze('import time\nasync def f():\n\tif True:\n\t\ttime.sleep(1)\n');
+    expect(tabs.findings.map((f) => [f.line, f.column])).toEqual([[4, 3]]);
+    expect((await analyze('')).findings).toEqual([]);
+    expect((await analyze('\n\n   \n')).findings).toEqual([]);
+  });
+
+  it('reports from the valid parts of a file with syntax errors, never from inside ERROR nodes', async () => {
+    const source = `${BLOCKING}\ndef broken(:\n    time.sleep(1\n\nasync def later():\n    time.sleep(2)\n`;
+    const result = await analyze(source);
+    expect(result.findings.map((f) => f.line)).toContain(5);
+    expect(result.findings.every((f) => !f.code.includes('time.sleep(1\n'))).toBe(true);
+    expect(result.problems).toEqual([{ path: 'm.py', message: expect.stringContaining('syntax errors') }]);
+  });
+
+  it('survives 500-deep nesting', async () => {
+    const depth = 500;
+    const nestedExpr = `x = ${'('.repeat(depth)}1${')'.repeat(depth)}\n`;
+    const nestedBlocks = Array.from({ length: depth }, (_, i) => `${' '.repeat(i)}if x:\n`).join('') + `${' '.repeat(depth)}pass\n`;
+    const nestedDefs = Array.from({ length: 100 }, (_, i) => `${'    '.repeat(i)}async def f${i}():\n`).join('') + `${'    '.repeat(100)}time.sleep(1)\n`;
+    const result = await analyze(`import time\n${nestedExpr}${nestedBlocks}${nestedDefs}`);
+    expect(result.problems.filter((p) => p.message.includes('internal'))).toEqual([]);
+    expect(result.findings.map((f) => f.rule)).toEqual(['blocking-sleep']);
+  });
+
+  it('analyzes a 5 MB file', async () => {
+    const chunk = 'async def handler_N(request):\n    data = await request.json()\n    return {"ok": data}\n\n';
+    let source = 'import asyncio\nimport time\n';
+    for (let i = 0; source.length < 5 * 1024 * 1024; i++) source += chunk.replace('N', String(i));
+    source += 'async def last():\n    time.sleep(1)\n';
+    const result = await analyze(source);
+    expect(result.findings.map((f) => f.rule)).toEqual(['blocking-sleep']);
+    expect(result.findings[0].line).toBe(source.split('\n').length - 1);
+  });
+
+  it('skips a file over the size limit with a clear problem instead of parsing it', async () => {
+    const result = await analyze(Buffer.alloc(11 * 1024 * 1024, 0x20));
+    expect(result.findings).toEqual([]);
+    expect(result.problems[0].message).toMatch(/over the \d+-byte limit/);
+  });
+
+  it('honours # async-review: skip-file', async () => {
+    expect((await analyze(`# async-review: skip-file\n${BLOCKING}`)).findings).toEqual([]);
+  });
+});

@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import AjvDraft04 from 'ajv-draft-04';
+import { describe, expect, it } from 'vitest';
+import { makeProject, runCli } from '../helpers/cli.js';
+
+const BLOCKING = 'import asyncio\nimport time\n\n\nasync def poll():\n    time.sleep(1)\n';
+const CLEAN = 'import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n';
+
+describe('async-review check', () => {
+  it('prints findings like ruff, with the quoted code and the fix, and exits 1', () => {
+    const root = makeProject({ 'app/poll.py': BLOCKING });
+    const { status, stdout } = runCli(['check', '--no-color'], root);
+    expect(status).toBe(1);
+    expect(stdout).toContain('app/poll.py:6:5: blocking-sleep `time.sleep(1)` blocks the event loop in coroutine `poll`');
+    expect(stdout).toContain('6 |     time.sleep(1)');
+    expect(stdout).toMatch(/= fix:\n6 \|     await asyncio\.sleep\(1\)/);
+    expect(stdout).toContain('Found 1 finding in 1 file (1 with a mechanical fix).');
+  });
+
+  it('exits 0 on clean code', () => {
+    const root = makeProject({ 'poll.py': CLEAN });
+    const { status, stdout } = runCli(['check', '.'], root);
+    expect(status).toBe(0);
+    expect(stdout).toContain('No asyncio pitfalls found.');
+  });
+
+  it('writes version-1 JSON with paths relative to the working directory', () => {
+    const root = makeProject({ 'pkg/sub/poll.py': BLOCKING });
+    const { status, stdout } = runCli(['check', '--format', 'json', 'pkg'], root);
+    expect(status).toBe(1);
+    const output = JSON.parse(stdout);
+    expect(output.version).toBe(1);
+    expect(output.findings).toEqual([{
+      rule: 'blocking-sleep', severity: 'error', path: 'pkg/sub/poll.py', line: 6, column: 5, endLine: 6, endColumn: 18,
+      message: expect.stringContaining('time.sleep(1)'), code: '    time.sleep(1)',
+      fix: { line: 6, endLine: 6, replacement: '    await asyncio.sleep(1)' },
+    }]);
+  });
+
+  it('writes SARIF 2.1.0 that validates against the schema, with rule help and fingerprints', () => {
+    const root = makeProject({ 'poll.py': BLOCKING });
+    const { stdout } = runCli(['check', '--format', 'sarif'], root);
+    const sarif = JSON.parse(stdout);
+    const require = createRequire(import.meta.url);
+    const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+    const ajv = new AjvDraft04({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
+    const valid = ajv.validate(schema, sarif);
+    expect(ajv.errors ?? [], 'SARIF schema errors').toEqual([]);
+    expect(valid).toBe(true);
+    expect(ajv.validate(schema, { version: '2.1.0', runs: [{ tool: {} }] }), 'the validator rejects a run without a driver').toBe(false);
+    const run = sarif.runs[0];
+    const rule = run.tool.driver.rules.find((r: { id: string }) => r.id === 'blocking-sleep');
+    expect(rule.help.markdown).toContain('asyncio.sleep');
+    expect(run.results[0]).toMatchObject({ ruleId: 'blocking-sleep', level: 'error' });
+    expect(run.results[0].partialFingerprints['asyncReviewFingerprint/v1']).toMatch(/^[0-9a-f]{20}$/);
+    expect(run.results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('poll.py');
+  });
+
+  it('writes GitHub Actions workflow commands', () => {
+    const root = makeProject({ 'poll.py': BLOCKING });
+    const { stdout } = runCli(['check', '--format', 'github'], root);
+    expect(stdout.trim()).toMatch(/^::error file=poll\.py,line=6,endLine=6,col=5,endColumn=18,title=async-review%3A blocking-sleep::`time\.sleep\(1\)` blocks/);
+  });
+
+  it('selects and ignores rules by name, alias or alias prefix', () => {
+    const root = makeProject({ 'poll.py': BLOCKING });
+    expect(runCli(['check', '--ignore', 'ASYNC251'], root).status).toBe(0);
+    expect(runCli(['check', '--ignore', 'blocking-sleep'], root).status).toBe(0);
+    expect(runCli(['check', '--select', 'ASYNC2'], root).status).toBe(1);
+    expect(runCli(['check', '--select', 'missing-await'], root).status).toBe(0);
+  });
+
+  it('skips .git, node_modules, virtual environments and __pycache__', () => {
+    const root = makeProject({
+      '.git/hooks/x.py': BLOCKING, 'node_modules/pkg/x.py': BLOCKING, 'env/pyvenv.cfg': '', 'env/lib/x.py': BLOCKING,
+      '.venv/lib/x.py': BLOCKING, '__pycache__/x.py': BLOCKING, 'src/ok.py': CLEAN,
+    });
+    const { status, stdout } = runCli(['check', '--format', 'json'], root);
+    expect(JSON.parse(stdout).findings).toEqual([]);
+    expect(status).toBe(0);
+  });
+
+  it('reports an unreadable path clearly and still analyzes the rest', () => {
+    const root = makeProject({ 'poll.py': BLOCKING });
+    const { status, stdout, stderr } = runCli(['check', '--format', 'json', 'missing.py', 'poll.py'], root);
+    expect(status).toBe(1);
+    expect(JSON.parse(stdout).findings).toHaveLength(1);
+    expect(stderr).toContain('missing.py: no such file or directory');
+    const clean = runCli(['check', 'missing.py'], root);
+    expect(clean.status).toBe(2);
+  });
+
+  it('exits 2 on a usage error', () => {
+    const root = makeProject({ 'poll.py': CLEAN });
+    const { status, stderr } = runCli(['check', '--format', 'xml'], root);
+    expect(status).toBe(2);
+    expect(stderr).toContain("argument 'xml' is invalid");
+  });
+
+  it('reads .github/async-review.yml from the repository root', () => {
+    const root = makeProject({
+      '.github/async-review.yml': 'rules:\n  blocking-sleep: off\n', 'pkg/poll.py': BLOCKING,
+    });
+    expect(runCli(['check'], root).status).toBe(0);
+    const invalid = makeProject({ '.github/async-review.yml': 'rules:\n  blocking-sleep: loud\n', 'poll.py': BLOCKING });
+    const result = runCli(['check'], invalid);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('invalid .github/async-review.yml');
+    expect(result.stderr).toContain('rules.blocking-sleep');
+  });
+});
+
+describe('async-review rules / rule', () => {
+  it('lists the catalog and prints one rule by name or alias', () => {
+    const root = makeProject({});
+    const list = runCli(['rules'], root);
+    expect(list.status).toBe(0);
+    expect(list.stdout).toMatch(/^blocking-sleep\s+error\s+Reports `time\.sleep\(\)`/m);
+    const doc = runCli(['rule', 'ASYNC251'], root);
+    expect(doc.stdout).toContain('# blocking-sleep');
+    expect(doc.stdout).toContain('Use instead:');
+    const unknown = runCli(['rule', 'nope'], root);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown rule "nope"');
+  });
+});
