@@ -1,4 +1,4 @@
-import { defineRule } from '../src/analyzer/rule.js';
+import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
 
 export default defineRule({
   name: 'blocking-sleep',
@@ -21,13 +21,13 @@ async def poll():
     await asyncio.sleep(1)
 `,
   fix: 'Replaces the call with `await asyncio.sleep(...)` when `asyncio` is imported.',
-  query: '(call arguments: (argument_list) @args) @call',
+  query: CALL_QUERY,
   check({ call, args }, { model, report }) {
     if (model.callee(call) !== 'time.sleep' || !model.isInCoroutine(call)) return;
     const asyncio = model.moduleAlias('asyncio');
     const awaited = call.parent?.type === 'await';
     report(call, `\`${call.text}\` blocks the event loop in ${model.describeContext(call)}; use \`await asyncio.sleep()\``, {
-      replacement: asyncio && !awaited ? `await ${asyncio}.sleep${args.text}` : undefined,
+      replacement: asyncio && !awaited && args.type === 'argument_list' ? `await ${asyncio}.sleep${args.text}` : undefined,
     });
   },
 });

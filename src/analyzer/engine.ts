@@ -26,26 +26,32 @@ export class Engine {
     /** FACTS_QUERY's patterns first, then every active rule's: one pass over the tree per module. */
     private readonly query: Query,
     private readonly factPatternCount: number,
-    /** patternOwner[patternIndex - factPatternCount] = the rule whose query holds that pattern. */
-    private readonly patternOwner: ActiveRule[],
+    /** patternOwners[patternIndex - factPatternCount] = the rules whose query holds that pattern. */
+    private readonly patternOwners: ActiveRule[][],
     private readonly project: ProjectKnowledge,
   ) {}
 
   static async create(rules: readonly Rule[], options: AnalyzeOptions = {}): Promise<Engine> {
     const parser = await loadPythonParser();
-    const active = selectRules(rules, options);
-    const patternOwner: ActiveRule[] = [];
-    for (const entry of active) {
-      const count = compileRuleQuery(parser, entry.rule).patternCount();
-      for (let i = 0; i < count; i++) patternOwner.push(entry);
+    // Rules with the same query text (e.g. CALL_QUERY) share its patterns: one match, several rules.
+    const byQuery = new Map<string, ActiveRule[]>();
+    for (const entry of selectRules(rules, options)) {
+      const sharing = byQuery.get(entry.rule.query);
+      if (sharing) sharing.push(entry);
+      else byQuery.set(entry.rule.query, [entry]);
+    }
+    const patternOwners: ActiveRule[][] = [];
+    for (const [, owners] of byQuery) {
+      const count = compileRuleQuery(parser, owners[0].rule).patternCount();
+      for (let i = 0; i < count; i++) patternOwners.push(owners);
     }
     const factPatternCount = parser.query(FACTS_QUERY).patternCount();
-    const combined = [FACTS_QUERY, ...active.map((entry) => entry.rule.query)].join('\n');
-    return new Engine(parser, parser.query(combined), factPatternCount, patternOwner, options.project ?? {});
+    const combined = [FACTS_QUERY, ...byQuery.keys()].join('\n');
+    return new Engine(parser, parser.query(combined), factPatternCount, patternOwners, options.project ?? {});
   }
 
   get ruleCount(): number {
-    return new Set(this.patternOwner.map((p) => p.rule)).size;
+    return new Set(this.patternOwners.flat().map((p) => p.rule)).size;
   }
 
   /** Can this module contain a finding at all? Every rule is about coroutines, `await` or asyncio, so a
@@ -57,7 +63,7 @@ export class Engine {
   }
 
   analyze(path: string, text: string): ModuleResult {
-    if (this.patternOwner.length === 0 || isFileSkipped(text) || !this.mightHaveFindings(text)) {
+    if (this.patternOwners.length === 0 || isFileSkipped(text) || !this.mightHaveFindings(text)) {
       return { findings: [], parsed: false };
     }
     const source = new SourceText(text);
@@ -72,14 +78,15 @@ export class Engine {
       const model = new SemanticModel(tree, source, moduleNameFromPath(path), facts, this.project);
       const findings: Finding[] = [];
       for (const match of ruleMatches) {
-        const owner = this.patternOwner[match.patternIndex - this.factPatternCount];
         const captures: Captures = {};
         for (const capture of match.captures) captures[capture.name] ??= capture.node;
-        const report = (node: Node, message: string, options?: ReportOptions) => {
-          const finding = makeFinding(path, source, owner, node, message, options);
-          if (finding) findings.push(finding);
-        };
-        owner.rule.check(captures, { model, report });
+        for (const owner of this.patternOwners[match.patternIndex - this.factPatternCount]) {
+          const report = (node: Node, message: string, options?: ReportOptions) => {
+            const finding = makeFinding(path, source, owner, node, message, options);
+            if (finding) findings.push(finding);
+          };
+          owner.rule.check(captures, { model, report });
+        }
       }
       return {
         findings: dedupe(findings).sort(byPosition),

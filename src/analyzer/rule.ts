@@ -45,6 +45,10 @@ export interface Rule extends RuleDocs {
   check(captures: Captures, context: RuleContext): void;
 }
 
+/** The query of rules about calls. Rules whose query text is identical share one set of matches, so every
+ *  call-based rule should use exactly this: `check({ call, function, args }, ...)`. */
+export const CALL_QUERY = '(call function: (_) @function arguments: (_) @args) @call';
+
 export function defineRule(rule: Rule): Rule {
   return rule;
 }
