@@ -39,12 +39,13 @@ function peakRssMb(pid: number): number {
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
-export async function startAppServer(keys: AppKeys, githubHost: string): Promise<AppServer> {
+/** `nodeArgs` go to the App's node (e.g. --cpu-prof to see where its time goes). */
+export async function startAppServer(keys: AppKeys, githubHost: string, nodeArgs: string[] = []): Promise<AppServer> {
   if (!existsSync(appEntry)) throw new Error(`${appEntry} is not built`);
   const port = await freePort();
   // An empty working directory: Probot reads a .env file from it, and a developer's .env must not leak in.
   const cwd = mkdtempSync(join(tmpdir(), "async-review-app-"));
-  const child: ChildProcess = spawn(process.execPath, [probotBin, "run", appEntry], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, probotBin, "run", appEntry], {
     cwd,
     stdio: ["ignore", "pipe", "pipe"],
     env: {

@@ -28,13 +28,18 @@ export interface AppScenario {
 
 export interface AppResults { scenarios: AppScenario[]; skipped?: string; notes: string[] }
 
-export interface IntakeResults {
-  deliveries: number;
-  concurrency: number;
+export interface IntakeBurst {
+  label: string;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
   statusCounts: Record<string, number>;
+}
+
+export interface IntakeResults {
+  /** Deliveries per burst, all sent at once (one connection each). */
+  deliveries: number;
+  bursts: IntakeBurst[];
   skipped?: string;
 }
 

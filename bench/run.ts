@@ -82,11 +82,11 @@ if (only.has("app")) {
 if (only.has("intake")) {
   await stage("webhook intake: 200 concurrent signed deliveries", async () => {
     if (appMissing) {
-      results.intake = { deliveries: 0, concurrency: 0, p50Ms: NaN, p99Ms: NaN, maxMs: NaN, statusCounts: {}, skipped: appMissing };
+      results.intake = { deliveries: 0, bursts: [], skipped: appMissing };
       return;
     }
     results.intake = await measureIntake(200);
-    log(`   p50 ${results.intake.p50Ms.toFixed(1)} ms, p99 ${results.intake.p99Ms.toFixed(1)} ms, max ${results.intake.maxMs.toFixed(1)} ms, ${JSON.stringify(results.intake.statusCounts)}`);
+    for (const b of results.intake.bursts) log(`   ${b.label}: p50 ${b.p50Ms.toFixed(1)} ms, p99 ${b.p99Ms.toFixed(1)} ms, max ${b.maxMs.toFixed(1)} ms, ${JSON.stringify(b.statusCounts)}`);
   });
 }
 
