@@ -90,6 +90,12 @@ export const ASYNC_ONLY_ITERABLES: ReadonlySet<string> = new Set([
   'asyncio.StreamReader', 'aiofiles.threadpool.AsyncFile',
 ]);
 
+/** Base classes that define none of the methods rules ask about, so a class deriving from them is fully
+ *  known from its own body (any other base we cannot see might define `__enter__`, `__iter__`, `fetch`...). */
+export const INERT_BASE_CLASSES: ReadonlySet<string> = new Set([
+  'builtins.object', 'builtins.Exception', 'abc.ABC', 'typing.Generic', 'typing.Protocol', 'typing_extensions.Protocol',
+]);
+
 /** Decorators after which an `async def` is still called to get a coroutine. Any other decorator may
  *  change what calling the function returns, so the function is then treated as unknown. */
 export const TRANSPARENT_DECORATORS: ReadonlySet<string> = new Set([

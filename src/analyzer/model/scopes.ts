@@ -76,9 +76,20 @@ export class ScopeTree {
   }
 
   bind(scope: Scope, name: string, binding: Binding): void {
-    const list = scope.bindings.get(name);
+    const target = scope.delegated.has(name) ? this.delegationTarget(scope, name) : scope;
+    const list = target.bindings.get(name);
     if (list) list.push(binding);
-    else scope.bindings.set(name, [binding]);
+    else target.bindings.set(name, [binding]);
+  }
+
+  /** Where a binding of a `global` / `nonlocal` name lands: the nearest enclosing function that binds the name
+   *  itself (nonlocal), else the module (global). The binding then counts against the outer name, so a
+   *  rebound name (`global fetch; fetch = mock`) is no longer taken for its definition. */
+  private delegationTarget(scope: Scope, name: string): Scope {
+    for (let outer = scope.parent; outer && outer !== this.module; outer = outer.parent) {
+      if (outer.kind === 'function' && outer.bindings.has(name) && !outer.delegated.has(name)) return outer;
+    }
+    return this.module;
   }
 
   /** Python's lookup: the local scope, then enclosing function scopes (class bodies are skipped unless the

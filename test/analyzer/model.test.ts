@@ -1,0 +1,210 @@
+// Unit tests of the semantic model: the answers rules build on.
+import { describe, expect, it } from 'vitest';
+import type { Node } from 'web-tree-sitter';
+import { loadPythonParser } from '../../src/analyzer/parser.js';
+import { SourceText } from '../../src/analyzer/source-text.js';
+import { FACTS_QUERY, SemanticModel } from '../../src/analyzer/model/semantic-model.js';
+
+async function modelOf(code: string): Promise<SemanticModel> {
+  const parser = await loadPythonParser();
+  const tree = parser.parse(code);
+  return new SemanticModel(tree, new SourceText(code), 'mod', parser.query(FACTS_QUERY).captures(tree.rootNode));
+}
+
+/** The nth node (0-based) of a type whose source text is exactly `text`. */
+function nodeWithText(model: SemanticModel, type: string, text: string, nth = 0): Node {
+  const found: Node[] = [];
+  const visit = (node: Node) => {
+    if (node.type === type && node.text === text) found.push(node);
+    for (const child of node.namedChildren) if (child) visit(child);
+  };
+  visit(model.tree.rootNode);
+  if (!found[nth]) throw new Error(`no ${type} #${nth} with text ${text}`);
+  return found[nth];
+}
+
+describe('producesCoroutine: methods', () => {
+  it('resolves super(), inherited methods and instances of local classes', async () => {
+    const model = await modelOf(`
+class Base:
+    async def get(self):
+        pass
+
+class Child(Base):
+    async def get(self):
+        super().get()
+        self.inherited()
+
+    async def inherited_caller(self):
+        pass
+
+class Other(Base):
+    def run(self):
+        self.get()
+
+def use():
+    client = Child()
+    client.get()
+    Base().get()
+`);
+    for (const text of ['super().get()', 'self.get()', 'client.get()', 'Base().get()']) {
+      expect(model.producesCoroutine(nodeWithText(model, 'call', text)), text).toBe(true);
+    }
+    expect(model.producesCoroutine(nodeWithText(model, 'call', 'self.inherited()'))).toBe(false);
+  });
+
+  it('is unsure of a method a local subclass overrides with a sync def or an attribute', async () => {
+    const model = await modelOf(`
+class Base:
+    async def start(self):
+        pass
+
+    async def stop(self):
+        pass
+
+    async def handle(self):
+        pass
+
+    def kick(self):
+        self.start()
+        self.stop()
+        self.handle()
+
+class SyncStart(Base):
+    def start(self):
+        pass
+
+class StopAttribute(Base):
+    def __init__(self):
+        self.stop = None
+
+class AsyncHandle(Base):
+    async def handle(self):
+        pass
+`);
+    expect(model.producesCoroutine(nodeWithText(model, 'call', 'self.start()'))).toBe(false);
+    expect(model.producesCoroutine(nodeWithText(model, 'call', 'self.stop()'))).toBe(false);
+    expect(model.producesCoroutine(nodeWithText(model, 'call', 'self.handle()'))).toBe(true);
+  });
+});
+
+describe('member lookup', () => {
+  it('gives no name for a method hidden by an instance attribute of the same name', async () => {
+    const model = await modelOf(`
+class Loader:
+    def __init__(self, load):
+        self.load = load
+
+    async def load(self):
+        pass
+
+    async def run(self):
+        self.load()
+`);
+    expect(model.callee(nodeWithText(model, 'call', 'self.load()'))).toBeNull();
+  });
+
+  it('stops at a base class it cannot see, but not at inert ones', async () => {
+    const model = await modelOf(`
+import abc
+import typing
+import framework
+
+class Local:
+    async def get(self):
+        pass
+
+class UnknownFirst(framework.Mixin, Local):
+    def run(self):
+        self.get()
+
+class InertFirst(abc.ABC, typing.Generic[T], Local):
+    def run(self):
+        self.get()
+
+class Manager(framework.Base):
+    async def __aenter__(self):
+        return self
+
+class AbstractManager(abc.ABC):
+    async def __aenter__(self):
+        return self
+
+async def use():
+    with Manager():
+        pass
+    with AbstractManager():
+        pass
+`);
+    expect(model.callee(nodeWithText(model, 'call', 'self.get()', 0))).toBeNull();
+    expect(model.callee(nodeWithText(model, 'call', 'self.get()', 1))).toBe('mod.Local.get');
+    // framework.Base might define __enter__; abc.ABC does not.
+    expect(model.isAsyncOnlyContextManager(nodeWithText(model, 'call', 'Manager()'))).toBe(false);
+    expect(model.isAsyncOnlyContextManager(nodeWithText(model, 'call', 'AbstractManager()'))).toBe(true);
+  });
+});
+
+describe('global and nonlocal', () => {
+  it('counts a rebinding through `global` against the module name', async () => {
+    const model = await modelOf(`
+async def fetch():
+    pass
+
+async def stable():
+    pass
+
+def patch():
+    global fetch
+    fetch = lambda: None
+
+def use():
+    fetch()
+    stable()
+`);
+    expect(model.callee(nodeWithText(model, 'call', 'fetch()'))).toBeNull();
+    expect(model.producesCoroutine(nodeWithText(model, 'call', 'stable()'))).toBe(true);
+  });
+
+  it('counts a rebinding through `nonlocal` against the enclosing function', async () => {
+    const model = await modelOf(`
+import asyncio
+
+def rebound():
+    q = asyncio.Queue()
+
+    def swap():
+        nonlocal q
+        q = []
+
+    q.put(1)
+
+def shadowed_only_inside():
+    q = asyncio.Queue()
+
+    def local():
+        q = []
+
+    q.put(2)
+`);
+    expect(model.callee(nodeWithText(model, 'call', 'q.put(1)'))).toBeNull();
+    expect(model.callee(nodeWithText(model, 'call', 'q.put(2)'))).toBe('asyncio.Queue.put');
+  });
+});
+
+describe('types', () => {
+  it('sees through parentheses holding a comment', async () => {
+    const model = await modelOf(`
+import asyncio
+
+async def use():
+    lock = asyncio.Lock()
+    with (  # the lock guards the cache
+        lock
+    ):
+        pass
+`);
+    const value = model.tree.rootNode.descendantsOfType('parenthesized_expression')[0]!;
+    expect(model.typeOf(value)).toBe('asyncio.Lock');
+    expect(model.isAsyncOnlyContextManager(value)).toBe(true);
+  });
+});
