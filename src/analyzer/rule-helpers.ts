@@ -1,0 +1,40 @@
+// Small helpers rules share: quoting code in one-line messages and writing `await asyncio.to_thread(...)`
+// fixes for blocking calls.
+import type { Node } from 'web-tree-sitter';
+import type { SemanticModel } from './model/semantic-model.js';
+
+/** Source text of a node for a one-line message: whitespace collapsed, long text shortened. */
+export function snippet(node: Node, max = 60): string {
+  const text = node.text.replace(/\s+/g, ' ');
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Node types whose element expression becomes an async generator (or an error) when it contains `await`. */
+const AWAIT_HOSTILE = new Set(['generator_expression', 'lambda', 'function_definition', 'class_definition']);
+
+/** The replacement text that runs a blocking call in a worker thread: `f(a, b=1)` becomes
+ *  `await asyncio.to_thread(f, a, b=1)` (`path.read_text()` becomes `await asyncio.to_thread(path.read_text)`).
+ *  Null when that is not a correct drop-in: asyncio is not imported as a module, the call is already awaited
+ *  or sits where `await` would change meaning (a generator expression), or its arguments are a bare generator. */
+export function toThreadReplacement(call: Node, model: SemanticModel): string | null {
+  const asyncio = model.moduleAlias('asyncio');
+  const fn = call.childForFieldName('function');
+  const args = call.childForFieldName('arguments');
+  if (!asyncio || !fn || args?.type !== 'argument_list' || call.parent?.type === 'await') return null;
+  for (let node = call.parent; node && node.type !== 'function_definition'; node = node.parent) {
+    if (AWAIT_HOSTILE.has(node.type)) return null;
+  }
+  const inner = args.text.slice(1, -1).trim();
+  const replacement = `await ${asyncio}.to_thread(${fn.text}${inner ? `, ${inner}` : ''})`;
+  return needsParentheses(call) ? `(${replacement})` : replacement;
+}
+
+/** `await x` binds looser than `.attr`, `[i]` and `(...)`: `f().strip()` must become `(await ...).strip()`. */
+function needsParentheses(call: Node): boolean {
+  const parent = call.parent;
+  if (!parent) return false;
+  const usedAs = (field: string) => parent.childForFieldName(field)?.id === call.id;
+  return (parent.type === 'attribute' && usedAs('object'))
+    || (parent.type === 'subscript' && usedAs('value'))
+    || (parent.type === 'call' && usedAs('function'));
+}
