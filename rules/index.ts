@@ -7,6 +7,7 @@ import timeoutWithoutAwait from './timeout-without-await.js';
 import cancelScopeYield from './cancel-scope-yield.js';
 import taskgroupControlFlow from './taskgroup-control-flow.js';
 import swallowedCancellation from './swallowed-cancellation.js';
+import unboundedGather from './unbounded-gather.js';
 
 export const allRules: readonly Rule[] = [
   blockingSleep,
@@ -15,6 +16,7 @@ export const allRules: readonly Rule[] = [
   cancelScopeYield,
   taskgroupControlFlow,
   swallowedCancellation,
+  unboundedGather,
 ];
 
 export function findRule(nameOrAlias: string): Rule | undefined {

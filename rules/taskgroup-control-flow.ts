@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/analyzer/rule.js';
 import { TASK_GROUP_TYPES } from '../src/analyzer/model/known-apis.js';
-import { enteredOfType, snippet } from './support/context-managers.js';
+import { enteredOfType, isAsyncWith, snippet, WITH_QUERY } from './support/context-managers.js';
 
 const CONTROL_FLOW = ['return_statement', 'break_statement', 'continue_statement'];
 
@@ -27,8 +27,9 @@ async def first_page(client, urls):
         tasks = [tg.create_task(client.get(url)) for url in urls]
     return tasks[0].result()
 `,
-  query: '(with_statement "async" body: (block) @body) @with',
+  query: WITH_QUERY,
   check({ with: statement, body }, { model, report }) {
+    if (!isAsyncWith(statement)) return;
     const group = enteredOfType(model, statement, TASK_GROUP_TYPES);
     if (!group) return;
     const owner = model.enclosingFunction(statement);

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/analyzer/rule.js';
 import { TIMEOUT_SCOPE_TYPES } from '../src/analyzer/model/known-apis.js';
-import { contextManagersOf, enteredOfType, isAsyncWith, snippet } from './support/context-managers.js';
+import { contextManagersOf, enteredOfType, isAsyncWith, snippet, WITH_QUERY } from './support/context-managers.js';
 
 export default defineRule({
   name: 'timeout-without-await',
@@ -24,7 +24,7 @@ async def load(cache, key):
         value = cache.lookup(key)
         return await value
 `,
-  query: '(with_statement body: (block) @body) @with',
+  query: WITH_QUERY,
   check({ with: statement, body }, { model, report }) {
     const timeout = enteredOfType(model, statement, TIMEOUT_SCOPE_TYPES);
     if (!timeout || !model.isInCoroutine(statement)) return;

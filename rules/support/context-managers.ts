@@ -3,6 +3,9 @@
 import type { Node } from 'web-tree-sitter';
 import type { SemanticModel } from '../../src/analyzer/model/semantic-model.js';
 
+/** The query of rules about with statements: identical text, so those rules share one set of matches. */
+export const WITH_QUERY = '(with_statement body: (block) @body) @with';
+
 /** The context manager expressions of a with statement, in order (`async with a() as x, b:` → `a()`, `b`). */
 export function contextManagersOf(withStatement: Node): Node[] {
   const clause = withStatement.namedChildren.find((child) => child?.type === 'with_clause');

@@ -1,0 +1,160 @@
+import type { Node } from 'web-tree-sitter';
+import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
+import type { FunctionInfo, SemanticModel } from '../src/analyzer/model/semantic-model.js';
+import { CONCURRENCY_LIMITER_TYPES, TRANSPARENT_DECORATORS } from '../src/analyzer/model/known-apis.js';
+import { decoratorName } from '../src/analyzer/model/semantic-model.js';
+import { contextManagersOf, snippet } from './support/context-managers.js';
+
+const GATHER = new Set(['asyncio.gather', 'asyncio.tasks.gather']);
+const COMPREHENSIONS = new Set(['list_comprehension', 'generator_expression', 'set_comprehension']);
+/** Wrappers that schedule or wait for the awaitable they are given, adding no concurrency of their own. */
+const AWAITABLE_WRAPPERS = new Set(['asyncio.create_task', 'asyncio.ensure_future', 'asyncio.wait_for', 'asyncio.shield']);
+const LIMITER_NAME = /(^|_)(sem|sema|semaphore|limiter)(_|$)|semaphore|limiter/i;
+
+export default defineRule({
+  name: 'unbounded-gather',
+  aliases: [],
+  severity: 'info',
+  what: 'Reports `asyncio.gather(*[...])` over a comprehension (directly or through a local list) that starts one task per item with nothing bounding how many run at once.',
+  why: 'Gathering a coroutine per input item runs all of them at once: a thousand URLs become a thousand open connections, which exhausts sockets, memory and rate limits. A semaphore or fixed-size batches keep the concurrency bounded.',
+  bad: `import asyncio
+
+
+async def fetch_all(client, urls):
+    return await asyncio.gather(*[client.get(url) for url in urls])
+`,
+  good: `import asyncio
+
+
+async def fetch_one(client, url, semaphore):
+    async with semaphore:
+        return await client.get(url)
+
+
+async def fetch_all(client, urls):
+    semaphore = asyncio.Semaphore(10)
+    return await asyncio.gather(*[fetch_one(client, url, semaphore) for url in urls])
+`,
+  query: CALL_QUERY,
+  check({ call, args }, { model, report }) {
+    if (!GATHER.has(model.callee(call) ?? '') || !model.isInCoroutine(call)) return;
+    const fn = model.enclosingFunction(call)!;
+    const splat = args.namedChildren.find((arg) => arg?.type === 'list_splat' && comprehensionOf(arg.namedChildren[0], fn, model));
+    const comprehension = splat ? comprehensionOf(splat.namedChildren[0], fn, model) : null;
+    if (!splat || !comprehension || isBounded(comprehension, fn, model)) return;
+    const clause = comprehension.namedChildren.find((c) => c?.type === 'for_in_clause');
+    const items = clause?.childForFieldName('right');
+    const shown = `${call.childForFieldName('function')!.text}(*${snippet(splat.namedChildren[0]!, 50)})`;
+    report(call, `\`${shown}\` in ${model.describeContext(call)} starts one task per item of \`${items ? snippet(items, 40) : '…'}\` with no bound on how many run at once; limit it with an \`asyncio.Semaphore\` or gather in batches`);
+  },
+});
+
+/** The comprehension a splatted expression is: inline, or a name bound once in this function to one. */
+function comprehensionOf(expr: Node | null, fn: FunctionInfo, model: SemanticModel): Node | null {
+  if (!expr) return null;
+  if (COMPREHENSIONS.has(expr.type)) return expr;
+  if (expr.type !== 'identifier') return null;
+  const found = model.scopes.lookup(expr.text, model.scopes.scopeOf(expr));
+  if (!found || found.scope !== fn.scope || found.bindings.length !== 1) return null;
+  const binding = found.bindings[0];
+  const value = binding.kind === 'value' && binding.via === 'assign' ? binding.value : null;
+  return value && COMPREHENSIONS.has(value.type) ? value : null;
+}
+
+function isBounded(comprehension: Node, fn: FunctionInfo, model: SemanticModel): boolean {
+  const clauses = comprehension.namedChildren.filter((c): c is Node => c?.type === 'for_in_clause');
+  if (clauses.some((clause) => clause.firstChild?.type === 'async')) return true; // consumed one by one
+  if (clauses.every((clause) => isBoundedIterable(clause.childForFieldName('right'), model))) return true;
+  const element = comprehension.childForFieldName('body');
+  const loopNames = new Set(clauses.flatMap((clause) => namesIn(clause.childForFieldName('left'))));
+  const started = startedCall(element, loopNames, model);
+  if (!started) return true; // gathers existing tasks or futures: nothing new is started
+  if (passesLimiter(started, model)) return true;
+  if (usesLimiter(fn, model)) return true;
+  const callee = model.definition(model.callee(started) ?? '');
+  if (callee && 'isAsync' in callee) {
+    if (callee.decorators.some((d) => !TRANSPARENT_DECORATORS.has(decoratorName(d, model) ?? ''))) return true;
+    if (usesLimiter(callee, model)) return true;
+  }
+  return false;
+}
+
+/** `range(<int literals>)`, a literal list/tuple, a slice (`items[i:i + n]`), or a name bound only to those
+ *  or by an enclosing `for` (the batch idiom: `for batch in chunks: gather(*[f(x) for x in batch])`). */
+function isBoundedIterable(iterable: Node | null, model: SemanticModel): boolean {
+  if (!iterable) return false;
+  switch (iterable.type) {
+    case 'call': {
+      const args = iterable.childForFieldName('arguments')?.namedChildren ?? [];
+      return model.callee(iterable) === 'builtins.range' && args.length > 0 && args.every((a) => !!a && isIntegerLiteral(a));
+    }
+    case 'list': case 'tuple': return true;
+    case 'subscript': return iterable.childrenForFieldName('subscript').some((s) => s?.type === 'slice');
+    case 'identifier': {
+      const found = model.scopes.lookup(iterable.text, model.scopes.scopeOf(iterable));
+      return !!found && found.bindings.every((binding) => {
+        if (binding.kind === 'value' && binding.via === 'assign') return !!binding.value && binding.value.type !== 'identifier' && isBoundedIterable(binding.value, model);
+        return binding.kind === 'opaque' && binding.node.parent?.type === 'for_statement';
+      });
+    }
+    default: return false;
+  }
+}
+
+function isIntegerLiteral(node: Node): boolean {
+  if (node.type === 'integer') return true;
+  return node.type === 'unary_operator' && node.childForFieldName('argument')?.type === 'integer';
+}
+
+/** The call that starts new work for each item, looking through create_task/wait_for wrappers; null when
+ *  the element only wraps or calls a method of an existing object the comprehension iterates over. */
+function startedCall(element: Node | null, loopNames: Set<string>, model: SemanticModel): Node | null {
+  if (element?.type !== 'call') return null;
+  if (AWAITABLE_WRAPPERS.has(model.callee(element) ?? '')) {
+    const first = element.childForFieldName('arguments')?.namedChildren[0] ?? null;
+    return first?.type === 'call' ? startedCall(first, loopNames, model) : null;
+  }
+  const fn = element.childForFieldName('function');
+  if (fn?.type === 'attribute' && loopNames.has(rootName(fn) ?? '')) return null;
+  return element;
+}
+
+/** Does a call receive a semaphore/limiter (by type or by name) among its arguments? */
+function passesLimiter(call: Node, model: SemanticModel): boolean {
+  const args = call.childForFieldName('arguments');
+  if (!args) return false;
+  return args.descendantsOfType(['identifier', 'attribute']).some((arg) => !!arg && isLimiter(arg, model));
+}
+
+/** Does the function enter a limiter (`async with sem:`) or acquire one (`await sem.acquire()`)? */
+function usesLimiter(fn: FunctionInfo, model: SemanticModel): boolean {
+  const body = fn.node.childForFieldName('body');
+  if (!body) return false;
+  return model.awaitPointsIn(body).some((point) => {
+    if (point.type === 'with_statement') return contextManagersOf(point).some((manager) => isLimiter(manager, model));
+    const awaited = point.type === 'await' ? point.namedChildren[0] : null;
+    const method = awaited?.type === 'call' ? awaited.childForFieldName('function') : null;
+    const object = method?.type === 'attribute' && method.childForFieldName('attribute')?.text === 'acquire' ? method.childForFieldName('object') : null;
+    return !!object && isLimiter(object, model);
+  });
+}
+
+function isLimiter(expr: Node, model: SemanticModel): boolean {
+  if (CONCURRENCY_LIMITER_TYPES.has(model.typeOf(expr) ?? '')) return true;
+  const name = expr.type === 'attribute' ? expr.childForFieldName('attribute')?.text : expr.type === 'identifier' ? expr.text : null;
+  return !!name && LIMITER_NAME.test(name);
+}
+
+function rootName(expr: Node): string | null {
+  let node: Node | null = expr;
+  while (node && (node.type === 'attribute' || node.type === 'call' || node.type === 'subscript')) {
+    node = node.type === 'attribute' ? node.childForFieldName('object') : node.type === 'call' ? node.childForFieldName('function') : node.childForFieldName('value');
+  }
+  return node?.type === 'identifier' ? node.text : null;
+}
+
+function namesIn(target: Node | null): string[] {
+  if (!target) return [];
+  if (target.type === 'identifier') return [target.text];
+  return target.namedChildren.flatMap((child) => namesIn(child));
+}
