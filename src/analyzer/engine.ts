@@ -1,6 +1,6 @@
 // Runs rules over one module: parse once, build the semantic model once, run every rule's query as one
 // combined query, and turn reports into findings (with suppressions, severities and whole-line fixes).
-import type { Node, Query, QueryCapture, QueryMatch } from 'web-tree-sitter';
+import type { Node, Query, QueryMatch } from 'web-tree-sitter';
 import type { Captures, ReportOptions, Rule } from './rule.js';
 import type { AnalyzeOptions, Finding, Fix, ProjectKnowledge, Severity } from './types.js';
 import { loadPythonParser, type PythonParser } from './parser.js';
@@ -69,10 +69,10 @@ export class Engine {
     const source = new SourceText(text);
     const tree = this.parser.parse(text);
     try {
-      const facts: QueryCapture[] = [];
+      const facts: QueryMatch[] = [];
       const ruleMatches: QueryMatch[] = [];
       for (const match of this.query.matches(tree.rootNode)) {
-        if (match.patternIndex < this.factPatternCount) facts.push(...match.captures);
+        if (match.patternIndex < this.factPatternCount) facts.push(match);
         else ruleMatches.push(match);
       }
       const model = new SemanticModel(tree, source, moduleNameFromPath(path), facts, this.project);
@@ -82,7 +82,7 @@ export class Engine {
         for (const capture of match.captures) captures[capture.name] ??= capture.node;
         for (const owner of this.patternOwners[match.patternIndex - this.factPatternCount]) {
           const report = (node: Node, message: string, options?: ReportOptions) => {
-            const finding = makeFinding(path, source, owner, node, message, options);
+            const finding = makeFinding(path, source, model, owner, node, message, options);
             if (finding) findings.push(finding);
           };
           owner.rule.check(captures, { model, report });
@@ -130,9 +130,10 @@ function compileRuleQuery(parser: PythonParser, rule: Rule): Query {
   return query;
 }
 
-function makeFinding(path: string, source: SourceText, owner: ActiveRule, node: Node, message: string, options: ReportOptions = {}): Finding | null {
+function makeFinding(path: string, source: SourceText, model: SemanticModel, owner: ActiveRule, node: Node, message: string, options: ReportOptions = {}): Finding | null {
   const end = options.endNode ?? node;
-  if (isInsideSyntaxError(node) || (end !== node && isInsideSyntaxError(end))) return null;
+  // Nothing is reported from inside ERROR nodes, nor a node that itself contains one.
+  if (node.hasError || end.hasError || model.isInsideSyntaxError(node) || model.isInsideSyntaxError(end)) return null;
   const startRow = node.startPosition.row;
   const endRow = end.endPosition.row;
   if (isSuppressed(source, owner.rule, startRow, endRow)) return null;
@@ -150,13 +151,6 @@ function makeFinding(path: string, source: SourceText, owner: ActiveRule, node: 
     fix,
     corrected: fix ? fix.replacement : owner.rule.good,
   };
-}
-
-/** Nothing is reported from inside ERROR nodes, nor a node that itself contains one. */
-function isInsideSyntaxError(node: Node): boolean {
-  if (node.hasError || node.isMissing) return true;
-  for (let parent = node.parent; parent; parent = parent.parent) if (parent.type === 'ERROR') return true;
-  return false;
 }
 
 /** A fix replacing the text of `start..end` inside whole lines, as GitHub suggestions need. */

@@ -8,7 +8,7 @@ import { FACTS_QUERY, SemanticModel } from '../../src/analyzer/model/semantic-mo
 async function modelOf(code: string): Promise<SemanticModel> {
   const parser = await loadPythonParser();
   const tree = parser.parse(code);
-  return new SemanticModel(tree, new SourceText(code), 'mod', parser.query(FACTS_QUERY).captures(tree.rootNode));
+  return new SemanticModel(tree, new SourceText(code), 'mod', parser.query(FACTS_QUERY).matches(tree.rootNode));
 }
 
 /** The nth node (0-based) of a type whose source text is exactly `text`. */

@@ -2,13 +2,14 @@
 // does this call produce a coroutine, what type does this variable hold. Built once per module from the
 // captures of FACTS_QUERY (which the engine runs inside wasm, in the same pass as the rules' queries),
 // answered from JS maps afterwards.
-import type { Node, QueryCapture, Tree } from 'web-tree-sitter';
+import type { Node, QueryMatch, Tree } from 'web-tree-sitter';
 import type { ProjectKnowledge } from '../types.js';
 import type { SourceText } from '../source-text.js';
 import { ScopeTree, type Binding, type Scope } from './scopes.js';
 import {
   ASYNC_ONLY_CONTEXT_MANAGERS,
   ASYNC_ONLY_ITERABLES,
+  ATTRIBUTE_TYPES,
   AWAIT_RESULT_TYPES,
   CALL_RESULT_TYPES,
   CONTEXT_ENTER_TYPES,
@@ -23,20 +24,24 @@ export const FACTS_QUERY = `
 (function_definition) @function
 (class_definition) @class
 (lambda) @lambda
-(assignment left: (_) @assign.target) @assign
+(decorated_definition (decorator)+ @decorator definition: (_) @decorated)
+(assignment left: (identifier) @assign.name type: (_)? @assign.type right: (_)? @assign.value)
+(assignment left: [(pattern_list) (tuple_pattern) (list_pattern) (list_splat_pattern)] @loop.target)
+(assignment left: (attribute object: (identifier) @attribute.object attribute: (identifier) @attribute.name) right: (_) @attribute.value)
 (augmented_assignment left: (identifier) @opaque)
 (for_statement left: (_) @loop.target)
 (for_in_clause left: (_) @loop.target)
-(with_item value: (as_pattern alias: (as_pattern_target (_) @with.target))) @with.item
+(with_item value: (as_pattern (_) @with.value alias: (as_pattern_target (_) @with.target)))
 (named_expression name: (identifier) @opaque)
 (except_clause value: (as_pattern alias: (as_pattern_target (identifier) @opaque)))
 (global_statement (identifier) @delegated)
 (nonlocal_statement (identifier) @delegated)
 (await) @await
-(with_statement "async" @async.with)
-(for_statement "async" @async.for)
-(for_in_clause "async" @async.comprehension)
+(with_statement "async") @async.statement
+(for_statement "async") @async.statement
+(for_in_clause "async") @async.statement
 (yield) @yield
+(ERROR) @syntax_error
 `;
 
 export interface FunctionInfo {
@@ -79,45 +84,58 @@ export class SemanticModel {
   /** Await points: `await`, `async with`, `async for`, async comprehensions, by start offset. */
   private readonly awaitPoints: { start: number; owner: Scope; node: Node }[] = [];
   private readonly qualifiedCache = new Map<number, string | null>();
+  /** Decorators by the id of the definition they decorate. */
+  private readonly decorators = new Map<number, Node[]>();
+  private readonly syntaxErrors: [number, number][] = [];
   private readonly typeCache = new Map<number, string | null>();
 
   constructor(
     readonly tree: Tree,
     readonly source: SourceText,
     readonly moduleName: string,
-    /** The captures of FACTS_QUERY over the module, in document order. */
-    captures: readonly QueryCapture[],
+    /** The matches of FACTS_QUERY over the module, in document order. */
+    matches: readonly QueryMatch[],
     readonly project: ProjectKnowledge = {},
   ) {
-    const scopeNodes = captures.filter((c) => c.name === 'function' || c.name === 'class' || c.name === 'lambda').map((c) => c.node);
-    this.scopes = new ScopeTree(tree.rootNode, scopeNodes);
+    const facts = matches.map(capturesByName);
+    this.scopes = new ScopeTree(tree.rootNode, facts.flatMap((c) => c.function ?? c.class ?? c.lambda ?? []));
     const yields: Node[] = [];
-    for (const { name, node } of captures) {
-      switch (name) {
-        case 'import': this.bindImport(node); break;
-        case 'import_from': this.bindImportFrom(node); break;
-        case 'function': this.defineFunction(node); break;
-        case 'lambda': this.defineLambda(node); break;
-        case 'class': this.defineClass(node); break;
-        case 'assign.target': this.bindAssignment(node); break;
-        case 'loop.target': this.bindOpaqueTargets(node); break;
-        case 'with.target': this.bindWithTarget(node); break;
-        case 'opaque': this.scopes.bind(this.scopes.scopeOf(node), node.text, { kind: 'opaque', node }); break;
-        case 'delegated': this.scopes.scopeOf(node).delegated.add(node.text); break;
-        case 'await': this.awaitPoints.push({ start: node.startIndex, owner: this.ownerScope(node), node }); break;
-        case 'async.with': case 'async.for': case 'async.comprehension': {
-          const statement = node.parent!;
-          this.awaitPoints.push({ start: node.startIndex, owner: this.ownerScope(statement), node: statement });
-          break;
-        }
-        case 'yield': yields.push(node); break;
-      }
+    const selfAssignments: Captures[] = [];
+    for (const c of facts) if (c.decorated) this.decorators.set(c.decorated.id, c.decorator$);
+    for (const c of facts) {
+      if (c.import) this.bindImport(c.import);
+      else if (c.import_from) this.bindImportFrom(c.import_from);
+      else if (c.function) this.defineFunction(c.function);
+      else if (c.lambda) this.defineLambda(c.lambda);
+      else if (c.class) this.defineClass(c.class);
+      else if (c['assign.name']) {
+        const name = c['assign.name'];
+        this.scopes.bind(this.scopes.scopeOf(name), name.text, {
+          kind: 'value', node: name, value: c['assign.value'] ?? null, annotation: c['assign.type'] ?? null, via: 'assign',
+        });
+      } else if (c['attribute.object']) selfAssignments.push(c);
+      else if (c['loop.target']) this.bindOpaqueTargets(c['loop.target']);
+      else if (c['with.target']) this.bindWithTarget(c['with.target'], c['with.value']);
+      else if (c.opaque) this.scopes.bind(this.scopes.scopeOf(c.opaque), c.opaque.text, { kind: 'opaque', node: c.opaque });
+      else if (c.delegated) this.scopes.scopeOf(c.delegated).delegated.add(c.delegated.text);
+      else if (c.await) this.awaitPoints.push({ start: c.await.startIndex, owner: this.ownerScope(c.await), node: c.await });
+      else if (c['async.statement']) {
+        const statement = c['async.statement'];
+        this.awaitPoints.push({ start: statement.startIndex, owner: this.ownerScope(statement), node: statement });
+      } else if (c.yield) yields.push(c.yield);
+      else if (c.syntax_error) this.syntaxErrors.push([c.syntax_error.startIndex, c.syntax_error.endIndex]);
     }
     for (const node of yields) {
       const owner = this.functionsByNodeId.get(this.ownerScope(node).node.id);
       if (owner) owner.isGenerator = true;
     }
-    this.collectAttributeValues(captures.filter((c) => c.name === 'assign').map((c) => c.node));
+    this.collectAttributeValues(selfAssignments);
+  }
+
+  /** Is the node inside a region tree-sitter could not parse? */
+  isInsideSyntaxError(node: Node): boolean {
+    const start = node.startIndex;
+    return this.syntaxErrors.some(([errorStart, errorEnd]) => errorStart <= start && start < errorEnd);
   }
 
   // ---------------------------------------------------------------- scopes
@@ -367,7 +385,7 @@ export class SemanticModel {
       isAsync: node.firstChild?.type === 'async',
       isLambda: false,
       isGenerator: false,
-      decorators: decoratorsOf(node),
+      decorators: this.decorators.get(node.id) ?? [],
       ownerClass,
       scope,
     };
@@ -399,7 +417,7 @@ export class SemanticModel {
       name,
       qualifiedName: `${this.qualifiedPrefix(outer)}${name}`,
       bases: superclasses ? superclasses.namedChildren.filter((c): c is Node => !!c && c.type !== 'keyword_argument') : [],
-      decorators: decoratorsOf(node),
+      decorators: this.decorators.get(node.id) ?? [],
       methods: new Map(),
       attributeValues: new Map(),
       scope,
@@ -442,18 +460,6 @@ export class SemanticModel {
     void fn;
   }
 
-  private bindAssignment(target: Node): void {
-    const scope = this.scopes.scopeOf(target);
-    if (target.type === 'identifier') {
-      const assignment = target.parent!;
-      this.scopes.bind(scope, target.text, {
-        kind: 'value', node: target, value: assignment.childForFieldName('right'), annotation: assignment.childForFieldName('type'), via: 'assign',
-      });
-    } else {
-      this.bindOpaqueTargets(target);
-    }
-  }
-
   private bindOpaqueTargets(target: Node): void {
     if (target.type === 'identifier') {
       this.scopes.bind(this.scopes.scopeOf(target), target.text, { kind: 'opaque', node: target });
@@ -463,33 +469,29 @@ export class SemanticModel {
     for (const child of target.namedChildren) if (child) this.bindOpaqueTargets(child);
   }
 
-  private bindWithTarget(target: Node): void {
+  private bindWithTarget(target: Node, value: Node | undefined): void {
     if (target.type !== 'identifier') {
       this.bindOpaqueTargets(target);
       return;
     }
-    // with_item > as_pattern(value, alias: as_pattern_target > identifier)
-    const asPattern = target.parent!.parent!;
     this.scopes.bind(this.scopes.scopeOf(target), target.text, {
-      kind: 'value', node: target, value: asPattern.namedChildren[0], annotation: null, via: 'with',
+      kind: 'value', node: target, value: value ?? null, annotation: null, via: 'with',
     });
   }
 
   /** `self.x = value` inside methods, and `x = value` directly in the class body. */
-  private collectAttributeValues(assignments: Node[]): void {
-    for (const assignment of assignments) {
-      const left = assignment.childForFieldName('left');
-      const right = assignment.childForFieldName('right');
-      if (!left || !right) continue;
-      const scope = this.scopes.scopeOf(assignment);
-      if (scope.kind === 'class' && left.type === 'identifier') {
-        addTo(this.classesByNodeId.get(scope.node.id)!.attributeValues, left.text, right);
-      } else if (left.type === 'attribute' && (scope.kind === 'function')) {
-        const object = left.childForFieldName('object');
-        const fn = this.functionsByNodeId.get(scope.node.id);
-        if (object?.type === 'identifier' && fn?.ownerClass && object.text === firstParameterName(fn.node)) {
-          addTo(fn.ownerClass.attributeValues, left.childForFieldName('attribute')!.text, right);
-        }
+  private collectAttributeValues(selfAssignments: Captures[]): void {
+    for (const cls of this.classes) {
+      for (const [name, bindings] of cls.scope.bindings) {
+        for (const binding of bindings) if (binding.kind === 'value' && binding.via === 'assign' && binding.value) addTo(cls.attributeValues, name, binding.value);
+      }
+    }
+    for (const c of selfAssignments) {
+      const object = c['attribute.object'];
+      const scope = this.scopes.scopeOf(object);
+      const fn = scope.kind === 'function' ? this.functionsByNodeId.get(scope.node.id) : undefined;
+      if (fn?.ownerClass && object.text === firstParameterName(fn.node)) {
+        addTo(fn.ownerClass.attributeValues, c['attribute.name'].text, c['attribute.value']);
       }
     }
   }
@@ -578,7 +580,7 @@ export class SemanticModel {
         if (!object || !attribute) return null;
         const objectType = this.computeType(object, depth + 1);
         const cls = objectType ? this.definitions.get(objectType) : undefined;
-        if (!cls || !('methods' in cls)) return null;
+        if (!cls || !('methods' in cls)) return objectType ? ATTRIBUTE_TYPES.get(`${objectType}.${attribute}`) ?? null : null;
         return this.attributeType(cls, attribute, depth);
       }
       default: return null;
@@ -678,18 +680,24 @@ export function decoratorName(decorator: Node, model: SemanticModel): string | n
   return expr ? model.qualifiedName(expr) : null;
 }
 
-function decoratorsOf(definition: Node): Node[] {
-  const parent = definition.parent;
-  if (parent?.type !== 'decorated_definition') return [];
-  return parent.namedChildren.filter((c): c is Node => c?.type === 'decorator');
-}
-
 function firstParameterName(fn: Node): string | null {
   const first = fn.childForFieldName('parameters')?.namedChildren[0];
   if (!first) return null;
   if (first.type === 'identifier') return first.text;
   if (first.type === 'typed_parameter') return first.namedChildren[0]?.text ?? null;
   return null;
+}
+
+type Captures = Record<string, Node> & { decorator$: Node[] };
+
+/** A match's captures by name (first node per name), plus every `decorator` capture in `decorator$`. */
+function capturesByName(match: QueryMatch): Captures {
+  const captures = { decorator$: [] } as unknown as Captures;
+  for (const { name, node } of match.captures) {
+    if (name === 'decorator') captures.decorator$.push(node);
+    else captures[name] ??= node;
+  }
+  return captures;
 }
 
 function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
