@@ -2,6 +2,8 @@
 import type { Rule } from '../src/analyzer/rule.js';
 import { ruleMatchesCode } from '../src/analyzer/suppression.js';
 import blockingSleep from './blocking-sleep.js';
+import missingAwait from './missing-await.js';
+import awaitOutsideAsync from './await-outside-async.js';
 import busyWait from './busy-wait.js';
 import timeoutWithoutAwait from './timeout-without-await.js';
 import cancelScopeYield from './cancel-scope-yield.js';
@@ -11,6 +13,8 @@ import unboundedGather from './unbounded-gather.js';
 
 export const allRules: readonly Rule[] = [
   blockingSleep,
+  missingAwait,
+  awaitOutsideAsync,
   busyWait,
   timeoutWithoutAwait,
   cancelScopeYield,
