@@ -1,0 +1,115 @@
+import type { Node } from 'web-tree-sitter';
+import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
+import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
+import { ASYNC_SLEEP_FUNCTIONS, CONCURRENCY_LIMITER_TYPES, TIMEOUT_SCOPE_TYPES } from '../src/analyzer/model/known-apis.js';
+import { contextManagersOf, snippet } from './support/context-managers.js';
+
+const ASYNCIO_QUEUES = new Set(['asyncio.Queue', 'asyncio.PriorityQueue', 'asyncio.LifoQueue', 'asyncio.queues.Queue']);
+/** Entering these can only raise on cancellation (or, for timeouts, because of an await inside, counted on its own). */
+const QUIET_CONTEXT_MANAGERS = new Set([...CONCURRENCY_LIMITER_TYPES, ...TIMEOUT_SCOPE_TYPES, 'asyncio.Lock', 'asyncio.locks.Lock', 'asyncio.Condition']);
+/** Statements whose parts run one or the other, not one after the other. */
+const BRANCHING = new Set(['if_statement', 'try_statement', 'match_statement', 'conditional_expression']);
+
+export default defineRule({
+  name: 'queue-task-done-not-in-finally',
+  aliases: [],
+  severity: 'warning',
+  what: 'Reports a consumer coroutine that calls `queue.task_done()` outside `finally`, after an await between `get()` and `task_done()` that can raise.',
+  why: 'If processing the item raises, `task_done()` is skipped and the queue\'s count of unfinished items never reaches zero, so `await queue.join()` hangs forever. A `try/finally` marks the item done whatever happens.',
+  bad: `import asyncio
+
+
+async def consumer(queue: asyncio.Queue, client):
+    while True:
+        item = await queue.get()
+        await client.send(item)
+        queue.task_done()
+`,
+  good: `import asyncio
+
+
+async def consumer(queue: asyncio.Queue, client):
+    while True:
+        item = await queue.get()
+        try:
+            await client.send(item)
+        finally:
+            queue.task_done()
+`,
+  query: CALL_QUERY,
+  check({ call, function: fn }, { model, report }) {
+    if (fn.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'task_done') return;
+    const queue = fn.childForFieldName('object');
+    const owner = model.enclosingFunction(call);
+    const body = owner?.isAsync ? owner.node.childForFieldName('body') : null;
+    if (!queue || !body || isInFinally(call, owner!.node)) return;
+    const points = model.awaitPointsIn(body);
+    const gets = points.filter((p) => p.endIndex <= call.startIndex && isGetFrom(p, queue.text));
+    const get = gets[gets.length - 1];
+    if (!get) return;
+    const type = model.typeOf(queue);
+    if (type && !ASYNCIO_QUEUES.has(type) && model.definition(type) === undefined) return; // another library's queue
+    const risky = points.find((p) => p.startIndex >= get.endIndex && p.endIndex <= call.startIndex
+      && !isGetFrom(p, queue.text) && !isQuietAwait(p, model) && !isGuarded(p, owner!.node, model) && !onAnotherBranch(p, call));
+    if (!risky) return;
+    report(call, `\`${snippet(call)}\` in ${model.describeContext(call)} is skipped when \`${describeAwait(risky)}\` raises, and \`${snippet(queue, 30)}.join()\` then waits forever; call it in a \`finally:\` block`);
+  },
+});
+
+/** `await x(...)` as written; `async with`/`async for` by their header line. */
+function describeAwait(point: Node): string {
+  if (point.type === 'await') return snippet(point, 40);
+  const header = point.text.split('\n')[0].trim().replace(/:$/, '');
+  return header.length > 40 ? `${header.slice(0, 39)}…` : header;
+}
+
+function isInFinally(node: Node, stop: Node): boolean {
+  for (let parent = node.parent; parent && parent.id !== stop.id; parent = parent.parent) {
+    if (parent.type === 'finally_clause') return true;
+  }
+  return false;
+}
+
+/** `await QUEUE.get()` for the queue written as `queueText`. */
+function isGetFrom(point: Node, queueText: string): boolean {
+  const call = point.type === 'await' ? point.namedChildren[0] : null;
+  const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+  return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'get' && fn.childForFieldName('object')?.text === queueText;
+}
+
+/** Awaits that raise nothing but cancellation: sleeps, and entering locks, semaphores and timeouts. */
+function isQuietAwait(point: Node, model: SemanticModel): boolean {
+  if (point.type === 'await') {
+    const call = point.namedChildren[0];
+    return call?.type === 'call' && ASYNC_SLEEP_FUNCTIONS.has(model.callee(call) ?? '');
+  }
+  if (point.type === 'with_statement') {
+    const managers = contextManagersOf(point);
+    return managers.length > 0 && managers.every((m) => QUIET_CONTEXT_MANAGERS.has(model.typeOf(m) ?? ''));
+  }
+  return false;
+}
+
+/** Inside the body of a try whose handler catches Exception, BaseException or everything. */
+function isGuarded(point: Node, stop: Node, model: SemanticModel): boolean {
+  for (let child = point, parent = point.parent; parent && parent.id !== stop.id; child = parent, parent = parent.parent) {
+    if (parent.type !== 'try_statement' || parent.childForFieldName('body')?.id !== child.id) continue;
+    const catchesAll = parent.namedChildren.some((clause) => {
+      if (clause?.type !== 'except_clause') return false;
+      let value = clause.childForFieldName('value');
+      if (!value) return true;
+      if (value.type === 'as_pattern') value = value.namedChildren[0];
+      const types = value?.type === 'tuple' ? value.namedChildren : [value];
+      return types.some((t) => !!t && ['builtins.Exception', 'builtins.BaseException'].includes(model.qualifiedName(t) ?? ''));
+    });
+    if (catchesAll) return true;
+  }
+  return false;
+}
+
+/** Do the two nodes sit in different branches of an if/try/match (so one never runs after the other)? */
+function onAnotherBranch(a: Node, b: Node): boolean {
+  let common: Node | null = a.parent;
+  while (common && !(common.startIndex <= b.startIndex && b.endIndex <= common.endIndex)) common = common.parent;
+  return !!common && BRANCHING.has(common.type);
+}
