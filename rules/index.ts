@@ -10,6 +10,7 @@ import cancelScopeYield from './cancel-scope-yield.js';
 import taskgroupControlFlow from './taskgroup-control-flow.js';
 import swallowedCancellation from './swallowed-cancellation.js';
 import unboundedGather from './unbounded-gather.js';
+import queueTaskDoneNotInFinally from './queue-task-done-not-in-finally.js';
 
 export const allRules: readonly Rule[] = [
   blockingSleep,
@@ -21,6 +22,7 @@ export const allRules: readonly Rule[] = [
   taskgroupControlFlow,
   swallowedCancellation,
   unboundedGather,
+  queueTaskDoneNotInFinally,
 ];
 
 export function findRule(nameOrAlias: string): Rule | undefined {
