@@ -2,6 +2,9 @@
 import type { Rule } from '../src/analyzer/rule.js';
 import { ruleMatchesCode } from '../src/analyzer/suppression.js';
 import blockingSleep from './blocking-sleep.js';
+import blockingHttp from './blocking-http.js';
+import blockingSubprocess from './blocking-subprocess.js';
+import blockingFileIo from './blocking-file-io.js';
 import missingAwait from './missing-await.js';
 import awaitOutsideAsync from './await-outside-async.js';
 import busyWait from './busy-wait.js';
@@ -14,6 +17,9 @@ import queueTaskDoneNotInFinally from './queue-task-done-not-in-finally.js';
 
 export const allRules: readonly Rule[] = [
   blockingSleep,
+  blockingHttp,
+  blockingSubprocess,
+  blockingFileIo,
   missingAwait,
   awaitOutsideAsync,
   busyWait,

@@ -49,8 +49,17 @@ export const CALL_RESULT_TYPES: ReadonlyMap<string, string> = new Map([
   ['redis.asyncio.from_url', 'redis.asyncio.Redis'],
   ['redis.asyncio.StrictRedis', 'redis.asyncio.Redis'],
   ['aiohttp.request', 'aiohttp.ClientSession.request'],
+  ['requests.session', 'requests.Session'],
+  ['requests.sessions.Session', 'requests.Session'],
+  ['pathlib.PosixPath', 'pathlib.Path'],
+  ['pathlib.WindowsPath', 'pathlib.Path'],
   ...methods('pathlib.Path', 'cwd home resolve absolute expanduser with_name with_suffix with_stem joinpath')
     .map((name): [string, string] => [name, 'pathlib.Path']),
+]);
+
+/** What an attribute of a library value holds, by `type.attribute`. */
+export const ATTRIBUTE_TYPES: ReadonlyMap<string, string> = new Map([
+  ['pathlib.Path.parent', 'pathlib.Path'],
 ]);
 
 /** What `await call()` gives, by what was called. */

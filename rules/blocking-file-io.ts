@@ -1,0 +1,91 @@
+import type { Node } from 'web-tree-sitter';
+import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
+import { toThreadReplacement } from '../src/analyzer/rule-helpers.js';
+import { callSnippet } from './support/calls.js';
+
+const names = (owner: string, members: string): string[] => members.split(' ').map((m) => `${owner}.${m}`);
+
+/** Calls that open a file synchronously (ASYNC230, ASYNC231): the body that uses the file must change too,
+ *  so there is no mechanical fix. */
+const FILE_OPENERS: ReadonlySet<string> = new Set([
+  'builtins.open', 'io.open', 'io.open_code', 'codecs.open', 'os.fdopen',
+  'tempfile.TemporaryFile', 'tempfile.NamedTemporaryFile',
+]);
+
+/** `os.path` functions that touch the file system (ASYNC240); the others are pure string work. */
+const OS_PATH_FS_CALLS: ReadonlySet<string> = new Set(
+  names('os.path', 'exists lexists isfile isdir islink ismount getsize getmtime getatime getctime samefile realpath'),
+);
+
+/** `pathlib.Path` methods that do file-system I/O (ASYNC240), and whether `asyncio.to_thread` can run them
+ *  as they are (iterdir/glob return lazy iterators that block when iterated; open needs the body to change). */
+const PATH_IO_METHODS: ReadonlyMap<string, boolean> = new Map([
+  ...'read_text write_text read_bytes write_bytes exists is_file is_dir is_symlink is_mount stat lstat mkdir rmdir unlink touch rename replace chmod samefile owner group readlink symlink_to hardlink_to'
+    .split(' ').map((m): [string, boolean] => [m, true]),
+  ...'open iterdir glob rglob'.split(' ').map((m): [string, boolean] => [m, false]),
+]);
+
+const PATH_TYPES: ReadonlySet<string> = new Set(['pathlib.Path']);
+
+export default defineRule({
+  name: 'blocking-file-io',
+  aliases: ['ASYNC230', 'ASYNC231', 'ASYNC240'],
+  severity: 'warning',
+  what: 'Reports synchronous file I/O inside a coroutine: `open()`, `io.open`, `codecs.open`, `os.fdopen`, `pathlib.Path` reads, writes and checks, and `os.path` calls that touch the file system.',
+  why: 'Disk and network file systems can take milliseconds to seconds, and a synchronous call holds the event loop for all of it. `aiofiles`, or `await asyncio.to_thread(...)`, does the I/O in a worker thread while other tasks run.',
+  bad: `import asyncio
+import os.path
+from pathlib import Path
+
+
+async def load_config(name):
+    path = Path("config") / name
+    if os.path.exists(path):
+        return path.read_text()
+    return ""
+`,
+  good: `import asyncio
+import os.path
+from pathlib import Path
+
+
+async def load_config(name):
+    path = Path("config") / name
+    if await asyncio.to_thread(os.path.exists, path):
+        return await asyncio.to_thread(path.read_text)
+    return ""
+`,
+  fix: 'Wraps `os.path` calls and `pathlib.Path` reads/writes in `await asyncio.to_thread(...)` when `asyncio` is imported (`open()` has no mechanical fix: the code using the file changes too).',
+  query: CALL_QUERY,
+  check({ call, function: fn }, { model, report }) {
+    const callee = model.callee(call);
+    if (callee && FILE_OPENERS.has(callee)) {
+      if (!model.isInCoroutine(call)) return;
+      report(call, `\`${callSnippet(call)}\` opens a file with blocking I/O in ${model.describeContext(call)}; use \`aiofiles.open\` or do the file work in \`await asyncio.to_thread(...)\``);
+      return;
+    }
+    if (callee && OS_PATH_FS_CALLS.has(callee)) {
+      if (!model.isInCoroutine(call)) return;
+      report(call, `\`${callSnippet(call)}\` touches the file system synchronously in ${model.describeContext(call)}; use \`await asyncio.to_thread(${fn.text}${withArguments(call)})\``, {
+        replacement: toThreadReplacement(call, model) ?? undefined,
+      });
+      return;
+    }
+    if (fn.type !== 'attribute') return;
+    const method = fn.childForFieldName('attribute')?.text ?? '';
+    const offloadable = PATH_IO_METHODS.get(method);
+    if (offloadable === undefined) return;
+    const object = fn.childForFieldName('object');
+    if (!object || !PATH_TYPES.has(model.typeOf(object) ?? '') || !model.isInCoroutine(call)) return;
+    const replacement = offloadable ? toThreadReplacement(call, model) : null;
+    const instead = offloadable ? `\`await asyncio.to_thread(${fn.text}${withArguments(call)})\`` : method === 'open' ? '`aiofiles.open` or `await asyncio.to_thread(...)`' : '`await asyncio.to_thread(...)` around the whole loop';
+    report(call, `\`${callSnippet(call)}\` does blocking file-system I/O in ${model.describeContext(call)}; use ${instead}`, {
+      replacement: replacement ?? undefined,
+    });
+  },
+});
+
+/** `, ...` when the call passes arguments (for the advice `asyncio.to_thread(f, ...)`). */
+function withArguments(call: Node): string {
+  return call.childForFieldName('arguments')?.namedChildCount ? ', ...' : '';
+}
