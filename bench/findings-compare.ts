@@ -28,6 +28,9 @@ export interface FindingsComparison {
   ruffCodesWithoutCounterpart: string[];
   /** Our rules that fired but have no ruff code in the compared selection. */
   ourRulesWithoutCounterpart: string[];
+  ruffVersion?: string;
+  /** Per rule: aliases of the ASYNC/RUF006/PLE1142 families that the installed ruff does not implement. */
+  aliasesRuffLacks?: Record<string, string[]>;
 }
 
 const countBy = <T>(items: T[], key: (item: T) => string): Record<string, number> => {

@@ -63,10 +63,11 @@ function findingsSection(r: BenchResults): string {
   const f = r.findings;
   const out = ["## 2. Findings on real code", ""];
   if (!f) return out.concat("Not measured in this run (our CLI was not available).", "").join("\n");
-  out.push("Counts on the corpus above. A ruff code belongs to our rule when the rule lists it in its `aliases`; a finding is shared when both name the same file and ruff's line lies within ours.", "");
+  out.push(`Counts on the corpus above; ruff ${f.ruffVersion ?? ""} with \`select = ["ASYNC", "RUF006", "PLE1142"]\` (stable rules). A ruff code belongs to our rule when the rule lists it in its \`aliases\`; a finding is shared when both name the same file and ruff's line lies within ours.`, "");
   out.push(table(["our rule", "ruff codes", "async-review", "ruff", "both", "only ours", "only ruff"], f.shared.map((s) => [s.rule, s.ruffCodes.join(" "), s.ours, s.ruff, s.both, s.onlyOurs.length, s.onlyRuff.length])), "");
-  const ourOnly = f.ourRulesWithoutCounterpart.map((rule) => [rule, f.oursByRule[rule]]);
-  if (ourOnly.length) out.push("Our rules that ruff's selection has no code for:", "", table(["rule", "findings"], ourOnly), "");
+  const lacks = f.aliasesRuffLacks ?? {};
+  const ourOnly = f.ourRulesWithoutCounterpart.map((rule) => [rule, f.oursByRule[rule], lacks[rule]?.length ? `${lacks[rule].join(" ")}: not implemented by ruff ${f.ruffVersion ?? ""}` : "no ruff code"]);
+  if (ourOnly.length) out.push("Our rules that fired and that ruff's selection cannot compare with:", "", table(["rule", "findings", "why"], ourOnly), "");
   const ruffOnly = f.ruffCodesWithoutCounterpart.map((code) => [code, f.ruffByCode[code]]);
   if (ruffOnly.length) out.push("Ruff codes that fired and that none of our rules lists as an alias (not compared):", "", table(["ruff code", "diagnostics"], ruffOnly), "");
   out.push("### Differences (first 10 per list; all of them in `bench/results/differences.md`)", "", differencesMarkdown(f, 10));
