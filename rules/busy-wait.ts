@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/analyzer/rule.js';
 import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { ASYNC_SLEEP_FUNCTIONS } from '../src/analyzer/model/known-apis.js';
-import { snippet } from './support/context-managers.js';
+import { snippet } from '../src/analyzer/rule-helpers.js';
 
 export default defineRule({
   name: 'busy-wait',

@@ -2,7 +2,8 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/analyzer/rule.js';
 import { decoratorName } from '../src/analyzer/model/semantic-model.js';
 import { CANCEL_SCOPE_TYPES, TASK_GROUP_TYPES, TRANSPARENT_DECORATORS } from '../src/analyzer/model/known-apis.js';
-import { enteredOfType, snippet } from './support/context-managers.js';
+import { enteredOfType } from './support/context-managers.js';
+import { snippet } from '../src/analyzer/rule-helpers.js';
 
 const SCOPE_TYPES: ReadonlySet<string> = new Set([...TASK_GROUP_TYPES, ...CANCEL_SCOPE_TYPES]);
 

@@ -2,7 +2,8 @@ import type { Node } from 'web-tree-sitter';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
 import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { ASYNC_SLEEP_FUNCTIONS, CONCURRENCY_LIMITER_TYPES, TIMEOUT_SCOPE_TYPES } from '../src/analyzer/model/known-apis.js';
-import { contextManagersOf, snippet } from './support/context-managers.js';
+import { contextManagersOf } from './support/context-managers.js';
+import { snippet } from '../src/analyzer/rule-helpers.js';
 
 const ASYNCIO_QUEUES = new Set(['asyncio.Queue', 'asyncio.PriorityQueue', 'asyncio.LifoQueue', 'asyncio.queues.Queue']);
 /** Entering these can only raise on cancellation (or, for timeouts, because of an await inside, counted on its own). */

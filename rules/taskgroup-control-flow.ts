@@ -1,7 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/analyzer/rule.js';
 import { TASK_GROUP_TYPES } from '../src/analyzer/model/known-apis.js';
-import { enteredOfType, isAsyncWith, snippet, WITH_QUERY } from './support/context-managers.js';
+import { enteredOfType, isAsyncWith, WITH_QUERY } from './support/context-managers.js';
+import { snippet } from '../src/analyzer/rule-helpers.js';
 
 const CONTROL_FLOW = ['return_statement', 'break_statement', 'continue_statement'];
 

@@ -1,6 +1,7 @@
 import { defineRule } from '../src/analyzer/rule.js';
 import { TIMEOUT_SCOPE_TYPES } from '../src/analyzer/model/known-apis.js';
-import { contextManagersOf, enteredOfType, isAsyncWith, snippet, WITH_QUERY } from './support/context-managers.js';
+import { contextManagersOf, enteredOfType, isAsyncWith, WITH_QUERY } from './support/context-managers.js';
+import { snippet } from '../src/analyzer/rule-helpers.js';
 
 export default defineRule({
   name: 'timeout-without-await',

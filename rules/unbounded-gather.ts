@@ -3,7 +3,8 @@ import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
 import type { FunctionInfo, SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { CONCURRENCY_LIMITER_TYPES, TRANSPARENT_DECORATORS } from '../src/analyzer/model/known-apis.js';
 import { decoratorName } from '../src/analyzer/model/semantic-model.js';
-import { contextManagersOf, snippet } from './support/context-managers.js';
+import { contextManagersOf } from './support/context-managers.js';
+import { snippet } from '../src/analyzer/rule-helpers.js';
 
 const GATHER = new Set(['asyncio.gather', 'asyncio.tasks.gather']);
 const COMPREHENSIONS = new Set(['list_comprehension', 'generator_expression', 'set_comprehension']);

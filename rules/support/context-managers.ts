@@ -26,9 +26,3 @@ export function enteredOfType(model: SemanticModel, withStatement: Node, types: 
 export function isAsyncWith(withStatement: Node): boolean {
   return withStatement.firstChild?.type === 'async';
 }
-
-/** Shortened source text for messages. */
-export function snippet(node: Node, max = 60): string {
-  const text = node.text.replace(/\s+/g, ' ');
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
