@@ -40,14 +40,33 @@ export class Engine {
       if (sharing) sharing.push(entry);
       else byQuery.set(entry.rule.query, [entry]);
     }
-    const patternOwners: ActiveRule[][] = [];
-    for (const [, owners] of byQuery) {
-      const count = compileRuleQuery(parser, owners[0].rule).patternCount();
-      for (let i = 0; i < count; i++) patternOwners.push(owners);
+    // Compile everything once (compiling a query is costly), then map each pattern back to the rules whose
+    // query text holds it by the pattern's offset in the combined source.
+    const segments = [FACTS_QUERY, ...byQuery.keys()];
+    const segmentStarts: number[] = [];
+    let offset = 0;
+    for (const segment of segments) {
+      segmentStarts.push(offset);
+      offset += Buffer.byteLength(segment) + 1;
     }
-    const factPatternCount = parser.query(FACTS_QUERY).patternCount();
-    const combined = [FACTS_QUERY, ...byQuery.keys()].join('\n');
-    return new Engine(parser, parser.query(combined), factPatternCount, patternOwners, options.project ?? {});
+    let query: Query;
+    try {
+      query = parser.query(segments.join('\n'));
+    } catch (error) {
+      throw new Error(`invalid rule query: ${describeQueryError(parser, [...byQuery.values()])}${(error as Error).message}`);
+    }
+    const owners = [undefined, ...byQuery.values()];
+    let factPatternCount = 0;
+    const patternOwners: ActiveRule[][] = [];
+    for (let pattern = 0; pattern < query.patternCount(); pattern++) {
+      const start = query.startIndexForPattern(pattern);
+      let segment = segmentStarts.length - 1;
+      while (segmentStarts[segment] > start) segment--;
+      const owner = owners[segment];
+      if (owner) patternOwners.push(owner);
+      else factPatternCount++;
+    }
+    return new Engine(parser, query, factPatternCount, patternOwners, options.project ?? {});
   }
 
   get ruleCount(): number {
@@ -116,18 +135,16 @@ function matchesCodePrefix(rule: Rule, selector: string): boolean {
   return /^[A-Z]+\d*$/.test(selector) && rule.aliases.some((alias) => alias.startsWith(selector));
 }
 
-const compiled = new WeakMap<Rule, Query>();
-function compileRuleQuery(parser: PythonParser, rule: Rule): Query {
-  let query = compiled.get(rule);
-  if (!query) {
+/** Which rule's query fails to compile (only asked after the combined query failed). */
+function describeQueryError(parser: PythonParser, groups: ActiveRule[][]): string {
+  for (const [{ rule }] of groups) {
     try {
-      query = parser.query(rule.query);
-    } catch (error) {
-      throw new Error(`rule ${rule.name}: invalid query: ${(error as Error).message}`);
+      parser.query(rule.query);
+    } catch {
+      return `rule ${rule.name}: `;
     }
-    compiled.set(rule, query);
   }
-  return query;
+  return '';
 }
 
 function makeFinding(path: string, source: SourceText, model: SemanticModel, owner: ActiveRule, node: Node, message: string, options: ReportOptions = {}): Finding | null {
