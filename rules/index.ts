@@ -7,6 +7,8 @@ import blockingSubprocess from './blocking-subprocess.js';
 import blockingFileIo from './blocking-file-io.js';
 import missingAwait from './missing-await.js';
 import awaitOutsideAsync from './await-outside-async.js';
+import nestedEventLoop from './nested-event-loop.js';
+import getEventLoopInCoroutine from './get-event-loop-in-coroutine.js';
 import busyWait from './busy-wait.js';
 import timeoutWithoutAwait from './timeout-without-await.js';
 import cancelScopeYield from './cancel-scope-yield.js';
@@ -22,6 +24,8 @@ export const allRules: readonly Rule[] = [
   blockingFileIo,
   missingAwait,
   awaitOutsideAsync,
+  nestedEventLoop,
+  getEventLoopInCoroutine,
   busyWait,
   timeoutWithoutAwait,
   cancelScopeYield,
