@@ -9,6 +9,8 @@ import missingAwait from './missing-await.js';
 import awaitOutsideAsync from './await-outside-async.js';
 import nestedEventLoop from './nested-event-loop.js';
 import getEventLoopInCoroutine from './get-event-loop-in-coroutine.js';
+import syncWithAsyncContextManager from './sync-with-async-context-manager.js';
+import syncForOverAsyncIterator from './sync-for-over-async-iterator.js';
 import busyWait from './busy-wait.js';
 import timeoutWithoutAwait from './timeout-without-await.js';
 import cancelScopeYield from './cancel-scope-yield.js';
@@ -26,6 +28,8 @@ export const allRules: readonly Rule[] = [
   awaitOutsideAsync,
   nestedEventLoop,
   getEventLoopInCoroutine,
+  syncWithAsyncContextManager,
+  syncForOverAsyncIterator,
   busyWait,
   timeoutWithoutAwait,
   cancelScopeYield,
