@@ -5,6 +5,9 @@ import blockingSleep from './blocking-sleep.js';
 import blockingHttp from './blocking-http.js';
 import blockingSubprocess from './blocking-subprocess.js';
 import blockingFileIo from './blocking-file-io.js';
+import blockingInput from './blocking-input.js';
+import blockingDatabase from './blocking-database.js';
+import blockingSocket from './blocking-socket.js';
 import missingAwait from './missing-await.js';
 import awaitOutsideAsync from './await-outside-async.js';
 import nestedEventLoop from './nested-event-loop.js';
@@ -24,6 +27,9 @@ export const allRules: readonly Rule[] = [
   blockingHttp,
   blockingSubprocess,
   blockingFileIo,
+  blockingInput,
+  blockingDatabase,
+  blockingSocket,
   missingAwait,
   awaitOutsideAsync,
   nestedEventLoop,

@@ -24,8 +24,9 @@ export function toThreadReplacement(call: Node, model: SemanticModel): string | 
   for (let node = call.parent; node && node.type !== 'function_definition'; node = node.parent) {
     if (AWAIT_HOSTILE.has(node.type)) return null;
   }
-  const inner = args.text.slice(1, -1).trim();
-  const replacement = `await ${asyncio}.to_thread(${fn.text}${inner ? `, ${inner}` : ''})`;
+  // Arguments one by one, without the comments between them (a comment would swallow what follows it).
+  const passed = args.namedChildren.filter((arg) => arg && arg.type !== 'comment').map((arg) => arg!.text);
+  const replacement = `await ${asyncio}.to_thread(${[fn.text, ...passed].join(', ')})`;
   return needsParentheses(call) ? `(${replacement})` : replacement;
 }
 

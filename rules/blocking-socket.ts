@@ -1,0 +1,124 @@
+import type { Node } from 'web-tree-sitter';
+import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
+import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
+import { callSnippet } from './support/calls.js';
+
+/** Module functions that wait for the network (a TCP handshake or a DNS lookup). */
+const BLOCKING_SOCKET_FUNCTIONS: ReadonlyMap<string, string> = new Map([
+  ['socket.create_connection', '`await asyncio.open_connection(host, port)`'],
+  ...['getaddrinfo', 'getnameinfo'].map((name): [string, string] => [`socket.${name}`, `\`await loop.${name}(...)\` (\`loop = asyncio.get_running_loop()\`)`]),
+  ...['gethostbyname', 'gethostbyname_ex', 'gethostbyaddr', 'getfqdn']
+    .map((name): [string, string] => [`socket.${name}`, '`await loop.getaddrinfo(...)` (`loop = asyncio.get_running_loop()`)']),
+]);
+
+/** Methods that wait on a blocking socket. Connecting or sending on a datagram socket does not wait. */
+const WAITING_METHODS: ReadonlySet<string> = new Set(['connect', 'connect_ex', 'recv', 'recv_into', 'recvfrom', 'recvfrom_into', 'send', 'sendall', 'sendto', 'sendfile', 'accept']);
+/** `loop.sock_*` names where they differ from the socket method's. */
+const LOOP_EQUIVALENT: Readonly<Record<string, string>> = { send: 'sendall', connect_ex: 'connect' };
+const DATAGRAM_SAFE_METHODS: ReadonlySet<string> = new Set(['connect', 'connect_ex', 'send', 'sendto']);
+
+export default defineRule({
+  name: 'blocking-socket',
+  aliases: [],
+  severity: 'error',
+  what: 'Reports blocking socket operations inside a coroutine: connect/recv/send/accept on a blocking `socket.socket`, `socket.create_connection`, and DNS lookups such as `socket.getaddrinfo` and `socket.gethostbyname`.',
+  why: 'A blocking socket call waits for the network on the event loop\'s thread, so every other task stalls until the peer answers. asyncio streams (`asyncio.open_connection`) and `loop.getaddrinfo` wait without blocking the loop.',
+  bad: `import socket
+
+
+async def ping(host, port):
+    with socket.create_connection((host, port)) as connection:
+        connection.sendall(b"PING\\n")
+        return connection.recv(1024)
+`,
+  good: `import asyncio
+
+
+async def ping(host, port):
+    reader, writer = await asyncio.open_connection(host, port)
+    writer.write(b"PING\\n")
+    await writer.drain()
+    reply = await reader.read(1024)
+    writer.close()
+    await writer.wait_closed()
+    return reply
+`,
+  query: CALL_QUERY,
+  check({ call, function: fn }, { model, report }) {
+    const callee = model.callee(call);
+    const instead = callee ? BLOCKING_SOCKET_FUNCTIONS.get(callee) : undefined;
+    if (instead) {
+      if (!model.isInCoroutine(call)) return;
+      report(call, `\`${callSnippet(call)}\` waits for the network and blocks the event loop in ${model.describeContext(call)}; use ${instead}`);
+      return;
+    }
+    if (fn.type !== 'attribute') return;
+    const method = fn.childForFieldName('attribute')?.text ?? '';
+    const socket = fn.childForFieldName('object');
+    if (!WAITING_METHODS.has(method) || !socket || model.typeOf(socket) !== 'socket.socket') return;
+    if (!model.isInCoroutine(call) || isParameter(socket, model)) return;
+    const evidence = nonBlockingEvidence(model);
+    if (evidence.anyNonBlocking || evidence.sockets.has(socketKey(socket, model))) return;
+    if (evidence.anyDatagram && DATAGRAM_SAFE_METHODS.has(method)) return;
+    report(call, `\`${callSnippet(call)}\` waits on a blocking socket in ${model.describeContext(call)}, stalling the event loop; use asyncio streams (\`asyncio.open_connection\`) or \`loop.sock_${LOOP_EQUIVALENT[method] ?? method}(...)\` on a non-blocking socket`);
+  },
+});
+
+/** A socket passed in may have been made non-blocking by the caller: only sockets made here are known. */
+function isParameter(expr: Node, model: SemanticModel): boolean {
+  if (expr.type !== 'identifier') return false;
+  const found = model.scopes.lookup(expr.text, model.scopes.scopeOf(expr));
+  return found?.bindings.some((b) => b.kind === 'value' && b.via === 'param') ?? false;
+}
+
+interface NonBlockingEvidence {
+  /** Sockets made non-blocking anywhere in the module, by `socketKey`. */
+  sockets: Set<string>;
+  /** The module creates sockets with SOCK_NONBLOCK: which ones is not tracked, so none is reported. */
+  anyNonBlocking: boolean;
+  /** The module uses datagram sockets, whose connect/send do not wait. */
+  anyDatagram: boolean;
+}
+
+const evidenceByModel = new WeakMap<SemanticModel, NonBlockingEvidence>();
+
+/** Which sockets the module makes non-blocking (`setblocking(False)`, `settimeout(0)`); computed once per
+ *  module, only when a socket call is found in a coroutine. Looked up by variable, not by function, so a
+ *  socket set up in `__init__` or at module level and used in a coroutine is not reported. */
+function nonBlockingEvidence(model: SemanticModel): NonBlockingEvidence {
+  let evidence = evidenceByModel.get(model);
+  if (evidence) return evidence;
+  const text = model.source.text;
+  evidence = { sockets: new Set(), anyNonBlocking: text.includes('SOCK_NONBLOCK'), anyDatagram: text.includes('SOCK_DGRAM') };
+  if (text.includes('setblocking') || text.includes('settimeout')) {
+    for (const call of model.tree.rootNode.descendantsOfType('call')) {
+      const fn = call?.childForFieldName('function');
+      const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+      if (method !== 'setblocking' && method !== 'settimeout') continue;
+      const argument = call!.childForFieldName('arguments')?.namedChildren[0]?.text;
+      if (argument !== undefined && mayBeNonBlocking(method, argument)) evidence.sockets.add(socketKey(fn!.childForFieldName('object')!, model));
+    }
+  }
+  evidenceByModel.set(model, evidence);
+  return evidence;
+}
+
+/** Names one socket variable: a name in the scope that binds it (a local, a global), or an attribute of
+ *  the enclosing method's class (`self._sock`); else its text. */
+function socketKey(expr: Node, model: SemanticModel): string {
+  if (expr.type === 'identifier') {
+    const found = model.scopes.lookup(expr.text, model.scopes.scopeOf(expr));
+    if (found) return `${found.scope.start}:${expr.text}`;
+  }
+  const object = expr.type === 'attribute' ? expr.childForFieldName('object') : null;
+  const owner = object?.type === 'identifier' ? model.enclosingFunction(expr)?.ownerClass : null;
+  if (owner) return `${owner.qualifiedName}.${expr.childForFieldName('attribute')?.text}`;
+  return expr.text;
+}
+
+/** `setblocking(False)`, `settimeout(0)`, or an argument we cannot read (assume it may be non-blocking). */
+function mayBeNonBlocking(method: string, argument: string): boolean {
+  if (method === 'setblocking') return argument !== 'True' && argument !== '1';
+  if (argument === 'None') return false;
+  return !/^\d+(\.\d*)?$/.test(argument) || Number(argument) === 0;
+}
