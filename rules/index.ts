@@ -21,6 +21,7 @@ import taskgroupControlFlow from './taskgroup-control-flow.js';
 import swallowedCancellation from './swallowed-cancellation.js';
 import unboundedGather from './unbounded-gather.js';
 import queueTaskDoneNotInFinally from './queue-task-done-not-in-finally.js';
+import asyncTestWithoutRunner from './async-test-without-runner.js';
 
 export const allRules: readonly Rule[] = [
   blockingSleep,
@@ -43,6 +44,7 @@ export const allRules: readonly Rule[] = [
   swallowedCancellation,
   unboundedGather,
   queueTaskDoneNotInFinally,
+  asyncTestWithoutRunner,
 ];
 
 export function findRule(nameOrAlias: string): Rule | undefined {

@@ -1,0 +1,109 @@
+import type { Node } from 'web-tree-sitter';
+import { defineRule } from '../src/analyzer/rule.js';
+import { decoratorName, type ClassInfo, type FunctionInfo, type SemanticModel } from '../src/analyzer/model/semantic-model.js';
+
+/** Marks under which pytest-asyncio, anyio's or trio's plugin runs an async test. */
+const RUNNER_MARKS = new Set(['pytest.mark.asyncio', 'pytest.mark.anyio', 'pytest.mark.trio']);
+/** Marks that change nothing about how a test is run. Any other decorator might run it (or is unknown). */
+const NEUTRAL_MARKS = new Set(['parametrize', 'skip', 'skipif', 'xfail', 'timeout', 'usefixtures', 'filterwarnings'].map((m) => `pytest.mark.${m}`));
+
+type Marking = 'runner' | 'neutral' | 'unknown';
+
+export default defineRule({
+  name: 'async-test-without-runner',
+  aliases: [],
+  severity: 'error',
+  what: 'Reports an `async def test_*` in a test module with no pytest-asyncio, anyio or trio marker (on the function, its class or the module\'s `pytestmark`).',
+  why: 'Without a plugin marker pytest does not run a coroutine test: it is skipped with a warning (or, on old versions, "passes" without running), so the test silently checks nothing.',
+  bad: `import pytest
+
+
+async def test_fetch(client):
+    assert await client.get("/") == 200
+`,
+  good: `import pytest
+
+
+@pytest.mark.asyncio
+async def test_fetch(client):
+    assert await client.get("/") == 200
+`,
+  fix: 'Adds `@pytest.mark.asyncio` (`@pytest.mark.anyio` in modules using anyio) above the test when `pytest` is imported.',
+  query: '(function_definition "async" name: (identifier) @name (#match? @name "^test")) @def',
+  check({ def: definition, name }, { model, report }) {
+    if (model.project.asyncTestsRunAutomatically || !isTestModule(model.moduleName)) return;
+    const fn = model.functionOf(definition);
+    if (!fn || fn.isGenerator || !isCollectedByPytest(fn, model) || takesParameter(definition, 'anyio_backend')) return;
+    if (marking(fn.decorators, model) !== 'neutral') return;
+    const cls = fn.ownerClass;
+    if (cls && (marking(cls.decorators, model) !== 'neutral' || pytestmarkOf(cls.attributeValues.get('pytestmark'), model) !== 'neutral')) return;
+    if (pytestmarkOf(modulePytestmark(model), model) !== 'neutral') return;
+    const usesTrio = model.importsFrom('trio');
+    const mark = usesTrio ? 'trio' : model.importsFrom('anyio') ? 'anyio' : 'asyncio';
+    const pytest = model.moduleAlias('pytest');
+    report(definition, `async test \`${fn.name}\` has no \`@pytest.mark.${mark}\` marker, so pytest does not run it; mark the test, its class or the module's \`pytestmark\``, {
+      endNode: name,
+      lineFix: pytest && !usesTrio ? insertAbove(fn, `@${pytest}.mark.${mark}`, model) : undefined,
+    });
+  },
+});
+
+/** pytest's default `python_files`: `test_*.py` and `*_test.py`. */
+function isTestModule(moduleName: string): boolean {
+  const last = moduleName.split('.').pop() ?? '';
+  return last.startsWith('test_') || last.endsWith('_test');
+}
+
+/** A module-level function, or a method of a `Test*` class with no base class (pytest collects those; a
+ *  class with a base is unittest, IsolatedAsyncioTestCase, asynctest… which run coroutines themselves). */
+function isCollectedByPytest(fn: FunctionInfo, model: SemanticModel): boolean {
+  const cls = fn.ownerClass;
+  if (!cls) return model.scopes.scopeOf(fn.node).kind === 'module';
+  return cls.name.startsWith('Test') && cls.bases.length === 0 && model.scopes.scopeOf(cls.node).kind === 'module';
+}
+
+function takesParameter(definition: Node, parameter: string): boolean {
+  const parameters = definition.childForFieldName('parameters');
+  return !!parameters && parameters.descendantsOfType('identifier').some((id) => id?.text === parameter);
+}
+
+/** What a list of decorators says about running the test: a runner mark wins, then anything unknown. */
+function marking(decorators: readonly Node[], model: SemanticModel): Marking {
+  return combine(decorators.map((decorator) => markOf(decoratorName(decorator, model))));
+}
+
+function markOf(name: string | null): Marking {
+  if (name && RUNNER_MARKS.has(name)) return 'runner';
+  return name && NEUTRAL_MARKS.has(name) ? 'neutral' : 'unknown';
+}
+
+function combine(markings: readonly Marking[]): Marking {
+  if (markings.includes('runner')) return 'runner';
+  return markings.includes('unknown') ? 'unknown' : 'neutral';
+}
+
+/** `pytestmark = pytest.mark.asyncio` or a list/tuple of marks; every assignment must be understood. */
+function pytestmarkOf(values: readonly (Node | null)[] | undefined, model: SemanticModel): Marking {
+  if (!values) return 'neutral';
+  return combine(values.flatMap((value): Marking[] => {
+    if (!value) return ['unknown'];
+    const marks = value.type === 'list' || value.type === 'tuple' ? value.namedChildren : [value];
+    return marks.map((mark) => {
+      const expr = mark?.type === 'call' ? mark.childForFieldName('function') : mark;
+      return expr ? markOf(model.qualifiedName(expr)) : 'unknown';
+    });
+  }));
+}
+
+/** The values assigned to `pytestmark` at module level (null for a binding we cannot read). */
+function modulePytestmark(model: SemanticModel): (Node | null)[] | undefined {
+  const bindings = model.scopes.module.bindings.get('pytestmark');
+  return bindings?.map((binding) => (binding.kind === 'value' ? binding.value : null));
+}
+
+/** A line inserted above the def, or above its first decorator, at the def's indentation. */
+function insertAbove(fn: FunctionInfo | ClassInfo, text: string, model: SemanticModel): { line: number; endLine: number; replacement: string } {
+  const row = (fn.decorators[0] ?? fn.node).startPosition.row;
+  const indent = model.source.indentOf(fn.node.startPosition.row);
+  return { line: row + 1, endLine: row + 1, replacement: `${indent}${text}\n${model.source.line(row)}` };
+}
