@@ -14,6 +14,8 @@ import nestedEventLoop from './nested-event-loop.js';
 import getEventLoopInCoroutine from './get-event-loop-in-coroutine.js';
 import syncWithAsyncContextManager from './sync-with-async-context-manager.js';
 import syncForOverAsyncIterator from './sync-for-over-async-iterator.js';
+import removedAsyncioApi from './removed-asyncio-api.js';
+import danglingTask from './dangling-task.js';
 import busyWait from './busy-wait.js';
 import timeoutWithoutAwait from './timeout-without-await.js';
 import cancelScopeYield from './cancel-scope-yield.js';
@@ -37,6 +39,8 @@ export const allRules: readonly Rule[] = [
   getEventLoopInCoroutine,
   syncWithAsyncContextManager,
   syncForOverAsyncIterator,
+  removedAsyncioApi,
+  danglingTask,
   busyWait,
   timeoutWithoutAwait,
   cancelScopeYield,
