@@ -8,6 +8,7 @@ import blockingFileIo from './blocking-file-io.js';
 import blockingInput from './blocking-input.js';
 import blockingDatabase from './blocking-database.js';
 import blockingSocket from './blocking-socket.js';
+import threadingLock from './threading-lock.js';
 import missingAwait from './missing-await.js';
 import awaitOutsideAsync from './await-outside-async.js';
 import nestedEventLoop from './nested-event-loop.js';
@@ -33,6 +34,7 @@ export const allRules: readonly Rule[] = [
   blockingInput,
   blockingDatabase,
   blockingSocket,
+  threadingLock,
   missingAwait,
   awaitOutsideAsync,
   nestedEventLoop,

@@ -1,0 +1,77 @@
+import type { Node } from 'web-tree-sitter';
+import { defineRule } from '../src/analyzer/rule.js';
+import { snippet } from '../src/analyzer/rule-helpers.js';
+import { callSnippet } from './support/calls.js';
+import { WITH_QUERY, contextManagersOf, isAsyncWith } from './support/context-managers.js';
+
+/** threading primitives whose acquire waits on the calling thread, with their asyncio counterparts. */
+const ASYNCIO_EQUIVALENT: ReadonlyMap<string, string> = new Map([
+  ['threading.Lock', 'asyncio.Lock'], ['threading.RLock', 'asyncio.Lock'], ['threading.Semaphore', 'asyncio.Semaphore'],
+  ['threading.BoundedSemaphore', 'asyncio.BoundedSemaphore'], ['threading.Condition', 'asyncio.Condition'],
+]);
+
+/** A statement `x.acquire(...)`: acquiring inside an expression (`if lock.acquire(False)`) is nearly always a
+ *  non-blocking try, and a narrow pattern keeps the query cheap. */
+const ACQUIRE_QUERY = '(expression_statement (call function: (attribute object: (_) @lock attribute: (identifier) @method) arguments: (argument_list) @acquire.args) @acquire (#eq? @method "acquire"))';
+
+export default defineRule({
+  name: 'threading-lock',
+  aliases: [],
+  severity: 'error',
+  what: 'Reports a `threading` lock, semaphore or condition held across an `await` (`with lock:` whose body awaits) or acquired with a blocking `acquire()` in a coroutine.',
+  why: 'While a coroutine holding a threading lock is suspended at an `await`, any other coroutine that takes the lock blocks the whole event loop, and the holder can never resume to release it: a deadlock. `asyncio.Lock` with `async with` suspends only the waiting coroutine.',
+  bad: `import asyncio
+import threading
+
+
+class Cache:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._data = {}
+
+    async def refresh(self, key, fetch):
+        with self._lock:
+            self._data[key] = await fetch(key)
+`,
+  good: `import asyncio
+import threading
+
+
+class Cache:
+    def __init__(self):
+        self._lock = asyncio.Lock()
+        self._data = {}
+
+    async def refresh(self, key, fetch):
+        async with self._lock:
+            self._data[key] = await fetch(key)
+`,
+  query: `${WITH_QUERY}\n${ACQUIRE_QUERY}`,
+  check({ with: statement, body, acquire, lock, 'acquire.args': args }, { model, report }) {
+    if (statement && body) {
+      if (isAsyncWith(statement)) return;
+      const held = contextManagersOf(statement).find((manager) => ASYNCIO_EQUIVALENT.has(model.typeOf(manager) ?? ''));
+      if (!held || !model.isInCoroutine(statement) || model.awaitPointsIn(body).length === 0) return;
+      const type = model.typeOf(held)!;
+      report(held, `\`with ${snippet(held)}:\` holds a \`${type}\` across \`await\` in ${model.describeContext(statement)}: another coroutine taking it blocks the event loop or deadlocks; use \`${ASYNCIO_EQUIVALENT.get(type)}\` with \`async with\``);
+      return;
+    }
+    if (!acquire || !lock || !args) return;
+    const type = model.typeOf(lock);
+    const instead = type ? ASYNCIO_EQUIVALENT.get(type) : undefined;
+    if (!instead || !model.isInCoroutine(acquire) || !waitsIndefinitely(args)) return;
+    report(acquire, `\`${callSnippet(acquire)}\` waits for a \`${type}\` on the event loop's thread in ${model.describeContext(acquire)}; use \`${instead}\` with \`async with\``);
+  },
+});
+
+/** `acquire()` / `acquire(True)` wait forever; `acquire(False)`, `blocking=False` or a timeout do not. */
+function waitsIndefinitely(args: Node): boolean {
+  const passed = args.namedChildren.filter((arg): arg is Node => !!arg && arg.type !== 'comment');
+  const positional = passed.filter((arg) => arg.type !== 'keyword_argument');
+  const keyword = (name: string) => passed.find((arg) => arg.type === 'keyword_argument' && arg.childForFieldName('name')?.text === name)?.childForFieldName('value');
+  const blocking = positional[0] ?? keyword('blocking');
+  const timeout = positional[1] ?? keyword('timeout');
+  if (passed.some((arg) => arg.type === 'list_splat' || arg.type === 'dictionary_splat')) return false;
+  if (blocking && blocking.text !== 'True' && blocking.text !== '1') return false;
+  return !timeout || timeout.text === 'None' || timeout.text === '-1';
+}
