@@ -1,7 +1,8 @@
 // The embedded, in-process queue of reviews. A job is plain data (installation, repository, PR, head SHA)
 // so a durable queue (BullMQ on Redis) can replace this one without touching the flow.
 // - The same repo#pr@sha already queued or running is coalesced (redelivered webhooks, quick re-runs).
-// - A queued job whose PR has since received a newer head (queued or running) is skipped when it starts.
+// - A queued push whose PR has since received a newer push (queued or running) is skipped when it starts;
+//   an explicit re-run of an older commit's check is not.
 import PQueue from 'p-queue';
 
 export interface ReviewJob {
@@ -36,7 +37,7 @@ export class ReviewQueue {
     if (options.newHead) this.#latestHead.set(pullKey(job), job.headSha);
     this.#queue
       .add(async () => {
-        if (this.#isSuperseded(job)) return;
+        if (options.newHead && this.#isSuperseded(job)) return;
         await run(job);
       })
       .catch(options.onError)

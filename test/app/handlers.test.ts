@@ -1,0 +1,142 @@
+import nock from 'nock';
+import type { Probot } from 'probot';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ReviewQueue, reviewQueue, type ReviewJob } from '../../src/app/queue.js';
+import {
+  addedPatch,
+  createProbot,
+  examplePayload,
+  HEAD_SHA,
+  mockAccessToken,
+  mockCheckRunCreation,
+  mockCheckRunUpdates,
+  mockFileList,
+  mockSnapshot,
+  newRecorded,
+  type Recorded,
+} from './github-mock.js';
+
+const CLEAN = 'import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n';
+const files = [{ filename: 'app/poll.py', status: 'added' as const, patch: addedPatch(CLEAN) }];
+
+let probot: Probot;
+let recorded: Recorded;
+
+beforeAll(() => nock.disableNetConnect());
+beforeEach(async () => {
+  nock.cleanAll();
+  probot = await createProbot();
+  recorded = newRecorded();
+});
+afterEach(() => {
+  expect(nock.pendingMocks()).toEqual([]);
+  nock.cleanAll();
+});
+
+function mockOneRun(): void {
+  mockAccessToken();
+  mockCheckRunCreation(recorded);
+  mockFileList(recorded, files);
+  mockSnapshot(recorded, { files, contents: { 'app/poll.py': CLEAN } });
+  mockCheckRunUpdates(recorded);
+}
+
+describe('webhook handlers', () => {
+  it('coalesces a redelivered pull_request webhook for the same head SHA', async () => {
+    mockOneRun();
+    const payload = examplePayload('pull_request', 'opened');
+    await probot.receive({ id: 'delivery-1', name: 'pull_request', payload });
+    await probot.receive({ id: 'delivery-1', name: 'pull_request', payload });
+    await reviewQueue.onIdle();
+    expect(recorded.checkRunCreations).toHaveLength(1);
+  });
+
+  it('reviews each pull request of a re-requested check run, looking them up by commit when not listed', async () => {
+    const payload = examplePayload('check_run', 'rerequested');
+    payload.check_run.name = 'async-review';
+    payload.repository = examplePayload('pull_request', 'opened').repository;
+    payload.installation = { id: 1 };
+    payload.check_run.head_sha = HEAD_SHA;
+    expect(payload.check_run.pull_requests).toEqual([]);
+    mockAccessToken();
+    nock('https://api.github.com')
+      .get(`/repos/Codertocat/Hello-World/commits/${HEAD_SHA}/pulls`)
+      .reply(200, [
+        { number: 2, state: 'open', head: { sha: HEAD_SHA } },
+        { number: 9, state: 'closed', head: { sha: HEAD_SHA } },
+      ]);
+    mockCheckRunCreation(recorded);
+    mockFileList(recorded, files);
+    mockSnapshot(recorded, { files, contents: { 'app/poll.py': CLEAN } });
+    mockCheckRunUpdates(recorded);
+    await probot.receive({ id: 'rerun-1', name: 'check_run', payload });
+    await reviewQueue.onIdle();
+    expect(recorded.checkRunCreations).toEqual([expect.objectContaining({ head_sha: HEAD_SHA, name: 'async-review' })]);
+    expect(recorded.checkRunUpdates[0].conclusion).toBe('success');
+  });
+
+  it("ignores re-runs of other apps' check runs", async () => {
+    const payload = examplePayload('check_run', 'rerequested');
+    expect(payload.check_run.name).not.toBe('async-review');
+    await probot.receive({ id: 'rerun-2', name: 'check_run', payload });
+    await reviewQueue.onIdle();
+    expect(recorded.checkRunCreations).toEqual([]);
+  });
+
+  it('reviews the pull requests a re-requested check suite lists', async () => {
+    const payload = examplePayload('check_suite', 'rerequested');
+    payload.installation = { id: 1 };
+    expect(payload.check_suite.pull_requests.map((pull: { number: number }) => pull.number)).toEqual([2]);
+    mockOneRun();
+    await probot.receive({ id: 'suite-1', name: 'check_suite', payload });
+    await reviewQueue.onIdle();
+    expect(recorded.checkRunCreations).toEqual([expect.objectContaining({ head_sha: payload.check_suite.head_sha })]);
+  });
+
+  it('ignores a pull_request webhook without an installation', async () => {
+    const payload = examplePayload('pull_request', 'opened');
+    delete payload.installation;
+    await probot.receive({ id: 'no-installation', name: 'pull_request', payload });
+    await reviewQueue.onIdle();
+    expect(recorded.checkRunCreations).toEqual([]);
+  });
+});
+
+describe('ReviewQueue', () => {
+  const job = (headSha: string): ReviewJob => ({ installationId: 1, owner: 'o', repo: 'r', pullNumber: 7, headSha });
+
+  it('skips a queued review whose pull request got a newer head, but not a re-run of an old commit', async () => {
+    const queue = new ReviewQueue(1);
+    const ran: string[] = [];
+    let release!: () => void;
+    const blocker = new Promise<void>((resolve) => (release = resolve));
+    const run = async (j: ReviewJob) => {
+      ran.push(j.headSha);
+      if (j.headSha === 'blocker') await blocker;
+    };
+    const options = { newHead: true, onError: (error: unknown) => { throw error; } };
+    queue.enqueue({ ...job('blocker'), pullNumber: 99 }, run, options);
+    queue.enqueue(job('sha-1'), run, options);
+    queue.enqueue(job('sha-2'), run, options);
+    expect(queue.enqueue(job('sha-2'), run, options)).toBe('coalesced');
+    queue.enqueue({ ...job('sha-0'), pullNumber: 7 }, run, { ...options, newHead: false });
+    release();
+    await queue.onIdle();
+    expect(ran).toEqual(['blocker', 'sha-2', 'sha-0']);
+  });
+
+  it('reports a failing job and keeps going', async () => {
+    const queue = new ReviewQueue(1);
+    const errors: unknown[] = [];
+    const ran: string[] = [];
+    const onError = (error: unknown) => errors.push(error);
+    queue.enqueue(job('bad'), async () => { throw new Error('boom'); }, { newHead: false, onError });
+    queue.enqueue({ ...job('good'), pullNumber: 8 }, async (j) => { ran.push(j.headSha); }, { newHead: false, onError });
+    await queue.onIdle();
+    expect(errors.map((error) => (error as Error).message)).toEqual(['boom']);
+    expect(ran).toEqual(['good']);
+    // A finished job can be queued again (a later re-run of the same SHA).
+    expect(queue.enqueue(job('bad'), async () => {}, { newHead: false, onError })).toBe('queued');
+    await queue.onIdle();
+  });
+});
