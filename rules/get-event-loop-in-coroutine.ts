@@ -1,4 +1,5 @@
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
+import { isInCompatibilityBranch } from './support/version-guards.js';
 
 const GET_EVENT_LOOP = new Set(['asyncio.get_event_loop', 'asyncio.events.get_event_loop']);
 
@@ -25,7 +26,7 @@ async def run_blocking(work):
   fix: 'Replaces the call with `asyncio.get_running_loop()`.',
   query: CALL_QUERY,
   check({ call, function: fn, args }, { model, report }) {
-    if (!GET_EVENT_LOOP.has(model.callee(call) ?? '') || !model.isInCoroutine(call)) return;
+    if (!GET_EVENT_LOOP.has(model.callee(call) ?? '') || !model.isInCoroutine(call) || isInCompatibilityBranch(call)) return;
     // `asyncio.get_event_loop()` → same module path; `get_event_loop()` (from-imported) → the asyncio alias.
     const module = fn.type === 'attribute' ? fn.childForFieldName('object')?.text : model.moduleAlias('asyncio');
     const replacement = module && args?.text === '()' ? `${module}.get_running_loop()` : undefined;

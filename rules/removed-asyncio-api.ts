@@ -3,6 +3,7 @@ import { defineRule, type RuleContext } from '../src/analyzer/rule.js';
 import { decoratorName } from '../src/analyzer/model/semantic-model.js';
 import { snippet } from '../src/analyzer/rule-helpers.js';
 import { replaceNode } from '../src/analyzer/engine.js';
+import { isInCompatibilityBranch } from './support/version-guards.js';
 
 const COROUTINE_DECORATORS = new Set(['asyncio.coroutine', 'asyncio.coroutines.coroutine']);
 
@@ -50,7 +51,11 @@ async def pause(loop):
 (keyword_argument name: (identifier) @keyword (#eq? @keyword "loop")) @loop_argument
 (call function: (attribute attribute: (identifier) @method (#any-of? @method "all_tasks" "current_task"))) @call
 `,
-  check({ decorator, yield_from: yieldFrom, loop_argument: loopArgument, call }, { model, report }) {
+  check({ decorator, yield_from: yieldFrom, loop_argument: loopArgument, call }, { model, report: reportAny }) {
+    // Code for old Pythons, chosen by a version or hasattr test, uses the old API on purpose.
+    const report: RuleContext['report'] = (node, message, options) => {
+      if (!isInCompatibilityBranch(node)) reportAny(node, message, options);
+    };
     if (decorator && COROUTINE_DECORATORS.has(decoratorName(decorator, model) ?? '')) {
       report(decorator, '`@asyncio.coroutine` was removed in Python 3.11: define the function with `async def` and replace its `yield from` with `await`');
     }
