@@ -66,11 +66,18 @@ function analyseLog(entries: readonly RequestLogEntry[], deliveredAt: number) {
   return {
     reviewPostedMs: review ? review.finishedAt - deliveredAt : undefined,
     checkCompletedMs: completedCheck ? completedCheck.finishedAt - deliveredAt : undefined,
+    lastRequestMs: entries.length ? Math.max(...entries.map((e) => e.finishedAt)) - deliveredAt : undefined,
     apiRequests: entries.length,
     writes: entries.filter(isWrite).length,
     annotationBatches: annotationRequests.length,
     requestsBeyondFirstAnnotationBatch: entries.length - Math.max(0, annotationRequests.length - 1),
     sequentialRoundTrips: sequentialRoundTrips(entries),
+    timeline: entries.map((e) => ({
+      request: `${e.method} ${e.graphql ? `graphql ${e.graphql.operation} ${e.graphql.name ?? ""}`.trim() : e.route}`,
+      startMs: Math.round(e.startedAt - deliveredAt),
+      endMs: Math.round(e.finishedAt - deliveredAt),
+      status: e.status,
+    })),
   };
 }
 
@@ -104,7 +111,7 @@ export async function runScenario(keys: AppKeys, latencyMs: number, changedFiles
   const repo = github.addRepository({ files: base });
   const pull = github.addPullRequest({ changes });
   const app = await startAppServer(keys, github.host);
-  const scenario: AppScenario = { latencyMs, changedFiles, apiRequests: 0, writes: 0, annotationBatches: 0, requestsBeyondFirstAnnotationBatch: 0, sequentialRoundTrips: 0, peakRssMb: Number.NaN, findings: 0, inlineComments: 0 };
+  const scenario: AppScenario = { latencyMs, changedFiles, apiRequests: 0, writes: 0, annotationBatches: 0, requestsBeyondFirstAnnotationBatch: 0, sequentialRoundTrips: 0, peakRssMb: Number.NaN, findings: 0, inlineComments: 0, timeline: [] };
   try {
     const firstRequest = github.requests.length;
     const deliveredAt = nowMs();

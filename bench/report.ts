@@ -78,8 +78,13 @@ function appSection(r: BenchResults): string {
   const out = ["## 3. The App end to end", ""];
   if (!r.app || r.app.skipped) return out.concat(`Not measured in this run${r.app?.skipped ? `: ${r.app.skipped}` : ""}.`, "").join("\n");
   out.push(...r.app.notes, "");
-  out.push(table(["API latency", "changed files", "review posted", "check completed", "API requests", "writes", "beyond 1st annotation batch", "sequential round trips", "peak RSS", "findings", "inline comments", "conclusion"],
-    r.app.scenarios.map((s) => [`${s.latencyMs} ms`, s.changedFiles, s.reviewPostedMs === undefined ? "none" : seconds(s.reviewPostedMs), s.checkCompletedMs === undefined ? "never" : seconds(s.checkCompletedMs), s.apiRequests, s.writes, s.requestsBeyondFirstAnnotationBatch, s.sequentialRoundTrips, mb(s.peakRssMb), s.findings, s.inlineComments, s.error ? `error: ${s.error}` : s.conclusion ?? ""])), "");
+  out.push(table(["API latency", "changed files", "review posted", "check completed", "last request done", "API requests", "writes", "beyond 1st annotation batch", "sequential round trips", "peak RSS", "findings", "inline comments", "conclusion"],
+    r.app.scenarios.map((s) => [`${s.latencyMs} ms`, s.changedFiles, s.reviewPostedMs === undefined ? "none" : seconds(s.reviewPostedMs), s.checkCompletedMs === undefined ? "never" : seconds(s.checkCompletedMs), seconds(s.lastRequestMs ?? NaN), s.apiRequests, s.writes, s.requestsBeyondFirstAnnotationBatch, s.sequentialRoundTrips, mb(s.peakRssMb), s.findings, s.inlineComments, s.error ? `error: ${s.error}` : s.conclusion ?? ""])), "");
+  const target = r.app.scenarios.find((s) => s.changedFiles === targets.appTargetFiles && s.latencyMs === targets.appTargetLatencyMs);
+  if (target?.timeline.length) {
+    out.push(`Where the time goes for the ${target.changedFiles}-file PR at ${target.latencyMs} ms: every request the App made, from the delivery (writes are the ones Probot's throttling spaces ≥ 1 s apart).`, "");
+    out.push(table(["#", "request", "sent", "answered", "status"], target.timeline.map((t, i) => [i + 1, `\`${t.request}\``, millis(t.startMs), millis(t.endMs), t.status])), "");
+  }
   return out.join("\n");
 }
 

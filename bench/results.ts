@@ -12,6 +12,8 @@ export interface AppScenario {
   reviewPostedMs?: number;
   /** From the webhook delivery to the check run's PATCH with status completed. */
   checkCompletedMs?: number;
+  /** From the webhook delivery to the answer of the App's last request (later annotation batches included). */
+  lastRequestMs?: number;
   apiRequests: number;
   writes: number;
   annotationBatches: number;
@@ -24,6 +26,8 @@ export interface AppScenario {
   inlineComments: number;
   conclusion?: string;
   error?: string;
+  /** Every request the App made, in order: when it started and was answered, relative to the delivery. */
+  timeline: { request: string; startMs: number; endMs: number; status: number }[];
 }
 
 export interface AppResults { scenarios: AppScenario[]; skipped?: string; notes: string[] }

@@ -53,7 +53,7 @@ async function stage(name: string, body: () => Promise<void>): Promise<void> {
 
 if (only.has("corpus")) {
   await stage("analyzer vs ruff vs parse floor on the corpus", async () => {
-    const { lastOutput, ...timing } = await timeCorpus(corpus.dir, quick ? 3 : 7, log);
+    const { lastOutput, ...timing } = await timeCorpus(corpus.dir, quick ? 2 : 7, log);
     results.corpusTiming = timing;
     if (lastOutput["async-review"] === undefined) return;
     const ours = (JSON.parse(lastOutput["async-review"]) as { findings: OurFinding[] }).findings;
