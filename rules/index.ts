@@ -17,11 +17,13 @@ import syncWithAsyncContextManager from './sync-with-async-context-manager.js';
 import syncForOverAsyncIterator from './sync-for-over-async-iterator.js';
 import removedAsyncioApi from './removed-asyncio-api.js';
 import danglingTask from './dangling-task.js';
+import executorPerCall from './executor-per-call.js';
 import busyWait from './busy-wait.js';
 import timeoutWithoutAwait from './timeout-without-await.js';
 import cancelScopeYield from './cancel-scope-yield.js';
 import taskgroupControlFlow from './taskgroup-control-flow.js';
 import swallowedCancellation from './swallowed-cancellation.js';
+import clientSessionPerRequest from './client-session-per-request.js';
 import unboundedGather from './unbounded-gather.js';
 import queueTaskDoneNotInFinally from './queue-task-done-not-in-finally.js';
 import asyncTestWithoutRunner from './async-test-without-runner.js';
@@ -43,11 +45,13 @@ export const allRules: readonly Rule[] = [
   syncForOverAsyncIterator,
   removedAsyncioApi,
   danglingTask,
+  executorPerCall,
   busyWait,
   timeoutWithoutAwait,
   cancelScopeYield,
   taskgroupControlFlow,
   swallowedCancellation,
+  clientSessionPerRequest,
   unboundedGather,
   queueTaskDoneNotInFinally,
   asyncTestWithoutRunner,

@@ -1,0 +1,83 @@
+import type { Node } from 'web-tree-sitter';
+import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
+import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
+import { callSnippet } from './support/calls.js';
+
+const ASYNC_HTTP_CLIENTS: ReadonlySet<string> = new Set(['aiohttp.ClientSession', 'aiohttp.client.ClientSession', 'httpx.AsyncClient']);
+
+/** Where code runs once per iteration: the body of a loop, the element part of a comprehension. */
+const REPEATED_PART: Readonly<Record<string, string>> = {
+  for_statement: 'body', while_statement: 'body', list_comprehension: 'body', set_comprehension: 'body',
+  dictionary_comprehension: 'body', generator_expression: 'body',
+};
+const SCOPE_BOUNDARIES: ReadonlySet<string> = new Set(['function_definition', 'lambda', 'class_definition']);
+
+export default defineRule({
+  name: 'client-session-per-request',
+  aliases: [],
+  severity: 'warning',
+  what: 'Reports an `aiohttp.ClientSession` or `httpx.AsyncClient` created inside a loop or comprehension in a coroutine.',
+  why: 'Each client owns a connection pool: a new one per request throws away keep-alive connections and repeats DNS lookups and TLS handshakes for every URL. Create one client before the loop and reuse it.',
+  bad: `import aiohttp
+
+
+async def fetch_all(urls):
+    pages = []
+    for url in urls:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(url) as response:
+                pages.append(await response.text())
+    return pages
+`,
+  good: `import aiohttp
+
+
+async def fetch_all(urls):
+    pages = []
+    async with aiohttp.ClientSession() as session:
+        for url in urls:
+            async with session.get(url) as response:
+                pages.append(await response.text())
+    return pages
+`,
+  query: CALL_QUERY,
+  check({ call }, { model, report }) {
+    const callee = model.callee(call);
+    if (!callee || !ASYNC_HTTP_CLIENTS.has(callee) || !model.isInCoroutine(call)) return;
+    const loop = enclosingRepetition(call);
+    if (!loop || isRetryLoop(loop) || isLongLivedSession(call, model)) return;
+    const where = loop.type.endsWith('_statement') ? 'on every iteration of a loop' : 'for every element of a comprehension';
+    report(call, `\`${callSnippet(call)}\` creates a new client ${where} in ${model.describeContext(call)}, with its own connection pool; create it once before the loop and reuse it`);
+  },
+});
+
+/** The innermost loop or comprehension, in the same function, whose repeated part contains the node. */
+function enclosingRepetition(node: Node): Node | null {
+  for (let child = node, parent = node.parent; parent && !SCOPE_BOUNDARIES.has(parent.type); child = parent, parent = parent.parent) {
+    const part = REPEATED_PART[parent.type];
+    if (part && parent.childForFieldName(part)?.id === child.id) return parent;
+  }
+  return null;
+}
+
+/** A loop that retries or reconnects (it catches errors and leaves with break/return) makes a fresh client per
+ *  attempt on purpose. */
+function isRetryLoop(loop: Node): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body || !loop.type.endsWith('_statement')) return false;
+  return body.descendantsOfType('try_statement').length > 0
+    && body.descendantsOfType(['break_statement', 'return_statement']).length > 0;
+}
+
+/** A client entered with `async with` whose body streams (`async for`, a `while` loop, a websocket) is a
+ *  long-lived connection, not a per-request client. */
+function isLongLivedSession(call: Node, model: SemanticModel): boolean {
+  let item = call.parent;
+  if (item?.type === 'as_pattern') item = item.parent;
+  if (item?.type !== 'with_item') return false;
+  const body = item.parent?.parent?.childForFieldName('body');
+  if (!body) return false;
+  return model.awaitPointsIn(body).some((point) => point.type === 'for_statement')
+    || body.descendantsOfType('while_statement').length > 0
+    || body.text.includes('ws_connect');
+}
