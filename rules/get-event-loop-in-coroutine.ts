@@ -6,9 +6,9 @@ const GET_EVENT_LOOP = new Set(['asyncio.get_event_loop', 'asyncio.events.get_ev
 export default defineRule({
   name: 'get-event-loop-in-coroutine',
   aliases: [],
-  severity: 'warning',
+  severity: 'info', // it works inside a coroutine (it returns the running loop): a clarity and deprecation nit
   what: 'Reports `asyncio.get_event_loop()` called inside a coroutine.',
-  why: '`get_event_loop()` is deprecated outside a running loop and, depending on the Python version and event loop policy, may create or return a loop other than the one running. Inside a coroutine, `get_running_loop()` says what is meant and always returns the loop running this coroutine.',
+  why: 'Inside a coroutine `get_event_loop()` does return the running loop, but elsewhere it is deprecated and may create a new loop or warn, depending on Python version and loop policy; `get_running_loop()` says what is meant and fails loudly when no loop runs, so the code stays correct when moved. The asyncio docs prefer it in coroutines and callbacks.',
   bad: `import asyncio
 
 
@@ -30,6 +30,6 @@ async def run_blocking(work):
     // `asyncio.get_event_loop()` → same module path; `get_event_loop()` (from-imported) → the asyncio alias.
     const module = fn.type === 'attribute' ? fn.childForFieldName('object')?.text : model.moduleAlias('asyncio');
     const replacement = module && args?.text === '()' ? `${module}.get_running_loop()` : undefined;
-    report(call, `\`${call.text.replace(/\s+/g, ' ')}\` in ${model.describeContext(call)}: use \`asyncio.get_running_loop()\`, which always returns the loop running this coroutine`, { replacement });
+    report(call, `\`${call.text.replace(/\s+/g, ' ')}\` in ${model.describeContext(call)}: prefer \`asyncio.get_running_loop()\`, which says what is meant and never creates a loop`, { replacement });
   },
 });
