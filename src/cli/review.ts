@@ -1,0 +1,161 @@
+// `async-review review [--base REF]`: what the App would say about the current branch. The diff is the
+// working tree against the merge-base of REF and HEAD; findings are filtered, placed and planned exactly as
+// on a pull request, then printed (text), emitted as GitHub Actions workflow commands, or as JSON.
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Option, type Command } from 'commander';
+import type { AnalysisProblem, SourceFile } from '../analyzer/types.js';
+import { reviewChanges, type ReviewOfChanges } from '../app/review-changes.js';
+import { isPathIncluded } from '../config/index.js';
+import { parseUnifiedDiff, type FileChanges } from '../diff/hunks.js';
+import { renderGithubActions } from '../render/github-actions.js';
+import { renderText } from '../render/text.js';
+import { renderCheckOutput } from '../render/summary.js';
+import { loadLocalProject } from './project.js';
+import { EXIT } from './shared.js';
+
+const run = promisify(execFile);
+
+export const REVIEW_FORMATS = ['text', 'github', 'json'] as const;
+type ReviewFormat = (typeof REVIEW_FORMATS)[number];
+
+/** Tried in order when --base is not given. */
+const DEFAULT_BASES = ['origin/HEAD', 'origin/main', 'origin/master', 'main', 'master'];
+
+interface ReviewOptions {
+  base?: string;
+  format: ReviewFormat;
+  color?: boolean;
+}
+
+export function registerReviewCommand(program: Command): void {
+  program
+    .command('review')
+    .description("preview the App's review of the current branch: its diff against the merge-base with --base")
+    .option('--base <ref>', `branch or commit to compare with (default: the first of ${DEFAULT_BASES.join(', ')} that exists)`)
+    .addOption(new Option('--format <format>', 'output format').choices(REVIEW_FORMATS).default('text'))
+    .option('--no-color', 'plain text output')
+    .action(async (options: ReviewOptions) => {
+      process.exitCode = await runReview(options, process.cwd());
+    });
+}
+
+/** Exit 1 when the App's check would fail (a finding at or above `check.fail_on` on a changed line). */
+export async function runReview(options: ReviewOptions, cwd: string, output: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const root = (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
+  const project = loadLocalProject(root);
+  const base = await mergeBase(root, options.base);
+  // Working tree against the merge-base: committed and uncommitted changes to tracked files.
+  const pathspec = ['--', '*.py', '*.pyi'];
+  const names = (await git(root, ['diff', '-M', '--name-only', '--diff-filter=d', '-z', base, ...pathspec])).split('\0').filter(Boolean);
+  const diff = parseUnifiedDiff(await git(root, ['diff', '-M', '--unified=3', '--no-color', '--no-ext-diff', base, ...pathspec]));
+  const hunksByPath = new Map(diff.map((file) => [file.path, file.changes]));
+
+  const selected = names.filter((path) => isPathIncluded(project.config, path));
+  const files: SourceFile[] = [];
+  const unreadable: AnalysisProblem[] = [];
+  for (const path of selected) {
+    try {
+      files.push({ path, content: await readFile(join(root, path)) });
+    } catch (error) {
+      unreadable.push({ path, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+    }
+  }
+  // A file listed without hunks (a pure rename) has no changed line.
+  const changes = new Map<string, FileChanges | null>(
+    files.map((file) => [file.path, hunksByPath.get(file.path) ?? { hunks: [], added: new Set<number>() }]),
+  );
+  const review = await reviewChanges({ files, changes, config: project.config, project: project.options.project });
+  const check = renderCheckOutput({
+    plan: review.plan,
+    failOn: project.config.check.fail_on,
+    filesAnalyzed: files.length,
+    problems: [...unreadable, ...review.analysis.problems],
+  });
+  output.write(render(options, review, check, base, [...unreadable, ...review.analysis.problems]));
+  return check.conclusion === 'failure' ? EXIT.findings : unreadable.length > 0 ? EXIT.error : EXIT.clean;
+}
+
+function render(
+  options: ReviewOptions,
+  review: ReviewOfChanges,
+  check: ReturnType<typeof renderCheckOutput>,
+  base: string,
+  problems: AnalysisProblem[],
+): string {
+  const reported = review.plan.reported.filter((item) => item.onChangedLines).map((item) => item.finding);
+  switch (options.format) {
+    case 'github':
+      return renderGithubActions(reported);
+    case 'json':
+      return `${JSON.stringify(
+        {
+          version: 1,
+          base,
+          conclusion: check.conclusion,
+          title: check.title,
+          findings: review.plan.reported.map(({ finding: f, placement, fingerprint, onChangedLines }) => ({
+            rule: f.rule,
+            severity: f.severity,
+            path: f.path,
+            line: f.line,
+            column: f.column,
+            endLine: f.endLine,
+            endColumn: f.endColumn,
+            message: f.message,
+            code: f.code,
+            fix: f.fix,
+            fingerprint,
+            onChangedLines,
+            inline: placement.kind === 'inline' ? { startLine: placement.startLine, line: placement.line, suggestion: placement.suggestion } : null,
+          })),
+          summaryOnly: review.plan.notInline.map(({ item, reason }) => ({ fingerprint: item.fingerprint, reason })),
+          problems,
+        },
+        null,
+        2,
+      )}\n`;
+    case 'text':
+    default: {
+      const color = options.color ?? (process.stdout.isTTY === true);
+      const { plan } = review;
+      const lines = [
+        `Compared with ${base.slice(0, 12)} (merge-base). The App's check would be: ${check.conclusion} — ${check.title}.`,
+        `${plan.comments.length} inline comment(s) on the diff, ${plan.notInline.length} in the check summary only.`,
+      ];
+      for (const { item, reason } of plan.notInline) {
+        lines.push(`  summary only: ${item.finding.path}:${item.finding.line} ${item.finding.rule} (${reason.replace('-', ' ')})`);
+      }
+      return `${renderText(reported, problems, { color })}${lines.join('\n')}\n`;
+    }
+  }
+}
+
+async function mergeBase(root: string, requested: string | undefined): Promise<string> {
+  const candidates = requested ? [requested] : DEFAULT_BASES;
+  for (const candidate of candidates) {
+    try {
+      await git(root, ['rev-parse', '--verify', '--quiet', `${candidate}^{commit}`]);
+    } catch {
+      continue;
+    }
+    return (await git(root, ['merge-base', candidate, 'HEAD'])).trim();
+  }
+  throw new Error(
+    requested
+      ? `--base ${requested}: no such branch or commit`
+      : `none of ${DEFAULT_BASES.join(', ')} exists; pass --base REF`,
+  );
+}
+
+async function git(cwd: string, args: string[]): Promise<string> {
+  try {
+    const { stdout } = await run('git', ['-c', 'core.quotePath=false', ...args], { cwd, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' });
+    return stdout;
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new Error(`git ${args.join(' ')} failed${stderr ? `: ${stderr}` : ''}`);
+  }
+}
