@@ -13,40 +13,66 @@ export default defineRule({
   name: 'async-test-without-runner',
   aliases: [],
   severity: 'error',
-  what: 'Reports an `async def test_*` in a test module with no pytest-asyncio, anyio or trio marker (on the function, its class or the module\'s `pytestmark`).',
+  what: 'Reports an `async def test_*` in a test module with no pytest-asyncio, anyio or trio marker (on the function, its class or the module\'s `pytestmark`), when the module relies on markers (it marks other tests, or is written for asyncio).',
   why: 'Without a plugin marker pytest does not run a coroutine test: it is skipped with a warning (or, on old versions, "passes" without running), so the test silently checks nothing.',
-  bad: `import pytest
+  bad: `import asyncio
+
+import pytest
 
 
 async def test_fetch(client):
-    assert await client.get("/") == 200
+    assert await asyncio.wait_for(client.get("/"), 5) == 200
 `,
-  good: `import pytest
+  good: `import asyncio
+
+import pytest
 
 
 @pytest.mark.asyncio
 async def test_fetch(client):
-    assert await client.get("/") == 200
+    assert await asyncio.wait_for(client.get("/"), 5) == 200
 `,
-  fix: 'Adds `@pytest.mark.asyncio` (`@pytest.mark.anyio` in modules using anyio) above the test when `pytest` is imported.',
+  fix: 'Adds `@pytest.mark.asyncio` (or the runner mark the module\'s other tests use) above the test when `pytest` is imported.',
   query: '(function_definition "async" name: (identifier) @name (#match? @name "^test")) @def',
   check({ def: definition, name }, { model, report }) {
     if (model.project.asyncTestsRunAutomatically || !isTestModule(model.moduleName)) return;
+    const mark = neededMark(model);
+    if (!mark) return;
     const fn = model.functionOf(definition);
     if (!fn || fn.isGenerator || !isCollectedByPytest(fn, model) || takesParameter(definition, 'anyio_backend')) return;
     if (marking(fn.decorators, model) !== 'neutral') return;
     const cls = fn.ownerClass;
     if (cls && (marking(cls.decorators, model) !== 'neutral' || pytestmarkOf(cls.attributeValues.get('pytestmark'), model) !== 'neutral')) return;
     if (pytestmarkOf(modulePytestmark(model), model) !== 'neutral') return;
-    const usesTrio = model.importsFrom('trio');
-    const mark = usesTrio ? 'trio' : model.importsFrom('anyio') ? 'anyio' : 'asyncio';
     const pytest = model.moduleAlias('pytest');
     report(definition, `async test \`${fn.name}\` has no \`@pytest.mark.${mark}\` marker, so pytest does not run it; mark the test, its class or the module's \`pytestmark\``, {
       endNode: name,
-      lineFix: pytest && !usesTrio ? insertAbove(fn, `@${pytest}.mark.${mark}`, model) : undefined,
+      lineFix: pytest ? insertAbove(fn, `@${pytest}.mark.${mark}`, model) : undefined,
     });
   },
 });
+
+const markCache = new WeakMap<SemanticModel, string | null>();
+
+/** The runner mark the module's async tests need, or null when the module does not show that it relies on
+ *  markers. It does when it marks some test or class with one (that mark is the one to use), or when it is
+ *  written for asyncio (imports asyncio or pytest_asyncio, not trio or anyio). A module that does neither
+ *  most likely runs under a plugin mode or conftest hook we cannot see (pytest-trio's `trio_mode`, trio's
+ *  own pytest_pyfunc_call hook), where reporting every test would be noise. */
+function neededMark(model: SemanticModel): string | null {
+  let mark = markCache.get(model);
+  if (mark === undefined) {
+    const used = [
+      ...[...model.functions, ...model.classes].flatMap((def) => def.decorators.map((d) => decoratorName(d, model))),
+      ...markNames(modulePytestmark(model), model),
+      ...model.classes.flatMap((cls) => markNames(cls.attributeValues.get('pytestmark'), model)),
+    ].find((name) => name !== null && RUNNER_MARKS.has(name));
+    const asyncioOnly = (model.importsFrom('asyncio') || model.importsFrom('pytest_asyncio')) && !model.importsFrom('trio') && !model.importsFrom('anyio');
+    mark = used ? used.slice('pytest.mark.'.length) : asyncioOnly ? 'asyncio' : null;
+    markCache.set(model, mark);
+  }
+  return mark;
+}
 
 /** pytest's default `python_files`: `test_*.py` and `*_test.py`. */
 function isTestModule(moduleName: string): boolean {
@@ -84,15 +110,19 @@ function combine(markings: readonly Marking[]): Marking {
 
 /** `pytestmark = pytest.mark.asyncio` or a list/tuple of marks; every assignment must be understood. */
 function pytestmarkOf(values: readonly (Node | null)[] | undefined, model: SemanticModel): Marking {
-  if (!values) return 'neutral';
-  return combine(values.flatMap((value): Marking[] => {
-    if (!value) return ['unknown'];
+  return values ? combine(markNames(values, model).map(markOf)) : 'neutral';
+}
+
+/** The qualified names of the marks assigned to a `pytestmark` (null for what we cannot read). */
+function markNames(values: readonly (Node | null)[] | undefined, model: SemanticModel): (string | null)[] {
+  return (values ?? []).flatMap((value) => {
+    if (!value) return [null];
     const marks = value.type === 'list' || value.type === 'tuple' ? value.namedChildren : [value];
     return marks.map((mark) => {
       const expr = mark?.type === 'call' ? mark.childForFieldName('function') : mark;
-      return expr ? markOf(model.qualifiedName(expr)) : 'unknown';
+      return expr ? model.qualifiedName(expr) : null;
     });
-  }));
+  });
 }
 
 /** The values assigned to `pytestmark` at module level (null for a binding we cannot read). */

@@ -54,7 +54,7 @@ async def worker(queue):
     // `task.cancel(); try: await task; except CancelledError: pass` waits for a task we cancelled ourselves.
     if (caught.cancellation && !caught.everything && awaitsOnlyTaskObjects(body)) return;
     const block = handler.namedChildren.find((c) => c?.type === 'block');
-    if (!block || reRaises(block, caught.alias, model)) return;
+    if (!block || reRaises(block, caught.alias, model) || forwards(block, caught.alias, model)) return;
     const clause = handler.text.slice(0, handler.text.indexOf(':') + 1).replace(/\s+/g, ' ');
     const catches = caught.cancellation ? 'catches' : 'also catches';
     report(handler, `\`${clause}\` in ${model.describeContext(handler)} ${catches} the task's cancellation and never re-raises it, so \`cancel()\` and timeouts cannot stop the task; add \`raise\``, {
@@ -108,13 +108,30 @@ function awaitsOnlyTaskObjects(body: Node): boolean {
   });
 }
 
-/** A bare `raise`, or `raise NAME` of the bound exception, in the handler (not in a nested def). */
+/** A bare `raise`, or `raise NAME` (`raise NAME from None`) of the bound exception, in the handler (not in a
+ *  nested def). `raise Other() from NAME` replaces the cancellation and does not count. */
 function reRaises(block: Node, alias: string | null, model: SemanticModel): boolean {
   const owner = model.enclosingFunction(block);
   return block.descendantsOfType('raise_statement').some((raise) => {
     if (!raise || model.enclosingFunction(raise) !== owner) return false;
     const raised = raise.namedChildren[0];
-    return !raised || (alias !== null && raised.type === 'identifier' && raised.text === alias && !raise.childForFieldName('cause'));
+    return !raised || (alias !== null && raised.type === 'identifier' && raised.text === alias);
+  });
+}
+
+const LOGGING_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log', 'print', 'print_exc', 'log_debug', 'log_exception']);
+
+/** The handler hands the bound exception on (`self._convert_error(exc)`, `future.set_exception(exc)`,
+ *  `nursery._add_exc(exc)`): whoever receives it may raise it, so the handler is not known to swallow it.
+ *  Logging it does not count. */
+function forwards(block: Node, alias: string | null, model: SemanticModel): boolean {
+  if (alias === null) return false;
+  const owner = model.enclosingFunction(block);
+  return block.descendantsOfType('argument_list').some((args) => {
+    if (!args || model.enclosingFunction(args) !== owner || !args.namedChildren.some((arg) => arg?.type === 'identifier' && arg.text === alias)) return false;
+    const fn = args.parent?.childForFieldName('function');
+    const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
+    return !!name && !LOGGING_METHODS.has(name);
   });
 }
 

@@ -84,6 +84,9 @@ function isBounded(comprehension: Node, fn: FunctionInfo, model: SemanticModel):
  *  or by an enclosing `for` (the batch idiom: `for batch in chunks: gather(*[f(x) for x in batch])`). */
 function isBoundedIterable(iterable: Node | null, model: SemanticModel): boolean {
   if (!iterable) return false;
+  // The object's own members (`self.connections`, `list(self._listeners)`): one per resource it holds, a
+  // number its own configuration bounds, not a fan-out over input.
+  if (OWN_MEMBER_ROOTS.has(rootName(unwrapCopy(iterable, model)) ?? '')) return true;
   switch (iterable.type) {
     case 'call': {
       const args = iterable.childForFieldName('arguments')?.namedChildren ?? [];
@@ -100,6 +103,15 @@ function isBoundedIterable(iterable: Node | null, model: SemanticModel): boolean
     }
     default: return false;
   }
+}
+
+const OWN_MEMBER_ROOTS = new Set(['self', 'cls']);
+const COPIES = new Set(['builtins.list', 'builtins.tuple', 'builtins.set', 'builtins.sorted']);
+
+/** `list(x)` / `sorted(x)` iterate what `x` does. */
+function unwrapCopy(iterable: Node, model: SemanticModel): Node {
+  if (iterable.type !== 'call' || !COPIES.has(model.callee(iterable) ?? '')) return iterable;
+  return iterable.childForFieldName('arguments')?.namedChildren[0] ?? iterable;
 }
 
 function isIntegerLiteral(node: Node): boolean {

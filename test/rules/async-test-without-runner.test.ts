@@ -4,10 +4,25 @@ import { describe, expect, it } from 'vitest';
 import rule from '../../rules/async-test-without-runner.js';
 import { findingsIn } from '../helpers/analyze.js';
 
-const unmarked = `import pytest
+const unmarked = `import asyncio
+
+import pytest
 
 
 async def test_fetch():
+    await asyncio.sleep(0)
+`;
+
+/** Written for no library in particular, but marking one test: the others need marks too. */
+const partlyMarked = `import pytest
+
+
+@pytest.mark.MARK
+async def test_marked():
+    pass
+
+
+async def test_forgotten():
     pass
 `;
 
@@ -27,6 +42,15 @@ describe('async-test-without-runner', () => {
     expect(await run(unmarked, 'tests/test_api.py', false)).toHaveLength(1);
   });
 
+  it('reports only in modules that rely on markers: asyncio modules, or modules marking other tests', async () => {
+    expect(await run(unmarked.replace('import asyncio\n', ''))).toEqual([]); // no library, no marks: unknown runner
+    expect(await run(`import trio\n${unmarked}`)).toEqual([]); // pytest-trio's trio_mode may run it
+    expect(await run(unmarked.replace('import asyncio', 'import anyio'))).toEqual([]);
+    expect((await run(partlyMarked.replace('MARK', 'asyncio'))).map((f) => f.line)).toEqual([9]);
+    expect((await run(partlyMarked.replace('MARK', 'trio'))).map((f) => f.line)).toEqual([9]);
+    expect(await run(partlyMarked.replace('MARK', 'slow'))).toEqual([]);
+  });
+
   it('reads the module pytestmark: a runner mark (alone or in a list) counts, neutral marks do not', async () => {
     const withMark = (mark: string) => unmarked.replace('import pytest\n', `import pytest\n\npytestmark = ${mark}\n`);
     expect(await run(withMark('pytest.mark.asyncio'))).toEqual([]);
@@ -38,12 +62,12 @@ describe('async-test-without-runner', () => {
 
   it('fixes with the marker of the library the module uses, only when pytest is imported as a module', async () => {
     const [asyncio] = await run(unmarked);
-    expect(asyncio.fix).toEqual({ line: 4, endLine: 4, replacement: '@pytest.mark.asyncio\nasync def test_fetch():' });
-    const [anyio] = await run(`import anyio\n${unmarked}`);
-    expect(anyio.fix?.replacement).toBe('@pytest.mark.anyio\nasync def test_fetch():');
-    const [trio] = await run(`import trio\n${unmarked}`);
-    expect(trio.message).toContain('pytest.mark.trio');
-    expect(trio.fix).toBeNull();
+    expect(asyncio.fix).toEqual({ line: 6, endLine: 6, replacement: '@pytest.mark.asyncio\nasync def test_fetch():' });
+    const [anyio] = await run(`import anyio\n${partlyMarked.replace('MARK', 'anyio')}`);
+    expect(anyio.fix?.replacement).toBe('@pytest.mark.anyio\nasync def test_forgotten():');
+    const [trio] = await run(partlyMarked.replace('MARK', 'trio'));
+    expect(trio.message).toContain('@pytest.mark.trio');
+    expect(trio.fix?.replacement).toBe('@pytest.mark.trio\nasync def test_forgotten():');
     const [noPytest] = await run(unmarked.replace('import pytest', 'from pytest import raises'));
     expect(noPytest.fix).toBeNull();
   });
