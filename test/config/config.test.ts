@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../../rules/index.js';
 import { DEFAULT_CONFIG, isPathIncluded, parseConfig, toAnalyzeOptions, type Config } from '../../src/config/index.js';
@@ -151,5 +152,17 @@ describe('isPathIncluded', () => {
     expect(isPathIncluded(config, 'src/vendored/lib.py')).toBe(false);
     expect(isPathIncluded(config, 'src/api/service_pb2.py')).toBe(false);
     expect(isPathIncluded(config, './src/app/main.py')).toBe(true);
+  });
+});
+
+describe('the README', () => {
+  it("documents a config example that parses, under the App's section", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## The GitHub App'));
+    const example = /### Configuration[\s\S]*?```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(example).toBeDefined();
+    const config = parseOk(example!);
+    expect(config.filter).toBe('added');
+    expect(config.paths.exclude).toContain('src/vendored/**');
   });
 });
