@@ -39,7 +39,7 @@ async def consumer(queue: asyncio.Queue, client):
 `,
   query: CALL_QUERY,
   check({ call, function: fn }, { model, report }) {
-    if (fn.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'task_done') return;
+    if (!fn.text.endsWith('.task_done') || fn.type !== 'attribute') return; // text first: no walk into the tree
     const queue = fn.childForFieldName('object');
     const owner = model.enclosingFunction(call);
     const body = owner?.isAsync ? owner.node.childForFieldName('body') : null;

@@ -98,11 +98,13 @@ function earlierHandlerTakesCancellation(handler: Node, model: SemanticModel): b
   return false;
 }
 
-/** The try body only awaits task objects (`await task`, `await self._task`), not calls. */
+/** The try body only awaits task objects (`await task`, `return await self._task`, `result = await task`),
+ *  not calls. */
 function awaitsOnlyTaskObjects(body: Node): boolean {
   const statements = body.namedChildren.filter((s): s is Node => !!s && s.type !== 'comment');
   return statements.length > 0 && statements.every((statement) => {
-    const awaited = statement.type === 'expression_statement' ? statement.namedChildren[0] : null;
+    let awaited = statement.type === 'expression_statement' || statement.type === 'return_statement' ? statement.namedChildren[0] : null;
+    if (awaited?.type === 'assignment') awaited = awaited.childForFieldName('right');
     const target = awaited?.type === 'await' ? awaited.namedChildren[0] : null;
     return target?.type === 'identifier' || target?.type === 'attribute';
   });
