@@ -88,6 +88,31 @@ class AsyncHandle(Base):
   });
 });
 
+describe('isAsyncOnlyIterable: methods', () => {
+  it('is unsure of an async generator method a local subclass overrides with a sync generator', async () => {
+    const model = await modelOf(`
+class Source:
+    async def items(self):
+        yield 1
+
+    async def pages(self):
+        yield 1
+
+    async def drain(self):
+        for item in self.items():
+            pass
+        for page in self.pages():
+            pass
+
+class SyncSource(Source):
+    def items(self):
+        yield 2
+`);
+    expect(model.isAsyncOnlyIterable(nodeWithText(model, 'call', 'self.items()'))).toBe(false);
+    expect(model.isAsyncOnlyIterable(nodeWithText(model, 'call', 'self.pages()'))).toBe(true);
+  });
+});
+
 describe('member lookup', () => {
   it('gives no name for a method hidden by an instance attribute of the same name', async () => {
     const model = await modelOf(`

@@ -235,7 +235,7 @@ export class SemanticModel {
     const name = this.callee(call);
     if (!name) return false;
     const local = this.definitions.get(name);
-    if (local) return 'isAsync' in local && isPlainCoroutineFunction(local, this) && !this.hasIncompatibleOverride(local);
+    if (local) return 'isAsync' in local && isPlainCoroutineFunction(local, this) && !this.hasIncompatibleOverride(local, isPlainCoroutineFunction);
     return LIBRARY_COROUTINE_FUNCTIONS.has(name) || this.project.coroutineFunctions?.has(name) === true;
   }
 
@@ -244,7 +244,7 @@ export class SemanticModel {
   isAsyncOnlyIterable(expr: Node): boolean {
     if (expr.type === 'call') {
       const local = this.definitions.get(this.callee(expr) ?? '');
-      if (local && 'isAsync' in local) return local.isAsync && local.isGenerator && local.decorators.length === 0;
+      if (local && 'isAsync' in local) return isPlainAsyncGenerator(local) && !this.hasIncompatibleOverride(local, isPlainAsyncGenerator);
     }
     const type = this.typeOf(expr);
     if (!type) return false;
@@ -291,15 +291,15 @@ export class SemanticModel {
     return undefined;
   }
 
-  /** Does a local subclass of the method's class redefine it as something other than a coroutine function
-   *  (a sync def, an instance attribute)? Then `self.name()` in the base class may not make a coroutine. */
-  private hasIncompatibleOverride(fn: FunctionInfo): boolean {
+  /** Does a local subclass of the method's class redefine it as something `compatible` rejects (a sync def
+   *  for a coroutine method, an instance attribute)? Then `self.name()` in the base class may be that instead. */
+  private hasIncompatibleOverride(fn: FunctionInfo, compatible: (override: FunctionInfo, model: SemanticModel) => boolean): boolean {
     const owner = fn.ownerClass;
     if (!owner) return false;
     return this.classes.some((cls) => {
       if (cls === owner || !this.inheritsFrom(cls, owner)) return false;
       const override = cls.methods.get(fn.name);
-      return cls.attributeValues.has(fn.name) || (override !== undefined && !isPlainCoroutineFunction(override, this));
+      return cls.attributeValues.has(fn.name) || (override !== undefined && !compatible(override, this));
     });
   }
 
@@ -671,6 +671,11 @@ export class SemanticModel {
 function isPlainCoroutineFunction(fn: FunctionInfo, model: SemanticModel): boolean {
   if (!fn.isAsync || fn.isGenerator) return false;
   return fn.decorators.every((decorator) => TRANSPARENT_DECORATORS.has(decoratorName(decorator, model) ?? ''));
+}
+
+/** An undecorated `async def` containing `yield`. */
+function isPlainAsyncGenerator(fn: FunctionInfo): boolean {
+  return fn.isAsync && fn.isGenerator && fn.decorators.length === 0;
 }
 
 /** The qualified name of a decorator (`@functools.wraps(f)` → `functools.wraps`). */
