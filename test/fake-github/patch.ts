@@ -15,6 +15,8 @@ export interface HunkRange {
 /** The patch GitHub shows for a file changed from `before` to `after` (null = absent), or undefined when
  *  nothing changed. Three lines of context, like git. */
 export function makePatch(before: string | null, after: string | null): string | undefined {
+  // Whole-file additions and removals need no diff (and Myers' diff is quadratic on them).
+  if (!before || !after) return wholeFilePatch(before || after || '', before ? '-' : '+');
   const { hunks } = structuredPatch('a', 'b', before ?? '', after ?? '', '', '', { context: 3 });
   if (hunks.length === 0) return undefined;
   return hunks
@@ -23,6 +25,16 @@ export function makePatch(before: string | null, after: string | null): string |
       return [header, ...hunk.lines].join('\n');
     })
     .join('\n');
+}
+
+function wholeFilePatch(content: string, sign: '+' | '-'): string | undefined {
+  if (content === '') return undefined;
+  const lines = content.split('\n');
+  const noNewlineAtEnd = lines.at(-1) !== '';
+  if (!noNewlineAtEnd) lines.pop();
+  const range = gitRange(1, lines.length);
+  const header = sign === '+' ? `@@ -0,0 +${range} @@` : `@@ -${range} +0,0 @@`;
+  return [header, ...lines.map((line) => sign + line), ...(noNewlineAtEnd ? ['\\ No newline at end of file'] : [])].join('\n');
 }
 
 /** git writes an empty range as the line before it ("-0,0" for an added file) and omits a count of 1. */

@@ -1,0 +1,65 @@
+// Starts the real App the way `probot run` does (Probot's `run` with its environment variables, its HTTP
+// server, webhook verification and throttled Octokit), pointed at a fake GitHub through GHE_HOST.
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createServer } from 'node:net';
+import { run, type Server } from 'probot';
+import asyncReviewApp from '../../src/index.js';
+import { reviewQueue } from '../../src/app/queue.js';
+import type { FakeGitHub } from '../fake-github/server.js';
+
+export interface AppKeys {
+  appId: number;
+  privateKeyPem: string;
+  publicKey: KeyObject;
+}
+
+export function generateAppKeys(appId = 4242): AppKeys {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { appId, privateKeyPem: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), publicKey };
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface RunningApp {
+  url: string;
+  webhookUrl: string;
+  /** Resolves when every queued review has finished and the fake has answered every request. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startApp(github: FakeGitHub, keys: AppKeys, secret: string): Promise<RunningApp> {
+  const port = await freePort();
+  const server: Server = await run(asyncReviewApp, {
+    env: {
+      APP_ID: String(keys.appId),
+      PRIVATE_KEY: keys.privateKeyPem,
+      WEBHOOK_SECRET: secret,
+      GHE_HOST: github.host,
+      GHE_PROTOCOL: 'http',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      // Forged deliveries are logged by Probot at error level with the whole payload: quiet by default,
+      // E2E_LOG_LEVEL=info to watch the App work.
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'fatal',
+      LOG_FORMAT: 'json',
+    },
+  });
+  const url = `http://127.0.0.1:${server.port}`;
+  return {
+    url,
+    webhookUrl: `${url}/api/github/webhooks`,
+    async idle() {
+      await reviewQueue.onIdle();
+      const deadline = Date.now() + 10_000;
+      while (github.inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    },
+    stop: () => server.stop(),
+  };
+}
