@@ -89,7 +89,9 @@ export function renderCommentBody(item: ReviewItem, rules: RuleLookup): string {
   if (rule?.why) parts.push(rule.why);
   parts.push(codeBlock('python', finding.code));
   if (suggestion) {
-    parts.push('Suggested fix:', codeBlock('suggestion', finding.fix!.replacement));
+    // An empty suggestion block deletes the lines; a block holding one empty line would leave a blank line.
+    const replacement = finding.fix!.replacement;
+    parts.push('Suggested fix:', replacement === '' ? '```suggestion\n```' : codeBlock('suggestion', replacement));
   } else {
     parts.push(finding.fix ? 'Corrected form:' : "Corrected form (the rule's example):", codeBlock('python', finding.corrected));
   }

@@ -78,6 +78,11 @@ describe('review comments', () => {
     expect(noFix).toContain('`# noqa: busy-wait`');
   });
 
+  it('suggest a deletion with an empty suggestion block', () => {
+    const deletion = finding({ fix: { line: 4, endLine: 4, replacement: '' }, corrected: '' });
+    expect(renderCommentBody(item(deletion, inline(4, 4, true)), rules)).toContain('Suggested fix:\n\n```suggestion\n```');
+  });
+
   it('use a fence longer than any backtick run in the code', () => {
     expect(codeBlock('python', 'x = "```"')).toBe('````python\nx = "```"\n````');
     expect(codeBlock('suggestion', 'plain')).toBe('```suggestion\nplain\n```');
