@@ -34,6 +34,7 @@ class Job:
   query: '(while_statement condition: (_) @condition body: (block) @body) @loop',
   check({ loop, condition, body }, { model, report }) {
     if (isAlwaysTrue(condition) || loop.childForFieldName('alternative') || !model.isInCoroutine(loop)) return;
+    if (readsClock(condition)) return; // `while loop.time() < deadline:` waits for time itself, not for an event
     const statements = body.namedChildren.filter((s): s is Node => !!s && s.type !== 'comment');
     const sleeps = statements.filter((s) => isAwaitedSleep(s, model));
     if (sleeps.length === 0 || !statements.every((s) => s.type === 'pass_statement' || sleeps.includes(s))) return;
@@ -46,6 +47,17 @@ class Job:
 /** `while True:` / `while 1:` is a periodic loop, not polling. */
 function isAlwaysTrue(condition: Node): boolean {
   return condition.type === 'true' || (condition.type === 'integer' && condition.text !== '0');
+}
+
+const CLOCK_READS = new Set(['time', 'monotonic', 'perf_counter', 'time_ns', 'monotonic_ns', 'now', 'utcnow', 'current_time']);
+
+/** Does the condition read a clock (`time.monotonic()`, `loop.time()`, `datetime.now()`, `trio.current_time()`)? */
+function readsClock(condition: Node): boolean {
+  return condition.descendantsOfType('call').some((call) => {
+    const fn = call?.childForFieldName('function');
+    const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
+    return !!name && CLOCK_READS.has(name);
+  });
 }
 
 /** `await asyncio.sleep(...)` (or anyio/trio sleep) as a statement. */
