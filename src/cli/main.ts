@@ -2,6 +2,7 @@
 // The async-review command line: check, review, rules, rule. Exit 0 clean, 1 findings, 2 usage or internal error.
 import { Command, CommanderError } from 'commander';
 import { registerCheckCommand } from './check.js';
+import { registerReviewCommand } from './review.js';
 import { registerRuleCommands } from './rules.js';
 import { packageVersion } from './output.js';
 import { EXIT } from './shared.js';
@@ -13,6 +14,7 @@ const program = new Command('async-review')
   .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
 registerCheckCommand(program);
+registerReviewCommand(program);
 registerRuleCommands(program);
 
 try {
