@@ -1,11 +1,11 @@
 // Starts the real App the way `probot run` does (Probot's `run` with its environment variables, its HTTP
 // server, webhook verification and throttled Octokit), pointed at a fake GitHub through GHE_HOST.
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { createServer } from 'node:net';
 import { run, type Server } from 'probot';
 import asyncReviewApp from '../../src/index.js';
 import { reviewQueue } from '../../src/app/queue.js';
 import type { FakeGitHub } from '../fake-github/server.js';
+import { freePort } from './free-port.js';
 
 export interface AppKeys {
   appId: number;
@@ -16,14 +16,6 @@ export interface AppKeys {
 export function generateAppKeys(appId = 4242): AppKeys {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   return { appId, privateKeyPem: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), publicKey };
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export interface RunningApp {
