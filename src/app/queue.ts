@@ -1,6 +1,8 @@
 // The embedded, in-process queue of reviews. A job is plain data (installation, repository, PR, head SHA)
 // so a durable queue (BullMQ on Redis) can replace this one without touching the flow.
 // - The same repo#pr@sha already queued or running is coalesced (redelivered webhooks, quick re-runs).
+// - Jobs of one pull request run one after another: two concurrent runs would both read the threads before
+//   either posted, and post the same finding twice.
 // - A queued push whose PR has since received a newer push (queued or running) is skipped when it starts;
 //   an explicit re-run of an older commit's check is not.
 import PQueue from 'p-queue';
@@ -17,46 +19,60 @@ export type ReviewRunner = (job: ReviewJob) => Promise<unknown>;
 
 export type EnqueueResult = 'queued' | 'coalesced';
 
+export interface EnqueueOptions {
+  /** The job comes from a push (pull_request event), so it supersedes older queued pushes. */
+  newHead: boolean;
+  onError: (error: unknown) => void;
+}
+
 export class ReviewQueue {
   readonly #queue: PQueue;
   /** Keys (repo#pr@sha) queued or running. */
   readonly #inFlight = new Set<string>();
-  /** Latest head SHA seen per repo#pr. */
+  /** Latest pushed head SHA per repo#pr while a job for it is in flight. */
   readonly #latestHead = new Map<string, string>();
+  /** The last job of each pull request: the next one starts after it. */
+  readonly #pullTails = new Map<string, Promise<void>>();
+  readonly #jobs = new Set<Promise<void>>();
 
   constructor(concurrency = 4) {
     this.#queue = new PQueue({ concurrency });
   }
 
-  /** `newHead`: the job comes from a push (pull_request event), so it supersedes older queued heads; a
-   *  re-run of an older commit's check does not. */
-  enqueue(job: ReviewJob, run: ReviewRunner, options: { newHead: boolean; onError: (error: unknown) => void }): EnqueueResult {
+  enqueue(job: ReviewJob, run: ReviewRunner, options: EnqueueOptions): EnqueueResult {
     const key = jobKey(job);
+    const pull = pullKey(job);
     if (this.#inFlight.has(key)) return 'coalesced';
     this.#inFlight.add(key);
-    if (options.newHead) this.#latestHead.set(pullKey(job), job.headSha);
-    this.#queue
-      .add(async () => {
-        if (options.newHead && this.#isSuperseded(job)) return;
-        await run(job);
-      })
+    if (options.newHead) this.#latestHead.set(pull, job.headSha);
+
+    const previous = this.#pullTails.get(pull) ?? Promise.resolve();
+    const done: Promise<void> = previous
+      .then(() =>
+        this.#queue.add(async () => {
+          if (options.newHead && this.#isSuperseded(job)) return;
+          await run(job);
+        }),
+      )
       .catch(options.onError)
       .finally(() => {
         this.#inFlight.delete(key);
-        if (this.#latestHead.get(pullKey(job)) === job.headSha) this.#latestHead.delete(pullKey(job));
+        if (this.#latestHead.get(pull) === job.headSha) this.#latestHead.delete(pull);
+        if (this.#pullTails.get(pull) === done) this.#pullTails.delete(pull);
+        this.#jobs.delete(done);
       });
+    this.#pullTails.set(pull, done);
+    this.#jobs.add(done);
     return 'queued';
   }
 
   /** Resolves when every queued review has finished (tests, graceful shutdown). */
   async onIdle(): Promise<void> {
-    await this.#queue.onIdle();
-    // Let the per-job bookkeeping in `finally` run too.
-    await new Promise((resolve) => setImmediate(resolve));
+    while (this.#jobs.size > 0) await Promise.allSettled([...this.#jobs]);
   }
 
   get stats(): { queued: number; running: number } {
-    return { queued: this.#queue.size, running: this.#queue.pending };
+    return { queued: this.#jobs.size - this.#queue.pending, running: this.#queue.pending };
   }
 
   #isSuperseded(job: ReviewJob): boolean {

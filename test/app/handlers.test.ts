@@ -125,6 +125,34 @@ describe('ReviewQueue', () => {
     expect(ran).toEqual(['blocker', 'sha-2', 'sha-0']);
   });
 
+  it('runs the jobs of one pull request one after another, other pull requests alongside', async () => {
+    const queue = new ReviewQueue(4);
+    const events: string[] = [];
+    const gates = new Map<string, () => void>();
+    const run = (j: ReviewJob) =>
+      new Promise<void>((resolve) => {
+        events.push(`start ${j.pullNumber}@${j.headSha}`);
+        gates.set(`${j.pullNumber}@${j.headSha}`, () => {
+          events.push(`end ${j.pullNumber}@${j.headSha}`);
+          resolve();
+        });
+      });
+    const options = { newHead: false, onError: (error: unknown) => { throw error; } };
+    queue.enqueue(job('a'), run, options);
+    queue.enqueue(job('b'), run, options);
+    queue.enqueue({ ...job('c'), pullNumber: 8 }, run, options);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(events).toEqual(['start 7@a', 'start 8@c']);
+    expect(queue.stats).toEqual({ queued: 1, running: 2 });
+    gates.get('7@a')!();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(events).toEqual(['start 7@a', 'start 8@c', 'end 7@a', 'start 7@b']);
+    gates.get('7@b')!();
+    gates.get('8@c')!();
+    await queue.onIdle();
+    expect(queue.stats).toEqual({ queued: 0, running: 0 });
+  });
+
   it('reports a failing job and keeps going', async () => {
     const queue = new ReviewQueue(1);
     const errors: unknown[] = [];
