@@ -41,7 +41,7 @@ async def handle(record):
   fix: 'Inside a coroutine, prefixes the call with `await`.',
   query: `
 (expression_statement (call) @discarded)
-(expression_statement (boolean_operator) @test)
+(expression_statement (boolean_operator) @discarded)
 (if_statement condition: (_) @test)
 (elif_clause condition: (_) @test)
 (while_statement condition: (_) @test)
@@ -63,25 +63,26 @@ async def handle(record):
         replacement: fixable ? `await ${call.text}` : undefined,
       });
     };
-    if (discarded) reportCall(discarded, false);
-    if (test) for (const call of truthTestedCalls(test)) reportCall(call, true);
-    if (conditional) {
-      const condition = conditional.namedChildren.filter((child) => child?.type !== 'comment')[1];
-      if (condition) for (const call of truthTestedCalls(condition)) reportCall(call, true);
-    }
+    const tested = test ?? conditional?.namedChildren.filter((child) => child?.type !== 'comment')[1];
+    const lost = discarded ? lostCalls(discarded, true) : tested ? lostCalls(tested, false) : [];
+    for (const { call, tested: truthTested } of lost) reportCall(call, truthTested);
   },
 });
 
-/** The calls whose value is tested for truth (or thrown away) when `expr` is: `a()`, `not a()`, `a() or b()`,
- *  `(a())`. A statement `x and f()` throws `f()`'s value away, which counts the same. */
-function truthTestedCalls(expr: Node): Node[] {
+/** The calls in `expr` whose coroutine is lost when `expr` is tested for truth (or, with `discarded`, thrown
+ *  away as a statement): `a()`, `not a()`, `a() or b()`, `(a())`. In a statement `x and f()`, `f()` is
+ *  thrown away rather than tested. */
+function lostCalls(expr: Node, discarded: boolean): { call: Node; tested: boolean }[] {
   switch (expr.type) {
-    case 'call': return [expr];
-    case 'parenthesized_expression': return expr.namedChildren.flatMap((child) => (child && child.type !== 'comment' ? truthTestedCalls(child) : []));
-    case 'boolean_operator': return [expr.childForFieldName('left'), expr.childForFieldName('right')].flatMap((side) => (side ? truthTestedCalls(side) : []));
+    case 'call': return [{ call: expr, tested: !discarded }];
+    case 'parenthesized_expression': return expr.namedChildren.flatMap((child) => (child && child.type !== 'comment' ? lostCalls(child, discarded) : []));
+    case 'boolean_operator': {
+      const [left, right] = [expr.childForFieldName('left'), expr.childForFieldName('right')];
+      return [...(left ? lostCalls(left, false) : []), ...(right ? lostCalls(right, discarded) : [])];
+    }
     case 'not_operator': {
       const argument = expr.childForFieldName('argument');
-      return argument ? truthTestedCalls(argument) : [];
+      return argument ? lostCalls(argument, false) : [];
     }
     default: return [];
   }
