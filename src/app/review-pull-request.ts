@@ -10,10 +10,10 @@ import { asyncTestsRunAutomatically } from '../config/pytest.js';
 import { parseFilePatch, type FileChanges } from '../diff/hunks.js';
 import { describeError, type GitHubClient, type RepoRef } from '../github/client.js';
 import { isReviewablePython, listChangedFiles, MAX_LISTED_FILES, type ChangedFile } from '../github/files.js';
-import { fetchBlob, fetchSnapshot, type BlobContent } from '../github/snapshot.js';
+import { fetchAppThreads, fetchBlob, fetchSnapshot, type BlobContent } from '../github/snapshot.js';
 import { completeCheckRun, createCheckRun, postReview, resolveThreads } from '../github/writes.js';
 import { batches, renderAnnotations } from '../render/annotations.js';
-import { renderReviewBody, renderReviewComment } from '../render/review.js';
+import { renderReviewBody, renderReviewComment, type AppThread } from '../render/review.js';
 import { renderCheckOutput, renderSkippedCheck, type CheckOutput } from '../render/summary.js';
 import { lookupRule, reviewChanges } from './review-changes.js';
 
@@ -91,7 +91,14 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
   if (python.length === 0) {
     const output = renderSkippedCheck('success', 'No Python files changed', 'This pull request changes no Python file, so there is nothing for async-review to check.');
     await complete(output);
-    return { conclusion: output.conclusion, commentsPosted: 0, threadsResolved: 0 };
+    // A push can take every Python change out of the PR: the App's open threads are then all stale.
+    let stale: AppThread[] = [];
+    try {
+      stale = (await fetchAppThreads(octokit, { ...ref, pullNumber: request.pullNumber })).filter((t) => !t.isResolved);
+    } catch (error) {
+      log.warn({ err: error }, `could not read the review threads: ${describeError(error)}`);
+    }
+    return { conclusion: output.conclusion, commentsPosted: 0, threadsResolved: await resolveStale(request, stale) };
   }
 
   const snapshot = await fetchSnapshot(octokit, {
@@ -157,20 +164,24 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
   });
   await complete(output, renderAnnotations(plan.reported));
 
-  let threadsResolved = 0;
-  if (plan.staleThreads.length > 0) {
-    try {
-      await resolveThreads(octokit, plan.staleThreads.map((thread) => thread.id));
-      threadsResolved = plan.staleThreads.length;
-    } catch (error) {
-      log.warn({ err: error }, `could not resolve stale review threads: ${describeError(error)}`);
-    }
-  }
+  const threadsResolved = await resolveStale(request, plan.staleThreads);
   log.info(
     { pull: request.pullNumber, sha: request.headSha, findings: plan.reported.length, comments: plan.comments.length, resolved: threadsResolved },
     `reviewed ${ref.owner}/${ref.repo}#${request.pullNumber}: ${output.conclusion}`,
   );
   return { conclusion: output.conclusion, commentsPosted: reviewError ? 0 : plan.comments.length, threadsResolved };
+}
+
+/** Resolves the threads (after the check completed: it must not wait for this). Returns how many. */
+async function resolveStale({ octokit, log }: ReviewRequest, threads: readonly AppThread[]): Promise<number> {
+  if (threads.length === 0) return 0;
+  try {
+    await resolveThreads(octokit, threads.map((thread) => thread.id));
+    return threads.length;
+  } catch (error) {
+    log.warn({ err: error }, `could not resolve stale review threads: ${describeError(error)}`);
+    return 0;
+  }
 }
 
 /** Contents at the head: GraphQL's text, else the blob over REST (truncated, i.e. large, files). */

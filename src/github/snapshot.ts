@@ -119,7 +119,23 @@ async function queryChunk(
   return { repository: result.repository, files };
 }
 
-async function moreThreads(octokit: GitHubClient, request: SnapshotRequest, after: string | null): Promise<ThreadConnection> {
+/** Only the App's review threads (when no file needs reading). */
+export async function fetchAppThreads(octokit: GitHubClient, request: RepoRef & { pullNumber: number }): Promise<AppThread[]> {
+  const nodes: ThreadNode[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page = await moreThreads(octokit, request, after);
+    nodes.push(...page.nodes);
+    if (!page.pageInfo.hasNextPage) return nodes.flatMap(toAppThread);
+    after = page.pageInfo.endCursor;
+  }
+}
+
+async function moreThreads(
+  octokit: GitHubClient,
+  request: RepoRef & { pullNumber: number },
+  after: string | null,
+): Promise<ThreadConnection> {
   const result = await octokit.graphql<{ repository: { pullRequest: PullRequestNode } }>(
     `query($owner: String!, $name: String!, $number: Int!, $after: String) {
   repository(owner: $owner, name: $name) {

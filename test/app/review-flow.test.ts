@@ -190,10 +190,40 @@ describe('changed files', () => {
       { filename: 'tools/poll.py', status: 'removed', patch: '@@ -1 +0,0 @@\n-import time' },
     ]);
     mockCheckRunUpdates(recorded);
+    // Only the App's threads are read (none here): no file contents, no config.
+    mockSnapshot(recorded, { files: [] });
     await deliver('pull_request', 'opened');
-    expect(recorded.snapshotQueries).toEqual([]);
+    expect(recorded.snapshotQueries).toHaveLength(1);
+    expect(recorded.snapshotQueries[0].query).not.toContain('object(');
     expect(recorded.reviews).toEqual([]);
     expect(recorded.checkRunUpdates[0]).toMatchObject({ status: 'completed', conclusion: 'success', output: { title: 'No Python files changed' } });
+  });
+
+  it('resolves every open thread of the App once a push leaves no Python change in the PR', async () => {
+    mockRun({ files: [sleeper], contents: { 'app/poll.py': BLOCKING } }, { review: true });
+    await deliver('pull_request', 'opened');
+    const body = recorded.reviews[0].comments[0].body;
+
+    recorded = newRecorded();
+    mockCheckRunCreation(recorded);
+    mockFileList(recorded, [{ filename: 'README.md', status: 'modified', patch: '@@ -1 +1 @@\n-a\n+b' }]);
+    mockCheckRunUpdates(recorded);
+    mockSnapshot(recorded, { files: [], threads: [{ id: 'PRRT_old', isResolved: false, path: 'app/poll.py', body }] });
+    mockResolveMutation(recorded);
+    await deliver('pull_request', 'synchronize');
+    expect(recorded.checkRunUpdates[0].conclusion).toBe('success');
+    expect(recorded.mutations.map((m) => Object.values(m.variables))).toEqual([['PRRT_old']]);
+  });
+
+  it('keeps the successful check when the threads cannot be read afterwards', async () => {
+    mockAccessToken();
+    mockCheckRunCreation(recorded);
+    mockFileList(recorded, [{ filename: 'README.md', status: 'modified', patch: '@@ -1 +1 @@\n-a\n+b' }]);
+    mockCheckRunUpdates(recorded);
+    nock('https://api.github.com').post('/graphql').reply(502, { message: 'Bad Gateway' });
+    await deliver('pull_request', 'opened');
+    expect(recorded.checkRunUpdates).toHaveLength(1);
+    expect(recorded.checkRunUpdates[0].conclusion).toBe('success');
   });
 
   it('lists 300+ files page by page and fetches them in chunks of at most 200 per query', async () => {
