@@ -25,7 +25,7 @@ const PATH_IO_METHODS: ReadonlyMap<string, boolean> = new Map([
   ...'open iterdir glob rglob'.split(' ').map((m): [string, boolean] => [m, false]),
 ]);
 
-const PATH_TYPES: ReadonlySet<string> = new Set(['pathlib.Path']);
+const PATH_PREFIX = 'pathlib.Path.';
 
 export default defineRule({
   name: 'blocking-file-io',
@@ -71,12 +71,12 @@ async def load_config(name):
       });
       return;
     }
-    if (fn.type !== 'attribute') return;
-    const method = fn.childForFieldName('attribute')?.text ?? '';
+    // Methods are recognised by the callee (`pathlib.Path.read_text`), which the model resolves once per call
+    // for every rule, rather than by looking at the syntax tree of each call.
+    if (!callee?.startsWith(PATH_PREFIX)) return;
+    const method = callee.slice(PATH_PREFIX.length);
     const offloadable = PATH_IO_METHODS.get(method);
-    if (offloadable === undefined) return;
-    const object = fn.childForFieldName('object');
-    if (!object || !PATH_TYPES.has(model.typeOf(object) ?? '') || !model.isInCoroutine(call)) return;
+    if (offloadable === undefined || !model.isInCoroutine(call)) return;
     const replacement = offloadable ? toThreadReplacement(call, model) : null;
     const instead = offloadable ? `\`await asyncio.to_thread(${fn.text}${withArguments(call)})\`` : method === 'open' ? '`aiofiles.open` or `await asyncio.to_thread(...)`' : '`await asyncio.to_thread(...)` around the whole loop';
     report(call, `\`${callSnippet(call)}\` does blocking file-system I/O in ${model.describeContext(call)}; use ${instead}`, {

@@ -11,6 +11,8 @@ const BLOCKING_SOCKET_FUNCTIONS: ReadonlyMap<string, string> = new Map([
     .map((name): [string, string] => [`socket.${name}`, '`await loop.getaddrinfo(...)` (`loop = asyncio.get_running_loop()`)']),
 ]);
 
+const SOCKET_PREFIX = 'socket.socket.';
+
 /** Methods that wait on a blocking socket. Connecting or sending on a datagram socket does not wait. */
 const WAITING_METHODS: ReadonlySet<string> = new Set(['connect', 'connect_ex', 'recv', 'recv_into', 'recvfrom', 'recvfrom_into', 'send', 'sendall', 'sendto', 'sendfile', 'accept']);
 /** `loop.sock_*` names where they differ from the socket method's. */
@@ -48,15 +50,16 @@ async def ping(host, port):
     const callee = model.callee(call);
     const instead = callee ? BLOCKING_SOCKET_FUNCTIONS.get(callee) : undefined;
     if (instead) {
-      if (!model.isInCoroutine(call)) return;
+      // NI_NUMERICHOST / AI_NUMERICHOST lookups only parse an address: no network involved.
+      if (!model.isInCoroutine(call) || call.childForFieldName('arguments')?.text.includes('NUMERIC')) return;
       report(call, `\`${callSnippet(call)}\` waits for the network and blocks the event loop in ${model.describeContext(call)}; use ${instead}`);
       return;
     }
-    if (fn.type !== 'attribute') return;
-    const method = fn.childForFieldName('attribute')?.text ?? '';
+    // Socket methods are recognised by the callee (`socket.socket.recv`), resolved once per call for every rule.
+    if (!callee?.startsWith(SOCKET_PREFIX) || !WAITING_METHODS.has(callee.slice(SOCKET_PREFIX.length))) return;
+    const method = callee.slice(SOCKET_PREFIX.length);
     const socket = fn.childForFieldName('object');
-    if (!WAITING_METHODS.has(method) || !socket || model.typeOf(socket) !== 'socket.socket') return;
-    if (!model.isInCoroutine(call) || isParameter(socket, model)) return;
+    if (!socket || !model.isInCoroutine(call) || !isMadeHere(socket, model)) return;
     const evidence = nonBlockingEvidence(model);
     if (evidence.anyNonBlocking || evidence.sockets.has(socketKey(socket, model))) return;
     if (evidence.anyDatagram && DATAGRAM_SAFE_METHODS.has(method)) return;
@@ -64,11 +67,19 @@ async def ping(host, port):
   },
 });
 
-/** A socket passed in may have been made non-blocking by the caller: only sockets made here are known. */
-function isParameter(expr: Node, model: SemanticModel): boolean {
-  if (expr.type !== 'identifier') return false;
-  const found = model.scopes.lookup(expr.text, model.scopes.scopeOf(expr));
-  return found?.bindings.some((b) => b.kind === 'value' && b.via === 'param') ?? false;
+/** Was the socket made by a call in this module (`socket.socket()`, `create_connection()`), as a local, a
+ *  global or an attribute? A socket passed in as a parameter (even annotated) may have been made non-blocking
+ *  by its creator, so it is not reported. */
+function isMadeHere(expr: Node, model: SemanticModel): boolean {
+  if (expr.type === 'call') return true;
+  if (expr.type === 'identifier') {
+    const found = model.scopes.lookup(expr.text, model.scopes.scopeOf(expr));
+    return found?.bindings.every((b) => b.kind === 'value' && b.via !== 'param' && b.value?.type === 'call') ?? false;
+  }
+  const object = expr.type === 'attribute' ? expr.childForFieldName('object') : null;
+  const owner = object?.type === 'identifier' ? model.enclosingFunction(expr)?.ownerClass : null;
+  const values = owner?.attributeValues.get(expr.childForFieldName('attribute')?.text ?? '');
+  return values?.every((value) => value.type === 'call') ?? false;
 }
 
 interface NonBlockingEvidence {
