@@ -8,6 +8,7 @@ export default defineRule({
   name: 'busy-wait',
   aliases: ['ASYNC110'],
   severity: 'warning',
+  scope: 'coroutine',
   what: 'Reports a `while` loop in a coroutine whose body only sleeps (`await asyncio.sleep(...)`), polling its condition.',
   why: 'Polling wakes the task over and over for nothing and reacts late, up to a whole sleep interval after the condition changes. An `asyncio.Event` wakes the waiter exactly when the condition becomes true.',
   bad: `import asyncio

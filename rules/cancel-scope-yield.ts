@@ -11,6 +11,7 @@ export default defineRule({
   name: 'cancel-scope-yield',
   aliases: ['ASYNC101', 'ASYNC119'],
   severity: 'error',
+  scope: 'coroutine',
   what: 'Reports `yield` inside a task group or cancel scope (`asyncio.TaskGroup()`, `asyncio.timeout()`, anyio task groups and cancel scopes, trio nurseries) in an async generator.',
   why: 'While the generator is suspended at `yield`, the consumer runs inside the scope: a timeout or a failing child task then cancels the consumer\'s code instead of the generator\'s, and the scope may be exited from another task or never. Only `@asynccontextmanager` functions and fixtures may yield there.',
   bad: `import asyncio

@@ -1,4 +1,5 @@
-import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
+import { defineRule } from '../src/analyzer/rule.js';
+import { VALUE_USE_QUERY } from './support/value-use.js';
 import { callSnippet } from './support/calls.js';
 
 /** Calls that schedule a task and return the only strong reference to it. Task groups (asyncio.TaskGroup,
@@ -38,10 +39,10 @@ async def handle(user):
     background_tasks.add(task)
     task.add_done_callback(background_tasks.discard)
 `,
-  query: CALL_QUERY,
-  check({ call }, { model, report }) {
+  query: VALUE_USE_QUERY,
+  check({ discarded: call }, { model, report }) {
     // The call is the whole statement: nothing keeps the task.
-    if (call.parent?.type !== 'expression_statement' || !TASK_SPAWNERS.has(model.callee(call) ?? '')) return;
+    if (call?.type !== 'call' || !TASK_SPAWNERS.has(model.callee(call) ?? '')) return;
     report(call, `the task from \`${callSnippet(call)}\` is not kept (${model.describeContext(call)}): the event loop holds only a weak reference, so it may be garbage-collected before it finishes and its exception is never seen; keep it (a set plus \`task.add_done_callback(tasks.discard)\`) or use a TaskGroup`);
   },
 });

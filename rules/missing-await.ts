@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { VALUE_USE_QUERY } from './support/value-use.js';
 import { defineRule } from '../src/analyzer/rule.js';
 import { snippet } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
@@ -39,17 +40,7 @@ async def handle(record):
         print("saved")
 `,
   fix: 'Inside a coroutine, prefixes the call with `await`.',
-  query: `
-(expression_statement (call) @discarded)
-(expression_statement (boolean_operator) @discarded)
-(if_statement condition: (_) @test)
-(elif_clause condition: (_) @test)
-(while_statement condition: (_) @test)
-(not_operator argument: (_) @test)
-(assert_statement . (_) @test)
-(if_clause (_) @test)
-(conditional_expression) @conditional
-`,
+  query: VALUE_USE_QUERY,
   check({ discarded, test, conditional }, { model, report }) {
     const reportCall = (call: Node, usedAsTruthValue: boolean) => {
       if (!model.producesCoroutine(call)) return;

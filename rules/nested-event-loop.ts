@@ -15,6 +15,7 @@ export default defineRule({
   name: 'nested-event-loop',
   aliases: [],
   severity: 'error',
+  scope: 'coroutine',
   what: 'Reports `asyncio.run()`, `loop.run_until_complete()` and `loop.run_forever()` called inside a coroutine.',
   why: 'A coroutine already runs on an event loop, and asyncio cannot start a loop while another runs in the same thread: the call raises RuntimeError ("cannot be called from a running event loop") and the coroutine passed to it is never awaited.',
   bad: `import asyncio

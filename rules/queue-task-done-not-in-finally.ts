@@ -15,6 +15,7 @@ export default defineRule({
   name: 'queue-task-done-not-in-finally',
   aliases: [],
   severity: 'warning',
+  scope: 'coroutine',
   what: 'Reports a consumer coroutine that calls `queue.task_done()` outside `finally`, after an await between `get()` and `task_done()` that can raise.',
   why: 'If processing the item raises, `task_done()` is skipped and the queue\'s count of unfinished items never reaches zero, so `await queue.join()` hangs forever. A `try/finally` marks the item done whatever happens.',
   bad: `import asyncio

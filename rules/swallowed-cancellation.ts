@@ -19,6 +19,7 @@ export default defineRule({
   name: 'swallowed-cancellation',
   aliases: ['ASYNC103', 'ASYNC104'],
   severity: 'warning',
+  scope: 'coroutine',
   what: 'Reports `except asyncio.CancelledError`, `except BaseException` or a bare `except:` in a coroutine whose handler does not re-raise.',
   why: 'Cancellation is delivered as an exception: a handler that swallows it makes `task.cancel()`, timeouts and TaskGroup shutdown silently fail, so the task keeps running and whoever waits for it hangs.',
   bad: `import asyncio

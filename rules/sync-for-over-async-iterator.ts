@@ -10,6 +10,7 @@ export default defineRule({
   name: 'sync-for-over-async-iterator',
   aliases: [],
   severity: 'error',
+  scope: 'coroutine',
   what: 'Reports a plain `for` (statement or comprehension) in a coroutine over an async generator call or an object that is only asynchronously iterable (`__aiter__` without `__iter__`).',
   why: 'A plain `for` calls `__iter__`, which async iterables lack: it raises TypeError ("object is not iterable") and, for an async generator, the generator never runs.',
   bad: `import asyncio

@@ -7,6 +7,7 @@ export default defineRule({
   name: 'sync-with-async-context-manager',
   aliases: [],
   severity: 'error',
+  scope: 'coroutine',
   what: 'Reports a plain `with` in a coroutine on a context manager that only `async with` can enter (asyncio locks, semaphores, `asyncio.timeout()`, TaskGroup, aiohttp/httpx async clients, aiofiles, classes with `__aenter__` but no `__enter__`).',
   why: 'These objects define only `__aenter__`/`__aexit__`: a plain `with` fails at runtime (TypeError or AttributeError), so the lock is never taken, the session never opened and the block never runs.',
   bad: `import asyncio

@@ -10,6 +10,7 @@ export default defineRule({
   name: 'taskgroup-control-flow',
   aliases: ['ASYNC121'],
   severity: 'warning',
+  scope: 'coroutine',
   what: 'Reports `return`, `break` or `continue` directly inside an `async with asyncio.TaskGroup()` (or anyio task group, trio nursery) body that leaves the group.',
   why: 'Leaving the group waits for every child task, and if one of them fails its exception group replaces the `return` value or jumps past the `break`: the control flow the code shows is not what runs.',
   bad: `import asyncio

@@ -7,6 +7,7 @@ export default defineRule({
   name: 'timeout-without-await',
   aliases: ['ASYNC100'],
   severity: 'warning',
+  scope: 'coroutine',
   what: 'Reports a timeout scope (`async with asyncio.timeout()`, `with anyio.fail_after()`, `with trio.move_on_after()` …) whose body never awaits.',
   why: 'A timeout can only interrupt a task at an await point, so a body without one runs to completion whatever the deadline: the timeout does nothing and hides the fact that the slow part is outside it.',
   bad: `import asyncio

@@ -16,6 +16,7 @@ export default defineRule({
   name: 'unbounded-gather',
   aliases: [],
   severity: 'info',
+  scope: 'coroutine',
   what: 'Reports `asyncio.gather(*[...])` over a comprehension (directly or through a local list) that starts one task per item with nothing bounding how many run at once.',
   why: 'Gathering a coroutine per input item runs all of them at once: a thousand URLs become a thousand open connections, which exhausts sockets, memory and rate limits. A semaphore or fixed-size batches keep the concurrency bounded.',
   bad: `import asyncio

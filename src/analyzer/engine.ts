@@ -20,57 +20,35 @@ interface ActiveRule {
   severity: Severity;
 }
 
+/** A compiled query and, for each of its patterns, the rules it serves (none for the model's fact patterns). */
+interface CompiledQuery {
+  query: Query;
+  owners: (ActiveRule[] | null)[];
+}
+
 export class Engine {
   private constructor(
     private readonly parser: PythonParser,
-    /** FACTS_QUERY's patterns first, then every active rule's: one pass over the tree per module. */
-    private readonly query: Query,
-    private readonly factPatternCount: number,
-    /** patternOwners[patternIndex - factPatternCount] = the rules whose query holds that pattern. */
-    private readonly patternOwners: ActiveRule[][],
+    /** FACTS_QUERY's patterns and every module-scoped rule's: one pass over the whole tree. */
+    private readonly moduleQuery: CompiledQuery,
+    /** Coroutine-scoped rules' patterns: run over the outermost `async def`s only. */
+    private readonly coroutineQuery: CompiledQuery | null,
     private readonly project: ProjectKnowledge,
+    readonly ruleCount: number,
   ) {}
 
   static async create(rules: readonly Rule[], options: AnalyzeOptions = {}): Promise<Engine> {
     const parser = await loadPythonParser();
-    // Rules with the same query text (e.g. CALL_QUERY) share its patterns: one match, several rules.
-    const byQuery = new Map<string, ActiveRule[]>();
-    for (const entry of selectRules(rules, options)) {
-      const sharing = byQuery.get(entry.rule.query);
-      if (sharing) sharing.push(entry);
-      else byQuery.set(entry.rule.query, [entry]);
-    }
-    // Compile everything once (compiling a query is costly), then map each pattern back to the rules whose
-    // query text holds it by the pattern's offset in the combined source.
-    const segments = [FACTS_QUERY, ...byQuery.keys()];
-    const segmentStarts: number[] = [];
-    let offset = 0;
-    for (const segment of segments) {
-      segmentStarts.push(offset);
-      offset += Buffer.byteLength(segment) + 1;
-    }
-    let query: Query;
-    try {
-      query = parser.query(segments.join('\n'));
-    } catch (error) {
-      throw new Error(`invalid rule query: ${describeQueryError(parser, [...byQuery.values()])}${(error as Error).message}`);
-    }
-    const owners = [undefined, ...byQuery.values()];
-    let factPatternCount = 0;
-    const patternOwners: ActiveRule[][] = [];
-    for (let pattern = 0; pattern < query.patternCount(); pattern++) {
-      const start = query.startIndexForPattern(pattern);
-      let segment = segmentStarts.length - 1;
-      while (segmentStarts[segment] > start) segment--;
-      const owner = owners[segment];
-      if (owner) patternOwners.push(owner);
-      else factPatternCount++;
-    }
-    return new Engine(parser, query, factPatternCount, patternOwners, options.project ?? {});
-  }
-
-  get ruleCount(): number {
-    return new Set(this.patternOwners.flat().map((p) => p.rule)).size;
+    const active = selectRules(rules, options);
+    const inCoroutines = active.filter((entry) => entry.rule.scope === 'coroutine');
+    const everywhere = active.filter((entry) => entry.rule.scope !== 'coroutine');
+    return new Engine(
+      parser,
+      compile(parser, FACTS_QUERY, everywhere),
+      inCoroutines.length ? compile(parser, null, inCoroutines) : null,
+      options.project ?? {},
+      active.length,
+    );
   }
 
   /** Can this module contain a finding at all? Every rule is about coroutines, `await` or asyncio, so a
@@ -82,7 +60,7 @@ export class Engine {
   }
 
   analyze(path: string, text: string): ModuleResult {
-    if (this.patternOwners.length === 0 || isFileSkipped(text) || !this.mightHaveFindings(text)) {
+    if (this.ruleCount === 0 || isFileSkipped(text) || !this.mightHaveFindings(text)) {
       return { findings: [], parsed: false };
     }
     const source = new SourceText(text);
@@ -90,21 +68,28 @@ export class Engine {
     try {
       const facts: QueryMatch[] = [];
       const ruleMatches: QueryMatch[] = [];
-      for (const match of this.query.matches(tree.rootNode)) {
-        if (match.patternIndex < this.factPatternCount) facts.push(match);
-        else ruleMatches.push(match);
+      for (const match of this.moduleQuery.query.matches(tree.rootNode)) {
+        if (this.moduleQuery.owners[match.patternIndex]) ruleMatches.push(match);
+        else facts.push(match);
       }
       const model = new SemanticModel(tree, source, moduleNameFromPath(path), facts, this.project);
       const findings: Finding[] = [];
-      for (const match of ruleMatches) {
+      const dispatch = (match: QueryMatch, owners: ActiveRule[]) => {
         const captures: Captures = {};
         for (const capture of match.captures) captures[capture.name] ??= capture.node;
-        for (const owner of this.patternOwners[match.patternIndex - this.factPatternCount]) {
+        for (const owner of owners) {
           const report = (node: Node, message: string, options?: ReportOptions) => {
             const finding = makeFinding(path, source, model, owner, node, message, options);
             if (finding) findings.push(finding);
           };
           owner.rule.check(captures, { model, report });
+        }
+      };
+      for (const match of ruleMatches) dispatch(match, this.moduleQuery.owners[match.patternIndex]!);
+      if (this.coroutineQuery) {
+        const { query, owners } = this.coroutineQuery;
+        for (const coroutine of model.outermostCoroutines()) {
+          for (const match of query.matches(coroutine.node)) dispatch(match, owners[match.patternIndex]!);
         }
       }
       return {
@@ -116,6 +101,38 @@ export class Engine {
       tree.delete();
     }
   }
+}
+
+/** Compile `leading` (the model's facts, or nothing) and the rules' queries into one query, once (compiling is
+ *  costly). Rules with the same query text (e.g. CALL_QUERY) share its patterns: one match, several rules.
+ *  Each pattern is mapped back to its rules by its offset in the combined source. */
+function compile(parser: PythonParser, leading: string | null, rules: readonly ActiveRule[]): CompiledQuery {
+  const byQuery = new Map<string, ActiveRule[]>();
+  for (const entry of rules) {
+    const sharing = byQuery.get(entry.rule.query);
+    if (sharing) sharing.push(entry);
+    else byQuery.set(entry.rule.query, [entry]);
+  }
+  const segments: { text: string; owners: ActiveRule[] | null; start: number }[] = [];
+  let offset = 0;
+  for (const [text, owners] of [...(leading === null ? [] : [[leading, null] as const]), ...byQuery]) {
+    segments.push({ text, owners, start: offset });
+    offset += Buffer.byteLength(text) + 1;
+  }
+  let query: Query;
+  try {
+    query = parser.query(segments.map((segment) => segment.text).join('\n'));
+  } catch (error) {
+    throw new Error(`invalid rule query: ${describeQueryError(parser, [...byQuery.values()])}${(error as Error).message}`);
+  }
+  const owners: (ActiveRule[] | null)[] = [];
+  for (let pattern = 0; pattern < query.patternCount(); pattern++) {
+    const start = query.startIndexForPattern(pattern);
+    let segment = segments.length - 1;
+    while (segments[segment].start > start) segment--;
+    owners.push(segments[segment].owners);
+  }
+  return { query, owners };
 }
 
 /** The rules to run, with their effective severities. */

@@ -132,6 +132,17 @@ export class SemanticModel {
     this.collectAttributeValues(selfAssignments);
   }
 
+  /** The `async def`s not nested in another `async def`: together they hold every coroutine body. */
+  outermostCoroutines(): FunctionInfo[] {
+    return this.functions.filter((fn) => {
+      if (!fn.isAsync) return false;
+      for (let scope = fn.scope.parent; scope; scope = scope.parent) {
+        if (this.functionsByNodeId.get(scope.node.id)?.isAsync) return false;
+      }
+      return true;
+    });
+  }
+
   /** Is the node inside a region tree-sitter could not parse? */
   isInsideSyntaxError(node: Node): boolean {
     const start = node.startIndex;
