@@ -159,6 +159,37 @@ describe('the App against a fake GitHub', () => {
     expect(unprocessable()).toEqual([]);
   });
 
+  it('on a push that only moves a finding, posts nothing new and resolves nothing', async () => {
+    github.pushToPullRequest(1, { 'service/other.py': '"""Other."""\n\nimport time\n\nasync def f():\n    time.sleep(2)\n' });
+    const before = stateOf(repo, pull);
+    const openThreads = before.threads.filter((thread) => !thread.isResolved).length;
+    await deliverPullRequest(repo, pull, 'synchronize');
+    const after = stateOf(repo, pull);
+    expect(after.reviews).toHaveLength(before.reviews.length);
+    expect(after.comments).toHaveLength(before.comments.length);
+    expect(after.threads.filter((thread) => !thread.isResolved)).toHaveLength(openThreads);
+    expect(after.checkRuns.at(-1)).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(after.checkRuns.at(-1)!.annotations).toEqual([expect.objectContaining({ path: 'service/other.py', start_line: 6 })]);
+  });
+
+  it('caps inline comments at 30, lists the rest in the summary, and sends annotations 50 at a time', async () => {
+    const many = ['import time', '', ...Array.from({ length: 60 }, (_, index) => `async def task_${index}():\n    time.sleep(${index})\n`)].join('\n');
+    const manyPull = github.addPullRequest({ name: 'service', number: 4, changes: { 'service/many.py': many } });
+    await deliverPullRequest(repo, manyPull, 'opened');
+    const { reviews, comments, checkRuns } = stateOf(repo, manyPull);
+    expect(unprocessable()).toEqual([]);
+    expect(reviews).toHaveLength(1);
+    expect(comments).toHaveLength(30);
+    const [run] = checkRuns;
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(run!.annotations).toHaveLength(60);
+    const updates = github.requests.filter((entry) => entry.method === 'PATCH' && entry.route.endsWith(`/check-runs/${run!.id}`));
+    const sizes = updates.map((entry) => ((entry.body as { output?: { annotations?: unknown[] } }).output?.annotations ?? []).length);
+    expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(60);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(50);
+    expect(run!.output.summary).toContain('over the inline comment limit');
+  });
+
   it('never sends a comment outside the hunks, even when the config asks for findings anywhere in the file', async () => {
     const fileMode = github.addRepository({
       name: 'file-mode',

@@ -1,7 +1,7 @@
 // The fake GitHub's world: repositories with commits and branches, pull requests with their diffs, and what
 // the App wrote (check runs, reviews, review comments, review threads). Plain data that tests inspect.
 import { createHash, randomBytes } from 'node:crypto';
-import { countChanges, makePatch } from './patch.js';
+import { countChanges, hunkIndexOf, makePatch } from './patch.js';
 
 export type FileContent = string | Uint8Array;
 
@@ -396,8 +396,8 @@ export class Model {
     return files;
   }
 
-  /** After a push, a thread whose line left the diff or whose line changed becomes outdated (line null),
-   *  roughly as GitHub does. */
+  /** After a push, a thread follows its lines when they moved (same text, nearest occurrence, still inside
+   *  a hunk) and becomes outdated (line null) when they changed or left the diff — roughly as GitHub does. */
   private updateThreads(repo: Repository, pull: PullRequest): void {
     const head = repo.commits.get(pull.headSha)!.files;
     for (const thread of this.state.reviewThreads) {
@@ -405,19 +405,33 @@ export class Model {
       const first = this.state.reviewComments.find((comment) => comment.id === thread.commentIds[0])!;
       const original = repo.commits.get(first.original_commit_id)?.files.get(thread.path);
       const current = head.get(thread.path);
-      const from = (thread.originalStartLine ?? thread.originalLine) - 1;
-      const lines = (content: Buffer | undefined) => content?.toString('utf8').split('\n').slice(from, thread.originalLine).join('\n');
       const file = pull.files.find((candidate) => candidate.filename === thread.path);
-      if (!current || !file || lines(original) !== lines(current)) {
-        thread.isOutdated = true;
-        thread.line = null;
-        thread.startLine = null;
-        for (const id of thread.commentIds) {
-          const comment = this.state.reviewComments.find((candidate) => candidate.id === id)!;
-          comment.line = null;
-          comment.start_line = null;
-        }
+      const span = thread.originalLine - (thread.originalStartLine ?? thread.originalLine);
+      const end = original && current && file ? movedLine(original, current, thread.originalLine, span, thread.line ?? thread.originalLine) : undefined;
+      const inHunk = end !== undefined && hunkIndexOf(file!.patch, end, thread.diffSide) >= 0 && hunkIndexOf(file!.patch, end - span, thread.diffSide) === hunkIndexOf(file!.patch, end, thread.diffSide);
+      thread.line = inHunk ? end : null;
+      thread.startLine = inHunk && thread.originalStartLine !== null ? end - span : null;
+      thread.isOutdated = !inHunk;
+      for (const id of thread.commentIds) {
+        const comment = this.state.reviewComments.find((candidate) => candidate.id === id)!;
+        comment.line = thread.line;
+        comment.start_line = thread.startLine;
       }
     }
   }
+}
+
+/** Where the lines `originalLine - span .. originalLine` of `before` now end in `after`: the occurrence of
+ *  the same text nearest to `near`, or undefined when the text is gone. */
+function movedLine(before: Buffer, after: Buffer, originalLine: number, span: number, near: number): number | undefined {
+  const old = before.toString('utf8').split('\n');
+  const block = old.slice(originalLine - 1 - span, originalLine);
+  const lines = after.toString('utf8').split('\n');
+  let best: number | undefined;
+  for (let end = span + 1; end <= lines.length; end++) {
+    if (block.every((text, index) => lines[end - 1 - span + index] === text)) {
+      if (best === undefined || Math.abs(end - near) < Math.abs(best - near)) best = end;
+    }
+  }
+  return best;
 }

@@ -282,13 +282,15 @@ describe('GraphQL', () => {
     expect(unknown.message).toContain('Could not resolve to a node');
   });
 
-  it('marks a thread outdated when a push changes its line', async () => {
+  it('moves a thread with its line on a push, and marks it outdated when its line changes', async () => {
     await octokit.rest.pulls.createReview({ owner, repo, pull_number: 7, event: 'COMMENT', body: 'b', comments: [
       { path: 'app/main.py', line: 5, body: 'will change' },
       { path: 'app/main.py', line: 30, body: 'stays' },
     ] });
-    github.pushToPullRequest(7, { 'app/main.py': CHANGED.replace('line_5 = 500', 'line_5 = 5_000') });
-    expect(github.state.reviewThreads.map((thread) => [thread.isOutdated, thread.line])).toEqual([[true, null], [false, 30]]);
+    github.pushToPullRequest(7, { 'app/main.py': `import os\nimport sys\n${CHANGED.replace('line_5 = 500', 'line_5 = 5_000')}` });
+    expect(github.state.reviewThreads.map((thread) => [thread.isOutdated, thread.line])).toEqual([[true, null], [false, 32]]);
+    const listed = await octokit.paginate(octokit.rest.pulls.listReviewComments, { owner, repo, pull_number: 7 });
+    expect(listed.map((comment) => [comment.line ?? null, comment.original_line])).toEqual([[null, 5], [32, 30]]);
   });
 });
 
