@@ -39,7 +39,7 @@ export async function startApp(github: FakeGitHub, keys: AppKeys, secret: string
       PORT: String(port),
       // Forged deliveries are logged by Probot at error level with the whole payload: quiet by default,
       // E2E_LOG_LEVEL=info to watch the App work.
-      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'fatal',
+      LOG_LEVEL: (process.env.E2E_LOG_LEVEL ?? 'fatal') as 'fatal',
       LOG_FORMAT: 'json',
     },
   });
