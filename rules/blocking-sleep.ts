@@ -23,8 +23,9 @@ async def poll():
 `,
   fix: 'Replaces the call with `await asyncio.sleep(...)` when `asyncio` is imported.',
   query: CALL_QUERY,
-  check({ call, args }, { model, report }) {
+  check({ call }, { model, report }) {
     if (model.callee(call) !== 'time.sleep' || !model.isInCoroutine(call)) return;
+    const args = call.childForFieldName('arguments')!;
     const asyncio = model.moduleAlias('asyncio');
     const awaited = call.parent?.type === 'await';
     report(call, `\`${call.text}\` blocks the event loop in ${model.describeContext(call)}; use \`await asyncio.sleep()\``, {

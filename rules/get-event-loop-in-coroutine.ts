@@ -26,11 +26,11 @@ async def run_blocking(work):
 `,
   fix: 'Replaces the call with `asyncio.get_running_loop()`.',
   query: CALL_QUERY,
-  check({ call, function: fn, args }, { model, report }) {
+  check({ call, function: fn }, { model, report }) {
     if (!GET_EVENT_LOOP.has(model.callee(call) ?? '') || !model.isInCoroutine(call) || isInCompatibilityBranch(call)) return;
     // `asyncio.get_event_loop()` → same module path; `get_event_loop()` (from-imported) → the asyncio alias.
     const module = fn.type === 'attribute' ? fn.childForFieldName('object')?.text : model.moduleAlias('asyncio');
-    const replacement = module && args?.text === '()' ? `${module}.get_running_loop()` : undefined;
+    const replacement = module && call.childForFieldName('arguments')?.text === '()' ? `${module}.get_running_loop()` : undefined;
     report(call, `\`${call.text.replace(/\s+/g, ' ')}\` in ${model.describeContext(call)}: prefer \`asyncio.get_running_loop()\`, which says what is meant and never creates a loop`, { replacement });
   },
 });

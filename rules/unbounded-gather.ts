@@ -38,9 +38,11 @@ async def fetch_all(client, urls):
     return await asyncio.gather(*[fetch_one(client, url, semaphore) for url in urls])
 `,
   query: CALL_QUERY,
-  check({ call, args }, { model, report }) {
+  check({ call }, { model, report }) {
     if (!GATHER.has(model.callee(call) ?? '') || !model.isInCoroutine(call)) return;
     const fn = model.enclosingFunction(call)!;
+    const args = call.childForFieldName('arguments');
+    if (args?.type !== 'argument_list') return;
     const splat = args.namedChildren.find((arg) => arg?.type === 'list_splat' && comprehensionOf(arg.namedChildren[0], fn, model));
     const comprehension = splat ? comprehensionOf(splat.namedChildren[0], fn, model) : null;
     if (!splat || !comprehension || isBounded(comprehension, fn, model)) return;
