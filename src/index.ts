@@ -1,8 +1,10 @@
 // The Probot entry point (`probot run ./dist/src/index.js`): wires webhook events to the review handler
-// and adds a health route. All behaviour lives in src/app.
+// and, when it runs as a server, adds the health route and a graceful drain on shutdown. Behaviour lives in src/app.
 import type { ApplicationFunctionOptions, Probot } from 'probot';
 import { registerHandlers } from './app/handler.js';
 import { healthHandler } from './app/health.js';
+import { reviewQueue } from './app/queue.js';
+import { drainQueueOnShutdown } from './app/shutdown.js';
 
 // Probot silently falls back to the secret "development", which would accept forged webhooks.
 if (process.env.NODE_ENV === 'production' && !process.env.WEBHOOK_SECRET) {
@@ -11,10 +13,13 @@ if (process.env.NODE_ENV === 'production' && !process.env.WEBHOOK_SECRET) {
 
 export default function asyncReviewApp(app: Probot, options?: ApplicationFunctionOptions): void {
   registerHandlers(app);
-  // Only `probot run` / a Server has routes; a bare Probot (tests, serverless) has none.
+  // Only `probot run` / a Server has routes and owns the process; a bare Probot (tests, serverless) has none.
+  if (!options) return;
   try {
-    options?.addHandler(healthHandler);
+    options.addHandler(healthHandler);
   } catch {
     app.log.debug('no HTTP server: health route not added');
+    return;
   }
+  drainQueueOnShutdown(reviewQueue, { signals: process, exit: (code) => process.exit(code), log: app.log });
 }
