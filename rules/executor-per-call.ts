@@ -14,6 +14,7 @@ export default defineRule({
   name: 'executor-per-call',
   aliases: [],
   severity: 'warning',
+  scope: 'coroutine',
   what: 'Reports a `ThreadPoolExecutor` or `ProcessPoolExecutor` created inside a coroutine to run work for that one call.',
   why: 'Every call starts a fresh pool of threads or processes and tears it down again, and leaving `with executor:` waits for its workers on the event loop\'s thread. `asyncio.to_thread()` reuses the loop\'s default executor; CPU-bound work belongs in one long-lived process pool.',
   bad: `import asyncio

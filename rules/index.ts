@@ -47,12 +47,12 @@ export const allRules: readonly Rule[] = [
   danglingTask,
   executorPerCall,
   busyWait,
+  unboundedGather,
   timeoutWithoutAwait,
   cancelScopeYield,
   taskgroupControlFlow,
   swallowedCancellation,
   clientSessionPerRequest,
-  unboundedGather,
   queueTaskDoneNotInFinally,
   asyncTestWithoutRunner,
 ];

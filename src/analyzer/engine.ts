@@ -4,7 +4,7 @@ import type { Node, Query, QueryMatch } from 'web-tree-sitter';
 import type { Captures, ReportOptions, Rule } from './rule.js';
 import type { AnalyzeOptions, Finding, Fix, ProjectKnowledge, Severity } from './types.js';
 import { loadPythonParser, type PythonParser } from './parser.js';
-import { SourceText } from './source-text.js';
+import { SourceText, textForParsing } from './source-text.js';
 import { FACTS_QUERY, SemanticModel, moduleNameFromPath } from './model/semantic-model.js';
 import { isFileSkipped, isSuppressed, ruleMatchesCode } from './suppression.js';
 
@@ -64,7 +64,7 @@ export class Engine {
       return { findings: [], parsed: false };
     }
     const source = new SourceText(text);
-    const tree = this.parser.parse(text);
+    const tree = this.parser.parse(textForParsing(text));
     try {
       const facts: QueryMatch[] = [];
       const ruleMatches: QueryMatch[] = [];

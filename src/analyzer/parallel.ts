@@ -1,52 +1,61 @@
-// Analyze many files on every core: the main thread takes one share, worker threads the others. Shares are
-// balanced by bytes (parsing cost grows with size). Files that cannot hold a finding are never shipped.
+// Analyze many files on every core: the main thread takes one share, worker threads the others. Workers
+// start (load wasm, compile the query) while the caller is still reading files; shares are balanced by
+// bytes (parsing cost grows with size); files that cannot hold a finding are never shipped.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AnalysisResult, AnalyzeOptions, SourceFile } from './types.js';
 import { analyzeFiles, createEngine } from './index.js';
+import type { Engine } from './engine.js';
 
 /** Below this many bytes of candidate source, a worker's start-up costs more than it saves. */
 const PARALLEL_THRESHOLD_BYTES = 512 * 1024;
 
-export interface ParallelOptions {
-  threads?: number;
+export interface ParallelAnalyzer {
+  analyze(files: readonly SourceFile[]): Promise<AnalysisResult>;
+  /** Stop workers that were not needed. */
+  close(): void;
 }
 
-export async function analyzeInParallel(files: readonly SourceFile[], options: AnalyzeOptions = {}, parallel: ParallelOptions = {}): Promise<AnalysisResult> {
-  const engine = await createEngine(options);
-  const candidates = files.filter((file) => typeof file.content === 'string' ? engine.mightHaveFindings(file.content) : mightHaveFindingsInBytes(file.content, engine));
-  const skipped = files.length - candidates.length;
-  const threads = Math.max(1, Math.min(parallel.threads ?? availableParallelism(), 8));
-  const bytes = candidates.reduce((sum, file) => sum + size(file), 0);
+/** Start an analyzer that will use `threads` threads (default: one per core). Call it before reading files
+ *  so that the workers' start-up overlaps the reading. */
+export function createParallelAnalyzer(options: AnalyzeOptions = {}, threads = availableParallelism()): ParallelAnalyzer {
   const workerUrl = new URL('./worker.js', import.meta.url);
   // Worker threads need the compiled worker (running from TypeScript sources, e.g. under vitest, there is none).
-  if (threads === 1 || bytes < PARALLEL_THRESHOLD_BYTES || !import.meta.url.endsWith('.js')) {
-    const result = await analyzeFiles(candidates, options, engine);
-    result.filesSkipped += skipped;
-    return result;
-  }
-  const shares = balance(candidates, threads);
-  const [own, ...others] = shares;
-  const workerResults = others.map((share) => runWorker(workerUrl, share, options));
-  const results = [await analyzeFiles(own, options, engine), ...(await Promise.all(workerResults))];
-  const order = new Map(files.map((file, index) => [file.path, index]));
-  const merged: AnalysisResult = { findings: [], problems: [], filesParsed: 0, filesSkipped: skipped };
-  for (const result of results) {
-    merged.findings.push(...result.findings);
-    merged.problems.push(...result.problems);
-    merged.filesParsed += result.filesParsed;
-    merged.filesSkipped += result.filesSkipped;
-  }
-  const byFile = (a: { path: string }, b: { path: string }) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0);
-  merged.findings.sort((a, b) => byFile(a, b) || a.line - b.line || a.column - b.column);
-  merged.problems.sort(byFile);
-  return merged;
+  const workerCount = import.meta.url.endsWith('.js') ? Math.max(0, Math.min(threads, 8) - 1) : 0;
+  const workers = Array.from({ length: workerCount }, () => new Worker(workerUrl, { workerData: { options } }));
+  const enginePromise = createEngine(options);
+  const close = () => workers.forEach((worker) => void worker.terminate());
+  return {
+    close,
+    async analyze(files) {
+      const engine = await enginePromise;
+      const candidates = files.filter((file) => mightHaveFindings(engine, file));
+      const skipped = files.length - candidates.length;
+      const bytes = candidates.reduce((sum, file) => sum + size(file), 0);
+      if (workers.length === 0 || bytes < PARALLEL_THRESHOLD_BYTES) {
+        close();
+        const result = await analyzeFiles(candidates, options, engine);
+        result.filesSkipped += skipped;
+        return result;
+      }
+      const [own, ...others] = balance(candidates, workers.length + 1);
+      const fromWorkers = others.map((share, index) => runOn(workers[index], share));
+      const results = [await analyzeFiles(own, options, engine), ...(await Promise.all(fromWorkers))];
+      close();
+      return merge(results, files, skipped);
+    },
+  };
 }
 
-function mightHaveFindingsInBytes(bytes: Uint8Array, engine: { mightHaveFindings(text: string): boolean }): boolean {
-  // The keywords are ASCII, so a byte search answers the same as a search of the decoded text.
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return engine.mightHaveFindings('') || buffer.includes('async') || buffer.includes('await');
+export async function analyzeInParallel(files: readonly SourceFile[], options: AnalyzeOptions = {}, threads?: number): Promise<AnalysisResult> {
+  return createParallelAnalyzer(options, threads).analyze(files);
+}
+
+function mightHaveFindings(engine: Engine, file: SourceFile): boolean {
+  if (typeof file.content === 'string') return engine.mightHaveFindings(file.content);
+  // The keywords are ASCII, so a byte search answers as a search of the decoded text would.
+  const bytes = Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength);
+  return engine.mightHaveFindings('') || bytes.includes('async') || bytes.includes('await');
 }
 
 function size(file: SourceFile): number {
@@ -64,16 +73,27 @@ function balance(files: readonly SourceFile[], count: number): SourceFile[][] {
   return shares.map((share) => share.files);
 }
 
-function runWorker(url: URL, files: SourceFile[], options: AnalyzeOptions): Promise<AnalysisResult> {
+function runOn(worker: Worker, files: SourceFile[]): Promise<AnalysisResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(url, { workerData: { files, options } });
-    worker.once('message', (result: AnalysisResult) => {
-      resolve(result);
-      void worker.terminate();
-    });
+    worker.once('message', resolve);
     worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`analyzer worker exited with code ${code}`));
-    });
+    worker.once('exit', (code) => reject(new Error(`analyzer worker exited with code ${code}`)));
+    worker.postMessage(files);
   });
+}
+
+/** One result, in the callers' file order. */
+function merge(results: AnalysisResult[], files: readonly SourceFile[], skipped: number): AnalysisResult {
+  const order = new Map(files.map((file, index) => [file.path, index]));
+  const merged: AnalysisResult = { findings: [], problems: [], filesParsed: 0, filesSkipped: skipped };
+  for (const result of results) {
+    merged.findings.push(...result.findings);
+    merged.problems.push(...result.problems);
+    merged.filesParsed += result.filesParsed;
+    merged.filesSkipped += result.filesSkipped;
+  }
+  const byFile = (a: { path: string }, b: { path: string }) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0);
+  merged.findings.sort((a, b) => byFile(a, b) || a.line - b.line || a.column - b.column);
+  merged.problems.sort(byFile);
+  return merged;
 }

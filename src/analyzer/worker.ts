@@ -1,7 +1,10 @@
-// A worker thread: analyze the files it was given and post the result back (see parallel.ts).
+// A worker thread (see parallel.ts): compile the engine at once, then analyze the share it is sent.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AnalyzeOptions, SourceFile } from './types.js';
-import { analyzeFiles } from './index.js';
+import { analyzeFiles, createEngine } from './index.js';
 
-const { files, options } = workerData as { files: SourceFile[]; options: AnalyzeOptions };
-parentPort!.postMessage(await analyzeFiles(files, options));
+const { options } = workerData as { options: AnalyzeOptions };
+const engine = createEngine(options);
+parentPort!.once('message', async (files: SourceFile[]) => {
+  parentPort!.postMessage(await analyzeFiles(files, options, await engine));
+});

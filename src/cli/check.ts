@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { allRules } from '../analyzer/index.js';
-import { analyzeInParallel } from '../analyzer/parallel.js';
+import { createParallelAnalyzer } from '../analyzer/parallel.js';
 import type { AnalysisResult, SourceFile } from '../analyzer/types.js';
 import { isPathIncluded } from '../config/index.js';
 import { collectPythonFiles, displayPath } from './collect-files.js';
@@ -34,6 +34,7 @@ export function registerCheckCommand(program: Command): void {
 export async function runCheck(paths: readonly string[], options: CheckOptions, cwd: string): Promise<number> {
   const project = loadLocalProject(cwd);
   const analyzeOptions = { ...project.options, select: options.select, ignore: options.ignore };
+  const analyzer = createParallelAnalyzer(analyzeOptions); // workers start while we read files
   const collected = collectPythonFiles(paths, cwd);
   const files: SourceFile[] = [];
   const result: AnalysisResult = { findings: [], problems: [], filesParsed: 0, filesSkipped: 0 };
@@ -47,7 +48,7 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
       result.problems.push({ path, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
     }
   }
-  const analyzed = await analyzeInParallel(files, analyzeOptions);
+  const analyzed = await analyzer.analyze(files);
   result.findings = analyzed.findings;
   result.problems.push(...analyzed.problems);
   process.stdout.write(renderFindings(options.format, result, allRules, options.color ?? process.stdout.isTTY));

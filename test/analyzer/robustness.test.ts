@@ -60,6 +60,12 @@ describe('robustness', () => {
     expect(result.findings[0].line).toBe(source.split('\n').length - 1);
   });
 
+  it('parses long runs of comment lines (which tree-sitter-python scans quadratically) and keeps positions', async () => {
+    const comments = '# licence text, line after line\n'.repeat(20_000);
+    const result = await analyze(`import asyncio\nimport time\n${comments}async def f():\n    time.sleep(1)  # noqa: ASYNC100\n`);
+    expect(result.findings.map((f) => [f.line, f.column, f.code])).toEqual([[20_004, 5, '    time.sleep(1)  # noqa: ASYNC100']]);
+  });
+
   it('skips a file over the size limit with a clear problem instead of parsing it', async () => {
     const result = await analyze(Buffer.alloc(11 * 1024 * 1024, 0x20));
     expect(result.findings).toEqual([]);
