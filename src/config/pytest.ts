@@ -5,7 +5,8 @@ import type { Config } from './index.js';
 /** The files pytest reads its configuration from, at the repository root. */
 export const PYTEST_CONFIG_FILES = ['pyproject.toml', 'pytest.ini', 'setup.cfg', 'tox.ini'] as const;
 
-const AUTO_MODE = /^[ \t]*asyncio_mode[ \t]*=[ \t]*["']?auto["']?[ \t]*(?:#.*)?$/m;
+// pytest-asyncio's `asyncio_mode = auto`, or pytest-trio's `trio_mode = true`: every async test runs unmarked.
+const AUTO_MODE = /^[ \t]*(?:asyncio_mode[ \t]*=[ \t]*["']?auto["']?|trio_mode[ \t]*=[ \t]*["']?true["']?)[ \t]*(?:#.*)?$/im;
 
 /** True when one of the texts sets auto mode, false when none does (absent files are null). */
 export function detectAsyncioAutoMode(configTexts: readonly (string | null)[]): boolean {

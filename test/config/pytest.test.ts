@@ -9,6 +9,11 @@ describe('detectAsyncioAutoMode', () => {
     expect(detectAsyncioAutoMode(['[tool:pytest]\n  asyncio_mode = auto\n'])).toBe(true);
   });
 
+  it("finds pytest-trio's trio_mode, which runs every async test too", () => {
+    expect(detectAsyncioAutoMode(['[tool.pytest.ini_options]\ntrio_mode = true\n'])).toBe(true);
+    expect(detectAsyncioAutoMode(['[pytest]\ntrio_mode = false\n'])).toBe(false);
+  });
+
   it('does not mistake strict mode, comments or other keys for auto mode', () => {
     expect(detectAsyncioAutoMode(['[pytest]\nasyncio_mode = strict\n'])).toBe(false);
     expect(detectAsyncioAutoMode(['# asyncio_mode = auto\n'])).toBe(false);
