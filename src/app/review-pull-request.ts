@@ -223,5 +223,5 @@ function changesOf(file: ChangedFile, sources: readonly SourceFile[]): FileChang
   if (!source) return null;
   const text = typeof source.content === 'string' ? source.content : Buffer.from(source.content).toString('utf8');
   const lineCount = text.split('\n').length;
-  return { hunks: [], added: new Set(Array.from({ length: lineCount }, (_, index) => index + 1)) };
+  return { hunks: [], added: new Set(Array.from({ length: lineCount }, (_, index) => index + 1)), withoutPatch: true };
 }

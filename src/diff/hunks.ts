@@ -13,6 +13,9 @@ export interface FileChanges {
   hunks: Hunk[];
   /** RIGHT-side lines the PR added or changed. */
   added: ReadonlySet<number>;
+  /** Set when the lines are known but GitHub sent no patch (a new file too big to diff): nothing is
+   *  commentable inline. */
+  withoutPatch?: boolean;
 }
 
 /** Changes of a file whose diff is unknown (GitHub omits `patch` for large or binary diffs). */

@@ -38,23 +38,33 @@ export function placeFindings(
       });
       continue;
     }
-    const anchorHunk = reportedHunk(finding, fileChanges, filter);
-    if (anchorHunk === undefined && filter !== 'file') continue;
-    placed.push({ finding, placement: place(finding, fileChanges, anchorHunk), onChangedLines: true });
+    if (!isReported(finding, fileChanges, filter)) continue;
+    placed.push({ finding, placement: place(finding, fileChanges, anchorHunk(finding, fileChanges, filter)), onChangedLines: true });
   }
   return placed;
 }
 
-/** The hunk a reported finding is anchored in, or undefined when the filter does not report it (or, for
- *  `file`, when no hunk touches it). */
-function reportedHunk(finding: Finding, changes: FileChanges, filter: FilterMode): Hunk | undefined {
+function isReported(finding: Finding, changes: FileChanges, filter: FilterMode): boolean {
+  if (filter === 'file') return true;
+  if (filter === 'added') return linesOf(finding).some((line) => changes.added.has(line));
+  return changes.hunks.some((hunk) => overlaps(hunk, finding));
+}
+
+/** The hunk to anchor the comment in: for `added`, the one holding the finding's first added line. */
+function anchorHunk(finding: Finding, changes: FileChanges, filter: FilterMode): Hunk | undefined {
   if (filter === 'added') {
-    for (let line = finding.line; line <= finding.endLine; line++) {
-      if (changes.added.has(line)) return changes.hunks.find((hunk) => hunk.start <= line && line <= hunk.end);
-    }
-    return undefined;
+    const line = linesOf(finding).find((candidate) => changes.added.has(candidate));
+    return line === undefined ? undefined : changes.hunks.find((hunk) => hunk.start <= line && line <= hunk.end);
   }
-  return changes.hunks.find((hunk) => hunk.start <= finding.endLine && finding.line <= hunk.end);
+  return changes.hunks.find((hunk) => overlaps(hunk, finding));
+}
+
+function linesOf(finding: Finding): number[] {
+  return Array.from({ length: finding.endLine - finding.line + 1 }, (_, index) => finding.line + index);
+}
+
+function overlaps(hunk: Hunk, finding: Finding): boolean {
+  return hunk.start <= finding.endLine && finding.line <= hunk.end;
 }
 
 function place(finding: Finding, changes: FileChanges, hunk: Hunk | undefined): Placement {
@@ -65,7 +75,7 @@ function place(finding: Finding, changes: FileChanges, hunk: Hunk | undefined): 
   if (fix && fixHunk && (hunk === undefined || fixHunk === hunk)) {
     return { kind: 'inline', startLine: fix.line, line: fix.endLine, suggestion: true };
   }
-  if (!hunk) return { kind: 'summary', reason: 'outside-diff' };
+  if (!hunk) return { kind: 'summary', reason: changes.withoutPatch ? 'unknown-diff' : 'outside-diff' };
   return {
     kind: 'inline',
     startLine: Math.max(finding.line, hunk.start),

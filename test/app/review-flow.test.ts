@@ -261,6 +261,29 @@ describe('changed files', () => {
   });
 });
 
+describe('files without a patch', () => {
+  it('lists the findings of a new file GitHub sent no diff for in the summary, and counts them', async () => {
+    mockRun({ files: [{ filename: 'app/poll.py', status: 'added' }], contents: { 'app/poll.py': BLOCKING } });
+    await deliver('pull_request', 'opened');
+    expect(recorded.reviews).toEqual([]);
+    const [update] = recorded.checkRunUpdates;
+    expect(update.conclusion).toBe('failure');
+    expect(update.output.summary).toContain('`app/poll.py:6`');
+    expect(update.output.summary).toContain('_(GitHub sent no diff for this file)_');
+    expect(update.output.annotations).toHaveLength(1);
+  });
+
+  it('does not count findings of a modified file without a diff, but still lists them', async () => {
+    mockRun({ files: [{ filename: 'app/poll.py', status: 'modified' }], contents: { 'app/poll.py': BLOCKING } });
+    await deliver('pull_request', 'opened');
+    expect(recorded.reviews).toEqual([]);
+    const [update] = recorded.checkRunUpdates;
+    expect(update.conclusion).toBe('success');
+    expect(update.output.summary).toContain('_(GitHub sent no diff for this file)_');
+    expect(update.output).not.toHaveProperty('annotations');
+  });
+});
+
 describe('configuration', () => {
   it('gives a neutral check naming the problem when the config is invalid, and posts nothing', async () => {
     mockRun({ files: [sleeper], contents: { 'app/poll.py': BLOCKING }, config: 'review:\n  max_comments: many\nfilter: everything\n' });
