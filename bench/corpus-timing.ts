@@ -12,13 +12,16 @@ export interface RunnerSummary {
   medianWallMs: number;
   medianCpuMs: number;
   medianPeakRssMb: number;
+  /** The least-disturbed round: on a busy machine noise only adds time, so the minimum is the cleanest. */
+  minWallMs: number;
+  minCpuMs: number;
   wallMs: number[];
   exitCodes: number[];
 }
 
 export interface CorpusTiming {
   runners: RunnerSummary[];
-  ratios: { oursToRuffWall?: number; oursToRuffCpu?: number; oursToRuffRss?: number; oursToFloorWall?: number; oursToFloorCpu?: number };
+  ratios: { oursToRuffWall?: number; oursToRuffWallBest?: number; oursToRuffCpu?: number; oursToRuffRss?: number; oursToFloorWall?: number; oursToFloorCpu?: number };
   skipped: string[];
   /** stdout of the last run of each runner, for the findings comparison. */
   lastOutput: Record<string, string>;
@@ -67,6 +70,8 @@ export async function timeCorpus(corpus: string, rounds: number, log: (line: str
       medianWallMs: median(ms.map((m) => m.wallMs)),
       medianCpuMs: median(ms.map((m) => m.cpuMs)),
       medianPeakRssMb: median(ms.map((m) => m.peakRssMb)),
+      minWallMs: Math.min(...ms.map((m) => m.wallMs)),
+      minCpuMs: Math.min(...ms.map((m) => m.cpuMs)),
       wallMs: ms.map((m) => Math.round(m.wallMs)),
       exitCodes: ms.map((m) => m.exitCode),
     };
@@ -78,6 +83,7 @@ export async function timeCorpus(corpus: string, rounds: number, log: (line: str
   const ratios: CorpusTiming["ratios"] = {};
   if (ours) {
     ratios.oursToRuffWall = ours.medianWallMs / ruff.medianWallMs;
+    ratios.oursToRuffWallBest = ours.minWallMs / ruff.minWallMs;
     ratios.oursToRuffCpu = ours.medianCpuMs / ruff.medianCpuMs;
     ratios.oursToRuffRss = ours.medianPeakRssMb / ruff.medianPeakRssMb;
     ratios.oursToFloorWall = ours.medianWallMs / floor.medianWallMs;
