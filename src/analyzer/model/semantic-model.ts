@@ -83,11 +83,11 @@ export class SemanticModel {
   private readonly functionsByNodeId = new Map<number, FunctionInfo>();
   /** Await points: `await`, `async with`, `async for`, async comprehensions, by start offset. */
   private readonly awaitPoints: { start: number; owner: Scope; node: Node }[] = [];
-  private readonly qualifiedCache = new Map<number, string | null>();
+  private readonly qualifiedCache = new Map<string, string | null>();
   /** Decorators by the id of the definition they decorate. */
   private readonly decorators = new Map<number, Node[]>();
   private readonly syntaxErrors: [number, number][] = [];
-  private readonly typeCache = new Map<number, string | null>();
+  private readonly typeCache = new Map<string, string | null>();
 
   constructor(
     readonly tree: Tree,
@@ -191,12 +191,19 @@ export class SemanticModel {
    *  `open` → `builtins.open`; `self.fetch` → `pkg.mod.Client.fetch`; `q.put` → `asyncio.Queue.put` when
    *  `q = asyncio.Queue()`. Null when unknown (a local variable, a parameter, anything ambiguous). */
   qualifiedName(expr: Node): string | null {
-    const cached = this.qualifiedCache.get(expr.id);
+    const key = this.cacheKey(expr);
+    const cached = this.qualifiedCache.get(key);
     if (cached !== undefined) return cached;
-    this.qualifiedCache.set(expr.id, null); // breaks cycles such as `x = await x.next()`
+    this.qualifiedCache.set(key, null); // breaks cycles such as `x = await x.next()`
     const result = this.computeQualifiedName(expr, 0);
-    this.qualifiedCache.set(expr.id, result);
+    this.qualifiedCache.set(key, result);
     return result;
+  }
+
+  /** Names resolve the same way wherever they appear in one scope (the model is flow-insensitive), so answers
+   *  are cached by scope and source text: `self._loop.create_task` is resolved once per method, not per call. */
+  private cacheKey(expr: Node): string {
+    return `${this.scopes.scopeAt(expr.startIndex).start}:${expr.type}:${expr.text}`;
   }
 
   /** The qualified name of what a call calls. */
@@ -232,11 +239,12 @@ export class SemanticModel {
 
   /** The type (qualified name of what made it) of an expression's value, or null when unknown. */
   typeOf(expr: Node): string | null {
-    const cached = this.typeCache.get(expr.id);
+    const key = this.cacheKey(expr);
+    const cached = this.typeCache.get(key);
     if (cached !== undefined) return cached;
-    this.typeCache.set(expr.id, null); // breaks cycles such as `x = x.parent`
+    this.typeCache.set(key, null); // breaks cycles such as `x = x.parent`
     const result = this.computeType(expr, 0);
-    this.typeCache.set(expr.id, result);
+    this.typeCache.set(key, result);
     return result;
   }
 
