@@ -16,13 +16,23 @@ export interface ParallelAnalyzer {
   close(): void;
 }
 
-/** Start an analyzer that will use `threads` threads (default: one per core). Call it before reading files
- *  so that the workers' start-up overlaps the reading. */
-export function createParallelAnalyzer(options: AnalyzeOptions = {}, threads = availableParallelism()): ParallelAnalyzer {
+export interface ParallelOptions {
+  /** Threads to use, the main one included (default: one per core). */
+  threads?: number;
+  /** Start the workers now, so that their start-up overlaps the caller reading files (the CLI does this;
+   *  otherwise workers start only when the files turn out to be worth it). */
+  startWorkersNow?: boolean;
+}
+
+export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: ParallelOptions = {}): ParallelAnalyzer {
   const workerUrl = new URL('./worker.js', import.meta.url);
   // Worker threads need the compiled worker (running from TypeScript sources, e.g. under vitest, there is none).
-  const workerCount = import.meta.url.endsWith('.js') ? Math.max(0, Math.min(threads, 8) - 1) : 0;
-  const workers = Array.from({ length: workerCount }, () => new Worker(workerUrl, { workerData: { options } }));
+  const workerCount = import.meta.url.endsWith('.js') ? Math.max(0, Math.min(parallel.threads ?? availableParallelism(), 8) - 1) : 0;
+  const workers: Worker[] = [];
+  const startWorkers = () => {
+    while (workers.length < workerCount) workers.push(new Worker(workerUrl, { workerData: { options } }));
+  };
+  if (parallel.startWorkersNow) startWorkers();
   const enginePromise = createEngine(options);
   const close = () => workers.forEach((worker) => void worker.terminate());
   return {
@@ -32,23 +42,26 @@ export function createParallelAnalyzer(options: AnalyzeOptions = {}, threads = a
       const candidates = files.filter((file) => mightHaveFindings(engine, file));
       const skipped = files.length - candidates.length;
       const bytes = candidates.reduce((sum, file) => sum + size(file), 0);
-      if (workers.length === 0 || bytes < PARALLEL_THRESHOLD_BYTES) {
+      if (workerCount === 0 || bytes < PARALLEL_THRESHOLD_BYTES) {
         close();
         const result = await analyzeFiles(candidates, options, engine);
         result.filesSkipped += skipped;
         return result;
       }
+      startWorkers();
       const [own, ...others] = balance(candidates, workers.length + 1);
       const fromWorkers = others.map((share, index) => runOn(workers[index], share));
-      const results = [await analyzeFiles(own, options, engine), ...(await Promise.all(fromWorkers))];
-      close();
-      return merge(results, files, skipped);
+      try {
+        return merge([await analyzeFiles(own, options, engine), ...(await Promise.all(fromWorkers))], files, skipped);
+      } finally {
+        close();
+      }
     },
   };
 }
 
-export async function analyzeInParallel(files: readonly SourceFile[], options: AnalyzeOptions = {}, threads?: number): Promise<AnalysisResult> {
-  return createParallelAnalyzer(options, threads).analyze(files);
+export async function analyzeInParallel(files: readonly SourceFile[], options: AnalyzeOptions = {}, parallel: ParallelOptions = {}): Promise<AnalysisResult> {
+  return createParallelAnalyzer(options, parallel).analyze(files);
 }
 
 function mightHaveFindings(engine: Engine, file: SourceFile): boolean {
@@ -73,11 +86,16 @@ function balance(files: readonly SourceFile[], count: number): SourceFile[][] {
   return shares.map((share) => share.files);
 }
 
+/** A worker's share; a worker that dies mid-way costs its files a problem each, never the whole run. */
 function runOn(worker: Worker, files: SourceFile[]): Promise<AnalysisResult> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
+    const lost = (reason: string) => resolve({
+      findings: [], filesParsed: 0, filesSkipped: files.length,
+      problems: files.map((file) => ({ path: file.path, message: `internal error: analyzer worker ${reason}` })),
+    });
     worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`analyzer worker exited with code ${code}`)));
+    worker.once('error', (error) => lost(`failed: ${error.message}`));
+    worker.once('exit', (code) => lost(`exited with code ${code}`));
     worker.postMessage(files);
   });
 }

@@ -34,7 +34,7 @@ export function registerCheckCommand(program: Command): void {
 export async function runCheck(paths: readonly string[], options: CheckOptions, cwd: string): Promise<number> {
   const project = loadLocalProject(cwd);
   const analyzeOptions = { ...project.options, select: options.select, ignore: options.ignore };
-  const analyzer = createParallelAnalyzer(analyzeOptions); // workers start while we read files
+  const analyzer = createParallelAnalyzer(analyzeOptions, { startWorkersNow: true }); // they start while we read files
   const collected = collectPythonFiles(paths, cwd);
   const files: SourceFile[] = [];
   const result: AnalysisResult = { findings: [], problems: [], filesParsed: 0, filesSkipped: 0 };

@@ -71,6 +71,20 @@ describe('async-review check', () => {
     expect(runCli(['check', '--select', 'missing-await'], root).status).toBe(0);
   });
 
+  it('splits a large tree across worker threads and reports exactly what one thread would, in path order', () => {
+    const filler = 'async def handler(request):\n    return await request.json()\n\n'.repeat(400);
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 40; i++) files[`pkg/m${String(i).padStart(2, '0')}.py`] = `${BLOCKING}\n${filler}`;
+    files['pkg/plain.py'] = 'x = 1\n';
+    const root = makeProject(files);
+    const { status, stdout } = runCli(['check', '--format', 'json'], root);
+    expect(status).toBe(1);
+    const findings = JSON.parse(stdout).findings as { path: string; line: number; rule: string }[];
+    expect(findings.map((f) => `${f.path}:${f.line} ${f.rule}`)).toEqual(
+      Object.keys(files).filter((path) => path !== 'pkg/plain.py').map((path) => `${path}:6 blocking-sleep`),
+    );
+  });
+
   it('skips .git, node_modules, virtual environments and __pycache__', () => {
     const root = makeProject({
       '.git/hooks/x.py': BLOCKING, 'node_modules/pkg/x.py': BLOCKING, 'env/pyvenv.cfg': '', 'env/lib/x.py': BLOCKING,
