@@ -11,6 +11,7 @@ import { reviewChanges, type ReviewOfChanges } from '../app/review-changes.js';
 import { isPathIncluded } from '../config/index.js';
 import { parseUnifiedDiff, type FileChanges } from '../diff/hunks.js';
 import { renderGithubActions } from '../render/github-actions.js';
+import { findingAsJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
 import { renderCheckOutput } from '../render/summary.js';
 import { loadLocalProject } from './project.js';
@@ -96,17 +97,8 @@ function render(
           base,
           conclusion: check.conclusion,
           title: check.title,
-          findings: review.plan.reported.map(({ finding: f, placement, fingerprint, onChangedLines }) => ({
-            rule: f.rule,
-            severity: f.severity,
-            path: f.path,
-            line: f.line,
-            column: f.column,
-            endLine: f.endLine,
-            endColumn: f.endColumn,
-            message: f.message,
-            code: f.code,
-            fix: f.fix,
+          findings: review.plan.reported.map(({ finding, placement, fingerprint, onChangedLines }) => ({
+            ...findingAsJson(finding),
             fingerprint,
             onChangedLines,
             inline: placement.kind === 'inline' ? { startLine: placement.startLine, line: placement.line, suggestion: placement.suggestion } : null,
