@@ -59,7 +59,8 @@ function headModule(i: number): string {
 export const prSizes = { full: [1, 10, 100, 1000], quick: [1, 100] };
 export const latencies = [0, 100];
 
-function analyseLog(entries: readonly RequestLogEntry[], deliveredAt: number) {
+/** The figures of one scenario from the fake GitHub's request log (entries made after the delivery). */
+export function analyseLog(entries: readonly RequestLogEntry[], deliveredAt: number) {
   const completedCheck = entries.find((e) => e.route.includes("/check-runs") && e.method !== "GET" && e.status < 300 && (e.body as { status?: string; conclusion?: string } | undefined)?.conclusion !== undefined);
   const review = entries.find((e) => /\/pulls\/\d+\/reviews$/.test(e.route) && e.method === "POST" && e.status < 300);
   const annotationRequests = entries.filter((e) => ((e.body as { output?: { annotations?: unknown[] } } | undefined)?.output?.annotations?.length ?? 0) > 0);
