@@ -57,6 +57,8 @@ export interface FunctionInfo {
   decorators: Node[];
   /** The class this function is a method of. */
   ownerClass: ClassInfo | null;
+  /** The first parameter's name when it is a plain or annotated name (`self`, `cls` in methods). */
+  firstParameter: string | null;
   scope: Scope;
 }
 
@@ -84,6 +86,7 @@ export class SemanticModel {
   /** Await points: `await`, `async with`, `async for`, async comprehensions, by start offset. */
   private readonly awaitPoints: { start: number; owner: Scope; node: Node }[] = [];
   private readonly qualifiedCache = new Map<string, string | null>();
+  private readonly calleeCache = new Map<number, string | null>();
   /** Decorators by the id of the definition they decorate. */
   private readonly decorators = new Map<number, Node[]>();
   private readonly syntaxErrors: [number, number][] = [];
@@ -208,8 +211,14 @@ export class SemanticModel {
 
   /** The qualified name of what a call calls. */
   callee(call: Node): string | null {
-    const fn = call.childForFieldName('function');
-    return fn ? this.qualifiedName(fn) : null;
+    // Many rules ask about the same call: answer from the call's id without crossing into wasm again.
+    let name = this.calleeCache.get(call.id);
+    if (name === undefined) {
+      const fn = call.childForFieldName('function');
+      name = fn ? this.qualifiedName(fn) : null;
+      this.calleeCache.set(call.id, name);
+    }
+    return name;
   }
 
   /** The local name under which a module is imported at module level (`asyncio`, or `aio` after
@@ -406,6 +415,7 @@ export class SemanticModel {
       isGenerator: false,
       decorators: this.decorators.get(node.id) ?? [],
       ownerClass,
+      firstParameter: null,
       scope,
     };
     this.registerFunction(info);
@@ -418,7 +428,7 @@ export class SemanticModel {
     const scope = this.scopes.scopeOfDefinition(node)!;
     const info: FunctionInfo = {
       node, name: '<lambda>', qualifiedName: '<lambda>', isAsync: false, isLambda: true, isGenerator: false,
-      decorators: [], ownerClass: null, scope,
+      decorators: [], ownerClass: null, firstParameter: null, scope,
     };
     this.registerFunction(info);
     this.bindParameters(node.childForFieldName('parameters'), scope, info);
@@ -461,6 +471,7 @@ export class SemanticModel {
 
   private bindParameters(parameters: Node | null, scope: Scope, fn: FunctionInfo): void {
     if (!parameters) return;
+    let first = true;
     for (const parameter of parameters.namedChildren) {
       if (!parameter) continue;
       let nameNode: Node | null = null;
@@ -474,9 +485,10 @@ export class SemanticModel {
       }
       if (nameNode?.type === 'identifier') {
         this.scopes.bind(scope, nameNode.text, { kind: 'value', node: nameNode, value: null, annotation, via: 'param' });
+        if (first && (parameter.type === 'identifier' || parameter.type === 'typed_parameter')) fn.firstParameter = nameNode.text;
       }
+      first = false;
     }
-    void fn;
   }
 
   private bindOpaqueTargets(target: Node): void {
@@ -509,7 +521,7 @@ export class SemanticModel {
       const object = c['attribute.object'];
       const scope = this.scopes.scopeOf(object);
       const fn = scope.kind === 'function' ? this.functionsByNodeId.get(scope.node.id) : undefined;
-      if (fn?.ownerClass && object.text === firstParameterName(fn.node)) {
+      if (fn?.ownerClass && object.text === fn.firstParameter) {
         addTo(fn.ownerClass.attributeValues, c['attribute.name'].text, c['attribute.value']);
       }
     }
@@ -644,7 +656,7 @@ export class SemanticModel {
     if (binding.via === 'param') {
       // `self` / `cls`: the first parameter of a method that is not a staticmethod.
       const fn = this.functionsByNodeId.get(scope.node.id);
-      if (fn?.ownerClass && firstParameterName(fn.node) === binding.node.text && !this.isStaticMethod(fn)) {
+      if (fn?.ownerClass && fn.firstParameter === binding.node.text && !this.isStaticMethod(fn)) {
         return fn.ownerClass.qualifiedName;
       }
       return null;
@@ -702,14 +714,6 @@ export function decoratorName(decorator: Node, model: SemanticModel): string | n
   let expr = decorator.namedChildren[0];
   if (expr?.type === 'call') expr = expr.childForFieldName('function');
   return expr ? model.qualifiedName(expr) : null;
-}
-
-function firstParameterName(fn: Node): string | null {
-  const first = fn.childForFieldName('parameters')?.namedChildren[0];
-  if (!first) return null;
-  if (first.type === 'identifier') return first.text;
-  if (first.type === 'typed_parameter') return first.namedChildren[0]?.text ?? null;
-  return null;
 }
 
 type Captures = Record<string, Node> & { decorator$: Node[] };
