@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { startFakeGitHub } from "../test/fake-github/server.js";
 import { appKeys, startAppServer } from "./app-server.js";
-import { percentile } from "./measure.js";
+import { median, percentile } from "./measure.js";
 import { distBench } from "./paths.js";
 import type { IntakeBurst, IntakeResults } from "./results.js";
 import { pullRequestPayload } from "./webhooks.js";
@@ -69,7 +69,8 @@ async function bareServerBursts(payloads: unknown[]): Promise<IntakeBurst[]> {
   }
 }
 
-export async function measureIntake(deliveries = 200): Promise<IntakeResults> {
+/** One repetition: a fresh fake GitHub and App process, the bursts, then both stopped. */
+async function intakeOnce(deliveries: number): Promise<IntakeBurst[]> {
   const keys = appKeys();
   const github = await startFakeGitHub({ latencyMs: 0, appId: keys.appId, appPublicKey: keys.publicKey });
   const repo = github.addRepository({ files: { "README.md": "service\n" } });
@@ -83,9 +84,29 @@ export async function measureIntake(deliveries = 200): Promise<IntakeResults> {
       { label: intakeBurstLabels.floor, payloads: payloads("closed") },
       { label: intakeBurstLabels.measured, payloads: payloads("opened") },
     ]);
-    return { deliveries, bursts: [...bursts, ...bare] };
+    return [...bursts, ...bare];
   } finally {
     await app.stop();
     await github.close();
   }
+}
+
+/** Repeats the whole measurement (fresh processes each time) and keeps, per burst, the median of each figure. */
+export async function measureIntake(deliveries = 200, repetitions = 3): Promise<IntakeResults> {
+  const runs: IntakeBurst[][] = [];
+  for (let i = 0; i < repetitions; i++) runs.push(await intakeOnce(deliveries));
+  const bursts = runs[0]!.map(({ label }) => {
+    const same = runs.map((run) => run.find((b) => b.label === label)!);
+    const statusCounts: Record<string, number> = {};
+    for (const b of same) for (const [status, n] of Object.entries(b.statusCounts)) statusCounts[status] = (statusCounts[status] ?? 0) + n;
+    return {
+      label,
+      p50Ms: median(same.map((b) => b.p50Ms)),
+      p99Ms: median(same.map((b) => b.p99Ms)),
+      maxMs: Math.max(...same.map((b) => b.maxMs)),
+      p99PerRepetitionMs: same.map((b) => Math.round(b.p99Ms)),
+      statusCounts,
+    };
+  });
+  return { deliveries, repetitions, bursts };
 }

@@ -37,10 +37,14 @@ export interface IntakeBurst {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** p99 of each repetition (p50Ms and p99Ms are their medians). */
+  p99PerRepetitionMs?: number[];
   statusCounts: Record<string, number>;
 }
 
 export interface IntakeResults {
+  /** Independent repetitions, each with a fresh App process. */
+  repetitions?: number;
   /** Deliveries per burst, all sent at once (one connection each). */
   deliveries: number;
   bursts: IntakeBurst[];
@@ -57,4 +61,6 @@ export interface BenchResults {
   app?: AppResults;
   intake?: IntakeResults;
   errors: string[];
+  /** When each part was measured (they differ after a partial rerun with --only). */
+  measuredAt: Record<string, string>;
 }

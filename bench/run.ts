@@ -2,7 +2,7 @@
 // other (never in parallel: they would measure each other) and writes BENCHMARKS.md, bench/results.json
 // and bench/results/differences.md. Quick mode writes to bench/.cache/quick/ instead.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { allRules } from "../rules/index.js";
@@ -36,10 +36,18 @@ const outFiles = quick
 ensureGnuTime();
 const corpus = ensureCorpus(log);
 const { dir: _dir, ...corpusInfo } = corpus;
-const results: BenchResults = { mode: quick ? "quick" : "full", machine: machineInfo(), corpus: corpusInfo, errors: [] };
+const fresh: BenchResults = { mode: quick ? "quick" : "full", machine: machineInfo(), corpus: corpusInfo, errors: [], measuredAt: {} };
+// `--only` re-measures some parts and keeps the others from the previous results of the same mode.
+const results: BenchResults = values.only && existsSync(outFiles.json) ? { ...previousResults(outFiles.json), ...fresh, measuredAt: previousResults(outFiles.json).measuredAt ?? {} } : fresh;
+
+function previousResults(path: string): Partial<BenchResults> {
+  const previous = JSON.parse(readFileSync(path, "utf8")) as Partial<BenchResults>;
+  return previous.mode === fresh.mode ? previous : {};
+}
 
 async function stage(name: string, body: () => Promise<void>): Promise<void> {
   log(`\n== ${name}`);
+  results.measuredAt[name] = new Date().toISOString();
   const started = performance.now();
   try {
     await body();
@@ -91,8 +99,8 @@ if (only.has("intake")) {
       results.intake = { deliveries: 0, bursts: [], skipped: appMissing };
       return;
     }
-    results.intake = await measureIntake(200);
-    for (const b of results.intake.bursts) log(`   ${b.label}: p50 ${b.p50Ms.toFixed(1)} ms, p99 ${b.p99Ms.toFixed(1)} ms, max ${b.maxMs.toFixed(1)} ms, ${JSON.stringify(b.statusCounts)}`);
+    results.intake = await measureIntake(200, quick ? 1 : 3);
+    for (const b of results.intake.bursts) log(`   ${b.label}: p50 ${b.p50Ms.toFixed(1)} ms, p99 ${b.p99Ms.toFixed(1)} ms (each run: ${b.p99PerRepetitionMs?.join(", ")}), max ${b.maxMs.toFixed(1)} ms, ${JSON.stringify(b.statusCounts)}`);
   });
 }
 
