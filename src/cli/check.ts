@@ -1,6 +1,6 @@
 // `async-review check [PATH...]`: analyze files or folders and print findings.
 import { readFileSync } from 'node:fs';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { allRules } from '../analyzer/index.js';
 import { createParallelAnalyzer } from '../analyzer/parallel.js';
 import type { AnalysisResult, SourceFile } from '../analyzer/types.js';
@@ -15,6 +15,7 @@ interface CheckOptions {
   select: string[];
   ignore: string[];
   color?: boolean;
+  threads?: number;
 }
 
 export function registerCheckCommand(program: Command): void {
@@ -26,6 +27,11 @@ export function registerCheckCommand(program: Command): void {
     .option('--select <codes>', 'only these rules (names, aliases or alias prefixes such as ASYNC), comma-separated', commaList, [])
     .option('--ignore <codes>', 'never these rules, comma-separated', commaList, [])
     .option('--no-color', 'plain text output')
+    .option('--threads <n>', 'threads to analyze with (default: one per core)', (value) => {
+      const threads = Number(value);
+      if (!Number.isInteger(threads) || threads < 1) throw new InvalidArgumentError('expected a whole number from 1');
+      return threads;
+    })
     .action(async (paths: string[], options: CheckOptions) => {
       process.exitCode = await runCheck(paths, options, process.cwd());
     });
@@ -34,7 +40,7 @@ export function registerCheckCommand(program: Command): void {
 export async function runCheck(paths: readonly string[], options: CheckOptions, cwd: string): Promise<number> {
   const project = loadLocalProject(cwd);
   const analyzeOptions = { ...project.options, select: options.select, ignore: options.ignore };
-  const analyzer = createParallelAnalyzer(analyzeOptions, { startWorkersNow: true }); // they start while we read files
+  const analyzer = createParallelAnalyzer(analyzeOptions, { startWorkersNow: true, threads: options.threads }); // they start while we read files
   const collected = collectPythonFiles(paths, cwd);
   const files: SourceFile[] = [];
   const result: AnalysisResult = { findings: [], problems: [], filesParsed: 0, filesSkipped: 0 };
