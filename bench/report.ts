@@ -49,6 +49,13 @@ function corpusSection(r: BenchResults): string {
     const ruff = t.runners.find((x) => x.name === "ruff")!;
     out.push(`The parse floor (one thread parsing every file once) takes ${ratio(floor.medianWallMs / ruff.medianWallMs)} of ruff's wall time, so meeting 0.5× needs both cores and skipping files that cannot hold a finding.`, "");
   }
+  const prof = r.cpuProfiles;
+  if (prof) {
+    const floorParse = prof.parseFloor.buckets.find((b) => b.bucket.startsWith("tree-sitter parsing"))?.ms ?? NaN;
+    out.push("### Where the CLI's CPU time goes", "");
+    out.push(`One more run of the CLI under \`node --cpu-prof\` (${prof.cli.threads} threads profiled, ${seconds(prof.cli.totalMs)} of samples; the profiler slows everything a little), each sample put into a bucket by the code it was in. For scale: the parse floor under the same profiler spends ${seconds(floorParse)} in tree-sitter parsing.`, "");
+    out.push(table(["bucket", "CPU", "share"], prof.cli.buckets.map((b) => [b.bucket, millis(b.ms), `${(b.share * 100).toFixed(0)}%`])), "");
+  }
   if (r.sizeScaling?.length) {
     out.push("### Cost per file size", "");
     out.push("One realistic ~1 KB async module with a few pitfalls, repeated to the size shown, analyzed in-process with a warm engine (`analyzeFiles`). Linear growth shows as a flat time per KB.", "");
@@ -108,7 +115,7 @@ function limitsSection(r: BenchResults): string {
   const floor = t?.runners.find((x) => x.name === "parse-floor");
   if (ours && ruff && floor && (t!.ratios.oursToRuffWall ?? 0) > targets.cliToRuffWall) {
     const budget = ruff.medianWallMs * targets.cliToRuffWall;
-    out.push(`- **CLI vs ruff.** The target allows ${seconds(budget)} (half of ruff's ${seconds(ruff.medianWallMs)}); the CLI took ${seconds(ours.medianWallMs)}. Parsing alone costs ${seconds(floor.medianCpuMs)} of CPU, so even split perfectly over ${r.machine.cores} cores it needs ${seconds(floor.medianCpuMs / r.machine.cores)} before any rule runs; the CLI spent ${seconds(ours.medianCpuMs)} of CPU in all, ${seconds(ours.medianCpuMs - floor.medianCpuMs)} more than the floor (start-up, reading, the pre-filter, the semantic model and rules), and its wall time is ${ratio(ours.medianWallMs / ours.medianCpuMs)} of its CPU time (1/${r.machine.cores} would be perfect use of the cores).`);
+    out.push(`- **CLI vs ruff.** The target allows ${seconds(budget)} (half of ruff's ${seconds(ruff.medianWallMs)}); the CLI took ${seconds(ours.medianWallMs)}. Parsing alone costs ${seconds(floor.medianCpuMs)} of CPU, so even split perfectly over ${r.machine.cores} cores it needs ${seconds(floor.medianCpuMs / r.machine.cores)} before any rule runs; the CLI spent ${seconds(ours.medianCpuMs)} of CPU in all, ${seconds(ours.medianCpuMs - floor.medianCpuMs)} more than the floor (start-up, reading, the pre-filter, the semantic model and rules), and its wall time is ${ratio(ours.medianWallMs / ours.medianCpuMs)} of its CPU time (1/${r.machine.cores} would be perfect use of the cores).${r.cpuProfiles ? ` Under the profiler, ${r.cpuProfiles.cli.buckets.slice(0, 4).map((b) => `${(b.share * 100).toFixed(0)}% ${b.bucket}`).join(", ")}: see "Where the CLI's CPU time goes".` : ""} To halve ruff's time the CLI must spend less CPU in all, not only spread it better.`);
   }
   const app = r.app?.scenarios.find((s) => s.changedFiles === targets.appTargetFiles && s.latencyMs === targets.appTargetLatencyMs);
   if (app && ((app.reviewPostedMs ?? Infinity) > targets.appReviewMs || (app.checkCompletedMs ?? Infinity) > targets.appCheckMs || app.requestsBeyondFirstAnnotationBatch > targets.appExtraRequests)) {

@@ -1,4 +1,5 @@
 // The shape of bench/results.json: everything BENCHMARKS.md shows, machine-readable.
+import type { CliProfile } from "./cli-profile.js";
 import type { CorpusManifest } from "./corpus.js";
 import type { CorpusTiming } from "./corpus-timing.js";
 import type { FindingsComparison } from "./findings-compare.js";
@@ -58,6 +59,8 @@ export interface BenchResults {
   corpusTiming?: Omit<CorpusTiming, "lastOutput">;
   findings?: FindingsComparison;
   sizeScaling?: SizePoint[];
+  /** CPU time by bucket from one --cpu-prof run of the CLI and of the parse floor on the corpus. */
+  cpuProfiles?: { cli: CliProfile; parseFloor: CliProfile };
   app?: AppResults;
   intake?: IntakeResults;
   errors: string[];
