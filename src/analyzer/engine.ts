@@ -55,8 +55,7 @@ export class Engine {
    *  module that never says `async` or `await` is skipped without parsing — unless the project knows of
    *  coroutine functions it might call. */
   mightHaveFindings(text: string): boolean {
-    if (this.project.coroutineFunctions?.size) return true;
-    return text.includes('async') || text.includes('await');
+    return mightHaveFindings(text, this.project);
   }
 
   analyze(path: string, text: string): ModuleResult {
@@ -133,6 +132,14 @@ function compile(parser: PythonParser, leading: string | null, rules: readonly A
     owners.push(segments[segment].owners);
   }
   return { query, owners };
+}
+
+/** See Engine.mightHaveFindings. Text or raw bytes: the keywords are ASCII, so a byte search answers alike. */
+export function mightHaveFindings(content: string | Uint8Array, project: ProjectKnowledge = {}): boolean {
+  if (project.coroutineFunctions?.size) return true;
+  if (typeof content === 'string') return content.includes('async') || content.includes('await');
+  const bytes = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  return bytes.includes('async') || bytes.includes('await');
 }
 
 /** The rules to run, with their effective severities. */

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AnalysisResult, AnalyzeOptions, SourceFile } from './types.js';
 import { analyzeFiles, createEngine } from './index.js';
-import type { Engine } from './engine.js';
+import { balance, merge, mightHaveFindingsInFile, sizeOf } from './shares.js';
 
 /** Below this many bytes of candidate source, a worker's start-up costs more than it saves. */
 const PARALLEL_THRESHOLD_BYTES = 512 * 1024;
@@ -39,9 +39,9 @@ export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: P
     close,
     async analyze(files) {
       const engine = await enginePromise;
-      const candidates = files.filter((file) => mightHaveFindings(engine, file));
+      const candidates = files.filter((file) => mightHaveFindingsInFile(file, options));
       const skipped = files.length - candidates.length;
-      const bytes = candidates.reduce((sum, file) => sum + size(file), 0);
+      const bytes = candidates.reduce((sum, file) => sum + sizeOf(file), 0);
       if (workerCount === 0 || bytes < PARALLEL_THRESHOLD_BYTES) {
         close();
         const result = await analyzeFiles(candidates, options, engine);
@@ -60,32 +60,6 @@ export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: P
   };
 }
 
-export async function analyzeInParallel(files: readonly SourceFile[], options: AnalyzeOptions = {}, parallel: ParallelOptions = {}): Promise<AnalysisResult> {
-  return createParallelAnalyzer(options, parallel).analyze(files);
-}
-
-function mightHaveFindings(engine: Engine, file: SourceFile): boolean {
-  if (typeof file.content === 'string') return engine.mightHaveFindings(file.content);
-  // The keywords are ASCII, so a byte search answers as a search of the decoded text would.
-  const bytes = Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength);
-  return engine.mightHaveFindings('') || bytes.includes('async') || bytes.includes('await');
-}
-
-function size(file: SourceFile): number {
-  return typeof file.content === 'string' ? file.content.length : file.content.byteLength;
-}
-
-/** Greedy: largest files first, each to the lightest share. */
-function balance(files: readonly SourceFile[], count: number): SourceFile[][] {
-  const shares = Array.from({ length: count }, () => ({ files: [] as SourceFile[], bytes: 0 }));
-  for (const file of [...files].sort((a, b) => size(b) - size(a))) {
-    const lightest = shares.reduce((min, share) => (share.bytes < min.bytes ? share : min));
-    lightest.files.push(file);
-    lightest.bytes += size(file);
-  }
-  return shares.map((share) => share.files);
-}
-
 /** A worker's share; a worker that dies mid-way costs its files a problem each, never the whole run. */
 function runOn(worker: Worker, files: SourceFile[]): Promise<AnalysisResult> {
   return new Promise((resolve) => {
@@ -100,18 +74,3 @@ function runOn(worker: Worker, files: SourceFile[]): Promise<AnalysisResult> {
   });
 }
 
-/** One result, in the callers' file order. */
-function merge(results: AnalysisResult[], files: readonly SourceFile[], skipped: number): AnalysisResult {
-  const order = new Map(files.map((file, index) => [file.path, index]));
-  const merged: AnalysisResult = { findings: [], problems: [], filesParsed: 0, filesSkipped: skipped };
-  for (const result of results) {
-    merged.findings.push(...result.findings);
-    merged.problems.push(...result.problems);
-    merged.filesParsed += result.filesParsed;
-    merged.filesSkipped += result.filesSkipped;
-  }
-  const byFile = (a: { path: string }, b: { path: string }) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0);
-  merged.findings.sort((a, b) => byFile(a, b) || a.line - b.line || a.column - b.column);
-  merged.problems.sort(byFile);
-  return merged;
-}

@@ -1,7 +1,7 @@
 // The middle both the App and `async-review review` share: analyze the changed files, keep what the filter
 // reports, place each finding (inline or summary), fingerprint it, and plan the review.
 import { findRule } from '../analyzer/index.js';
-import { analyzeInParallel } from '../analyzer/parallel.js';
+import { AnalyzerPool } from '../analyzer/worker-pool.js';
 import type { AnalysisResult, ProjectKnowledge, SourceFile } from '../analyzer/types.js';
 import { toAnalyzeOptions, type Config } from '../config/index.js';
 import type { FileChanges } from '../diff/hunks.js';
@@ -30,11 +30,14 @@ export interface ReviewOfChanges {
 
 export const lookupRule: RuleLookup = (name) => findRule(name);
 
+/** Analysis runs on long-lived threads, off the event loop that answers webhooks and health checks. */
+export const analyzerPool = new AnalyzerPool();
+
 export async function reviewChanges(changeSet: ChangeSet): Promise<ReviewOfChanges> {
   const options = toAnalyzeOptions(changeSet.config);
   if (changeSet.project) options.project = { ...changeSet.project, ...options.project };
-  // Files that cannot hold a finding are not parsed; big change sets use every core.
-  const analysis = await analyzeInParallel(changeSet.files, options);
+  // Files that cannot hold a finding are not parsed; big change sets are split over the pool's threads.
+  const analysis = await analyzerPool.analyze(changeSet.files, options);
   const fingerprints = fingerprintFindings(analysis.findings);
   const fingerprintOf = new Map(analysis.findings.map((finding, index) => [finding, fingerprints[index]]));
   const items = placeFindings(analysis.findings, changeSet.changes, changeSet.config.filter).map((placed) => ({

@@ -1,0 +1,38 @@
+// Splitting files into per-thread shares and joining the results, for parallel.ts and worker-pool.ts.
+import type { AnalysisResult, AnalyzeOptions, SourceFile } from './types.js';
+import { mightHaveFindings } from './engine.js';
+
+export function mightHaveFindingsInFile(file: SourceFile, options: AnalyzeOptions): boolean {
+  return mightHaveFindings(file.content, options.project);
+}
+
+export function sizeOf(file: SourceFile): number {
+  return typeof file.content === 'string' ? file.content.length : file.content.byteLength;
+}
+
+/** Greedy: largest files first, each to the lightest share. */
+export function balance(files: readonly SourceFile[], count: number): SourceFile[][] {
+  const shares = Array.from({ length: count }, () => ({ files: [] as SourceFile[], bytes: 0 }));
+  for (const file of [...files].sort((a, b) => sizeOf(b) - sizeOf(a))) {
+    const lightest = shares.reduce((min, share) => (share.bytes < min.bytes ? share : min));
+    lightest.files.push(file);
+    lightest.bytes += sizeOf(file);
+  }
+  return shares.map((share) => share.files);
+}
+
+/** One result, in the callers' file order. */
+export function merge(results: AnalysisResult[], files: readonly SourceFile[], skipped: number): AnalysisResult {
+  const order = new Map(files.map((file, index) => [file.path, index]));
+  const merged: AnalysisResult = { findings: [], problems: [], filesParsed: 0, filesSkipped: skipped };
+  for (const result of results) {
+    merged.findings.push(...result.findings);
+    merged.problems.push(...result.problems);
+    merged.filesParsed += result.filesParsed;
+    merged.filesSkipped += result.filesSkipped;
+  }
+  const byFile = (a: { path: string }, b: { path: string }) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0);
+  merged.findings.sort((a, b) => byFile(a, b) || a.line - b.line || a.column - b.column);
+  merged.problems.sort(byFile);
+  return merged;
+}

@@ -1,0 +1,35 @@
+// The App's analyzer threads (the compiled pool: `npm test` builds first). They must find exactly what the
+// calling thread would, and leave the calling thread's event loop free while they work.
+import { afterAll, describe, expect, it } from 'vitest';
+import { analyzeFiles } from '../../src/analyzer/index.js';
+import type { SourceFile } from '../../src/analyzer/types.js';
+// @ts-expect-error -- compiled output, typed by the source module below
+import { AnalyzerPool as CompiledPool } from '../../dist/src/analyzer/worker-pool.js';
+import type { AnalyzerPool } from '../../src/analyzer/worker-pool.js';
+
+const pool: AnalyzerPool = new (CompiledPool as typeof AnalyzerPool)(2);
+afterAll(() => pool.close());
+
+const BLOCKING = 'import asyncio\nimport time\n\n\nasync def poll():\n    time.sleep(1)\n';
+const FILLER = 'async def handler(request):\n    return await request.json()\n\n'.repeat(4000);
+
+describe('AnalyzerPool', () => {
+  it('finds what the calling thread finds, in file order, across several threads', async () => {
+    const files: SourceFile[] = Array.from({ length: 12 }, (_, i) => ({ path: `m${i}.py`, content: `${BLOCKING}${i % 3 ? FILLER : ''}` }));
+    files.push({ path: 'plain.py', content: 'x = 1\n' });
+    const [pooled, local] = await Promise.all([pool.analyze(files, { ignore: ['ASYNC1'] }), analyzeFiles(files, { ignore: ['ASYNC1'] })]);
+    expect(pooled.findings).toEqual(local.findings);
+    expect(pooled.findings.map((f) => f.path)).toEqual(files.slice(0, 12).map((f) => f.path));
+    expect(pooled.filesSkipped).toBe(1);
+  });
+
+  it('keeps the event loop free while it parses', async () => {
+    const files = Array.from({ length: 8 }, (_, i) => ({ path: `big${i}.py`, content: `${BLOCKING}${FILLER}` }));
+    const events: string[] = [];
+    const ticking = setInterval(() => events.push('tick'), 1);
+    await pool.analyze(files).then(() => events.push('analyzed'));
+    clearInterval(ticking);
+    expect(events.indexOf('tick')).toBeGreaterThanOrEqual(0);
+    expect(events.indexOf('tick')).toBeLessThan(events.indexOf('analyzed'));
+  });
+});
