@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only corpus,sizes,app,intake]`: runs every benchmark one after the
+// `npm run bench [-- --quick] [-- --only corpus,sizes,app,intake] [-- --render]`: runs every benchmark one after the
 // other (never in parallel: they would measure each other) and writes BENCHMARKS.md, bench/results.json
 // and bench/results/differences.md. Quick mode writes to bench/.cache/quick/ instead.
 import { execFileSync } from "node:child_process";
@@ -24,7 +24,7 @@ import type { SizePoint } from "./size-scaling.js";
 const stages = ["corpus", "sizes", "app", "intake"] as const;
 type Stage = (typeof stages)[number];
 
-const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, only: { type: "string" } } });
+const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, only: { type: "string" }, render: { type: "boolean", default: false } } });
 const quick = values.quick ?? false;
 const only = new Set((values.only?.split(",") ?? stages) as Stage[]);
 const log = (line: string): void => console.log(line);
@@ -33,6 +33,13 @@ const outDir = quick ? join(repoRoot, "bench", ".cache", "quick") : repoRoot;
 const outFiles = quick
   ? { markdown: join(outDir, "BENCHMARKS.md"), json: join(outDir, "results.json"), differences: join(outDir, "differences.md") }
   : { markdown: join(repoRoot, "BENCHMARKS.md"), json: join(repoRoot, "bench", "results.json"), differences: join(resultsDir, "differences.md") };
+
+// --render: rewrite BENCHMARKS.md from the saved results without measuring anything (after editing report.ts).
+if (values.render) {
+  writeFileSync(outFiles.markdown, renderBenchmarks(JSON.parse(readFileSync(outFiles.json, "utf8")) as BenchResults));
+  log(`wrote ${outFiles.markdown} from ${outFiles.json}`);
+  process.exit(0);
+}
 
 ensureGnuTime();
 const corpus = ensureCorpus(log);
