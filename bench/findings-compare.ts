@@ -28,6 +28,8 @@ export interface FindingsComparison {
   ruffCodesWithoutCounterpart: string[];
   /** Our rules that fired but have no ruff code in the compared selection. */
   ourRulesWithoutCounterpart: string[];
+  /** The findings of those rules, so that they too can be checked by hand. */
+  uncompared: Difference[];
   ruffVersion?: string;
   /** Per rule: aliases of the ASYNC/RUF006/PLE1142 families that the installed ruff does not implement. */
   aliasesRuffLacks?: Record<string, string[]>;
@@ -89,16 +91,34 @@ export function compareFindings(
   const ruffByCode = countBy(ruff, (d) => d.code);
   const oursByRule = countBy(ours, (f) => f.rule);
   const comparedRules = new Set(shared.map((s) => s.rule));
+  const ourRulesWithoutCounterpart = Object.keys(oursByRule).filter((rule) => !comparedRules.has(rule));
+  const uncompared = ours
+    .filter((f) => !comparedRules.has(f.rule))
+    .map((f) => ({ rule: f.rule, path: f.path, line: f.line, code: f.rule, source: sourceLine(pathsRoot, f.path, f.line, cache) }));
   return {
     oursByRule,
     ruffByCode,
     shared,
     ruffCodesWithoutCounterpart: Object.keys(ruffByCode).filter((code) => !ruleOfCode.has(code)),
-    ourRulesWithoutCounterpart: Object.keys(oursByRule).filter((rule) => !comparedRules.has(rule)),
+    ourRulesWithoutCounterpart,
+    uncompared,
   };
 }
 
 export const isComparedRuffCode = (code: string): boolean => /^ASYNC\d+$/.test(code) || code === "RUF006" || code === "PLE1142";
+
+const bullet = (d: Difference, withCode: boolean): string =>
+  `- \`${d.path}:${d.line}\`${withCode ? ` ${d.code}` : ""}: \`${d.source.replaceAll("`", "'").slice(0, 120)}\``;
+
+/** Findings of our rules that ruff has nothing to compare with, grouped by rule, as Markdown. */
+export function uncomparedMarkdown(comparison: FindingsComparison): string {
+  const out: string[] = [];
+  for (const rule of comparison.ourRulesWithoutCounterpart) {
+    const list = comparison.uncompared.filter((d) => d.rule === rule);
+    out.push(`#### ${rule}: ${list.length}`, "", ...list.map((d) => bullet(d, false)), "");
+  }
+  return out.join("\n");
+}
 
 /** Every difference, grouped by rule, as Markdown: each is a file:line with the source line quoted. */
 export function differencesMarkdown(comparison: FindingsComparison, limitPerList = Infinity): string {
@@ -108,7 +128,7 @@ export function differencesMarkdown(comparison: FindingsComparison, limitPerList
       if (list.length === 0) continue;
       out.push(`#### ${rule.rule} (${rule.ruffCodes.join(", ")}): ${label}, ${list.length}`, "");
       for (const d of list.slice(0, limitPerList)) {
-        out.push(`- \`${d.path}:${d.line}\`${label === "only ruff" ? ` ${d.code}` : ""}: \`${d.source.replaceAll("`", "'").slice(0, 120)}\``);
+        out.push(bullet(d, label === "only ruff"));
       }
       if (list.length > limitPerList) out.push(`- … ${list.length - limitPerList} more in bench/results/differences.md`);
       out.push("");

@@ -78,7 +78,7 @@ function findingsSection(r: BenchResults): string {
   if (ourOnly.length) out.push("Our rules that fired and that ruff's selection cannot compare with:", "", table(["rule", "findings", "why"], ourOnly), "");
   const ruffOnly = f.ruffCodesWithoutCounterpart.map((code) => [code, f.ruffByCode[code]]);
   if (ruffOnly.length) out.push("Ruff codes that fired and that none of our rules lists as an alias (not compared):", "", table(["ruff code", "diagnostics"], ruffOnly), "");
-  out.push("### Differences (first 10 per list; all of them in `bench/results/differences.md`)", "", differencesMarkdown(f, 10));
+  out.push("### Differences (first 10 per list; all of them, and every finding of our rules that ruff cannot compare with, in `bench/results/differences.md`)", "", differencesMarkdown(f, 10));
   return out.join("\n");
 }
 

@@ -71,6 +71,7 @@ describe('compareFindings', () => {
     );
     expect(result.ruffCodesWithoutCounterpart).toEqual(['ASYNC109']);
     expect(result.ourRulesWithoutCounterpart).toEqual(['nested-event-loop']);
+    expect(result.uncompared).toEqual([{ rule: 'nested-event-loop', path: 'pkg/a.py', line: 2, code: 'nested-event-loop', source: 'async def f():' }]);
     expect(result.shared.every((s) => s.ours === 0 && s.ruff === 0)).toBe(true);
   });
 
