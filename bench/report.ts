@@ -128,8 +128,9 @@ function limitsSection(r: BenchResults): string {
   if (measured && measured.p99Ms > targets.intakeP99Ms && probotFloor && bare) {
     out.push(`- **Intake.** p99 ${millis(measured.p99Ms)} against a target of ${millis(targets.intakeP99Ms)}. On this machine a bare node:http server needs ${millis(bare.p99Ms)} (p99) to accept the same ${r.intake!.deliveries} connections and parse their bodies; Probot's own verification and event plumbing, with no review, reaches ${millis(probotFloor.p99Ms)}; the rest, ${millis(measured.p99Ms - probotFloor.p99Ms)}, is the App: its handler and the reviews it starts on the same event loop while deliveries are still arriving.`);
   }
-  if (out.length && r.machine.loadAverageAtStart > r.machine.cores) {
-    out.push(`- The 1-minute load average was ${r.machine.loadAverageAtStart} on ${r.machine.cores} cores when this run started: other processes competed for the CPU, which inflates every wall time here (CPU times and the best rounds are less affected).`);
+  const spread = Math.max(...(t?.runners ?? []).map((x) => Math.max(...x.wallMs) / Math.min(...x.wallMs)));
+  if (out.length && spread > 1.25) {
+    out.push(`- The slowest round of a runner took ${ratio(spread)} its fastest: other work competed for the ${r.machine.cores} cores during this run, which inflates wall times (CPU times and the best rounds are less affected).`);
   }
   return out.length ? ["## What limits the missed targets", "", ...out, ""].join("\n") : "";
 }

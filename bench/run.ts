@@ -27,6 +27,11 @@ type Stage = (typeof stages)[number];
 const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, only: { type: "string" }, render: { type: "boolean", default: false } } });
 const quick = values.quick ?? false;
 const only = new Set((values.only?.split(",") ?? stages) as Stage[]);
+const unknownStages = [...only].filter((name) => !stages.includes(name));
+if (unknownStages.length) {
+  console.error(`unknown part(s) ${unknownStages.join(", ")}: --only takes a comma-separated list of ${stages.join(", ")}`);
+  process.exit(2);
+}
 const log = (line: string): void => console.log(line);
 
 const outDir = quick ? join(repoRoot, "bench", ".cache", "quick") : repoRoot;
