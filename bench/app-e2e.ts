@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { isWrite, sequentialRoundTrips, startFakeGitHub, type FakeGitHub, type RequestLogEntry } from "../test/fake-github/server.js";
 import { appKeys, startAppServer, type AppKeys } from "./app-server.js";
 import type { AppResults, AppScenario } from "./results.js";
-import { deliverWebhook, pullRequestPayload } from "./webhooks.js";
+import { deliverWebhook, pullRequestEvent } from "../test/fake-github/webhooks.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const nowMs = () => performance.timeOrigin + performance.now();
@@ -116,7 +116,7 @@ export async function runScenario(keys: AppKeys, latencyMs: number, changedFiles
   try {
     const firstRequest = github.requests.length;
     const deliveredAt = nowMs();
-    const answer = await deliverWebhook(app.webhookUrl, keys.secret, "pull_request", pullRequestPayload(github.url, repo, pull));
+    const answer = await deliverWebhook(app.webhookUrl, { event: "pull_request", secret: keys.secret, payload: pullRequestEvent(repo, pull) });
     if (answer.status >= 300) throw new Error(`the App answered the webhook with ${answer.status}`);
     const checkDone = () => github.state.checkRuns.some((run) => run.head_sha === pull.headSha && run.status === "completed");
     const finished = await waitForQuiet(github, checkDone, 60_000 + changedFiles * 200);

@@ -16,7 +16,7 @@ import { appKeys, startAppServer } from "./app-server.js";
 import { median, percentile } from "./measure.js";
 import { distBench } from "./paths.js";
 import type { IntakeBurst, IntakeResults } from "./results.js";
-import { pullRequestPayload } from "./webhooks.js";
+import { pullRequestEvent, type PullRequestAction } from "../test/fake-github/webhooks.js";
 
 const module = (i: number) => `import asyncio\nimport time\n\n\nasync def handler_${i}(request):\n    time.sleep(0.1)\n    return await request.json()\n`;
 
@@ -75,7 +75,7 @@ async function intakeOnce(deliveries: number): Promise<IntakeBurst[]> {
   const github = await startFakeGitHub({ latencyMs: 0, appId: keys.appId, appPublicKey: keys.publicKey });
   const repo = github.addRepository({ files: { "README.md": "service\n" } });
   const pulls = Array.from({ length: deliveries }, (_, i) => github.addPullRequest({ changes: { [`handlers/h${i}.py`]: module(i) } }));
-  const payloads = (action: string) => pulls.map((pull) => pullRequestPayload(github.url, repo, pull, action));
+  const payloads = (action: PullRequestAction) => pulls.map((pull) => pullRequestEvent(repo, pull, action));
   const bare = await bareServerBursts(payloads("closed"));
   const app = await startAppServer(keys, github.host);
   try {
