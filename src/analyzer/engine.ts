@@ -51,15 +51,8 @@ export class Engine {
     );
   }
 
-  /** Can this module contain a finding at all? Every rule is about coroutines, `await` or asyncio, so a
-   *  module that never says `async` or `await` is skipped without parsing — unless the project knows of
-   *  coroutine functions it might call. */
-  mightHaveFindings(text: string): boolean {
-    return mightHaveFindings(text, this.project);
-  }
-
   analyze(path: string, text: string): ModuleResult {
-    if (this.ruleCount === 0 || isFileSkipped(text) || !this.mightHaveFindings(text)) {
+    if (this.ruleCount === 0 || isFileSkipped(text) || !mightHaveFindings(text, this.project)) {
       return { findings: [], parsed: false };
     }
     const source = new SourceText(text);
@@ -134,7 +127,9 @@ function compile(parser: PythonParser, leading: string | null, rules: readonly A
   return { query, owners };
 }
 
-/** See Engine.mightHaveFindings. Text or raw bytes: the keywords are ASCII, so a byte search answers alike. */
+/** Can this module contain a finding at all? Every rule is about coroutines, `await` or asyncio, so a
+ *  module that never says `async` or `await` is skipped without parsing — unless the project knows of
+ *  coroutine functions it might call. Text or raw bytes: the keywords are ASCII, so a byte search answers alike. */
 export function mightHaveFindings(content: string | Uint8Array, project: ProjectKnowledge = {}): boolean {
   if (project.coroutineFunctions?.size) return true;
   if (typeof content === 'string') return content.includes('async') || content.includes('await');

@@ -23,7 +23,7 @@ export async function analyzeFiles(files: readonly SourceFile[], options: Analyz
 }
 
 /** Analyze one file into `result`. Never throws: a failure becomes a problem for that file. */
-export function analyzeOne(engine: Engine, file: SourceFile, result: AnalysisResult): void {
+function analyzeOne(engine: Engine, file: SourceFile, result: AnalysisResult): void {
   try {
     const size = typeof file.content === 'string' ? file.content.length : file.content.byteLength;
     if (size > MAX_FILE_BYTES) {
