@@ -7,6 +7,7 @@ import { loadPythonParser, type PythonParser } from './parser.js';
 import { SourceText, textForParsing } from './source-text.js';
 import { FACTS_QUERY, SemanticModel, moduleNameFromPath } from './model/semantic-model.js';
 import { isFileSkipped, isSuppressed, ruleMatchesCode } from './suppression.js';
+import { LIBRARY_COROUTINE_FUNCTIONS } from './model/known-apis.js';
 
 export interface ModuleResult {
   findings: Finding[];
@@ -127,14 +128,25 @@ function compile(parser: PythonParser, leading: string | null, rules: readonly A
   return { query, owners };
 }
 
-/** Can this module contain a finding at all? Every rule is about coroutines, `await` or asyncio, so a
- *  module that never says `async` or `await` is skipped without parsing — unless the project knows of
- *  coroutine functions it might call. Text or raw bytes: the keywords are ASCII, so a byte search answers alike. */
+/** Every rule needs an `async def`, an `await` or a library coroutine function; the async library may not say
+ *  `async` (`trio.sleep(1)`, `session.close()` on an aiohttp session). Reaching a library name takes importing
+ *  its modules, so each of its module names is in the text: the longest one is the most telling (`asyncio` for
+ *  `redis.asyncio.Redis.get`, whose package `redis` is mostly synchronous). */
+const WORDS_OF_ASYNC_CODE = ['async', 'await', ...new Set([...LIBRARY_COROUTINE_FUNCTIONS].map(longestModuleName))];
+
+function longestModuleName(qualifiedName: string): string {
+  const modules = qualifiedName.split('.').slice(0, -1).filter((part) => !/^[A-Z]/.test(part));
+  return modules.reduce((longest, part) => (part.length > longest.length ? part : longest));
+}
+
+/** Can this module contain a finding at all? A module that names none of WORDS_OF_ASYNC_CODE is skipped without
+ *  parsing, unless the project knows of coroutine functions it might call. Text or raw bytes: the words are
+ *  ASCII, so a byte search answers alike. */
 export function mightHaveFindings(content: string | Uint8Array, project: ProjectKnowledge = {}): boolean {
   if (project.coroutineFunctions?.size) return true;
-  if (typeof content === 'string') return content.includes('async') || content.includes('await');
+  if (typeof content === 'string') return WORDS_OF_ASYNC_CODE.some((word) => content.includes(word));
   const bytes = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
-  return bytes.includes('async') || bytes.includes('await');
+  return WORDS_OF_ASYNC_CODE.some((word) => bytes.includes(word));
 }
 
 /** The rules to run, with their effective severities. */
