@@ -130,13 +130,13 @@ function compile(parser: PythonParser, leading: string | null, rules: readonly A
 
 /** Every rule needs an `async def`, an `await` or a library coroutine function; the async library may not say
  *  `async` (`trio.sleep(1)`, `session.close()` on an aiohttp session). Reaching a library name takes importing
- *  its modules, so each of its module names is in the text: the longest one is the most telling (`asyncio` for
- *  `redis.asyncio.Redis.get`, whose package `redis` is mostly synchronous). */
-const WORDS_OF_ASYNC_CODE = ['async', 'await', ...new Set([...LIBRARY_COROUTINE_FUNCTIONS].map(longestModuleName))];
+ *  its modules, so each of its module names is in the text: one that says `async` if any (`asyncio` for
+ *  `redis.asyncio.Redis.get`, whose package `redis` is mostly synchronous), else the longest. */
+const WORDS_OF_ASYNC_CODE = ['async', 'await', ...new Set([...LIBRARY_COROUTINE_FUNCTIONS].map(telltaleModuleName))];
 
-function longestModuleName(qualifiedName: string): string {
+function telltaleModuleName(qualifiedName: string): string {
   const modules = qualifiedName.split('.').slice(0, -1).filter((part) => !/^[A-Z]/.test(part));
-  return modules.reduce((longest, part) => (part.length > longest.length ? part : longest));
+  return modules.find((part) => part.includes('async')) ?? modules.reduce((longest, part) => (part.length > longest.length ? part : longest));
 }
 
 /** Can this module contain a finding at all? A module that names none of WORDS_OF_ASYNC_CODE is skipped without
