@@ -1,4 +1,5 @@
-// A thread of the AnalyzerPool: answers { id, files, options } with { id, result }, keeping engines by options.
+// A thread of the AnalyzerPool: answers each { files, options } with its AnalysisResult, one at a time, keeping
+// engines by options.
 import { parentPort } from 'node:worker_threads';
 import type { AnalyzeOptions, SourceFile } from './types.js';
 import type { Engine } from './engine.js';
@@ -18,6 +19,6 @@ function engineFor(options: AnalyzeOptions): Promise<Engine> {
   return engine;
 }
 
-parentPort!.on('message', async ({ id, files, options }: { id: number; files: SourceFile[]; options: AnalyzeOptions }) => {
-  parentPort!.postMessage({ id, result: await analyzeFiles(files, options, await engineFor(options)) });
+parentPort!.on('message', async ({ files, options }: { files: SourceFile[]; options: AnalyzeOptions }) => {
+  parentPort!.postMessage(await analyzeFiles(files, options, await engineFor(options)));
 });

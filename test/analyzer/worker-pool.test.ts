@@ -23,6 +23,21 @@ describe('AnalyzerPool', () => {
     expect(pooled.filesSkipped).toBe(1);
   });
 
+  it('stops a share that runs out of time, reports its files as problems, and goes on with the next', async () => {
+    const limited: AnalyzerPool = new (CompiledPool as typeof AnalyzerPool)(1, { baseTimeLimitMs: 2_000, timeLimitMsPerMB: 0 });
+    try {
+      // ~9 MB: several seconds of work, far over the limit; the small request waits behind it on the same thread.
+      const huge = Array.from({ length: 40 }, (_, i) => ({ path: `huge${i}.py`, content: `${BLOCKING}${FILLER}` }));
+      const [stopped, next] = await Promise.all([limited.analyze(huge), limited.analyze([{ path: 'small.py', content: BLOCKING }])]);
+      expect(stopped.findings).toEqual([]);
+      expect(stopped.problems.map((p) => p.path)).toEqual(huge.map((f) => f.path));
+      expect(stopped.problems[0].message).toBe('analysis stopped after 2 s (time limit)');
+      expect(next.findings.map((f) => [f.path, f.rule])).toEqual([['small.py', 'blocking-sleep']]);
+    } finally {
+      limited.close();
+    }
+  });
+
   it('keeps the event loop free while it parses', async () => {
     const files = Array.from({ length: 8 }, (_, i) => ({ path: `big${i}.py`, content: `${BLOCKING}${FILLER}` }));
     const events: string[] = [];
