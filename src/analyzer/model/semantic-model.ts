@@ -76,6 +76,9 @@ export interface ClassInfo {
 
 const MAX_INFERENCE_DEPTH = 8;
 
+/** `Optional[X]` and `Union[X, Y]` in annotations. */
+const UNION_FORMS = new Set(['typing.Optional', 'typing.Union', 'typing_extensions.Optional', 'typing_extensions.Union']);
+
 export class SemanticModel {
   readonly scopes: ScopeTree;
   readonly functions: FunctionInfo[] = [];
@@ -667,11 +670,56 @@ export class SemanticModel {
     return type;
   }
 
+  /** The type an annotation declares. A union with `None` (`X | None`, `Optional[X]`, `Union[X, None]`)
+   *  declares X: wherever the value is used as an X, it is one. Other unions are known only when every
+   *  member agrees. */
   private annotationType(annotation: Node, depth: number): string | null {
-    let expr: Node | null = annotation.type === 'type' ? annotation.namedChildren[0] : annotation;
-    if (expr?.type === 'generic_type') expr = expr.namedChildren[0];
-    if (!expr || (expr.type !== 'identifier' && expr.type !== 'attribute')) return null;
-    return this.computeQualifiedName(expr, depth + 1);
+    const members = this.annotationMembers(annotation, depth);
+    if (!members || members.length === 0) return null;
+    let agreed: string | null = null;
+    for (let expr of members) {
+      if (expr.type === 'generic_type') expr = expr.namedChildren[0] ?? expr;
+      else if (expr.type === 'subscript') expr = expr.childForFieldName('value') ?? expr;
+      const type = expr.type === 'identifier' || expr.type === 'attribute' ? this.computeQualifiedName(expr, depth + 1) : null;
+      if (!type || (agreed && agreed !== type)) return null;
+      agreed = type;
+    }
+    return agreed;
+  }
+
+  /** The members of an annotation's union other than `None`; null when the annotation is too deep to read. */
+  private annotationMembers(expr: Node, depth: number): Node[] | null {
+    if (depth > MAX_INFERENCE_DEPTH) return null;
+    if (expr.type === 'type' || expr.type === 'parenthesized_expression') {
+      const inner = expr.namedChildren.find((child) => child?.type !== 'comment');
+      return inner ? this.annotationMembers(inner, depth + 1) : null;
+    }
+    if (expr.type === 'none') return [];
+    if (expr.type === 'binary_operator' && expr.childForFieldName('operator')?.text === '|') {
+      const left = this.annotationMembers(expr.childForFieldName('left')!, depth + 1);
+      const right = this.annotationMembers(expr.childForFieldName('right')!, depth + 1);
+      return left && right ? [...left, ...right] : null;
+    }
+    let head: Node | null = null;
+    let parameters: Node[] = [];
+    if (expr.type === 'generic_type') {
+      head = expr.namedChildren[0];
+      parameters = expr.namedChildren.find((c) => c?.type === 'type_parameter')?.namedChildren.filter((c): c is Node => !!c) ?? [];
+    } else if (expr.type === 'subscript') {
+      head = expr.childForFieldName('value');
+      parameters = expr.childrenForFieldName('subscript').filter((c): c is Node => !!c);
+    }
+    const headName = head && (head.type === 'identifier' || head.type === 'attribute') ? this.computeQualifiedName(head, depth + 1) : null;
+    if (headName && UNION_FORMS.has(headName) && parameters.length > 0 && (headName.endsWith('.Union') || parameters.length === 1)) {
+      const members: Node[] = [];
+      for (const parameter of parameters) {
+        const inner = this.annotationMembers(parameter, depth + 1);
+        if (!inner) return null;
+        members.push(...inner);
+      }
+      return members;
+    }
+    return [expr];
   }
 
   private attributeType(cls: ClassInfo, attribute: string, depth: number): string | null {
