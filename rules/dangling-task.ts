@@ -1,5 +1,6 @@
+import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/analyzer/rule.js';
-import { VALUE_USE_QUERY } from './support/value-use.js';
+import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { callSnippet } from './support/calls.js';
 
 /** Calls that schedule a task and return the only strong reference to it. Task groups (asyncio.TaskGroup,
@@ -13,7 +14,7 @@ export default defineRule({
   name: 'dangling-task',
   aliases: ['RUF006', 'ASYNC300'],
   severity: 'warning',
-  what: 'Reports `asyncio.create_task()`, `asyncio.ensure_future()` and `loop.create_task()` whose task is thrown away (the call is a whole statement).',
+  what: 'Reports `asyncio.create_task()`, `asyncio.ensure_future()` and `loop.create_task()` whose task is thrown away: the call is a whole statement, or its task is assigned to a local variable the function never reads.',
   why: 'The event loop keeps only a weak reference to tasks, so a task nobody references can be garbage-collected before it finishes; and its exception is never retrieved, so failures vanish (at best "Task exception was never retrieved" at exit).',
   bad: `import asyncio
 
@@ -39,10 +40,39 @@ async def handle(user):
     background_tasks.add(task)
     task.add_done_callback(background_tasks.discard)
 `,
-  query: VALUE_USE_QUERY,
-  check({ discarded: call }, { model, report }) {
-    // The call is the whole statement: nothing keeps the task.
+  query: `
+(expression_statement (call) @discarded)
+(expression_statement (assignment left: (identifier) @name right: (call) @assigned))
+`,
+  check({ discarded, name, assigned }, { model, report }) {
+    const call = discarded ?? assigned;
     if (call?.type !== 'call' || !TASK_SPAWNERS.has(model.callee(call) ?? '')) return;
-    report(call, `the task from \`${callSnippet(call)}\` is not kept (${model.describeContext(call)}): the event loop holds only a weak reference, so it may be garbage-collected before it finishes and its exception is never seen; keep it (a set plus \`task.add_done_callback(tasks.discard)\`) or use a TaskGroup`);
+    const why = 'the event loop holds only a weak reference, so it may be garbage-collected before it finishes and its exception is never seen; keep it (a set plus `task.add_done_callback(tasks.discard)`) or use a TaskGroup';
+    // The call is the whole statement: nothing keeps the task.
+    if (discarded) report(call, `the task from \`${callSnippet(call)}\` is not kept (${model.describeContext(call)}): ${why}`);
+    // Kept only in a local variable nothing reads: the reference is gone when the function returns.
+    else if (name && isUnreadLocal(name, model)) {
+      report(call, `the task from \`${callSnippet(call)}\` is assigned to \`${name.text}\`, which ${model.describeContext(call)} never reads: ${why}`);
+    }
   },
 });
+
+/** Is `name` (an assignment target) a local variable of a function that no code reads: not global or
+ *  nonlocal, and named nowhere else in the function (nested defs and lambdas included) but as the target of
+ *  another plain assignment? A function that calls `locals()`, `vars()`, `eval()` or `exec()` might read it. */
+function isUnreadLocal(name: Node, model: SemanticModel): boolean {
+  const scope = model.scopes.scopeOf(name);
+  if (scope.kind !== 'function' || scope.delegated.has(name.text)) return false;
+  for (const identifier of scope.node.descendantsOfType('identifier')) {
+    if (!identifier || identifier.equals(name)) continue;
+    const text = identifier.text;
+    if (text === 'locals' || text === 'vars' || text === 'eval' || text === 'exec') return false;
+    if (text !== name.text) continue;
+    const parent = identifier.parent;
+    const field = parent?.type === 'assignment' && parent.childForFieldName('left')?.equals(identifier)
+      || parent?.type === 'attribute' && parent.childForFieldName('attribute')?.equals(identifier)
+      || parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.equals(identifier);
+    if (!field) return false;
+  }
+  return true;
+}
