@@ -28,14 +28,15 @@ async def load(cache, key):
 `,
   query: WITH_QUERY,
   check({ with: statement, body }, { model, report }) {
-    const timeout = enteredOfType(model, statement, TIMEOUT_SCOPE_TYPES);
-    if (!timeout || !model.isInCoroutine(statement)) return;
+    // `async with asyncio.timeout(1), lock:` awaits entering (and leaving) `lock` under the deadline, so in an
+    // `async with` only the last context manager can be a timeout with nothing to interrupt.
+    const timeout = isAsyncWith(statement)
+      ? contextManagersOf(statement).at(-1) ?? null
+      : enteredOfType(model, statement, TIMEOUT_SCOPE_TYPES);
+    if (!timeout || !TIMEOUT_SCOPE_TYPES.has(model.typeOf(timeout) ?? '') || !model.isInCoroutine(statement)) return;
     // asyncio's timeout needs `async with`; anyio's and trio's are entered with plain `with`.
     const isAsyncioTimeout = model.typeOf(timeout) === 'asyncio.Timeout';
     if (isAsyncioTimeout !== isAsyncWith(statement)) return;
-    // `async with asyncio.timeout(1), lock:` awaits entering `lock` under the deadline.
-    const managers = contextManagersOf(statement);
-    if (isAsyncWith(statement) && managers[managers.length - 1].id !== timeout.id) return;
     if (model.awaitPointsIn(body).length > 0) return;
     const owner = model.enclosingFunction(statement);
     if (body.descendantsOfType('yield').some((y) => y && model.enclosingFunction(y) === owner)) return;
