@@ -26,7 +26,7 @@ export const FACTS_QUERY = `
 (lambda) @lambda
 (decorated_definition (decorator)+ @decorator definition: (_) @decorated)
 (assignment left: (identifier) @assign.name type: (_)? @assign.type right: (_)? @assign.value)
-(assignment left: [(pattern_list) (tuple_pattern) (list_pattern) (list_splat_pattern)] @loop.target)
+(assignment left: [(pattern_list) (tuple_pattern) (list_pattern) (list_splat_pattern)] @unpack.target right: (_)? @unpack.value)
 (assignment left: (attribute object: (identifier) @attribute.object attribute: (identifier) @attribute.name) right: (_) @attribute.value)
 (augmented_assignment left: (identifier) @opaque)
 (for_statement left: (_) @loop.target)
@@ -120,6 +120,7 @@ export class SemanticModel {
           kind: 'value', node: name, value: c['assign.value'] ?? null, annotation: c['assign.type'] ?? null, via: 'assign',
         });
       } else if (c['attribute.object']) selfAssignments.push(c);
+      else if (c['unpack.target']) this.bindUnpacking(c['unpack.target'], c['unpack.value']);
       else if (c['loop.target']) this.bindOpaqueTargets(c['loop.target']);
       else if (c['with.target']) this.bindWithTarget(c['with.target'], c['with.value']);
       else if (c.opaque) this.scopes.bind(this.scopes.scopeOf(c.opaque), c.opaque.text, { kind: 'opaque', node: c.opaque });
@@ -501,6 +502,23 @@ export class SemanticModel {
     }
     if (target.type === 'attribute' || target.type === 'subscript') return;
     for (const child of target.namedChildren) if (child) this.bindOpaqueTargets(child);
+  }
+
+  /** `a, b = x(), y()` binds `a` to `x()` and `b` to `y()` (element by element, nested tuples too); any other
+   *  unpacking (`a, b = pair`, starred targets, lengths that differ) binds opaque names. */
+  private bindUnpacking(target: Node, value: Node | undefined): void {
+    const elements = (node: Node) => node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+    if (target.type === 'identifier') {
+      this.scopes.bind(this.scopes.scopeOf(target), target.text, { kind: 'value', node: target, value: value ?? null, annotation: null, via: 'assign' });
+      return;
+    }
+    const targets = ['pattern_list', 'tuple_pattern', 'list_pattern'].includes(target.type) ? elements(target) : null;
+    const values = value && ['expression_list', 'tuple', 'list'].includes(value.type) ? elements(value) : null;
+    if (!targets || !values || targets.length !== values.length || values.some((v) => v.type === 'list_splat')) {
+      this.bindOpaqueTargets(target);
+      return;
+    }
+    targets.forEach((element, i) => this.bindUnpacking(element, values[i]));
   }
 
   private bindWithTarget(target: Node, value: Node | undefined): void {
