@@ -33,7 +33,8 @@ export const LIBRARY_COROUTINE_FUNCTIONS: ReadonlySet<string> = new Set([
   ...methods('aiofiles.os.path', 'exists isfile isdir getsize'),
   ...methods('anyio', 'sleep sleep_forever sleep_until'),
   ...methods('anyio.to_thread', 'run_sync'),
-  ...methods('trio', 'sleep sleep_forever sleep_until'),
+  ...methods('trio', 'sleep sleep_forever sleep_until aclose_forcefully open_file open_tcp_stream open_ssl_over_tcp_stream open_unix_socket open_tcp_listeners open_ssl_over_tcp_listeners serve_tcp serve_ssl_over_tcp serve_listeners run_process'),
+  ...methods('trio.lowlevel', 'checkpoint checkpoint_if_cancelled cancel_shielded_checkpoint open_process wait_readable wait_writable wait_task_rescheduled temporarily_detach_coroutine_object permanently_detach_coroutine_object reattach_detached_coroutine_object'),
   ...methods('trio.to_thread', 'run_sync'),
   ...methods('redis.asyncio.Redis', 'get set delete exists expire incr decr hget hset hgetall lpush rpush lpop rpop publish close aclose ping'),
 ]);
