@@ -9,7 +9,7 @@ const AWAIT_HOSTILE = new Set(['generator_expression', 'lambda']);
 
 export default defineRule({
   name: 'missing-await',
-  aliases: [],
+  aliases: ['ASYNC105'],
   severity: 'error',
   what: 'Reports a call to a coroutine function whose coroutine is thrown away (the call is a whole statement) or used as a truth value (`if`, `while`, `not`, `and`/`or`, `assert`), in async and sync code.',
   why: 'Calling a coroutine function only creates a coroutine object: its body never runs until the coroutine is awaited, and Python merely warns "coroutine was never awaited" when it is garbage-collected. A coroutine object is always true, so a test on it never fails.',
