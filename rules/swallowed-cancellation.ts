@@ -91,10 +91,13 @@ function isCancellationClass(expr: Node, model: SemanticModel): boolean {
   return CANCELLATION_EXCEPTIONS.has(model.qualifiedName(expr) ?? '');
 }
 
-/** An earlier `except CancelledError:` of the same try takes the cancellation before this handler sees it. */
+/** An earlier `except CancelledError:`, `except BaseException:` or bare `except:` of the same try takes the
+ *  cancellation before this handler sees it (after a catch-all, this handler is never reached at all). */
 function earlierHandlerTakesCancellation(handler: Node, model: SemanticModel): boolean {
   for (let sibling = handler.previousNamedSibling; sibling; sibling = sibling.previousNamedSibling) {
-    if (sibling.type === 'except_clause' && whatIsCaught(sibling, model)?.cancellation) return true;
+    if (sibling.type !== 'except_clause') continue;
+    const caught = whatIsCaught(sibling, model);
+    if (caught?.cancellation || caught?.everything) return true;
   }
   return false;
 }
