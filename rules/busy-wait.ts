@@ -45,9 +45,20 @@ class Job:
   },
 });
 
-/** `while True:` / `while 1:` is a periodic loop, not polling. */
+/** `while True:` / `while 1:` (or any other truthy constant, such as `while ...:`) is a periodic loop, not polling. */
 function isAlwaysTrue(condition: Node): boolean {
-  return condition.type === 'true' || (condition.type === 'integer' && condition.text !== '0');
+  switch (condition.type) {
+    case 'true':
+    case 'ellipsis':
+      return true;
+    case 'integer':
+    case 'float': {
+      const value = Number(condition.text.replace(/_/g, '').replace(/[jJ]$/, ''));
+      return !Number.isNaN(value) && value !== 0;
+    }
+    default:
+      return false;
+  }
 }
 
 const CLOCK_READS = new Set(['time', 'monotonic', 'perf_counter', 'time_ns', 'monotonic_ns', 'now', 'utcnow', 'current_time']);
