@@ -76,6 +76,8 @@ export interface ClassInfo {
 
 const MAX_INFERENCE_DEPTH = 8;
 
+const OVERLOAD_DECORATORS = new Set(['typing.overload', 'typing_extensions.overload']);
+
 /** `Optional[X]` and `Union[X, Y]` in annotations. */
 const UNION_FORMS = new Set(['typing.Optional', 'typing.Union', 'typing_extensions.Optional', 'typing_extensions.Union']);
 
@@ -85,6 +87,9 @@ export class SemanticModel {
   readonly classes: ClassInfo[] = [];
   /** Local definitions by qualified name. */
   private readonly definitions = new Map<string, FunctionInfo | ClassInfo>();
+  /** Every local definition of a qualified name: a name defined twice (in both branches of an `if`, or the same
+   *  helper nested in two functions of one name) has several, and `definitions` keeps only the last. */
+  private readonly redefinitions = new Map<string, (FunctionInfo | ClassInfo)[]>();
   private readonly functionsByNodeId = new Map<number, FunctionInfo>();
   /** Await points: `await`, `async with`, `async for`, async comprehensions, by start offset. */
   private readonly awaitPoints: { start: number; owner: Scope; node: Node }[] = [];
@@ -267,7 +272,11 @@ export class SemanticModel {
     const name = this.callee(call);
     if (!name) return false;
     const local = this.definitions.get(name);
-    if (local) return 'isAsync' in local && isPlainCoroutineFunction(local, this) && !this.hasIncompatibleOverride(local, isPlainCoroutineFunction);
+    if (local) {
+      // Every definition of the name must agree (`@overload` stubs aside): the call may reach any of them.
+      const candidates = (this.redefinitions.get(name) ?? [local]).filter((d) => !d.decorators.some((x) => OVERLOAD_DECORATORS.has(decoratorName(x, this) ?? '')));
+      return candidates.length > 0 && candidates.every((d) => 'isAsync' in d && isPlainCoroutineFunction(d, this) && !this.hasIncompatibleOverride(d, isPlainCoroutineFunction));
+    }
     return LIBRARY_COROUTINE_FUNCTIONS.has(name) || this.project.coroutineFunctions?.has(name) === true;
   }
 
@@ -458,13 +467,17 @@ export class SemanticModel {
     this.classes.push(info);
     this.classesByNodeId.set(node.id, info);
     this.definitions.set(info.qualifiedName, info);
+    addTo(this.redefinitions, info.qualifiedName, info);
     this.scopes.bind(outer, name, { kind: 'class', node });
   }
 
   private registerFunction(info: FunctionInfo): void {
     this.functions.push(info);
     this.functionsByNodeId.set(info.node.id, info);
-    if (!info.isLambda) this.definitions.set(info.qualifiedName, info);
+    if (!info.isLambda) {
+      this.definitions.set(info.qualifiedName, info);
+      addTo(this.redefinitions, info.qualifiedName, info);
+    }
   }
 
   private qualifiedPrefix(scope: Scope): string {
