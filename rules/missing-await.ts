@@ -3,6 +3,7 @@ import { VALUE_USE_QUERY } from './support/value-use.js';
 import { defineRule } from '../src/analyzer/rule.js';
 import { snippet } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
+import { isUnreadLocal } from './support/locals.js';
 
 /** Where `await` would change what the surrounding code means (an async generator expression) or is invalid. */
 const AWAIT_HOSTILE = new Set(['generator_expression', 'lambda']);
@@ -11,7 +12,7 @@ export default defineRule({
   name: 'missing-await',
   aliases: ['ASYNC105'],
   severity: 'error',
-  what: 'Reports a call to a coroutine function whose coroutine is thrown away (the call is a whole statement) or used as a truth value (`if`, `while`, `not`, `and`/`or`, `assert`), in async and sync code.',
+  what: 'Reports a call to a coroutine function whose coroutine is thrown away (the call is a whole statement, or its coroutine is assigned to a local variable nothing reads) or used as a truth value (`if`, `while`, `not`, `and`/`or`, `assert`), in async and sync code.',
   why: 'Calling a coroutine function only creates a coroutine object: its body never runs until the coroutine is awaited, and Python merely warns "coroutine was never awaited" when it is garbage-collected. A coroutine object is always true, so a test on it never fails.',
   bad: `import asyncio
 
@@ -40,20 +41,30 @@ async def handle(record):
         print("saved")
 `,
   fix: 'Inside a coroutine, prefixes the call with `await`.',
-  query: VALUE_USE_QUERY,
-  check({ discarded, test, conditional }, { model, report }) {
-    const reportCall = (call: Node, usedAsTruthValue: boolean) => {
+  query: `${VALUE_USE_QUERY}
+(expression_statement (assignment left: (identifier) @name right: (call) @assigned))
+(expression_statement [(conditional_expression) (parenthesized_expression)] @discarded)
+`,
+  check({ discarded, test, conditional, name: target, assigned }, { model, report }) {
+    const reportCall = (call: Node, usedAsTruthValue: boolean, unreadVariable?: string) => {
       if (!model.producesCoroutine(call)) return;
       const name = snippet(call.childForFieldName('function') ?? call, 40);
       const lost = usedAsTruthValue
         ? `the coroutine \`${callSnippet(call)}\` is tested as a truth value (always true) but never awaited: \`${name}\` never runs`
-        : `the coroutine \`${callSnippet(call)}\` is created but never awaited: \`${name}\` never runs`;
+        : unreadVariable
+          ? `the coroutine \`${callSnippet(call)}\` is assigned to \`${unreadVariable}\`, which nothing reads, and never awaited: \`${name}\` never runs`
+          : `the coroutine \`${callSnippet(call)}\` is created but never awaited: \`${name}\` never runs`;
       const fixable = model.isInCoroutine(call) && !insideAwaitHostileExpression(call);
       const remedy = fixable ? `write \`await ${callSnippet(call)}\`` : 'await it from a coroutine, or hand it to asyncio.run() / a task';
       report(call, `${lost} (${model.describeContext(call)}); ${remedy}`, {
         replacement: fixable ? `await ${call.text}` : undefined,
       });
     };
+    // Kept only in a local variable nothing reads (`_`-names say "unused on purpose", as mypy and pyright agree).
+    if (assigned && target) {
+      if (assigned.type === 'call' && !target.text.startsWith('_') && isUnreadLocal(target, model)) reportCall(assigned, false, target.text);
+      return;
+    }
     const tested = test ?? conditional?.namedChildren.filter((child) => child?.type !== 'comment')[1];
     const lost = discarded ? lostCalls(discarded, true) : tested ? lostCalls(tested, false) : [];
     for (const { call, tested: truthTested } of lost) reportCall(call, truthTested);
@@ -67,6 +78,12 @@ function lostCalls(expr: Node, discarded: boolean): { call: Node; tested: boolea
   switch (expr.type) {
     case 'call': return [{ call: expr, tested: !discarded }];
     case 'parenthesized_expression': return expr.namedChildren.flatMap((child) => (child && child.type !== 'comment' ? lostCalls(child, discarded) : []));
+    case 'conditional_expression': {
+      // As a statement both branches are thrown away (the condition is tested, and reported as such elsewhere).
+      if (!discarded) return [];
+      const [body, , alternative] = expr.namedChildren.filter((child): child is Node => !!child && child.type !== 'comment');
+      return [...(body ? lostCalls(body, true) : []), ...(alternative ? lostCalls(alternative, true) : [])];
+    }
     case 'boolean_operator': {
       const [left, right] = [expr.childForFieldName('left'), expr.childForFieldName('right')];
       return [...(left ? lostCalls(left, false) : []), ...(right ? lostCalls(right, discarded) : [])];
