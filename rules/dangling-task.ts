@@ -14,7 +14,7 @@ export default defineRule({
   name: 'dangling-task',
   aliases: ['RUF006', 'ASYNC300'],
   severity: 'warning',
-  what: 'Reports `asyncio.create_task()`, `asyncio.ensure_future()` and `loop.create_task()` whose task is thrown away: the call is a whole statement, or its task is assigned to a local variable the function never reads.',
+  what: 'Reports `asyncio.create_task()`, `asyncio.ensure_future()` and `loop.create_task()` whose task is thrown away: the call is a whole statement (alone, or in a list, tuple or set built as a statement such as `[asyncio.create_task(f(x)) for x in xs]`), its task is only tested for truth, or it is assigned to a local variable the function never reads.',
   why: 'The event loop keeps only a weak reference to tasks, so a task nobody references can be garbage-collected before it finishes; and its exception is never retrieved, so failures vanish (at best "Task exception was never retrieved" at exit).',
   bad: `import asyncio
 
@@ -42,12 +42,28 @@ async def handle(user):
 `,
   query: `
 (expression_statement (call) @discarded)
+(expression_statement [(list) (tuple) (set) (list_comprehension) (set_comprehension) (parenthesized_expression) (conditional_expression)] @container)
+(conditional_expression) @conditional
 (expression_statement (assignment left: (identifier) @name right: (call) @assigned))
 `,
-  check({ discarded, name, assigned }, { model, report }) {
-    const call = discarded ?? assigned;
-    if (call?.type !== 'call' || !TASK_SPAWNERS.has(model.callee(call) ?? '')) return;
+  check({ discarded, container, conditional, name, assigned }, { model, report }) {
+    const isSpawn = (node: Node | null | undefined): node is Node => node?.type === 'call' && TASK_SPAWNERS.has(model.callee(node) ?? '');
     const why = 'the event loop holds only a weak reference, so it may be garbage-collected before it finishes and its exception is never seen; keep it (a set plus `task.add_done_callback(tasks.discard)`) or use a TaskGroup';
+    // A statement that builds a list, tuple or set of tasks (`[asyncio.create_task(f(x)) for x in xs]`) or picks
+    // one with `a if c else b` throws the tasks away with it.
+    if (container) {
+      for (const call of droppedCalls(container).filter(isSpawn)) report(call, `the task from \`${callSnippet(call)}\` is not kept (${model.describeContext(call)}): ${why}`);
+      return;
+    }
+    // `x if asyncio.create_task(...) else y`: the task is only tested for truth, then dropped.
+    if (conditional) {
+      let test = namedChildren(conditional)[1];
+      while (test?.type === 'parenthesized_expression') test = namedChildren(test)[0];
+      if (isSpawn(test)) report(test, `the task from \`${callSnippet(test)}\` is only tested for truth and not kept (${model.describeContext(test)}): ${why}`);
+      return;
+    }
+    const call = discarded ?? assigned;
+    if (!isSpawn(call)) return;
     // The call is the whole statement: nothing keeps the task.
     if (discarded) report(call, `the task from \`${callSnippet(call)}\` is not kept (${model.describeContext(call)}): ${why}`);
     // Kept only in a local variable nothing reads: the reference is gone when the function returns.
@@ -56,6 +72,36 @@ async def handle(user):
     }
   },
 });
+
+function namedChildren(node: Node): Node[] {
+  return node.namedChildren.filter((child): child is Node => !!child && child.type !== 'comment');
+}
+
+/** The calls whose value a statement made of `expr` throws away: the elements of a list, tuple or set display,
+ *  the element of a list or set comprehension (run at once, unlike a generator expression), either branch of
+ *  `a if c else b`. */
+function droppedCalls(expr: Node): Node[] {
+  switch (expr.type) {
+    case 'call':
+      return [expr];
+    case 'list':
+    case 'tuple':
+    case 'set':
+    case 'parenthesized_expression':
+      return namedChildren(expr).flatMap(droppedCalls);
+    case 'list_comprehension':
+    case 'set_comprehension': {
+      const body = expr.childForFieldName('body');
+      return body ? droppedCalls(body) : [];
+    }
+    case 'conditional_expression': {
+      const [consequence, , alternative] = namedChildren(expr);
+      return [consequence, alternative].filter((branch): branch is Node => !!branch).flatMap(droppedCalls);
+    }
+    default:
+      return [];
+  }
+}
 
 /** Is `name` (an assignment target) a local variable of a function that no code reads: not global or
  *  nonlocal, and named nowhere else in the function (nested defs and lambdas included) but as the target of
