@@ -11,7 +11,9 @@ const BLOCKING_HTTP_CALLS: ReadonlySet<string> = new Set([
   ...names('requests.Session', `${VERBS} send`),
   ...names('urllib.request', 'urlopen urlretrieve'),
   'urllib3.request',
-  ...['urllib3.PoolManager', 'urllib3.ProxyManager', 'urllib3.HTTPConnectionPool', 'urllib3.HTTPSConnectionPool']
+  ...['urllib3.PoolManager', 'urllib3.ProxyManager', 'urllib3.HTTPConnectionPool', 'urllib3.HTTPSConnectionPool',
+    'urllib3.poolmanager.PoolManager', 'urllib3.poolmanager.ProxyManager',
+    'urllib3.connectionpool.HTTPConnectionPool', 'urllib3.connectionpool.HTTPSConnectionPool']
     .flatMap((pool) => names(pool, 'request urlopen request_encode_url request_encode_body')),
   ...names('httpx', `${VERBS} stream`),
   ...names('httpx.Client', `${VERBS} stream send`),
