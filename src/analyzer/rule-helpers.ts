@@ -3,10 +3,24 @@
 import type { Node } from 'web-tree-sitter';
 import type { SemanticModel } from './model/semantic-model.js';
 
-/** Source text of a node for a one-line message: whitespace collapsed, long text shortened. */
+/** Source text of a node for a one-line message: comments dropped, whitespace collapsed, long text shortened. */
 export function snippet(node: Node, max = 60): string {
-  const text = node.text.replace(/\s+/g, ' ');
+  const text = withoutComments(node).replace(/\s+/g, ' ');
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** A node's text without the comments inside it (`f(  # why\n    x)` is quoted as `f( x)`). */
+function withoutComments(node: Node): string {
+  let text = node.text;
+  if (!text.includes('#')) return text;
+  let from = 0;
+  for (const comment of node.descendantsOfType('comment')) {
+    const at = comment ? text.indexOf(comment.text, from) : -1;
+    if (at < 0) continue;
+    text = text.slice(0, at) + text.slice(at + comment!.text.length);
+    from = at;
+  }
+  return text;
 }
 
 /** Node types whose element expression becomes an async generator (or an error) when it contains `await`. */
