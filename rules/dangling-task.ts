@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/analyzer/rule.js';
-import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { callSnippet } from './support/calls.js';
+import { isUnreadLocal } from './support/locals.js';
 
 /** Calls that schedule a task and return the only strong reference to it. Task groups (asyncio.TaskGroup,
  *  anyio/trio start_soon) keep their own reference, so they are not listed. */
@@ -101,24 +101,4 @@ function droppedCalls(expr: Node): Node[] {
     default:
       return [];
   }
-}
-
-/** Is `name` (an assignment target) a local variable of a function that no code reads: not global or
- *  nonlocal, and named nowhere else in the function (nested defs and lambdas included) but as the target of
- *  another plain assignment? A function that calls `locals()`, `vars()`, `eval()` or `exec()` might read it. */
-function isUnreadLocal(name: Node, model: SemanticModel): boolean {
-  const scope = model.scopes.scopeOf(name);
-  if (scope.kind !== 'function' || scope.delegated.has(name.text)) return false;
-  for (const identifier of scope.node.descendantsOfType('identifier')) {
-    if (!identifier || identifier.equals(name)) continue;
-    const text = identifier.text;
-    if (text === 'locals' || text === 'vars' || text === 'eval' || text === 'exec') return false;
-    if (text !== name.text) continue;
-    const parent = identifier.parent;
-    const field = parent?.type === 'assignment' && parent.childForFieldName('left')?.equals(identifier)
-      || parent?.type === 'attribute' && parent.childForFieldName('attribute')?.equals(identifier)
-      || parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.equals(identifier);
-    if (!field) return false;
-  }
-  return true;
 }

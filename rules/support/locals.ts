@@ -1,4 +1,4 @@
-// Local variables nothing reads.
+// Local variables nothing reads (dangling-task, missing-await: a task or coroutine kept only there is lost).
 import type { Node } from 'web-tree-sitter';
 import type { SemanticModel } from '../../src/analyzer/model/semantic-model.js';
 
