@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/analyzer/rule.js';
 import { callSnippet } from './support/calls.js';
 import { isUnreadLocal } from './support/locals.js';
+import { VALUE_USE_QUERY } from './support/value-use.js';
 
 /** Calls that schedule a task and return the only strong reference to it. Task groups (asyncio.TaskGroup,
  *  anyio/trio start_soon) keep their own reference, so they are not listed. */
@@ -40,12 +41,7 @@ async def handle(user):
     background_tasks.add(task)
     task.add_done_callback(background_tasks.discard)
 `,
-  query: `
-(expression_statement (call) @discarded)
-(expression_statement [(list) (tuple) (set) (list_comprehension) (set_comprehension) (parenthesized_expression) (conditional_expression)] @container)
-(conditional_expression) @conditional
-(expression_statement (assignment left: (identifier) @name right: (call) @assigned))
-`,
+  query: VALUE_USE_QUERY,
   check({ discarded, container, conditional, name, assigned }, { model, report }) {
     const isSpawn = (node: Node | null | undefined): node is Node => node?.type === 'call' && TASK_SPAWNERS.has(model.callee(node) ?? '');
     const why = 'the event loop holds only a weak reference, so it may be garbage-collected before it finishes and its exception is never seen; keep it (a set plus `task.add_done_callback(tasks.discard)`) or use a TaskGroup';

@@ -41,11 +41,8 @@ async def handle(record):
         print("saved")
 `,
   fix: 'Inside a coroutine, prefixes the call with `await`.',
-  query: `${VALUE_USE_QUERY}
-(expression_statement (assignment left: (identifier) @name right: (call) @assigned))
-(expression_statement [(conditional_expression) (parenthesized_expression)] @discarded)
-`,
-  check({ discarded, test, conditional, name: target, assigned }, { model, report }) {
+  query: VALUE_USE_QUERY,
+  check({ discarded, container, test, conditional, name: target, assigned }, { model, report }) {
     const reportCall = (call: Node, usedAsTruthValue: boolean, unreadVariable?: string) => {
       if (!model.producesCoroutine(call)) return;
       const name = snippet(call.childForFieldName('function') ?? call, 40);
@@ -62,11 +59,13 @@ async def handle(record):
     };
     // Kept only in a local variable nothing reads (`_`-names say "unused on purpose", as mypy and pyright agree).
     if (assigned && target) {
-      if (assigned.type === 'call' && !target.text.startsWith('_') && isUnreadLocal(target, model)) reportCall(assigned, false, target.text);
+      // Whether it makes a coroutine is the cheap question (cached): ask it before reading the whole function.
+      if (assigned.type === 'call' && !target.text.startsWith('_') && model.producesCoroutine(assigned) && isUnreadLocal(target, model)) reportCall(assigned, false, target.text);
       return;
     }
     const tested = test ?? conditional?.namedChildren.filter((child) => child?.type !== 'comment')[1];
-    const lost = discarded ? lostCalls(discarded, true) : tested ? lostCalls(tested, false) : [];
+    const thrownAway = discarded ?? container;
+    const lost = thrownAway ? lostCalls(thrownAway, true) : tested ? lostCalls(tested, false) : [];
     for (const { call, tested: truthTested } of lost) reportCall(call, truthTested);
   },
 });
