@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import type { FunctionInfo, SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { defineRule } from '../src/analyzer/rule.js';
 import { snippet } from '../src/analyzer/rule-helpers.js';
 
@@ -31,6 +32,7 @@ async def load(url):
   check({ await: awaitNode, statement, clause }, { model, report }) {
     const node = awaitNode ?? statement ?? clause;
     if (!node) return;
+    if (inBodyOfCoroutine(node, model)) return; // nearly every await: answered from the model's scopes, no walk
     const runner = runningCode(node);
     if (!runner) return;
     const fn = runner.type === 'class_definition' ? null : model.functionOf(runner);
@@ -54,6 +56,22 @@ async def load(url):
     });
   },
 });
+
+/** Is `node` in the body of an `async def` with no def, lambda or class between? Walking up with `.parent`
+ *  costs a descent from the root in web-tree-sitter, so the common case is settled from scopes first. */
+function inBodyOfCoroutine(node: Node, model: SemanticModel): boolean {
+  const fn = model.enclosingFunction(node);
+  if (!fn?.isAsync) return false;
+  let body = bodies.get(fn);
+  if (body === undefined) {
+    const found = fn.node.childForFieldName('body');
+    bodies.set(fn, (body = found ? [found.startIndex, found.endIndex] : null));
+  }
+  return body !== null && node.startIndex >= body[0] && node.endIndex <= body[1];
+}
+
+/** Where each coroutine's body starts and ends (a function holds many awaits). */
+const bodies = new WeakMap<FunctionInfo, [number, number] | null>();
 
 /** The function or class body whose code evaluates `node`, or null when that is fine anywhere: module level
  *  (notebooks and the asyncio REPL accept it) or inside an async generator expression (since Python 3.7 any

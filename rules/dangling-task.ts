@@ -11,6 +11,9 @@ const TASK_SPAWNERS = new Set([
   'asyncio.AbstractEventLoop.create_task',
 ]);
 
+/** `create_task`, `ensure_future`: what a call of a spawner ends with. */
+const SPAWNER_NAMES = new Set([...TASK_SPAWNERS].map((name) => name.slice(name.lastIndexOf('.') + 1)));
+
 export default defineRule({
   name: 'dangling-task',
   aliases: ['RUF006', 'ASYNC300'],
@@ -43,7 +46,8 @@ async def handle(user):
 `,
   query: VALUE_USE_QUERY,
   check({ discarded, container, conditional, name, assigned }, { model, report }) {
-    const isSpawn = (node: Node | null | undefined): node is Node => node?.type === 'call' && TASK_SPAWNERS.has(model.callee(node) ?? '');
+    const isSpawn = (node: Node | null | undefined): node is Node =>
+      node?.type === 'call' && model.calleeMayEndIn(node, (name) => SPAWNER_NAMES.has(name)) && TASK_SPAWNERS.has(model.callee(node) ?? '');
     const why = 'the event loop holds only a weak reference, so it may be garbage-collected before it finishes and its exception is never seen; keep it (a set plus `task.add_done_callback(tasks.discard)`) or use a TaskGroup';
     // A statement that builds a list, tuple or set of tasks (`[asyncio.create_task(f(x)) for x in xs]`) or picks
     // one with `a if c else b` throws the tasks away with it.

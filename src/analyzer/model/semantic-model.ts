@@ -76,6 +76,11 @@ export interface ClassInfo {
 
 const MAX_INFERENCE_DEPTH = 8;
 
+const lastPart = (qualifiedName: string): string => qualifiedName.slice(qualifiedName.lastIndexOf('.') + 1);
+
+/** `sleep` for `asyncio.sleep`, `put` for `asyncio.Queue.put`: what calling a library coroutine function ends with. */
+const LIBRARY_COROUTINE_LAST_NAMES: ReadonlySet<string> = new Set([...LIBRARY_COROUTINE_FUNCTIONS].map(lastPart));
+
 const OVERLOAD_DECORATORS = new Set(['typing.overload', 'typing_extensions.overload']);
 
 /** `Optional[X]` and `Union[X, Y]` in annotations. */
@@ -90,6 +95,8 @@ export class SemanticModel {
   /** Every local definition of a qualified name: a name defined twice (in both branches of an `if`, or the same
    *  helper nested in two functions of one name) has several, and `definitions` keeps only the last. */
   private readonly redefinitions = new Map<string, (FunctionInfo | ClassInfo)[]>();
+  /** producesCoroutine's answers for local definitions, by qualified name. */
+  private readonly localCoroutineFunctions = new Map<string, boolean>();
   private readonly functionsByNodeId = new Map<number, FunctionInfo>();
   /** Await points: `await`, `async with`, `async for`, async comprehensions, by start offset. */
   private readonly awaitPoints: { start: number; owner: Scope; node: Node }[] = [];
@@ -268,16 +275,47 @@ export class SemanticModel {
 
   /** Does calling this produce a coroutine that does nothing until awaited? */
   producesCoroutine(call: Node): boolean {
-    if (call.type !== 'call') return false;
+    if (call.type !== 'call' || !this.calleeMayEndIn(call, this.isCoroutineFunctionLastName)) return false;
     const name = this.callee(call);
     if (!name) return false;
     const local = this.definitions.get(name);
     if (local) {
-      // Every definition of the name must agree (`@overload` stubs aside): the call may reach any of them.
-      const candidates = (this.redefinitions.get(name) ?? [local]).filter((d) => !d.decorators.some((x) => OVERLOAD_DECORATORS.has(decoratorName(x, this) ?? '')));
-      return candidates.length > 0 && candidates.every((d) => 'isAsync' in d && isPlainCoroutineFunction(d, this) && !this.hasIncompatibleOverride(d, isPlainCoroutineFunction));
+      // The answer depends on the name only, and a module calls its own functions many times: ask once.
+      let answer = this.localCoroutineFunctions.get(name);
+      if (answer === undefined) {
+        // Every definition of the name must agree (`@overload` stubs aside): the call may reach any of them.
+        const candidates = (this.redefinitions.get(name) ?? [local]).filter((d) => !d.decorators.some((x) => OVERLOAD_DECORATORS.has(decoratorName(x, this) ?? '')));
+        answer = candidates.length > 0 && candidates.every((d) => 'isAsync' in d && isPlainCoroutineFunction(d, this) && !this.hasIncompatibleOverride(d, isPlainCoroutineFunction));
+        this.localCoroutineFunctions.set(name, answer);
+      }
+      return answer;
     }
     return LIBRARY_COROUTINE_FUNCTIONS.has(name) || this.project.coroutineFunctions?.has(name) === true;
+  }
+
+  /** False when the call cannot resolve to a qualified name whose last part passes `isLastName`: `x.m(...)`
+   *  resolves to a name ending in `m`. (A bare `f(...)` may be an import under another name, so it passes.)
+   *  Cheap: it reads no more than the call's attribute, so rules ask it before resolving the receiver. */
+  calleeMayEndIn(call: Node, isLastName: (name: string) => boolean): boolean {
+    if (this.calleeCache.has(call.id)) return true; // resolved already: the full answer is cheap
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'attribute') return true;
+    const attribute = fn.childForFieldName('attribute')?.text;
+    return attribute === undefined || isLastName(attribute);
+  }
+
+  private readonly isCoroutineFunctionLastName = (name: string): boolean =>
+    LIBRARY_COROUTINE_LAST_NAMES.has(name) || this.localCoroutineLastNames().has(name);
+
+  private localLastNames?: Set<string>;
+
+  /** Last parts of the coroutine functions this module defines and the project knows of. */
+  private localCoroutineLastNames(): Set<string> {
+    this.localLastNames ??= new Set([
+      ...this.functions.filter((fn) => fn.isAsync && !fn.isLambda).map((fn) => fn.name),
+      ...[...(this.project.coroutineFunctions ?? [])].map(lastPart),
+    ]);
+    return this.localLastNames;
   }
 
   /** Is this expression an async iterable that plain `for` cannot iterate (an async generator call, an
