@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/analyzer/rule.js';
+import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { snippet } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
 import { WITH_QUERY, contextManagersOf, isAsyncWith } from './support/context-managers.js';
@@ -19,7 +20,7 @@ export default defineRule({
   aliases: [],
   severity: 'error',
   scope: 'coroutine',
-  what: 'Reports a `threading` lock, semaphore or condition held across an `await` (`with lock:` whose body awaits) or acquired with a blocking `acquire()` in a coroutine.',
+  what: 'Reports a `threading` lock, semaphore or condition held across an `await` (`with lock:` whose body awaits) or acquired with a blocking `acquire()` in a coroutine and not released before its next `await`.',
   why: 'While a coroutine holding a threading lock is suspended at an `await`, any other coroutine that takes the lock blocks the whole event loop, and the holder can never resume to release it: a deadlock. `asyncio.Lock` with `async with` suspends only the waiting coroutine.',
   bad: `import asyncio
 import threading
@@ -60,10 +61,26 @@ class Cache:
     if (!acquire || !lock || !args) return;
     const type = model.typeOf(lock);
     const instead = type ? ASYNCIO_EQUIVALENT.get(type) : undefined;
-    if (!instead || !model.isInCoroutine(acquire) || !waitsIndefinitely(args)) return;
+    if (!instead || !model.isInCoroutine(acquire) || !waitsIndefinitely(args) || releasedBeforeAwait(acquire, lock, model)) return;
     report(acquire, `\`${callSnippet(acquire)}\` waits for a \`${type}\` on the event loop's thread in ${model.describeContext(acquire)}; use \`${instead}\` with \`async with\``);
   },
 });
+
+/** Is the lock released (`lock.release()` on the same expression) after the acquire and before the next await
+ *  point in source order? Then it is a brief critical section like a `with lock:` whose body never awaits
+ *  (janus: acquire, release before each await, acquire again after it). */
+function releasedBeforeAwait(acquire: Node, lock: Node, model: SemanticModel): boolean {
+  const fn = model.enclosingFunction(acquire);
+  if (!fn) return false;
+  const nextAwait = model.awaitPointsIn(fn.node).find((point) => point.startIndex >= acquire.endIndex);
+  const end = nextAwait ? nextAwait.startIndex : fn.node.endIndex;
+  return fn.node.descendantsOfType('call').some((call) => {
+    if (!call || call.startIndex < acquire.endIndex || call.startIndex >= end) return false;
+    const callee = call.childForFieldName('function');
+    return callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'release'
+      && callee.childForFieldName('object')?.text === lock.text;
+  });
+}
 
 /** `acquire()` / `acquire(True)` wait forever; `acquire(False)`, `blocking=False` or a timeout do not. */
 function waitsIndefinitely(args: Node): boolean {
