@@ -63,7 +63,20 @@ function outlivesTheCall(call: Node, model: SemanticModel): boolean {
   if (parent?.type === 'assignment') {
     const target = parent.childForFieldName('left');
     if (target?.type === 'attribute' || target?.type === 'subscript') return true;
-    if (target?.type === 'identifier' && fn.scope.delegated.has(target.text)) return true;
+    if (target?.type === 'identifier' && (fn.scope.delegated.has(target.text) || isStoredLater(target, fn.node))) return true;
   }
   return false;
+}
+
+/** Is the local variable later stored on an object or in a container (`self.pools[key] = executor`), returned
+ *  or yielded, so the executor is kept for later calls (asgiref's per-context executors)? */
+function isStoredLater(variable: Node, fn: Node): boolean {
+  return fn.descendantsOfType('identifier').some((use) => {
+    if (!use || use.text !== variable.text || use.startIndex <= variable.endIndex) return false;
+    const parent = use.parent;
+    if (parent?.type === 'return_statement' || parent?.type === 'yield') return true;
+    if (parent?.type !== 'assignment' || !parent.childForFieldName('right')?.equals(use)) return false;
+    const target = parent.childForFieldName('left')?.type;
+    return target === 'attribute' || target === 'subscript';
+  });
 }
