@@ -58,25 +58,40 @@ async def checksum_async(data):
 function outlivesTheCall(call: Node, model: SemanticModel): boolean {
   const fn = model.enclosingFunction(call);
   if (!fn || fn.isGenerator || fn.node.text.includes('set_default_executor')) return true;
-  const parent = call.parent;
-  if (parent?.type === 'return_statement') return true;
-  if (parent?.type === 'assignment') {
-    const target = parent.childForFieldName('left');
-    if (target?.type === 'attribute' || target?.type === 'subscript') return true;
-    if (target?.type === 'identifier' && (fn.scope.delegated.has(target.text) || isStoredLater(target, fn.node))) return true;
-  }
-  return false;
+  if (isKept(call)) return true;
+  return assignedNames(call).some((name) => fn.scope.delegated.has(name.text) || isStoredLater(name, fn.node));
 }
 
-/** Is the local variable later stored on an object or in a container (`self.pools[key] = executor`), returned
- *  or yielded, so the executor is kept for later calls (asgiref's per-context executors)? */
+/** Container methods that keep what they are given (`self._pools.append(pool)`). */
+const STORING_METHODS = new Set(['append', 'appendleft', 'add', 'insert', 'setdefault']);
+
+/** Is this value returned, yielded, stored on an object or in a container (`self.pool = x`,
+ *  `pools[key] = x`, `self.pool = pool = x`, `pools.append(x)`)? */
+function isKept(value: Node): boolean {
+  const parent = value.parent;
+  if (parent?.type === 'return_statement' || parent?.type === 'yield') return true;
+  if (parent?.type === 'argument_list') {
+    const callee = parent.parent?.childForFieldName('function');
+    return callee?.type === 'attribute' && STORING_METHODS.has(callee.childForFieldName('attribute')?.text ?? '');
+  }
+  return assignmentTargets(value).some((target) => target.type === 'attribute' || target.type === 'subscript');
+}
+
+/** The targets a value is assigned to, through chained assignments (`a = b.c = value`). */
+function assignmentTargets(value: Node): Node[] {
+  const targets: Node[] = [];
+  for (let node = value, parent = value.parent; parent?.type === 'assignment' && parent.childForFieldName('right')?.equals(node); node = parent, parent = parent.parent) {
+    const target = parent.childForFieldName('left');
+    if (target) targets.push(target);
+  }
+  return targets;
+}
+
+const assignedNames = (value: Node): Node[] => assignmentTargets(value).filter((target) => target.type === 'identifier');
+
+/** Is the local variable later kept (stored on an object or in a container, returned or yielded), so the
+ *  executor serves later calls (asgiref's per-context executors)? */
 function isStoredLater(variable: Node, fn: Node): boolean {
-  return fn.descendantsOfType('identifier').some((use) => {
-    if (!use || use.text !== variable.text || use.startIndex <= variable.endIndex) return false;
-    const parent = use.parent;
-    if (parent?.type === 'return_statement' || parent?.type === 'yield') return true;
-    if (parent?.type !== 'assignment' || !parent.childForFieldName('right')?.equals(use)) return false;
-    const target = parent.childForFieldName('left')?.type;
-    return target === 'attribute' || target === 'subscript';
-  });
+  return fn.descendantsOfType('identifier').some((use) =>
+    !!use && use.text === variable.text && use.startIndex > variable.endIndex && isKept(use));
 }
