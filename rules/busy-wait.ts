@@ -36,6 +36,8 @@ class Job:
   check({ loop, condition, body }, { model, report }) {
     if (isAlwaysTrue(condition) || loop.childForFieldName('alternative') || !model.isInCoroutine(loop)) return;
     if (readsClock(condition)) return; // `while loop.time() < deadline:` waits for time itself, not for an event
+    // `while client.loop_misc() == OK:` does the periodic work in its condition, like `while running: tick()`.
+    if (callsForEffect(condition)) return;
     const statements = body.namedChildren.filter((s): s is Node => !!s && s.type !== 'comment');
     const sleeps = statements.filter((s) => isAwaitedSleep(s, model));
     if (sleeps.length === 0 || !statements.every((s) => s.type === 'pass_statement' || sleeps.includes(s))) return;
@@ -70,6 +72,26 @@ function readsClock(condition: Node): boolean {
     const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
     return !!name && CLOCK_READS.has(name);
   });
+}
+
+const PURE_BUILTINS = new Set(['len', 'bool', 'any', 'all', 'isinstance', 'issubclass', 'hasattr', 'getattr', 'callable', 'min', 'max', 'sum', 'int', 'float', 'str', 'id', 'type']);
+const STATE_READS = new Set(['done', 'cancelled', 'empty', 'full', 'locked', 'qsize', 'exists', 'poll', 'result', 'exception', 'get', 'keys', 'values', 'items', 'count', 'startswith', 'endswith']);
+
+/** Does the condition call something that is not known to only read state (`task.done()`, `queue.empty()`,
+ *  `len(...)`, `x.is_ready()`, `x.isRunning()`)? Such a call may be the loop's work (paho's `loop_misc()`
+ *  sends keep-alives; `await self.check_remote()` asks another process), which no event could replace. */
+function callsForEffect(condition: Node): boolean {
+  return condition.descendantsOfType('call').some((call) => {
+    const fn = call?.childForFieldName('function');
+    if (fn?.type === 'identifier') return !PURE_BUILTINS.has(fn.text) && !isQueryName(fn.text);
+    const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    return !name || !(STATE_READS.has(name) || isQueryName(name));
+  });
+}
+
+/** `is_set`, `has_data`, `isRunning`, `get_state`, `can_write`... */
+function isQueryName(name: string): boolean {
+  return /^_*(is|has|can|should|was|get)(_|[A-Z])/.test(name);
 }
 
 /** `await asyncio.sleep(...)` (or anyio/trio sleep) as a statement. */
