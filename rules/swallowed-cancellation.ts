@@ -58,7 +58,7 @@ async def worker(queue):
     if (!block || reRaises(block, caught.alias, model) || forwards(block, caught.alias, model)) return;
     const clause = handler.text.slice(0, handler.text.indexOf(':') + 1).replace(/\s+/g, ' ');
     const catches = caught.cancellation ? 'catches' : 'also catches';
-    report(handler, `\`${clause}\` in ${model.describeContext(handler)} ${catches} the task's cancellation and never re-raises it, so \`cancel()\` and timeouts cannot stop the task; add \`raise\``, {
+    report(handler, `\`${clause}\` in ${model.describeContext(handler)} ${catches} the task's cancellation and never re-raises it, so the cancellation is lost: the task may run on after \`cancel()\` or a timeout, or end as if it had completed, and an \`asyncio.timeout()\` around it never raises TimeoutError; add \`raise\``, {
       ...fixFor(handler, block, caught, model),
       endNode: handler.child(handler.children.findIndex((c) => c?.type === ':')) ?? handler,
     });
