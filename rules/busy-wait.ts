@@ -36,11 +36,11 @@ class Job:
   check({ loop, condition, body }, { model, report }) {
     if (isAlwaysTrue(condition) || loop.childForFieldName('alternative') || !model.isInCoroutine(loop)) return;
     if (readsClock(condition)) return; // `while loop.time() < deadline:` waits for time itself, not for an event
-    // `while client.loop_misc() == OK:` does the periodic work in its condition, like `while running: tick()`.
-    if (callsForEffect(condition)) return;
     const statements = body.namedChildren.filter((s): s is Node => !!s && s.type !== 'comment');
     const sleeps = statements.filter((s) => isAwaitedSleep(s, model));
     if (sleeps.length === 0 || !statements.every((s) => s.type === 'pass_statement' || sleeps.includes(s))) return;
+    // `while client.loop_misc() == OK:` does the periodic work in its condition, like `while running: tick()`.
+    if (callsForEffect(condition)) return;
     report(loop, `\`while ${snippet(condition)}\` polls with sleep in ${model.describeContext(loop)}; wait on an \`asyncio.Event\` set where the condition changes`, {
       endNode: condition,
     });
