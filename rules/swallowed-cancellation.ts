@@ -128,11 +128,13 @@ function reRaises(block: Node, alias: string | null, model: SemanticModel): bool
 const LOGGING_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log', 'print', 'print_exc', 'log_debug', 'log_exception']);
 
 /** The handler hands the bound exception on (`self._convert_error(exc)`, `future.set_exception(exc)`,
- *  `nursery._add_exc(exc)`): whoever receives it may raise it, so the handler is not known to swallow it.
+ *  `nursery._add_exc(exc)`) or keeps it (`err = exc`): whoever receives it may raise it, so the handler is not known to swallow it.
  *  Logging it does not count. */
 function forwards(block: Node, alias: string | null, model: SemanticModel): boolean {
   if (alias === null) return false;
   const owner = model.enclosingFunction(block);
+  // `err = exc` keeps it to raise later (`if err is not None: raise err` after the loop).
+  if (block.descendantsOfType('assignment').some((a) => a?.childForFieldName('right')?.type === 'identifier' && a.childForFieldName('right')?.text === alias && model.enclosingFunction(a) === owner)) return true;
   return block.descendantsOfType('argument_list').some((args) => {
     if (!args || model.enclosingFunction(args) !== owner || !args.namedChildren.some((arg) => arg?.type === 'identifier' && arg.text === alias)) return false;
     const fn = args.parent?.childForFieldName('function');
