@@ -75,7 +75,9 @@ function readsClock(condition: Node): boolean {
 }
 
 const PURE_BUILTINS = new Set(['len', 'bool', 'any', 'all', 'isinstance', 'issubclass', 'hasattr', 'getattr', 'callable', 'min', 'max', 'sum', 'int', 'float', 'str', 'id', 'type']);
-const STATE_READS = new Set(['done', 'cancelled', 'empty', 'full', 'locked', 'qsize', 'exists', 'poll', 'result', 'exception', 'get', 'keys', 'values', 'items', 'count', 'startswith', 'endswith']);
+// Not `proc.poll()` or `os.path.exists(path)`: another process changes what they read, so no event in this
+// program could be set where the condition changes.
+const STATE_READS = new Set(['done', 'cancelled', 'empty', 'full', 'locked', 'qsize', 'result', 'exception', 'get', 'keys', 'values', 'items', 'count', 'startswith', 'endswith']);
 
 /** Does the condition call something that is not known to only read state (`task.done()`, `queue.empty()`,
  *  `len(...)`, `x.is_ready()`, `x.isRunning()`)? Such a call may be the loop's work (paho's `loop_misc()`
