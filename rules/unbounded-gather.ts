@@ -83,7 +83,7 @@ function isBounded(comprehension: Node, fn: FunctionInfo, model: SemanticModel):
   return false;
 }
 
-/** `range(<int literals>)`, a literal list/tuple, a slice (`items[i:i + n]`), or a name bound only to those
+/** `range(<int constants>)`, a literal list/tuple, a slice (`items[i:i + n]`), or a name bound only to those
  *  or by an enclosing `for` (the batch idiom: `for batch in chunks: gather(*[f(x) for x in batch])`). */
 function isBoundedIterable(iterable: Node | null, model: SemanticModel): boolean {
   if (!iterable) return false;
@@ -93,7 +93,7 @@ function isBoundedIterable(iterable: Node | null, model: SemanticModel): boolean
   switch (iterable.type) {
     case 'call': {
       const args = iterable.childForFieldName('arguments')?.namedChildren ?? [];
-      return model.callee(iterable) === 'builtins.range' && args.length > 0 && args.every((a) => !!a && isIntegerLiteral(a));
+      return model.callee(iterable) === 'builtins.range' && args.length > 0 && args.every((a) => !!a && isIntegerConstant(a, model));
     }
     case 'list': case 'tuple': return true;
     case 'subscript': return iterable.childrenForFieldName('subscript').some((s) => s?.type === 'slice');
@@ -120,6 +120,14 @@ function unwrapCopy(iterable: Node, model: SemanticModel): Node {
 function isIntegerLiteral(node: Node): boolean {
   if (node.type === 'integer') return true;
   return node.type === 'unary_operator' && node.childForFieldName('argument')?.type === 'integer';
+}
+
+/** An integer literal, or a name bound only to integer literals (`N = 100` ... `range(N)`): a fixed count. */
+function isIntegerConstant(node: Node, model: SemanticModel): boolean {
+  if (isIntegerLiteral(node)) return true;
+  if (node.type !== 'identifier') return false;
+  const found = model.scopes.lookup(node.text, model.scopes.scopeOf(node));
+  return !!found && found.bindings.length > 0 && found.bindings.every((b) => b.kind === 'value' && b.via === 'assign' && !!b.value && isIntegerLiteral(b.value));
 }
 
 /** The call that starts new work for each item, looking through create_task/wait_for wrappers; null when
