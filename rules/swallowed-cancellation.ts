@@ -53,9 +53,10 @@ async def worker(queue):
     if (model.awaitPointsIn(body).length === 0) return;
     if (earlierHandlerTakesCancellation(handler, model)) return;
     // `task.cancel(); try: await task; except CancelledError: pass` waits for a task we cancelled ourselves.
-    if (caught.cancellation && !caught.everything && awaitsOnlyTaskObjects(body)) return;
+    if (caught.cancellation && !caught.everything && awaitsOnlyTaskObjects(body, model)) return;
     const block = handler.namedChildren.find((c) => c?.type === 'block');
     if (!block || reRaises(block, caught.alias, model) || forwards(block, caught.alias, model)) return;
+    if (callsLocalCancellationRaiser(block, model)) return;
     const clause = handler.text.slice(0, handler.text.indexOf(':') + 1).replace(/\s+/g, ' ');
     const catches = caught.cancellation ? 'catches' : 'also catches';
     report(handler, `\`${clause}\` in ${model.describeContext(handler)} ${catches} the task's cancellation and never re-raises it, so the cancellation is lost: the task may run on after \`cancel()\` or a timeout, or end as if it had completed, and an \`asyncio.timeout()\` around it never raises TimeoutError; add \`raise\``, {
@@ -102,15 +103,36 @@ function earlierHandlerTakesCancellation(handler: Node, model: SemanticModel): b
   return false;
 }
 
-/** The try body only awaits task objects (`await task`, `return await self._task`, `result = await task`),
- *  not calls. */
-function awaitsOnlyTaskObjects(body: Node): boolean {
+/** The try body only awaits task objects (`await task`, `return await self._task`, `result = await task`,
+ *  `await asyncio.wait_for(self._worker, timeout)`, `await asyncio.shield(task)`), not calls. */
+function awaitsOnlyTaskObjects(body: Node, model: SemanticModel): boolean {
   const statements = body.namedChildren.filter((s): s is Node => !!s && s.type !== 'comment');
   return statements.length > 0 && statements.every((statement) => {
     let awaited = statement.type === 'expression_statement' || statement.type === 'return_statement' ? statement.namedChildren[0] : null;
     if (awaited?.type === 'assignment') awaited = awaited.childForFieldName('right');
-    const target = awaited?.type === 'await' ? awaited.namedChildren[0] : null;
+    let target = awaited?.type === 'await' ? awaited.namedChildren[0] : null;
+    if (target?.type === 'call' && TASK_WAITERS.has(model.callee(target) ?? '')) target = target.childForFieldName('arguments')?.namedChildren[0] ?? null;
     return target?.type === 'identifier' || target?.type === 'attribute';
+  });
+}
+
+/** Wait for the awaitable they are given and raise its CancelledError when it was cancelled. */
+const TASK_WAITERS: ReadonlySet<string> = new Set(['asyncio.wait_for', 'asyncio.shield']);
+
+/** The handler calls a function or method of this module that raises the cancellation itself
+ *  (`self.cancel(); await self._raise_for_status()` where `_raise_for_status` does `raise asyncio.CancelledError()`):
+ *  the cancellation is handed back to the task through the helper. */
+function callsLocalCancellationRaiser(block: Node, model: SemanticModel): boolean {
+  const owner = model.enclosingFunction(block);
+  return block.descendantsOfType('call').some((call) => {
+    if (!call || model.enclosingFunction(call) !== owner) return false;
+    const name = model.callee(call);
+    const helper = name ? model.definition(name) : undefined;
+    if (!helper || !('isAsync' in helper) || helper === owner) return false;
+    return helper.node.descendantsOfType('raise_statement').some((raise) => {
+      const raised = raise?.namedChildren[0];
+      return !!raised && model.enclosingFunction(raise) === helper && isCancellationClass(raised.type === 'call' ? raised.childForFieldName('function') ?? raised : raised, model);
+    });
   });
 }
 
