@@ -41,6 +41,8 @@ class Job:
     if (sleeps.length === 0 || !statements.every((s) => s.type === 'pass_statement' || sleeps.includes(s))) return;
     // `while client.loop_misc() == OK:` does the periodic work in its condition, like `while running: tick()`.
     if (callsForEffect(condition)) return;
+    // `while (await counter.n) != 12:` asks another task or process each time (an actor's attribute over RPC).
+    if (condition.descendantsOfType('await').length > 0) return;
     report(loop, `\`while ${snippet(condition)}\` polls with sleep in ${model.describeContext(loop)}; wait on an \`asyncio.Event\` set where the condition changes`, {
       endNode: condition,
     });
