@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
 import { toThreadReplacement } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
+import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 
 const names = (owner: string, members: string): string[] => members.split(' ').map((m) => `${owner}.${m}`);
 
@@ -61,7 +62,7 @@ async def load_config(name):
   check({ call, function: fn }, { model, report }) {
     const callee = model.callee(call);
     if (callee && FILE_OPENERS.has(callee)) {
-      if (!model.isInCoroutine(call)) return;
+      if (!model.isInCoroutine(call) || (callee === 'os.fdopen' && wrapsPipe(call, model))) return;
       report(call, `\`${callSnippet(call)}\` opens a file with blocking I/O in ${model.describeContext(call)}; use \`aiofiles.open\` or do the file work in \`await asyncio.to_thread(...)\``);
       return;
     }
@@ -85,6 +86,23 @@ async def load_config(name):
     });
   },
 });
+
+/** Calls returning the two descriptors of a pipe or pseudo-terminal: no file system behind them. */
+const PIPE_MAKERS: ReadonlySet<string> = new Set(['os.pipe', 'os.pipe2', 'os.openpty', 'pty.openpty']);
+
+/** `r, w = os.pipe(); os.fdopen(r, "rb")` wraps a pipe end: opening it does no file-system I/O, and the
+ *  pipe is typically polled by the loop (asked only for `os.fdopen`, so the `.parent` steps are rare). */
+function wrapsPipe(call: Node, model: SemanticModel): boolean {
+  const fd = call.childForFieldName('arguments')?.namedChildren[0];
+  if (fd?.type !== 'identifier') return false;
+  const found = model.scopes.lookup(fd.text, model.scopes.scopeOf(fd));
+  return !!found && found.bindings.some((binding) => {
+    if (binding.kind !== 'opaque') return false;
+    const assignment = binding.node.parent?.parent;
+    const value = assignment?.type === 'assignment' ? assignment.childForFieldName('right') : null;
+    return value?.type === 'call' && PIPE_MAKERS.has(model.callee(value) ?? '');
+  });
+}
 
 /** `, ...` when the call passes arguments (for the advice `asyncio.to_thread(f, ...)`). */
 function withArguments(call: Node): string {
