@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/analyzer/rule.js';
-import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
+import { decoratorName, type FunctionInfo, type SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { ASYNC_SLEEP_FUNCTIONS } from '../src/analyzer/model/known-apis.js';
 import { snippet } from '../src/analyzer/rule-helpers.js';
 
@@ -9,7 +9,7 @@ export default defineRule({
   aliases: ['ASYNC110'],
   severity: 'warning',
   scope: 'coroutine',
-  what: 'Reports a `while` loop in a coroutine whose body only sleeps (`await asyncio.sleep(...)`), polling its condition.',
+  what: 'Reports a `while` loop in a coroutine whose body only sleeps (`await asyncio.sleep(...)`), polling its condition. Tests and pytest fixtures, which poll the code under test, are left alone.',
   why: 'Polling wakes the task over and over for nothing and reacts late, up to a whole sleep interval after the condition changes. An `asyncio.Event` wakes the waiter exactly when the condition becomes true.',
   bad: `import asyncio
 
@@ -41,6 +41,8 @@ class Job:
     if (sleeps.length === 0 || !statements.every((s) => s.type === 'pass_statement' || sleeps.includes(s))) return;
     // `while client.loop_misc() == OK:` does the periodic work in its condition, like `while running: tick()`.
     if (callsForEffect(condition)) return;
+    // A test polls the code under test, which has no event to offer it (and its loops are bounded by a timeout).
+    if (isTestCode(model.enclosingFunction(loop), model)) return;
     // `while (await counter.n) != 12:` asks another task or process each time (an actor's attribute over RPC).
     if (condition.descendantsOfType('await').length > 0) return;
     report(loop, `\`while ${snippet(condition)}\` polls with sleep in ${model.describeContext(loop)}; wait on an \`asyncio.Event\` set where the condition changes`, {
@@ -96,6 +98,14 @@ function callsForEffect(condition: Node): boolean {
 /** `is_set`, `has_data`, `isRunning`, `get_state`, `can_write`... */
 function isQueryName(name: string): boolean {
   return /^_*(is|has|can|should|was|get)(_|[A-Z])/.test(name);
+}
+
+const FIXTURE_DECORATORS = new Set(['pytest.fixture', 'pytest_asyncio.fixture']);
+
+/** A test function (`test_*`, as pytest collects them) or a pytest fixture. */
+function isTestCode(fn: FunctionInfo | null, model: SemanticModel): boolean {
+  if (!fn) return false;
+  return fn.name.startsWith('test') || fn.decorators.some((decorator) => FIXTURE_DECORATORS.has(decoratorName(decorator, model) ?? ''));
 }
 
 /** `await asyncio.sleep(...)` (or anyio/trio sleep) as a statement. */
