@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/analyzer/rule.js';
+import { lastPart } from '../src/analyzer/model/semantic-model.js';
 import { callSnippet } from './support/calls.js';
 import { isUnreadLocal } from './support/locals.js';
 import { VALUE_USE_QUERY } from './support/value-use.js';
@@ -12,7 +13,7 @@ const TASK_SPAWNERS = new Set([
 ]);
 
 /** `create_task`, `ensure_future`: what a call of a spawner ends with. */
-const SPAWNER_NAMES = new Set([...TASK_SPAWNERS].map((name) => name.slice(name.lastIndexOf('.') + 1)));
+const SPAWNER_NAMES = new Set([...TASK_SPAWNERS].map(lastPart));
 
 export default defineRule({
   name: 'dangling-task',

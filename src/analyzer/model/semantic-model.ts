@@ -76,7 +76,8 @@ export interface ClassInfo {
 
 const MAX_INFERENCE_DEPTH = 8;
 
-const lastPart = (qualifiedName: string): string => qualifiedName.slice(qualifiedName.lastIndexOf('.') + 1);
+/** `sleep` for `asyncio.sleep`. */
+export const lastPart = (qualifiedName: string): string => qualifiedName.slice(qualifiedName.lastIndexOf('.') + 1);
 
 /** `sleep` for `asyncio.sleep`, `put` for `asyncio.Queue.put`: what calling a library coroutine function ends with. */
 const LIBRARY_COROUTINE_LAST_NAMES: ReadonlySet<string> = new Set([...LIBRARY_COROUTINE_FUNCTIONS].map(lastPart));
