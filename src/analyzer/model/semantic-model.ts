@@ -448,8 +448,12 @@ export class SemanticModel {
     const parts = this.moduleName.split('.');
     // A module's package is its name minus the last part (a package's __init__ is named after the package
     // by moduleNameFromPath, so one more dot climbs from there).
-    const base = parts.slice(0, Math.max(0, parts.length - dots));
     const rest = text.slice(dots);
+    // Climbing to or past the top of the name we know leaves the package unknown (a package's own
+    // `__init__`, or a module analyzed from inside its package): keep the dots, so `from .time import sleep`
+    // there never passes for the standard library's `time.sleep`.
+    if (dots >= parts.length) return text;
+    const base = parts.slice(0, parts.length - dots);
     return [...base, ...(rest ? [rest] : [])].join('.');
   }
 
