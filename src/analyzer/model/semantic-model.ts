@@ -179,7 +179,20 @@ export class SemanticModel {
 
   /** Is the node's code run by a coroutine (the innermost def is an `async def`, not a nested def/lambda/class)? */
   isInCoroutine(node: Node): boolean {
-    return this.enclosingFunction(node)?.isAsync === true;
+    const fn = this.enclosingFunction(node);
+    // Default values and annotations are evaluated where the `async def` statement runs, not in the coroutine.
+    return fn?.isAsync === true && node.startIndex >= this.bodyStart(fn);
+  }
+
+  private readonly bodyStarts = new Map<FunctionInfo, number>();
+
+  private bodyStart(fn: FunctionInfo): number {
+    let start = this.bodyStarts.get(fn);
+    if (start === undefined) {
+      start = fn.node.childForFieldName('body')?.startIndex ?? fn.node.startIndex;
+      this.bodyStarts.set(fn, start);
+    }
+    return start;
   }
 
   /** The function info for a function_definition or lambda node. */
