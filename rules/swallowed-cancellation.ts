@@ -111,10 +111,24 @@ function awaitsOnlyTaskObjects(body: Node, model: SemanticModel): boolean {
     let awaited = statement.type === 'expression_statement' || statement.type === 'return_statement' ? statement.namedChildren[0] : null;
     if (awaited?.type === 'assignment') awaited = awaited.childForFieldName('right');
     let target = awaited?.type === 'await' ? awaited.namedChildren[0] : null;
+    if (target?.type === 'call' && GATHERERS.has(model.callee(target) ?? '')) return gathersOnlyTaskObjects(target);
     if (target?.type === 'call' && TASK_WAITERS.has(model.callee(target) ?? '')) target = target.childForFieldName('arguments')?.namedChildren[0] ?? null;
-    return target?.type === 'identifier' || target?.type === 'attribute';
+    return isTaskObject(target);
   });
 }
+
+function isTaskObject(node: Node | null | undefined): boolean {
+  return node?.type === 'identifier' || node?.type === 'attribute';
+}
+
+/** `asyncio.gather(*tasks)`, `asyncio.gather(self._reader, self._writer, return_exceptions=False)`: raises
+ *  the CancelledError of the tasks we cancelled, like `await task`. */
+function gathersOnlyTaskObjects(call: Node): boolean {
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'keyword_argument' && a.type !== 'comment') ?? [];
+  return args.length > 0 && args.every((arg) => isTaskObject(arg.type === 'list_splat' ? arg.namedChildren[0] : arg));
+}
+
+const GATHERERS: ReadonlySet<string> = new Set(['asyncio.gather']);
 
 /** Wait for the awaitable they are given and raise its CancelledError when it was cancelled. */
 const TASK_WAITERS: ReadonlySet<string> = new Set(['asyncio.wait_for', 'asyncio.shield']);

@@ -627,6 +627,10 @@ export class SemanticModel {
       const attribute = expr.childForFieldName('attribute')?.text;
       if (!object || !attribute) return null;
       const objectName = object.type === 'identifier' || object.type === 'attribute' ? this.computeQualifiedName(object, depth + 1) : null;
+      // `path.parent` names `pathlib.Path.parent`, an attribute holding a value of a known type: its members
+      // are that type's (`path.parent.mkdir` is `pathlib.Path.mkdir`).
+      const attributeType = objectName ? ATTRIBUTE_TYPES.get(objectName) : undefined;
+      if (attributeType) return `${attributeType}.${attribute}`;
       if (objectName) {
         const local = this.definitions.get(objectName);
         if (local && 'methods' in local) return this.memberQualifiedName(local, attribute);
