@@ -171,6 +171,10 @@ function forwards(block: Node, alias: string | null, model: SemanticModel): bool
   const owner = model.enclosingFunction(block);
   // `err = exc` keeps it to raise later (`if err is not None: raise err` after the loop).
   if (block.descendantsOfType('assignment').some((a) => a?.childForFieldName('right')?.type === 'identifier' && a.childForFieldName('right')?.text === alias && model.enclosingFunction(a) === owner)) return true;
+  // `return exc`, `return Error(exc)`, `return ("err", exc)`: the caller gets the exception as a value (an
+  // outcome capture, `outcome.acapture`) and decides whether to raise it.
+  if (block.descendantsOfType('return_statement').some((r) => !!r && model.enclosingFunction(r) === owner
+    && r.descendantsOfType('identifier').some((id) => id?.text === alias))) return true;
   return block.descendantsOfType('argument_list').some((args) => {
     if (!args || model.enclosingFunction(args) !== owner || !args.namedChildren.some((arg) => arg?.type === 'identifier' && arg.text === alias)) return false;
     const fn = args.parent?.childForFieldName('function');
