@@ -150,16 +150,39 @@ function callsLocalCancellationRaiser(block: Node, model: SemanticModel): boolea
   });
 }
 
-/** A bare `raise`, or `raise NAME` (`raise NAME from None`) of the bound exception, in the handler (not in a
- *  nested def). `raise Other() from NAME` replaces the cancellation and does not count. */
+/** A bare `raise`, or `raise NAME` (`raise NAME from None`, `raise NAME.with_traceback(tb)`) of the bound
+ *  exception, in the handler (not in a nested def); or a new cancellation (`raise asyncio.CancelledError()
+ *  from exc`), which the task ends with just the same. `raise Other() from NAME` replaces the cancellation and
+ *  does not count. A handler that ends the process (`sys.exit(1)`, `raise SystemExit`, `os._exit(1)`) does
+ *  not let the task run on either: SystemExit and KeyboardInterrupt leave the event loop from the task. */
 function reRaises(block: Node, alias: string | null, model: SemanticModel): boolean {
   const owner = model.enclosingFunction(block);
-  return block.descendantsOfType('raise_statement').some((raise) => {
+  const raises = block.descendantsOfType('raise_statement').some((raise) => {
     if (!raise || model.enclosingFunction(raise) !== owner) return false;
     const raised = raise.namedChildren[0];
-    return !raised || (alias !== null && raised.type === 'identifier' && raised.text === alias);
+    if (!raised) return !inNestedHandler(raise, block);
+    if (alias !== null && raised.type === 'identifier' && raised.text === alias) return true;
+    const fn = raised.type === 'call' ? raised.childForFieldName('function') : null;
+    if (alias !== null && fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'with_traceback'
+      && fn.childForFieldName('object')?.text === alias) return true;
+    const cls = fn ?? raised;
+    return isCancellationClass(cls, model) || PROCESS_EXITS.has(model.qualifiedName(cls) ?? '');
   });
+  return raises || block.descendantsOfType('call').some((call) =>
+    !!call && PROCESS_EXIT_CALLS.has(model.callee(call) ?? '') && model.enclosingFunction(call) === owner);
 }
+
+/** A bare `raise` in an `except` clause of a try inside the handler re-raises that clause's exception, not the
+ *  cancellation (`except CancelledError: try: await cleanup() except OSError: raise`). */
+function inNestedHandler(raise: Node, block: Node): boolean {
+  for (let parent = raise.parent; parent && parent.id !== block.id; parent = parent.parent) {
+    if (parent.type === 'except_clause') return true;
+  }
+  return false;
+}
+
+const PROCESS_EXITS: ReadonlySet<string> = new Set(['builtins.SystemExit', 'builtins.KeyboardInterrupt']);
+const PROCESS_EXIT_CALLS: ReadonlySet<string> = new Set(['sys.exit', 'os._exit', 'os.abort', 'builtins.exit', 'builtins.quit']);
 
 const LOGGING_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log', 'print', 'print_exc', 'log_debug', 'log_exception']);
 
