@@ -657,9 +657,11 @@ export class SemanticModel {
     if (!found) return `builtins.${identifier.text}`;
     const { bindings } = found;
     const first = bindings[0];
-    if (first.kind === 'import' && bindings.every((b) => b.kind === 'import' && b.qualifiedName === first.qualifiedName)) {
-      return first.qualifiedName;
-    }
+    // `try: import requests` / `except ImportError: requests = None`: None has no attributes and cannot be
+    // called, so wherever the name is used as the module, it is the module.
+    const imports = bindings.filter((b) => !(b.kind === 'value' && b.value?.type === 'none'));
+    const imported = imports[0]?.kind === 'import' ? imports[0].qualifiedName : null;
+    if (imported && imports.every((b) => b.kind === 'import' && b.qualifiedName === imported)) return imported;
     if ((first.kind === 'function' || first.kind === 'class') && bindings.length === 1) {
       const info = first.kind === 'function' ? this.functionsByNodeId.get(first.node.id) : this.classesByNodeId.get(first.node.id);
       return info?.qualifiedName ?? null;
