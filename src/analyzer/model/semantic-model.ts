@@ -342,7 +342,8 @@ export class SemanticModel {
     const type = this.typeOf(expr);
     if (!type) return false;
     const cls = this.definitions.get(type);
-    if (cls && 'methods' in cls) return this.hasMember(cls, '__aiter__') && this.lookupMember(cls, '__iter__') === undefined;
+    // `__getitem__` makes a class iterable too (the old sequence protocol).
+    if (cls && 'methods' in cls) return this.hasMember(cls, '__aiter__') && this.lookupMember(cls, '__iter__') === undefined && this.lookupMember(cls, '__getitem__') === undefined;
     return ASYNC_ONLY_ITERABLES.has(type);
   }
 
