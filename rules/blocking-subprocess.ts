@@ -44,6 +44,8 @@ async def git_head():
     const callee = model.callee(call);
     const effect = callee ? BLOCKING_PROCESS_CALLS.get(callee) : undefined;
     if (!effect || !model.isInCoroutine(call)) return;
+    // `os.waitpid(pid, os.WNOHANG)` only polls: it returns at once when no child has exited.
+    if (effect === WAITS && call.childForFieldName('arguments')?.text.includes('WNOHANG')) return;
     const instead = effect === WAITS ? '`await process.wait()` on an `asyncio.create_subprocess_exec` process' : '`await asyncio.create_subprocess_exec(...)`';
     report(call, `\`${callSnippet(call)}\` ${effect}, blocking the event loop in ${model.describeContext(call)}; use ${instead}`);
   },
