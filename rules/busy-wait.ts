@@ -41,6 +41,8 @@ class Job:
     if (sleeps.length === 0 || !statements.every((s) => s.type === 'pass_statement' || sleeps.includes(s))) return;
     // `while client.loop_misc() == OK:` does the periodic work in its condition, like `while running: tick()`.
     if (callsForEffect(condition)) return;
+    // `while (n := n - 1) > 0:` counts down: the condition is the loop's work, a timer, not a poll.
+    if (countsInCondition(condition)) return;
     // A test polls the code under test, which has no event to offer it (and its loops are bounded by a timeout).
     if (isTestCode(model.enclosingFunction(loop), model)) return;
     // `while (await counter.n) != 12:` asks another task or process each time (an actor's attribute over RPC).
@@ -91,7 +93,22 @@ function callsForEffect(condition: Node): boolean {
     const fn = call?.childForFieldName('function');
     if (fn?.type === 'identifier') return !PURE_BUILTINS.has(fn.text) && !isQueryName(fn.text);
     const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-    return !name || !(STATE_READS.has(name) || isQueryName(name));
+    return !name || OTHER_THREAD_READS.has(name) || !(STATE_READS.has(name) || isQueryName(name));
+  });
+}
+
+/** `thread.is_alive()`, `process.is_alive()`: another thread or process ends, not this program's code, so no
+ *  asyncio.Event could be set where the condition changes (like `proc.poll()`). */
+const OTHER_THREAD_READS = new Set(['is_alive', 'isAlive']);
+
+/** A walrus whose new value is computed from its old one (`(n := n - 1)`, `(tries := tries + 1)`). */
+function countsInCondition(condition: Node): boolean {
+  return condition.descendantsOfType('named_expression').some((walrus) => {
+    const name = walrus?.childForFieldName('name')?.text;
+    const value = walrus?.childForFieldName('value');
+    if (!name || !value) return false;
+    const members = new Set(value.descendantsOfType('attribute').map((a) => a?.childForFieldName('attribute')?.id));
+    return value.descendantsOfType('identifier').some((id) => id?.text === name && !members.has(id.id));
   });
 }
 
