@@ -3,18 +3,26 @@
 import type { Node } from 'web-tree-sitter';
 
 /** A condition that tests the Python version or the presence of an API: `sys.version_info < (3, 7)`,
- *  `PY_37`, `PY37`, `hasattr(asyncio, "all_tasks")`. */
-const COMPATIBILITY_TEST = /\bversion_info\b|\bsys\.version\b|\bPY(?:THON)?_?\d|\bhasattr\s*\(/;
+ *  `PY_37`, `PY37`, `IS_PY37`, `_PY38`, `PY_VERSION < (3, 10)`, `hasattr(asyncio, "all_tasks")`. */
+const COMPATIBILITY_TEST = /\bversion_info\b|\bsys\.version\b|(?:\b|_)PY(?:THON)?_?(?:\d|VERSION\b)|\bhasattr\s*\(/;
+
+/** Statements after which the rest of a block does not run. */
+const EXITS = new Set(['return_statement', 'raise_statement', 'continue_statement', 'break_statement']);
 
 /** Exceptions a `try` catches to fall back to an older API. */
 const FALLBACK_EXCEPTIONS = /\b(AttributeError|ImportError|ModuleNotFoundError|NameError)\b/;
 
 /** Is the node inside an `if`/`elif`/`else` chain or conditional expression testing the Python version or an
  *  API's presence, or inside an `except AttributeError/ImportError` fallback? (Any branch counts: both sides
- *  of such a test are deliberate compatibility code.) */
+ *  of such a test are deliberate compatibility code.) Code after `if <such a test>: return new_api()` in the
+ *  same block is that test's `else`. */
 export function isInCompatibilityBranch(node: Node): boolean {
-  for (let parent = node.parent; parent; parent = parent.parent) {
-    if (parent.type === 'if_statement') {
+  for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (parent.type === 'block' || parent.type === 'module') {
+      for (let before = child.previousNamedSibling; before; before = before.previousNamedSibling) {
+        if (before.type === 'if_statement' && exitsWhenCompatible(before)) return true;
+      }
+    } else if (parent.type === 'if_statement') {
       const conditions = [parent.childForFieldName('condition'), ...parent.childrenForFieldName('alternative')
         .map((branch) => (branch?.type === 'elif_clause' ? branch.childForFieldName('condition') : null))];
       if (conditions.some((condition) => condition && COMPATIBILITY_TEST.test(condition.text))) return true;
@@ -27,4 +35,17 @@ export function isInCompatibilityBranch(node: Node): boolean {
     }
   }
   return false;
+}
+
+/** `if <test for the newer API>: ... return` with no else (`if hasattr(asyncio, "all_tasks"):`,
+ *  `if sys.version_info >= (3, 7):`, `if PY37:`): the code after it is the fallback for older Pythons. (After
+ *  `if sys.version_info < (3, 7): raise ...` the code runs on the new Pythons, so it is not.) */
+function exitsWhenCompatible(statement: Node): boolean {
+  const condition = statement.childForFieldName('condition');
+  if (!condition || statement.childrenForFieldName('alternative').length > 0) return false;
+  const test = condition.text;
+  if (!COMPATIBILITY_TEST.test(test) || /<|==|!=|\bnot\b/.test(test)) return false;
+  const body = statement.childForFieldName('consequence');
+  const last = body?.namedChildren.filter((child) => child?.type !== 'comment').at(-1);
+  return !!last && EXITS.has(last.type);
 }
