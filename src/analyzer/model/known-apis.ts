@@ -49,6 +49,7 @@ export const CALL_RESULT_TYPES: ReadonlyMap<string, string> = new Map([
   ['asyncio.timeouts.timeout_at', 'asyncio.Timeout'],
   ['asyncio.timeouts.Timeout', 'asyncio.Timeout'],
   ['socket.create_connection', 'socket.socket'],
+  ['socket.create_server', 'socket.socket'],
   ['anyio.create_task_group', 'anyio.abc.TaskGroup'],
   ['redis.asyncio.from_url', 'redis.asyncio.Redis'],
   ['redis.asyncio.StrictRedis', 'redis.asyncio.Redis'],
