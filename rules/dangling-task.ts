@@ -12,6 +12,13 @@ const TASK_SPAWNERS = new Set([
   'asyncio.AbstractEventLoop.create_task',
 ]);
 
+/** What makes a Future rather than a coroutine (the type of the value, as the model names it): `ensure_future`
+ *  hands a Future back unchanged, schedules no task, and the Future's work (an executor job) runs anyway. */
+const FUTURE_MAKERS = new Set([
+  'asyncio.AbstractEventLoop.run_in_executor', 'asyncio.AbstractEventLoop.create_future', 'asyncio.wrap_future',
+  'asyncio.futures.wrap_future', 'asyncio.Future', 'asyncio.futures.Future',
+]);
+
 /** `create_task`, `ensure_future`: what a call of a spawner ends with. */
 const SPAWNER_NAMES = new Set([...TASK_SPAWNERS].map(lastPart));
 
@@ -48,7 +55,12 @@ async def handle(user):
   query: VALUE_USE_QUERY,
   check({ discarded, container, conditional, name, assigned }, { model, report }) {
     const isSpawn = (node: Node | null | undefined): node is Node =>
-      node?.type === 'call' && model.calleeMayEndIn(node, (name) => SPAWNER_NAMES.has(name)) && TASK_SPAWNERS.has(model.callee(node) ?? '');
+      node?.type === 'call' && model.calleeMayEndIn(node, (name) => SPAWNER_NAMES.has(name)) && TASK_SPAWNERS.has(model.callee(node) ?? '') && !wrapsFuture(node);
+    const wrapsFuture = (call: Node) => {
+      if (lastPart(model.callee(call) ?? '') !== 'ensure_future') return false;
+      const first = call.childForFieldName('arguments')?.namedChildren.find((child) => child?.type !== 'comment');
+      return !!first && first.type !== 'keyword_argument' && FUTURE_MAKERS.has(model.typeOf(first) ?? '');
+    };
     const why = 'the event loop holds only a weak reference, so it may be garbage-collected before it finishes and its exception is never seen; keep it (a set plus `task.add_done_callback(tasks.discard)`) or use a TaskGroup';
     // A statement that builds a list, tuple or set of tasks (`[asyncio.create_task(f(x)) for x in xs]`) or picks
     // one with `a if c else b` throws the tasks away with it.
