@@ -41,6 +41,8 @@ class Job:
     if (sleeps.length === 0 || !statements.every((s) => s.type === 'pass_statement' || sleeps.includes(s))) return;
     // `while client.loop_misc() == OK:` does the periodic work in its condition, like `while running: tick()`.
     if (callsForEffect(condition)) return;
+    // `while q.empty():` on a `queue.Queue` that another thread fills: an asyncio.Event cannot be set from there.
+    if (readsThreadSharedState(condition, model)) return;
     // `while (n := n - 1) > 0:` counts down: the condition is the loop's work, a timer, not a poll.
     if (countsInCondition(condition)) return;
     // A test polls the code under test, which has no event to offer it (and its loops are bounded by a timeout).
@@ -100,6 +102,18 @@ function callsForEffect(condition: Node): boolean {
 /** `thread.is_alive()`, `process.is_alive()`: another thread or process ends, not this program's code, so no
  *  asyncio.Event could be set where the condition changes (like `proc.poll()`). */
 const OTHER_THREAD_READS = new Set(['is_alive', 'isAlive']);
+
+const THREAD_SHARED_MODULES = ['threading.', 'multiprocessing.', 'queue.'];
+
+/** Does the condition read a thread-safe object (`threading.Event().is_set()`, `queue.Queue().empty()`,
+ *  `multiprocessing.Process().exitcode`)? Other threads or processes change those, and the loop cannot await them. */
+function readsThreadSharedState(condition: Node, model: SemanticModel): boolean {
+  return condition.descendantsOfType('attribute').some((attribute) => {
+    const object = attribute?.childForFieldName('object');
+    const type = object ? model.typeOf(object) : null;
+    return !!type && THREAD_SHARED_MODULES.some((module) => type.startsWith(module));
+  });
+}
 
 /** A walrus whose new value is computed from its old one (`(n := n - 1)`, `(tries := tries + 1)`). */
 function countsInCondition(condition: Node): boolean {
