@@ -42,7 +42,7 @@ async def main():
   query: CALL_QUERY,
   check({ call }, { model, report }) {
     const starter = LOOP_STARTERS.get(model.callee(call) ?? '');
-    if (!starter || !model.isInCoroutine(call) || model.moduleAlias('nest_asyncio')) return;
+    if (!starter || !model.isInCoroutine(call) || model.importsFrom('nest_asyncio')) return;
     const awaited = starter.awaitsArgument ? soleArgument(call) : null;
     const instead = awaited ? `write \`await ${awaited.type === 'call' ? callSnippet(awaited, 40) : snippet(awaited, 40)}\`` : 'await the work itself (or run that loop in another thread)';
     report(call, `\`${callSnippet(call)}\` starts an event loop inside ${model.describeContext(call)}, which already runs on one: it raises RuntimeError; ${instead}`, {

@@ -22,5 +22,6 @@ describe('nested-event-loop and nest_asyncio', () => {
 
   it('stays silent where nest_asyncio is imported', async () => {
     expect(await findingsIn(module('import nest_asyncio\n\nnest_asyncio.apply()'), { rules: [nestedEventLoop] })).toEqual([]);
+    expect(await findingsIn(module('from nest_asyncio import apply\n\napply()'), { rules: [nestedEventLoop] })).toEqual([]);
   });
 });
