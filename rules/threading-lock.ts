@@ -55,7 +55,12 @@ class Cache:
       const held = contextManagersOf(statement).find((manager) => ASYNCIO_EQUIVALENT.has(model.typeOf(manager) ?? ''));
       if (!held || !model.isInCoroutine(statement) || model.awaitPointsIn(body).length === 0) return;
       const type = model.typeOf(held)!;
-      report(held, `\`with ${snippet(held)}:\` holds a \`${type}\` across \`await\` in ${model.describeContext(statement)}: another coroutine taking it blocks the event loop or deadlocks; use \`${ASYNCIO_EQUIVALENT.get(type)}\` with \`async with\``);
+      // An RLock belongs to a thread, and every coroutine of the loop runs on the same one: another coroutine
+      // enters it at once (no wait, no protection either), while worker threads wait for the whole await.
+      const effect = type === 'threading.RLock'
+        ? 'every other coroutine on the loop\'s thread re-enters it at once, so it excludes nothing between them'
+        : 'another coroutine taking it blocks the event loop or deadlocks';
+      report(held, `\`with ${snippet(held)}:\` holds a \`${type}\` across \`await\` in ${model.describeContext(statement)}: ${effect}; use \`${ASYNCIO_EQUIVALENT.get(type)}\` with \`async with\``);
       return;
     }
     if (!acquire || !lock || !args) return;
