@@ -83,7 +83,7 @@ function isBounded(comprehension: Node, fn: FunctionInfo, model: SemanticModel):
   return false;
 }
 
-/** `range(<int constants>)`, a literal list/tuple, a slice (`items[i:i + n]`), or a name bound only to those
+/** `range(<int constants>)`, `itertools.islice(x, <int constant>)`, a literal list/tuple, a slice (`items[i:i + n]`), or a name bound only to those
  *  or by an enclosing `for` (the batch idiom: `for batch in chunks: gather(*[f(x) for x in batch])`). */
 function isBoundedIterable(iterable: Node | null, model: SemanticModel): boolean {
   if (!iterable) return false;
@@ -93,7 +93,9 @@ function isBoundedIterable(iterable: Node | null, model: SemanticModel): boolean
   switch (iterable.type) {
     case 'call': {
       const args = iterable.childForFieldName('arguments')?.namedChildren ?? [];
-      return model.callee(iterable) === 'builtins.range' && args.length > 0 && args.every((a) => !!a && isIntegerConstant(a, model));
+      const callee = model.callee(iterable);
+      if (callee === 'itertools.islice') return args.length >= 2 && !!args[args.length === 2 ? 1 : 2] && isIntegerConstant(args[args.length === 2 ? 1 : 2]!, model);
+      return callee === 'builtins.range' && args.length > 0 && args.every((a) => !!a && isIntegerConstant(a, model));
     }
     case 'list': case 'tuple': return true;
     case 'subscript': return iterable.childrenForFieldName('subscript').some((s) => s?.type === 'slice');
