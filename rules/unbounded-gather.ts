@@ -73,6 +73,7 @@ function isBounded(comprehension: Node, fn: FunctionInfo, model: SemanticModel):
   const loopNames = new Set(clauses.flatMap((clause) => namesIn(clause.childForFieldName('left'))));
   const started = startedCall(element, loopNames, model);
   if (!started) return true; // gathers existing tasks or futures: nothing new is started
+  if (runsInExecutor(started, model)) return true;
   if (passesLimiter(started, model)) return true;
   if (usesLimiter(fn, model)) return true;
   const callee = model.definition(model.callee(started) ?? '');
@@ -143,6 +144,16 @@ function startedCall(element: Node | null, loopNames: Set<string>, model: Semant
   const fn = element.childForFieldName('function');
   if (fn?.type === 'attribute' && loopNames.has(rootName(fn) ?? '')) return null;
   return element;
+}
+
+const EXECUTOR_RUNNERS = new Set(['asyncio.to_thread', 'anyio.to_thread.run_sync', 'trio.to_thread.run_sync']);
+
+/** `asyncio.to_thread(f, x)`, `loop.run_in_executor(pool, f, x)`: the executor's fixed pool of workers (or
+ *  anyio's/trio's thread limiter) bounds how many run at once; the rest wait in its queue. */
+function runsInExecutor(call: Node, model: SemanticModel): boolean {
+  if (EXECUTOR_RUNNERS.has(model.callee(call) ?? '')) return true;
+  const fn = call.childForFieldName('function');
+  return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'run_in_executor';
 }
 
 /** Does a call receive a semaphore/limiter (by type or by name) among its arguments? */
