@@ -53,7 +53,7 @@ class Cache:
     if (statement && body) {
       if (isAsyncWith(statement)) return;
       const held = contextManagersOf(statement).find((manager) => ASYNCIO_EQUIVALENT.has(model.typeOf(manager) ?? ''));
-      if (!held || !model.isInCoroutine(statement) || model.awaitPointsIn(body).length === 0) return;
+      if (!held || !model.isInCoroutine(statement) || !suspendsIn(body, model)) return;
       const type = model.typeOf(held)!;
       // An RLock belongs to a thread, and every coroutine of the loop runs on the same one: another coroutine
       // enters it at once (no wait, no protection either), while worker threads wait for the whole await.
@@ -70,6 +70,14 @@ class Cache:
     report(acquire, `\`${callSnippet(acquire)}\` waits for a \`${type}\` on the event loop's thread in ${model.describeContext(acquire)}; use \`${instead}\` with \`async with\``);
   },
 });
+
+/** Does the coroutine suspend inside `body`: at an await point, or at a `yield` of an async generator (its
+ *  consumer runs other code, other coroutines included, until it asks for the next item)? */
+function suspendsIn(body: Node, model: SemanticModel): boolean {
+  if (model.awaitPointsIn(body).length > 0) return true;
+  const fn = model.enclosingFunction(body);
+  return !!fn && body.descendantsOfType('yield').some((point) => !!point && model.enclosingFunction(point) === fn);
+}
 
 /** Is the lock released (`lock.release()` on the same expression) after the acquire and before the next await
  *  point in source order? Then it is a brief critical section like a `with lock:` whose body never awaits
