@@ -107,6 +107,8 @@ export class SemanticModel {
   private readonly decorators = new Map<number, Node[]>();
   private readonly syntaxErrors: [number, number][] = [];
   private readonly typeCache = new Map<string, string | null>();
+  /** The objects of attribute assignments other than `self.x = ...` in methods, by `object.attribute` text. */
+  private readonly patchedAttributes = new Map<string, Node[]>();
 
   constructor(
     readonly tree: Tree,
@@ -614,7 +616,7 @@ export class SemanticModel {
       const fn = scope.kind === 'function' ? this.functionsByNodeId.get(scope.node.id) : undefined;
       if (fn?.ownerClass && object.text === fn.firstParameter) {
         addTo(fn.ownerClass.attributeValues, c['attribute.name'].text, c['attribute.value']);
-      }
+      } else addTo(this.patchedAttributes, `${object.text}.${c['attribute.name'].text}`, object);
     }
   }
 
@@ -627,6 +629,7 @@ export class SemanticModel {
       const object = expr.childForFieldName('object');
       const attribute = expr.childForFieldName('attribute')?.text;
       if (!object || !attribute) return null;
+      if (object.type === 'identifier' && this.isPatchedAttribute(object, attribute)) return null;
       const objectName = object.type === 'identifier' || object.type === 'attribute' ? this.computeQualifiedName(object, depth + 1) : null;
       // `path.parent` names `pathlib.Path.parent`, an attribute holding a value of a known type: its members
       // are that type's (`path.parent.mkdir` is `pathlib.Path.mkdir`).
@@ -645,6 +648,15 @@ export class SemanticModel {
       return this.definitions.has(type) ? null : `${type}.${attribute}`;
     }
     return null;
+  }
+
+  /** Is `object.attribute` assigned somewhere (`client.get = Mock()`, `asyncio.sleep = fake`) with `object`
+   *  naming the same variable? Then the attribute may hold that value instead of what the object's type defines. */
+  private isPatchedAttribute(object: Node, attribute: string): boolean {
+    const objects = this.patchedAttributes.get(`${object.text}.${attribute}`);
+    if (!objects) return false;
+    const scope = this.scopes.lookup(object.text, this.scopes.scopeOf(object))?.scope;
+    return objects.some((patched) => this.scopes.lookup(patched.text, this.scopes.scopeOf(patched))?.scope === scope);
   }
 
   private memberQualifiedName(cls: ClassInfo, attribute: string): string | null {
