@@ -6,6 +6,10 @@ import type { Node } from 'web-tree-sitter';
  *  `PY_37`, `PY37`, `IS_PY37`, `_PY38`, `PY_VERSION < (3, 10)`, `hasattr(asyncio, "all_tasks")`. */
 const COMPATIBILITY_TEST = /\bversion_info\b|\bsys\.version\b|(?:\b|_)PY(?:THON)?_?(?:\d|VERSION\b)|\bhasattr\s*\(/;
 
+/** What a `try` catches when its body attempts an API that may be gone: the old name (AttributeError,
+ *  ImportError) or the old `loop=` argument (TypeError). */
+const ATTEMPT_EXCEPTIONS = /\b(AttributeError|ImportError|ModuleNotFoundError|NameError|TypeError)\b/;
+
 /** Statements after which the rest of a block does not run. */
 const EXITS = new Set(['return_statement', 'raise_statement', 'continue_statement', 'break_statement']);
 
@@ -29,9 +33,12 @@ export function isInCompatibilityBranch(node: Node): boolean {
     } else if (parent.type === 'conditional_expression') {
       const condition = parent.namedChildren[1];
       if (condition && COMPATIBILITY_TEST.test(condition.text)) return true;
+    } else if (parent.type === 'try_statement' && parent.childForFieldName('body')?.equals(child)) {
+      // `try: asyncio.Task.all_tasks()` / `except AttributeError: asyncio.all_tasks()`: the old API is attempted.
+      const handlers = parent.namedChildren.filter((clause) => clause?.type === 'except_clause' || clause?.type === 'except_group_clause');
+      if (handlers.some((handler) => ATTEMPT_EXCEPTIONS.test(caughtBy(handler!)))) return true;
     } else if (parent.type === 'except_clause') {
-      const caught = parent.namedChildren.find((child) => child?.type !== 'block' && child?.type !== 'comment');
-      if (caught && FALLBACK_EXCEPTIONS.test(caught.text)) return true;
+      if (FALLBACK_EXCEPTIONS.test(caughtBy(parent))) return true;
     }
   }
   return false;
@@ -48,4 +55,9 @@ function exitsWhenCompatible(statement: Node): boolean {
   const body = statement.childForFieldName('consequence');
   const last = body?.namedChildren.filter((child) => child?.type !== 'comment').at(-1);
   return !!last && EXITS.has(last.type);
+}
+
+/** The text of what an except clause catches (`(AttributeError, TypeError) as error`); empty for a bare `except:`. */
+function caughtBy(clause: Node): string {
+  return clause.namedChildren.find((child) => child?.type !== 'block' && child?.type !== 'comment')?.text ?? '';
 }
