@@ -71,8 +71,10 @@ function isRetryLoop(loop: Node): boolean {
 }
 
 /** A client entered with `async with` whose body streams (`async for`, a `while` loop, a websocket) is a
- *  long-lived connection, not a per-request client. */
+ *  long-lived connection, not a per-request client; one whose body loops over requests with it
+ *  (`for url in urls: await client.get(url)`, one client per proxy or host) is reused. */
 function isLongLivedSession(call: Node, model: SemanticModel): boolean {
+  const alias = call.parent?.type === 'as_pattern' ? call.parent.childForFieldName('alias')?.text : undefined;
   let item = call.parent;
   if (item?.type === 'as_pattern') item = item.parent;
   if (item?.type !== 'with_item') return false;
@@ -80,5 +82,8 @@ function isLongLivedSession(call: Node, model: SemanticModel): boolean {
   if (!body) return false;
   return model.awaitPointsIn(body).some((point) => point.type === 'for_statement')
     || body.descendantsOfType('while_statement').length > 0
-    || body.text.includes('ws_connect');
+    || body.text.includes('ws_connect')
+    || body.descendantsOfType(['for_statement', ...COMPREHENSIONS]).some((loop) => !!loop && (!alias || new RegExp(`\\b${alias}\\b`).test(loop.text)));
 }
+
+const COMPREHENSIONS = ['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression'];
