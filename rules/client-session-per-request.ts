@@ -46,7 +46,7 @@ async def fetch_all(urls):
     const callee = model.callee(call);
     if (!callee || !ASYNC_HTTP_CLIENTS.has(callee) || !model.isInCoroutine(call)) return;
     const loop = enclosingRepetition(call);
-    if (!loop || isRetryLoop(loop) || isLongLivedSession(call, model)) return;
+    if (!loop || isRetryLoop(loop) || isLongLivedSession(call, model) || sharesPool(call)) return;
     const where = loop.type.endsWith('_statement') ? 'on every iteration of a loop' : 'for every element of a comprehension';
     report(call, `\`${callSnippet(call)}\` creates a new client ${where} in ${model.describeContext(call)}, with its own connection pool; create it once before the loop and reuse it`);
   },
@@ -87,3 +87,12 @@ function isLongLivedSession(call: Node, model: SemanticModel): boolean {
 }
 
 const COMPREHENSIONS = ['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression'];
+
+/** `ClientSession(connector=shared, connector_owner=False)`, `AsyncClient(transport=shared)`: the connection
+ *  pool is the shared connector or transport, made once elsewhere, so a client per iteration loses nothing. */
+function sharesPool(call: Node): boolean {
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).some((arg) => arg?.type === 'keyword_argument'
+    && POOL_ARGUMENTS.has(arg.childForFieldName('name')?.text ?? '') && arg.childForFieldName('value')?.type !== 'call');
+}
+
+const POOL_ARGUMENTS = new Set(['connector', 'transport']);
