@@ -46,7 +46,7 @@ async def fetch_all(urls):
     const callee = model.callee(call);
     if (!callee || !ASYNC_HTTP_CLIENTS.has(callee) || !model.isInCoroutine(call)) return;
     const loop = enclosingRepetition(call);
-    if (!loop || isRetryLoop(loop) || isLongLivedSession(call, model) || sharesPool(call)) return;
+    if (!loop || isRetryLoop(loop) || isLongLivedSession(call, model) || sharesPool(call) || isKept(call)) return;
     const where = loop.type.endsWith('_statement') ? 'on every iteration of a loop' : 'for every element of a comprehension';
     report(call, `\`${callSnippet(call)}\` creates a new client ${where} in ${model.describeContext(call)}, with its own connection pool; create it once before the loop and reuse it`);
   },
@@ -96,3 +96,21 @@ function sharesPool(call: Node): boolean {
 }
 
 const POOL_ARGUMENTS = new Set(['connector', 'transport']);
+
+/** The client is stored for later (`self.sessions[name] = ClientSession()`, `clients.append(AsyncClient())`,
+ *  `return AsyncClient()`): one per key it serves, not one per request. */
+function isKept(call: Node): boolean {
+  const parent = call.parent;
+  if (parent?.type === 'return_statement' || parent?.type === 'yield') return true;
+  if (parent?.type === 'assignment' && parent.childForFieldName('right')?.id === call.id) {
+    const target = parent.childForFieldName('left')?.type;
+    return target === 'attribute' || target === 'subscript';
+  }
+  if (parent?.type === 'argument_list') {
+    const fn = parent.parent?.childForFieldName('function');
+    return fn?.type === 'attribute' && STORING_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
+  }
+  return false;
+}
+
+const STORING_METHODS = new Set(['append', 'appendleft', 'add', 'insert', 'setdefault']);
