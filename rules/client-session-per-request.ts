@@ -66,9 +66,13 @@ function enclosingRepetition(node: Node): Node | null {
 function isRetryLoop(loop: Node): boolean {
   const body = loop.childForFieldName('body');
   if (!body || !loop.type.endsWith('_statement')) return false;
+  // tenacity's `async for attempt in AsyncRetrying(...)`, stamina's `retry_context`, `for attempt in range(3)`.
+  if (loop.type === 'for_statement' && RETRY_NAME.test(`${loop.childForFieldName('left')?.text} ${loop.childForFieldName('right')?.text}`)) return true;
   return body.descendantsOfType('try_statement').length > 0
     && body.descendantsOfType(['break_statement', 'return_statement']).length > 0;
 }
+
+const RETRY_NAME = /retr(y|ies|ying)|attempt/i;
 
 /** A client entered with `async with` whose body streams (`async for`, a `while` loop, a websocket) is a
  *  long-lived connection, not a per-request client; one whose body loops over requests with it
