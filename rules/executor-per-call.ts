@@ -57,9 +57,18 @@ async def checksum_async(data):
  *  default executor, or made in an async generator (a lifespan / @asynccontextmanager that yields it)? */
 function outlivesTheCall(call: Node, model: SemanticModel): boolean {
   const fn = model.enclosingFunction(call);
-  if (!fn || fn.isGenerator || fn.node.text.includes('set_default_executor')) return true;
+  if (!fn || fn.isGenerator || fn.node.text.includes('set_default_executor') || isEntryPoint(fn.name, model)) return true;
   if (isKept(call)) return true;
   return assignedNames(call).some((name) => fn.scope.delegated.has(name.text) || isStoredLater(name, fn.node));
+}
+
+/** Is the coroutine the program's entry point, run once (`async def main()`, or one this module hands to
+ *  `asyncio.run(...)`, `loop.run_until_complete(...)`, `anyio.run(...)`, `trio.run(...)`)? An executor it
+ *  makes serves the whole program, like one made at startup. */
+function isEntryPoint(name: string, model: SemanticModel): boolean {
+  if (name === 'main') return true;
+  const escaped = name.replace(/[^\w]/g, '');
+  return new RegExp(`\\brun(?:_until_complete)?\\(\\s*${escaped}\\b`).test(model.source.text);
 }
 
 /** Container methods that keep what they are given (`self._pools.append(pool)`). */
