@@ -74,16 +74,30 @@ function isEntryPoint(name: string, model: SemanticModel): boolean {
 /** Container methods that keep what they are given (`self._pools.append(pool)`). */
 const STORING_METHODS = new Set(['append', 'appendleft', 'add', 'insert', 'setdefault']);
 
+/** Displays and keyword arguments a kept value may sit in: `return {"pool": x}`, `Worker(executor=x)`. */
+const WRAPPERS = new Set(['pair', 'dictionary', 'list', 'tuple', 'set', 'parenthesized_expression', 'keyword_argument', 'expression_list']);
+
 /** Is this value returned, yielded, stored on an object or in a container (`self.pool = x`,
- *  `pools[key] = x`, `self.pool = pool = x`, `pools.append(x)`)? */
+ *  `pools[key] = x`, `self.pool = pool = x`, `pools.append(x)`, `return {"pool": x}`), or handed to a call
+ *  that keeps it (`Worker(x)`, `stack.enter_context(x)`)? */
 function isKept(value: Node): boolean {
-  const parent = value.parent;
+  let node = value;
+  let parent = value.parent;
+  while (parent && WRAPPERS.has(parent.type)) {
+    node = parent;
+    parent = parent.parent;
+  }
   if (parent?.type === 'return_statement' || parent?.type === 'yield') return true;
   if (parent?.type === 'argument_list') {
-    const callee = parent.parent?.childForFieldName('function');
-    return callee?.type === 'attribute' && STORING_METHODS.has(callee.childForFieldName('attribute')?.text ?? '');
+    const call = parent.parent;
+    const callee = call?.childForFieldName('function');
+    const name = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee?.text;
+    if (STORING_METHODS.has(name ?? '')) return true;
+    // Any other call given the executor takes it over (a constructor, a registry, an exit stack), unless it
+    // runs work on it now: `loop.run_in_executor(pool, ...)`, or a helper awaited at once, `await run(pool)`.
+    return name !== 'run_in_executor' && call?.parent?.type !== 'await';
   }
-  return assignmentTargets(value).some((target) => target.type === 'attribute' || target.type === 'subscript');
+  return assignmentTargets(node).some((target) => target.type === 'attribute' || target.type === 'subscript');
 }
 
 /** The targets a value is assigned to, through chained assignments (`a = b.c = value`). */
