@@ -79,11 +79,20 @@ function isGetFrom(point: Node, queueText: string): boolean {
   return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'get' && fn.childForFieldName('object')?.text === queueText;
 }
 
-/** Awaits that raise nothing but cancellation: sleeps, and entering locks, semaphores and timeouts. */
+/** asyncio primitives whose awaits raise nothing but cancellation (`await out.put(item)` on an asyncio.Queue,
+ *  `await event.wait()`, `await lock.acquire()`). */
+const QUIET_METHODS: ReadonlySet<string> = new Set([
+  ...[...ASYNCIO_QUEUES].flatMap((queue) => [`${queue}.put`, `${queue}.join`]),
+  'asyncio.Event.wait', 'asyncio.Lock.acquire', 'asyncio.Semaphore.acquire', 'asyncio.BoundedSemaphore.acquire',
+]);
+
+/** Awaits that raise nothing but cancellation: sleeps, waits on asyncio primitives, and entering locks,
+ *  semaphores and timeouts. */
 function isQuietAwait(point: Node, model: SemanticModel): boolean {
   if (point.type === 'await') {
     const call = point.namedChildren[0];
-    return call?.type === 'call' && ASYNC_SLEEP_FUNCTIONS.has(model.callee(call) ?? '');
+    const callee = call?.type === 'call' ? model.callee(call) ?? '' : '';
+    return ASYNC_SLEEP_FUNCTIONS.has(callee) || QUIET_METHODS.has(callee);
   }
   if (point.type === 'with_statement') {
     const managers = contextManagersOf(point);
