@@ -101,9 +101,14 @@ function isQuietAwait(point: Node, model: SemanticModel): boolean {
   return false;
 }
 
-/** Inside the body of a try whose handler catches Exception, BaseException or everything. */
+const CATCH_ALL = ['builtins.Exception', 'builtins.BaseException'];
+
+/** Inside the body of a try whose handler catches Exception, BaseException or everything, or of a
+ *  `with contextlib.suppress(Exception):`. */
 function isGuarded(point: Node, stop: Node, model: SemanticModel): boolean {
   for (let child = point, parent = point.parent; parent && parent.id !== stop.id; child = parent, parent = parent.parent) {
+    if (parent.type === 'with_statement' && parent.childForFieldName('body')?.id === child.id
+      && contextManagersOf(parent).some((manager) => suppressesEverything(manager, model))) return true;
     if (parent.type !== 'try_statement' || parent.childForFieldName('body')?.id !== child.id) continue;
     const catchesAll = parent.namedChildren.some((clause) => {
       if (clause?.type !== 'except_clause') return false;
@@ -111,11 +116,17 @@ function isGuarded(point: Node, stop: Node, model: SemanticModel): boolean {
       if (!value) return true;
       if (value.type === 'as_pattern') value = value.namedChildren[0];
       const types = value?.type === 'tuple' ? value.namedChildren : [value];
-      return types.some((t) => !!t && ['builtins.Exception', 'builtins.BaseException'].includes(model.qualifiedName(t) ?? ''));
+      return types.some((t) => !!t && CATCH_ALL.includes(model.qualifiedName(t) ?? ''));
     });
     if (catchesAll) return true;
   }
   return false;
+}
+
+/** `contextlib.suppress(Exception)` (among other classes). */
+function suppressesEverything(manager: Node, model: SemanticModel): boolean {
+  if (manager.type !== 'call' || model.callee(manager) !== 'contextlib.suppress') return false;
+  return (manager.childForFieldName('arguments')?.namedChildren ?? []).some((arg) => !!arg && CATCH_ALL.includes(model.qualifiedName(arg) ?? ''));
 }
 
 /** Do the two nodes sit in different branches of an if/try/match (so one never runs after the other)? */
