@@ -46,13 +46,13 @@ async def consumer(queue: asyncio.Queue, client):
     const body = owner?.isAsync ? owner.node.childForFieldName('body') : null;
     if (!queue || !body || isInFinally(call, owner!.node)) return;
     const points = model.awaitPointsIn(body);
-    const gets = points.filter((p) => p.endIndex <= call.startIndex && isGetFrom(p, queue.text));
+    const gets = points.filter((p) => p.endIndex <= call.startIndex && isGetFrom(p, queue.text, model));
     const get = gets[gets.length - 1];
     if (!get) return;
     const type = model.typeOf(queue);
     if (type && !ASYNCIO_QUEUES.has(type) && model.definition(type) === undefined) return; // another library's queue
     const risky = points.find((p) => p.startIndex >= get.endIndex && p.endIndex <= call.startIndex
-      && !isGetFrom(p, queue.text) && !isQuietAwait(p, model) && !isGuarded(p, owner!.node, model) && !onAnotherBranch(p, call));
+      && !isGetFrom(p, queue.text, model) && !isQuietAwait(p, model) && !isGuarded(p, owner!.node, model) && !onAnotherBranch(p, call));
     if (!risky) return;
     report(call, `\`${snippet(call)}\` in ${model.describeContext(call)} is skipped when \`${describeAwait(risky)}\` raises, and \`${snippet(queue, 30)}.join()\` then waits forever; call it in a \`finally:\` block`);
   },
@@ -72,9 +72,10 @@ function isInFinally(node: Node, stop: Node): boolean {
   return false;
 }
 
-/** `await QUEUE.get()` for the queue written as `queueText`. */
-function isGetFrom(point: Node, queueText: string): boolean {
-  const call = point.type === 'await' ? point.namedChildren[0] : null;
+/** `await QUEUE.get()` (or `await asyncio.wait_for(QUEUE.get(), timeout)`) for the queue written as `queueText`. */
+function isGetFrom(point: Node, queueText: string, model: SemanticModel): boolean {
+  let call = point.type === 'await' ? point.namedChildren[0] : null;
+  if (call?.type === 'call' && model.callee(call) === 'asyncio.wait_for') call = call.childForFieldName('arguments')?.namedChildren[0] ?? null;
   const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
   return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'get' && fn.childForFieldName('object')?.text === queueText;
 }
