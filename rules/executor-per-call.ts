@@ -59,7 +59,11 @@ function outlivesTheCall(call: Node, model: SemanticModel): boolean {
   const fn = model.enclosingFunction(call);
   if (!fn || fn.isGenerator || fn.node.text.includes('set_default_executor') || isEntryPoint(fn.name, model)) return true;
   if (isKept(call)) return true;
-  return assignedNames(call).some((name) => fn.scope.delegated.has(name.text) || isStoredLater(name, fn.node));
+  if (assignedNames(call).some((name) => fn.scope.delegated.has(name.text) || isStoredLater(name, fn.node))) return true;
+  // `with ThreadPoolExecutor() as pool: await Server(pool).serve()`: whatever takes the pool over lives as long
+  // as the with block, so the block is a long-lived one (a server, a worker), not one call's work.
+  const target = call.parent?.type === 'as_pattern' ? call.parent.childForFieldName('alias')?.namedChildren[0] : null;
+  return target?.type === 'identifier' && isStoredLater(target, fn.node);
 }
 
 /** Is the coroutine the program's entry point, run once (`async def main()`, or one this module hands to
