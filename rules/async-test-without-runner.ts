@@ -81,10 +81,14 @@ function isTestModule(moduleName: string): boolean {
 }
 
 /** A module-level function, or a method of a `Test*` class with no base class (pytest collects those; a
- *  class with a base is unittest, IsolatedAsyncioTestCase, asynctest… which run coroutines themselves). */
+ *  class with a base is unittest, IsolatedAsyncioTestCase, asynctest… which run coroutines themselves).
+ *  pytest skips a class with its own `__init__` or `__new__` (a collection warning), and anything whose
+ *  `__test__` is set (nose's `__test__ = False`). */
 function isCollectedByPytest(fn: FunctionInfo, model: SemanticModel): boolean {
+  if (model.scopes.module.bindings.has('__test__')) return false;
   const cls = fn.ownerClass;
   if (!cls) return model.scopes.scopeOf(fn.node).kind === 'module';
+  if (cls.methods.has('__init__') || cls.methods.has('__new__') || cls.attributeValues.has('__test__')) return false;
   return cls.name.startsWith('Test') && cls.bases.length === 0 && model.scopes.scopeOf(cls.node).kind === 'module';
 }
 
