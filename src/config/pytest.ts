@@ -8,9 +8,13 @@ export const PYTEST_CONFIG_FILES = ['pyproject.toml', 'pytest.ini', 'setup.cfg',
 // pytest-asyncio's `asyncio_mode = auto`, or pytest-trio's `trio_mode = true`: every async test runs unmarked.
 const AUTO_MODE = /^[ \t]*(?:asyncio_mode[ \t]*=[ \t]*["']?auto["']?|trio_mode[ \t]*=[ \t]*["']?true["']?)[ \t]*(?:#.*)?$/im;
 
+// The same mode given as a command-line option in `addopts` (`addopts = "-ra --asyncio-mode=auto"`, also in a
+// TOML list or on a continuation line), outside comments.
+const AUTO_MODE_OPTION = /^[^#\n]*--asyncio-mode(?:=|[ \t]+)["']?auto\b/m;
+
 /** True when one of the texts sets auto mode, false when none does (absent files are null). */
 export function detectAsyncioAutoMode(configTexts: readonly (string | null)[]): boolean {
-  return configTexts.some((text) => text !== null && AUTO_MODE.test(text));
+  return configTexts.some((text) => text !== null && (AUTO_MODE.test(text) || AUTO_MODE_OPTION.test(text)));
 }
 
 /** The config's explicit `pytest.asyncio_mode` wins over what the project's files say. */

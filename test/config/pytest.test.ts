@@ -9,6 +9,15 @@ describe('detectAsyncioAutoMode', () => {
     expect(detectAsyncioAutoMode(['[tool:pytest]\n  asyncio_mode = auto\n'])).toBe(true);
   });
 
+  it('finds auto mode given as a command-line option in addopts', () => {
+    expect(detectAsyncioAutoMode(['[pytest]\naddopts = --asyncio-mode=auto\n'])).toBe(true);
+    expect(detectAsyncioAutoMode(['[tool.pytest.ini_options]\naddopts = "-ra --asyncio-mode=auto"\n'])).toBe(true);
+    expect(detectAsyncioAutoMode(['[tool.pytest.ini_options]\naddopts = [\n  "-ra",\n  "--asyncio-mode=auto",\n]\n'])).toBe(true);
+    expect(detectAsyncioAutoMode(['[tool:pytest]\naddopts =\n    -v\n    --asyncio-mode auto\n'])).toBe(true);
+    expect(detectAsyncioAutoMode(['[pytest]\naddopts = --asyncio-mode=strict\n'])).toBe(false);
+    expect(detectAsyncioAutoMode(['[pytest]\n# addopts = --asyncio-mode=auto\n'])).toBe(false);
+  });
+
   it("finds pytest-trio's trio_mode, which runs every async test too", () => {
     expect(detectAsyncioAutoMode(['[tool.pytest.ini_options]\ntrio_mode = true\n'])).toBe(true);
     expect(detectAsyncioAutoMode(['[pytest]\ntrio_mode = false\n'])).toBe(false);
