@@ -90,10 +90,16 @@ async def load_config(name):
 /** Calls returning the two descriptors of a pipe or pseudo-terminal: no file system behind them. */
 const PIPE_MAKERS: ReadonlySet<string> = new Set(['os.pipe', 'os.pipe2', 'os.openpty', 'pty.openpty']);
 
-/** `r, w = os.pipe(); os.fdopen(r, "rb")` wraps a pipe end: opening it does no file-system I/O, and the
+/** `r, w = os.pipe(); os.fdopen(r, "rb")` wraps a pipe end (or another object's descriptor): opening it does no file-system I/O, and the
  *  pipe is typically polled by the loop (asked only for `os.fdopen`, so the `.parent` steps are rare). */
 function wrapsPipe(call: Node, model: SemanticModel): boolean {
   const fd = call.childForFieldName('arguments')?.namedChildren[0];
+  // `os.fdopen(sock.detach(), "rb")`, `os.fdopen(sys.stdout.fileno(), "wb", closefd=False)`: the descriptor of
+  // an object already open, a socket or a standard stream; wrapping it opens nothing on the file system.
+  if (fd?.type === 'call') {
+    const method = fd.childForFieldName('function');
+    return method?.type === 'attribute' && ['detach', 'fileno'].includes(method.childForFieldName('attribute')?.text ?? '');
+  }
   if (fd?.type !== 'identifier') return false;
   const found = model.scopes.lookup(fd.text, model.scopes.scopeOf(fd));
   return !!found && found.bindings.some((binding) => {
