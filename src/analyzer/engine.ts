@@ -34,7 +34,6 @@ export class Engine {
     private readonly moduleQuery: CompiledQuery,
     /** Coroutine-scoped rules' patterns: run over the outermost `async def`s only. */
     private readonly coroutineQuery: CompiledQuery | null,
-    private readonly project: ProjectKnowledge,
     readonly ruleCount: number,
   ) {}
 
@@ -47,13 +46,14 @@ export class Engine {
       parser,
       compile(parser, FACTS_QUERY, everywhere),
       inCoroutines.length ? compile(parser, null, inCoroutines) : null,
-      options.project ?? {},
       active.length,
     );
   }
 
-  analyze(path: string, text: string): ModuleResult {
-    if (this.ruleCount === 0 || isFileSkipped(text) || !mightHaveFindings(text, this.project)) {
+  /** `project`: what is known from outside the module. It is not part of the engine (whose compiled queries
+   *  depend only on the rules), so one engine serves every project and every run. */
+  analyze(path: string, text: string, project: ProjectKnowledge = {}): ModuleResult {
+    if (this.ruleCount === 0 || isFileSkipped(text) || !mightHaveFindings(text, project)) {
       return { findings: [], parsed: false };
     }
     const source = new SourceText(text);
@@ -65,7 +65,7 @@ export class Engine {
         if (this.moduleQuery.owners[match.patternIndex]) ruleMatches.push(match);
         else facts.push(match);
       }
-      const model = new SemanticModel(tree, source, moduleNameFromPath(path), facts, this.project);
+      const model = new SemanticModel(tree, source, moduleNameFromPath(path), facts, project);
       const findings: Finding[] = [];
       const dispatch = (match: QueryMatch, owners: ActiveRule[]) => {
         const captures: Captures = {};

@@ -1,6 +1,6 @@
 // The analyzer's entry point: source files in, findings out. Pure: no GitHub, no terminal.
 import type { Rule } from './rule.js';
-import type { AnalysisResult, AnalyzeOptions, SourceFile } from './types.js';
+import type { AnalysisResult, AnalyzeOptions, ProjectKnowledge, SourceFile } from './types.js';
 import { Engine } from './engine.js';
 import { decodeSource } from './source-text.js';
 import { allRules } from '../../rules/index.js';
@@ -18,12 +18,12 @@ export async function createEngine(options: AnalyzeOptions = {}, rules: readonly
 export async function analyzeFiles(files: readonly SourceFile[], options: AnalyzeOptions = {}, engine?: Engine): Promise<AnalysisResult> {
   const active = engine ?? (await createEngine(options));
   const result: AnalysisResult = { findings: [], problems: [], filesParsed: 0, filesSkipped: 0 };
-  for (const file of files) analyzeOne(active, file, result);
+  for (const file of files) analyzeOne(active, file, options.project, result);
   return result;
 }
 
 /** Analyze one file into `result`. Never throws: a failure becomes a problem for that file. */
-function analyzeOne(engine: Engine, file: SourceFile, result: AnalysisResult): void {
+function analyzeOne(engine: Engine, file: SourceFile, project: ProjectKnowledge | undefined, result: AnalysisResult): void {
   try {
     const size = typeof file.content === 'string' ? file.content.length : file.content.byteLength;
     if (size > MAX_FILE_BYTES) {
@@ -33,7 +33,7 @@ function analyzeOne(engine: Engine, file: SourceFile, result: AnalysisResult): v
     }
     const { text, invalidUtf8 } = decodeSource(file.content);
     if (invalidUtf8) result.problems.push({ path: file.path, message: 'not valid UTF-8: undecodable bytes were replaced before analysis' });
-    const module = engine.analyze(file.path, text);
+    const module = engine.analyze(file.path, text, project);
     if (module.parsed) result.filesParsed++;
     else result.filesSkipped++;
     if (module.problem) result.problems.push({ path: file.path, message: module.problem });

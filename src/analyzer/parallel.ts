@@ -3,7 +3,7 @@
 // bytes (parsing cost grows with size); files that cannot hold a finding are never shipped.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { AnalysisResult, AnalyzeOptions, SourceFile } from './types.js';
+import type { AnalysisResult, AnalyzeOptions, ProjectKnowledge, SourceFile } from './types.js';
 import { analyzeFiles, createEngine } from './index.js';
 import { balance, merge, mightHaveFindingsInFile, sizeOf } from './shares.js';
 
@@ -11,7 +11,8 @@ import { balance, merge, mightHaveFindingsInFile, sizeOf } from './shares.js';
 const PARALLEL_THRESHOLD_BYTES = 512 * 1024;
 
 export interface ParallelAnalyzer {
-  analyze(files: readonly SourceFile[]): Promise<AnalysisResult>;
+  /** `project` replaces the options' project knowledge for these files (the CLI learns it while reading them). */
+  analyze(files: readonly SourceFile[], project?: ProjectKnowledge): Promise<AnalysisResult>;
   /** Stop workers that were not needed. */
   close(): void;
 }
@@ -37,22 +38,23 @@ export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: P
   const close = () => workers.forEach((worker) => void worker.terminate());
   return {
     close,
-    async analyze(files) {
+    async analyze(files, project = options.project) {
+      const callOptions: AnalyzeOptions = { ...options, project };
       const engine = await enginePromise;
-      const candidates = files.filter((file) => mightHaveFindingsInFile(file, options));
+      const candidates = files.filter((file) => mightHaveFindingsInFile(file, callOptions));
       const skipped = files.length - candidates.length;
       const bytes = candidates.reduce((sum, file) => sum + sizeOf(file), 0);
       if (workerCount === 0 || bytes < PARALLEL_THRESHOLD_BYTES) {
         close();
-        const result = await analyzeFiles(candidates, options, engine);
+        const result = await analyzeFiles(candidates, callOptions, engine);
         result.filesSkipped += skipped;
         return result;
       }
       startWorkers();
       const [own, ...others] = balance(candidates, workers.length + 1);
-      const fromWorkers = others.map((share, index) => runOn(workers[index], share));
+      const fromWorkers = others.map((share, index) => runOn(workers[index], share, project));
       try {
-        return merge([await analyzeFiles(own, options, engine), ...(await Promise.all(fromWorkers))], files, skipped);
+        return merge([await analyzeFiles(own, callOptions, engine), ...(await Promise.all(fromWorkers))], files, skipped);
       } finally {
         close();
       }
@@ -61,7 +63,7 @@ export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: P
 }
 
 /** A worker's share; a worker that dies mid-way costs its files a problem each, never the whole run. */
-function runOn(worker: Worker, files: SourceFile[]): Promise<AnalysisResult> {
+function runOn(worker: Worker, files: SourceFile[], project: ProjectKnowledge | undefined): Promise<AnalysisResult> {
   return new Promise((resolve) => {
     const lost = (reason: string) => resolve({
       findings: [], filesParsed: 0, filesSkipped: files.length,
@@ -70,7 +72,7 @@ function runOn(worker: Worker, files: SourceFile[]): Promise<AnalysisResult> {
     worker.once('message', resolve);
     worker.once('error', (error) => lost(`failed: ${error.message}`));
     worker.once('exit', (code) => lost(`exited with code ${code}`));
-    worker.postMessage(files);
+    worker.postMessage({ files, project });
   });
 }
 

@@ -1,5 +1,5 @@
 // A thread of the AnalyzerPool: answers each { files, options } with its AnalysisResult, one at a time, keeping
-// engines by options.
+// engines by rule options (which rules, at which severity).
 import { parentPort } from 'node:worker_threads';
 import type { AnalyzeOptions, SourceFile } from './types.js';
 import type { Engine } from './engine.js';
@@ -9,7 +9,8 @@ const MAX_ENGINES = 8;
 const engines = new Map<string, Promise<Engine>>();
 
 function engineFor(options: AnalyzeOptions): Promise<Engine> {
-  const key = JSON.stringify(options, (_key, value: unknown) => (value instanceof Set ? [...value].sort() : value));
+  const { project: _project, ...ruleOptions } = options; // project knowledge is per call, not per engine
+  const key = JSON.stringify(ruleOptions);
   let engine = engines.get(key);
   if (!engine) {
     if (engines.size >= MAX_ENGINES) engines.delete(engines.keys().next().value!);
