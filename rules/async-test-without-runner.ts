@@ -35,7 +35,7 @@ async def test_fetch(client):
   fix: 'Adds `@pytest.mark.asyncio` (or the runner mark the module\'s other tests use) above the test when `pytest` is imported.',
   query: '(function_definition "async" name: (identifier) @name (#match? @name "^test")) @def',
   check({ def: definition, name }, { model, report }) {
-    if (model.project.asyncTestsRunAutomatically || !isTestModule(model.moduleName)) return;
+    if (model.project.asyncTestsRunAutomatically || !isTestModule(model.moduleName) || isUnderRunnerConftest(model)) return;
     const mark = neededMark(model);
     if (!mark) return;
     const fn = model.functionOf(definition);
@@ -57,7 +57,7 @@ const markCache = new WeakMap<SemanticModel, string | null>();
 /** The runner mark the module's async tests need, or null when the module does not show that it relies on
  *  markers. It does when it marks some test or class with one (that mark is the one to use), or when it is
  *  written for asyncio (imports asyncio or pytest_asyncio, not trio or anyio). A module that does neither
- *  most likely runs under a plugin mode or conftest hook we cannot see (pytest-trio's `trio_mode`, trio's
+ *  most likely runs under a plugin mode or conftest hook we were not shown (pytest-trio's `trio_mode`, trio's
  *  own pytest_pyfunc_call hook), where reporting every test would be noise. */
 function neededMark(model: SemanticModel): string | null {
   let mark = markCache.get(model);
@@ -72,6 +72,11 @@ function neededMark(model: SemanticModel): string | null {
     markCache.set(model, mark);
   }
   return mark;
+}
+
+/** A conftest.py of the module's package or one above it runs async tests itself. */
+function isUnderRunnerConftest(model: SemanticModel): boolean {
+  return model.project.asyncTestRunnerPackages?.some((prefix) => prefix === '' || model.moduleName.startsWith(`${prefix}.`)) ?? false;
 }
 
 /** pytest's default `python_files`: `test_*.py` and `*_test.py`. */

@@ -62,6 +62,9 @@ export interface ProjectKnowledge {
   /** pytest-asyncio runs every async test without a marker (`asyncio_mode = auto`), or anyio/trio's
    *  plugin is configured to do so. */
   asyncTestsRunAutomatically?: boolean;
+  /** Packages (dotted module-name prefixes, '' for the root) whose conftest.py runs async tests itself (a
+   *  `pytest_pyfunc_call` hook, or a runner mark added at collection): their tests need no marker. */
+  asyncTestRunnerPackages?: readonly string[];
 }
 
 export interface AnalyzeOptions {

@@ -6,7 +6,7 @@
 import { MAX_FILE_BYTES } from '../analyzer/index.js';
 import type { SourceFile } from '../analyzer/types.js';
 import { CONFIG_PATH, isPathIncluded, parseConfig } from '../config/index.js';
-import { asyncTestsRunAutomatically } from '../config/pytest.js';
+import { asyncTestRunnerPackages, asyncTestsRunAutomatically, conftestPathsFor, isTestModulePath } from '../config/pytest.js';
 import { parseFilePatch, type FileChanges } from '../diff/hunks.js';
 import { describeError, type GitHubClient, type RepoRef } from '../github/client.js';
 import { isReviewablePython, listChangedFiles, MAX_LISTED_FILES, type ChangedFile } from '../github/files.js';
@@ -101,11 +101,14 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
     return { conclusion: output.conclusion, commentsPosted: 0, threadsResolved: await resolveStale(request, stale) };
   }
 
+  const changedPaths = python.map((file) => file.filename);
+  // The conftest.py files above changed test modules come in the same queries: their hooks may run async tests.
+  const conftests = [...new Set(changedPaths.filter(isTestModulePath).flatMap(conftestPathsFor))];
   const snapshot = await fetchSnapshot(octokit, {
     ...ref,
     pullNumber: request.pullNumber,
     headSha: request.headSha,
-    paths: python.map((file) => file.filename),
+    paths: [...new Set([...changedPaths, ...conftests])],
   });
   const parsed = parseConfig(snapshot.configText);
   if (!parsed.ok) {
@@ -126,7 +129,10 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
     files,
     changes,
     config,
-    project: { asyncTestsRunAutomatically: asyncTestsRunAutomatically(config, snapshot.pytestConfigTexts) },
+    project: {
+      asyncTestsRunAutomatically: asyncTestsRunAutomatically(config, snapshot.pytestConfigTexts),
+      asyncTestRunnerPackages: asyncTestRunnerPackages(conftests, (path) => snapshot.files.get(path)?.text ?? null),
+    },
     threads: snapshot.threads,
     unreadablePaths: unreadable.map((problem) => problem.path),
   });

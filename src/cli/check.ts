@@ -6,7 +6,7 @@ import { createParallelAnalyzer } from '../analyzer/parallel.js';
 import type { AnalysisResult, SourceFile } from '../analyzer/types.js';
 import { isPathIncluded } from '../config/index.js';
 import { collectPythonFiles, displayPath } from './collect-files.js';
-import { loadLocalProject } from './project.js';
+import { loadLocalProject, withConftestRunners } from './project.js';
 import { OUTPUT_FORMATS, renderFindings, type OutputFormat } from './output.js';
 import { commaList, EXIT } from './shared.js';
 
@@ -54,7 +54,7 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
       result.problems.push({ path, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
     }
   }
-  const analyzed = await analyzer.analyze(files);
+  const analyzed = await analyzer.analyze(files, withConftestRunners(analyzeOptions.project, files.map((file) => file.path), cwd, project.root));
   result.findings = analyzed.findings;
   result.problems.push(...analyzed.problems);
   process.stdout.write(renderFindings(options.format, result, allRules, options.color ?? process.stdout.isTTY));

@@ -1,9 +1,9 @@
 // What the CLI knows about the project it runs in: its root, its `.github/async-review.yml`, pytest settings.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { CONFIG_PATH, parseConfig, toAnalyzeOptions, type Config } from '../config/index.js';
-import { PYTEST_CONFIG_FILES, asyncTestsRunAutomatically } from '../config/pytest.js';
-import type { AnalyzeOptions } from '../analyzer/types.js';
+import { PYTEST_CONFIG_FILES, asyncTestRunnerPackages, asyncTestsRunAutomatically, isTestModulePath } from '../config/pytest.js';
+import type { AnalyzeOptions, ProjectKnowledge } from '../analyzer/types.js';
 
 export interface LocalProject {
   root: string;
@@ -32,4 +32,25 @@ export function loadLocalProject(cwd: string): LocalProject {
   });
   options.project = { ...options.project, asyncTestsRunAutomatically: asyncTestsRunAutomatically(parsed.config, pytestTexts) };
   return { root, config: parsed.config, options };
+}
+
+/** The project's knowledge plus the conftest.py hooks that run the given test modules' async tests: pytest
+ *  reads every conftest.py from a test's folder up to the project root. `paths` are POSIX paths relative to
+ *  `cwd`, as the analyzer sees them. */
+export function withConftestRunners(project: ProjectKnowledge | undefined, paths: readonly string[], cwd: string, root: string): ProjectKnowledge {
+  const conftests = new Set<string>();
+  for (const path of paths.filter(isTestModulePath)) {
+    for (let folder = dirname(resolve(cwd, path)); ; folder = dirname(folder)) {
+      conftests.add(relative(cwd, join(folder, 'conftest.py')).split(sep).join('/'));
+      if (folder === root || dirname(folder) === folder || relative(root, folder).startsWith('..')) break;
+    }
+  }
+  const readText = (path: string) => {
+    try {
+      return readFileSync(resolve(cwd, path), 'utf8');
+    } catch {
+      return null; // absent (or unreadable): no hook known
+    }
+  };
+  return { ...project, asyncTestRunnerPackages: asyncTestRunnerPackages(conftests, readText) };
 }

@@ -14,7 +14,7 @@ import { renderGithubActions } from '../render/github-actions.js';
 import { findingAsJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
 import { renderCheckOutput } from '../render/summary.js';
-import { loadLocalProject } from './project.js';
+import { loadLocalProject, withConftestRunners } from './project.js';
 import { EXIT } from './shared.js';
 
 const run = promisify(execFile);
@@ -68,7 +68,7 @@ export async function runReview(options: ReviewOptions, cwd: string, output: Nod
   const changes = new Map<string, FileChanges | null>(
     files.map((file) => [file.path, hunksByPath.get(file.path) ?? { hunks: [], added: new Set<number>() }]),
   );
-  const review = await reviewChanges({ files, changes, config: project.config, project: project.options.project });
+  const review = await reviewChanges({ files, changes, config: project.config, project: withConftestRunners(project.options.project, selected, root, root) });
   const check = renderCheckOutput({
     plan: review.plan,
     failOn: project.config.check.fail_on,

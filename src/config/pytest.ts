@@ -1,6 +1,7 @@
 // Whether pytest runs `async def test_*` without a marker: pytest-asyncio's `asyncio_mode = auto` in any of
 // pytest's configuration files. Knowing this keeps async-test-without-runner quiet on such projects.
 import type { Config } from './index.js';
+import { moduleNameFromPath } from '../analyzer/model/semantic-model.js';
 
 /** The files pytest reads its configuration from, at the repository root. */
 export const PYTEST_CONFIG_FILES = ['pyproject.toml', 'pytest.ini', 'setup.cfg', 'tox.ini'] as const;
@@ -21,4 +22,45 @@ export function detectAsyncioAutoMode(configTexts: readonly (string | null)[]): 
 export function asyncTestsRunAutomatically(config: Config, configTexts: readonly (string | null)[]): boolean {
   if (config.pytest.asyncio_mode) return config.pytest.asyncio_mode === 'auto';
   return detectAsyncioAutoMode(configTexts);
+}
+
+// A conftest.py can run async tests itself: a `pytest_pyfunc_call` hook that calls test functions (trio's own
+// suite wraps every coroutine test in `trio_test`), or a collection hook that adds a runner mark to items.
+const PYFUNC_CALL_HOOK = /^(?:async[ \t]+)?def[ \t]+pytest_pyfunc_call[ \t]*\(/m;
+const RUNNER_MARK_ADDED = /\.add_marker\([ \t]*(?:pytest\.mark\.|["'])(?:asyncio|anyio|trio)\b/;
+
+/** Does this conftest.py run the async tests of its folder (and below) without a marker? */
+export function conftestRunsAsyncTests(text: string): boolean {
+  return PYFUNC_CALL_HOOK.test(text) || RUNNER_MARK_ADDED.test(text);
+}
+
+/** pytest's default `python_files`: `test_*.py` and `*_test.py`. */
+export function isTestModulePath(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return /^test_.*\.py$/.test(name) || /_test\.py$/.test(name);
+}
+
+/** The conftest.py files that apply to a test module: one in its folder and in each folder above it, up to
+ *  the root the path is relative to (POSIX paths). */
+export function conftestPathsFor(modulePath: string): string[] {
+  const parts = modulePath.split('/').slice(0, -1);
+  const paths: string[] = [];
+  for (let depth = parts.length; depth >= 0; depth--) {
+    if (parts[depth - 1] === '..') break;
+    paths.push([...parts.slice(0, depth), 'conftest.py'].join('/'));
+  }
+  return paths;
+}
+
+/** The folders (of the given conftest paths) whose conftest.py runs async tests, as the dotted module-name
+ *  prefixes the analyzer sees. A conftest.py at or above the root the paths are relative to (`../conftest.py`)
+ *  covers every module: ''. `readText` gives a file's text, or null when absent. */
+export function asyncTestRunnerPackages(conftestPaths: Iterable<string>, readText: (path: string) => string | null): string[] {
+  const packages: string[] = [];
+  for (const path of new Set(conftestPaths)) {
+    const text = readText(path);
+    if (text === null || !conftestRunsAsyncTests(text)) continue;
+    packages.push(path.startsWith('../') ? '' : moduleNameFromPath(path).replace(/\.?conftest$/, ''));
+  }
+  return packages;
 }

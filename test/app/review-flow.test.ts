@@ -321,6 +321,23 @@ describe('configuration', () => {
     expect(first.output.summary).toContain('1 changed Python file(s) skipped by `paths`');
     expect(first.output.annotations.some((a: any) => a.path === 'vendor/lib.py')).toBe(false);
   });
+  it("leaves async tests alone when a conftest.py above them runs them itself, read at the head commit", async () => {
+    const test = 'import asyncio\n\n\nasync def test_poll():\n    await asyncio.sleep(0)\n';
+    const files = [{ filename: 'tests/api/test_poll.py', status: 'added' as const, patch: addedPatch(test) }];
+    const hook = 'def pytest_pyfunc_call(pyfuncitem):\n    ...\n';
+    mockRun({ files, contents: { 'tests/api/test_poll.py': test, 'tests/conftest.py': hook } });
+    await deliver('pull_request', 'opened');
+    expect(recorded.reviews).toEqual([]);
+    expect(recorded.checkRunUpdates[0]).toMatchObject({ conclusion: 'success' });
+    const asked = Object.values(recorded.snapshotQueries[0].variables);
+    expect(asked).toEqual(expect.arrayContaining(['tests/api/conftest.py', 'tests/conftest.py', 'conftest.py'].map((p) => `${HEAD_SHA}:${p}`)));
+
+    // Without the hook the same test is reported: pytest would skip it.
+    recorded = newRecorded();
+    mockRun({ files, contents: { 'tests/api/test_poll.py': test } }, { review: true, token: false });
+    await deliver('pull_request', 'synchronize');
+    expect(recorded.reviews[0].comments.map((c: any) => c.body)).toEqual([expect.stringContaining('async-test-without-runner')]);
+  });
 });
 
 describe('failures', () => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
@@ -110,6 +111,15 @@ describe('async-review check', () => {
     const { status, stderr } = runCli(['check', '--format', 'xml'], root);
     expect(status).toBe(2);
     expect(stderr).toContain("argument 'xml' is invalid");
+  });
+
+  it('leaves async tests alone under a conftest.py that runs them itself', () => {
+    const test = 'import asyncio\n\n\nasync def test_poll():\n    await asyncio.sleep(0)\n';
+    expect(runCli(['check', '--select', 'async-test-without-runner'], makeProject({ 'tests/unit/test_poll.py': test })).status).toBe(1);
+    const hooked = makeProject({ '.git/HEAD': '', 'tests/unit/test_poll.py': test, 'tests/conftest.py': 'def pytest_pyfunc_call(pyfuncitem):\n    ...\n' });
+    expect(runCli(['check', '--select', 'async-test-without-runner'], hooked).status).toBe(0);
+    expect(runCli(['check', '--select', 'async-test-without-runner', 'tests/unit'], hooked).status).toBe(0);
+    expect(runCli(['check', '--select', 'async-test-without-runner'], join(hooked, 'tests/unit')).status).toBe(0); // hook above the cwd
   });
 
   it('reads .github/async-review.yml from the repository root', () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, parseConfig } from '../../src/config/index.js';
-import { asyncTestsRunAutomatically, detectAsyncioAutoMode } from '../../src/config/pytest.js';
+import {
+  asyncTestRunnerPackages, asyncTestsRunAutomatically, conftestPathsFor, conftestRunsAsyncTests, detectAsyncioAutoMode, isTestModulePath,
+} from '../../src/config/pytest.js';
 
 describe('detectAsyncioAutoMode', () => {
   it('finds auto mode in each of pytest configuration formats', () => {
@@ -37,5 +39,41 @@ describe('asyncTestsRunAutomatically', () => {
     if (!strict.ok) throw new Error(strict.error);
     expect(asyncTestsRunAutomatically(strict.config, ['[pytest]\nasyncio_mode = auto\n'])).toBe(false);
     expect(asyncTestsRunAutomatically(DEFAULT_CONFIG, ['[pytest]\nasyncio_mode = auto\n'])).toBe(true);
+  });
+});
+
+describe('conftest.py hooks that run async tests', () => {
+  it('recognises a pytest_pyfunc_call hook and runner marks added at collection', () => {
+    expect(conftestRunsAsyncTests('def pytest_pyfunc_call(pyfuncitem):\n    ...\n')).toBe(true);
+    expect(conftestRunsAsyncTests('@pytest.hookimpl(tryfirst=True)\ndef pytest_pyfunc_call(pyfuncitem):\n    ...\n')).toBe(true);
+    expect(conftestRunsAsyncTests('def pytest_collection_modifyitems(items):\n    for item in items:\n        item.add_marker(pytest.mark.asyncio)\n')).toBe(true);
+    expect(conftestRunsAsyncTests('def pytest_collection_modifyitems(items):\n    for item in items:\n        item.add_marker("anyio")\n')).toBe(true);
+  });
+
+  it('does not mistake other hooks, other marks or mentions for them', () => {
+    expect(conftestRunsAsyncTests('def pytest_collection_modifyitems(items):\n    for item in items:\n        item.add_marker(pytest.mark.slow)\n')).toBe(false);
+    expect(conftestRunsAsyncTests('# def pytest_pyfunc_call(pyfuncitem):\n')).toBe(false);
+    expect(conftestRunsAsyncTests('import pytest\n\n@pytest.fixture\ndef client():\n    ...\n')).toBe(false);
+  });
+
+  it('finds the conftest.py of a test module\'s folder and of every folder above it', () => {
+    expect(conftestPathsFor('tests/api/test_poll.py')).toEqual(['tests/api/conftest.py', 'tests/conftest.py', 'conftest.py']);
+    expect(conftestPathsFor('test_top.py')).toEqual(['conftest.py']);
+    expect(conftestPathsFor('../other/tests/test_a.py')).toEqual(['../other/tests/conftest.py', '../other/conftest.py']);
+    expect(isTestModulePath('tests/test_poll.py')).toBe(true);
+    expect(isTestModulePath('tests/poll_test.py')).toBe(true);
+    expect(isTestModulePath('tests/conftest.py')).toBe(false);
+    expect(isTestModulePath('src/testing.py')).toBe(false);
+  });
+
+  it('names the packages whose conftest.py runs async tests, as module-name prefixes', () => {
+    const texts: Record<string, string> = {
+      'trio/tests/conftest.py': 'def pytest_pyfunc_call(pyfuncitem):\n    ...\n',
+      'trio/conftest.py': 'import pytest\n',
+    };
+    const read = (path: string) => texts[path] ?? null;
+    expect(asyncTestRunnerPackages(['trio/tests/conftest.py', 'trio/conftest.py', 'conftest.py'], read)).toEqual(['trio.tests']);
+    expect(asyncTestRunnerPackages(['conftest.py'], () => 'def pytest_pyfunc_call(item):\n    ...\n')).toEqual(['']);
+    expect(asyncTestRunnerPackages(['../conftest.py'], () => 'def pytest_pyfunc_call(item):\n    ...\n')).toEqual(['']); // above the root
   });
 });

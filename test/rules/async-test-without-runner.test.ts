@@ -42,6 +42,14 @@ describe('async-test-without-runner', () => {
     expect(await run(unmarked, 'tests/test_api.py', false)).toHaveLength(1);
   });
 
+  it('stays silent under a package whose conftest.py runs async tests itself, and only there', async () => {
+    const under = (packages: string[], path: string) => findingsIn(unmarked, { rules: [rule], path, project: { asyncTestRunnerPackages: packages } });
+    expect(await under(['tests'], 'tests/api/test_api.py')).toEqual([]);
+    expect(await under([''], 'tests/test_api.py')).toEqual([]);
+    expect(await under(['tests.api'], 'tests/test_api.py')).toHaveLength(1); // the hook is below this module
+    expect(await under(['test'], 'tests/test_api.py')).toHaveLength(1); // a package's name, not a prefix of it
+  });
+
   it('reports only in modules that rely on markers: asyncio modules, or modules marking other tests', async () => {
     expect(await run(unmarked.replace('import asyncio\n', ''))).toEqual([]); // no library, no marks: unknown runner
     expect(await run(`import trio\n${unmarked}`)).toEqual([]); // pytest-trio's trio_mode may run it
