@@ -233,3 +233,85 @@ async def use():
     expect(model.isAsyncOnlyContextManager(value)).toBe(true);
   });
 });
+
+describe('name binding forms', () => {
+  it('scopes comprehension variables to the comprehension (and its first iterable to the code around it)', async () => {
+    const model = await modelOf(`
+import time
+
+names = {time: 1 for time in range(3)}
+
+async def use(xs, clocks):
+    [time for time in xs]
+    time.sleep(1)
+    [time.sleep(2) for time in xs]
+    list(time.sleep(3) for time in xs)
+    [t for t in time.sleep(4) for time in clocks]
+    [(y := time) for x in xs]
+    y.sleep(5)
+`);
+    expect(model.callee(nodeWithText(model, 'call', 'time.sleep(1)'))).toBe('time.sleep');
+    expect(model.callee(nodeWithText(model, 'call', 'time.sleep(2)'))).toBeNull();
+    expect(model.callee(nodeWithText(model, 'call', 'time.sleep(3)'))).toBeNull();
+    expect(model.callee(nodeWithText(model, 'call', 'time.sleep(4)'))).toBe('time.sleep');
+    // A walrus in a comprehension binds in the function around it (PEP 572).
+    expect(model.scopes.lookup('y', model.functions.find((fn) => fn.name === 'use')!.scope)?.bindings).toHaveLength(1);
+    // The comprehension still runs in the coroutine.
+    expect(model.isInCoroutine(nodeWithText(model, 'call', 'time.sleep(2)'))).toBe(true);
+  });
+
+  it('binds the names of match-case captures, type aliases and a parenthesized with target', async () => {
+    const model = await modelOf(`
+import time
+
+async def use(obj, cm):
+    match obj:
+        case Point(x=a, y=b):
+            a.sleep(1)
+        case [c, *d]:
+            c.sleep(2)
+        case {"k": e, **f}:
+            e.sleep(3)
+        case Point() as g:
+            g.sleep(4)
+        case time.Clock:
+            time.sleep(5)
+    with (cm as h):
+        h.sleep(6)
+    type Alias = int
+`);
+    const fn = model.functions.find((f) => f.name === 'use')!;
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'Alias']) expect(fn.scope.bindings.has(name), name).toBe(true);
+    // A dotted value pattern binds nothing.
+    expect(fn.scope.bindings.has('time')).toBe(false);
+    expect(model.callee(nodeWithText(model, 'call', 'time.sleep(5)'))).toBe('time.sleep');
+  });
+
+  it('leaves a name no statement binds unknown after a star import', async () => {
+    const model = await modelOf(`
+from aiofiles import *
+
+async def use(p):
+    open(p)
+`);
+    expect(model.callee(nodeWithText(model, 'call', 'open(p)'))).toBeNull();
+  });
+
+  it('names an overloaded function after its implementation', async () => {
+    const model = await modelOf(`
+from typing import overload
+
+@overload
+async def get(x: int) -> int: ...
+@overload
+async def get(x: str) -> str: ...
+async def get(x):
+    return x
+
+def use():
+    get(1)
+`);
+    expect(model.callee(nodeWithText(model, 'call', 'get(1)'))).toBe('mod.get');
+    expect(model.producesCoroutine(nodeWithText(model, 'call', 'get(1)'))).toBe(true);
+  });
+});

@@ -3,7 +3,11 @@
 // walk through the syntax tree (each node access crosses into wasm, which is what costs).
 import type { Node } from 'web-tree-sitter';
 
-export type ScopeKind = 'module' | 'function' | 'lambda' | 'class';
+/** A comprehension (list, set, dict, generator expression) is a scope of its own for the names its `for`
+ *  clauses bind: they are invisible outside it, and hide outer names inside it. Its code still runs as part
+ *  of the enclosing function (see `ownerScope` in the model), and other bindings made in it (walrus) land in
+ *  the enclosing function or module. */
+export type ScopeKind = 'module' | 'function' | 'lambda' | 'class' | 'comprehension';
 
 export interface Scope {
   kind: ScopeKind;
@@ -14,6 +18,8 @@ export interface Scope {
   bindings: Map<string, Binding[]>;
   /** Names declared `global` / `nonlocal` here: bound elsewhere. */
   delegated: Set<string>;
+  /** For a comprehension: where its first iterable lies, which the enclosing scope evaluates (read lazily). */
+  firstIterable?: [number, number] | null;
 }
 
 export type Binding =
@@ -37,7 +43,8 @@ export class ScopeTree {
     const stack: Scope[] = [this.module];
     for (const node of nodes) {
       while (stack.length > 1 && stack[stack.length - 1].end <= node.startIndex) stack.pop();
-      const kind: ScopeKind = node.type === 'class_definition' ? 'class' : node.type === 'lambda' ? 'lambda' : 'function';
+      const kind: ScopeKind = node.type === 'class_definition' ? 'class' : node.type === 'lambda' ? 'lambda'
+        : node.type === 'function_definition' ? 'function' : 'comprehension';
       const scope = makeScope(kind, node, stack[stack.length - 1]);
       this.sorted.push(scope);
       this.byNodeId.set(node.id, scope);
@@ -70,12 +77,23 @@ export class ScopeTree {
   /** The scope where a node's names are looked up. A def's own name, decorators and defaults belong to the
    *  scope around the def, which `scopeAt` handles because they start before or at the def's body. */
   scopeOf(node: Node): Scope {
-    const scope = this.scopeAt(node.startIndex);
+    let scope = this.scopeAt(node.startIndex);
     // A definition node starts its own scope; the node itself lives in the parent.
-    return scope.node.id === node.id && scope.parent ? scope.parent : scope;
+    if (scope.node.id === node.id && scope.parent) scope = scope.parent;
+    // A comprehension's first iterable is evaluated by the code around it (`[x for x in x]`).
+    while (scope.kind === 'comprehension' && scope.parent && inFirstIterable(scope, node.startIndex)) scope = scope.parent;
+    return scope;
   }
 
+  /** Binds a name where Python does: in the scope, or for a comprehension (a walrus in it binds in the
+   *  enclosing function, PEP 572) in the nearest enclosing scope that is not one. */
   bind(scope: Scope, name: string, binding: Binding): void {
+    while (scope.kind === 'comprehension' && scope.parent) scope = scope.parent;
+    this.bindHere(scope, name, binding);
+  }
+
+  /** Binds a name in the scope itself (a comprehension's `for` targets). */
+  bindHere(scope: Scope, name: string, binding: Binding): void {
     const target = scope.delegated.has(name) ? this.delegationTarget(scope, name) : scope;
     const list = target.bindings.get(name);
     if (list) list.push(binding);
@@ -112,6 +130,15 @@ export class ScopeTree {
     }
     return null;
   }
+}
+
+function inFirstIterable(scope: Scope, offset: number): boolean {
+  if (scope.firstIterable === undefined) {
+    const clause = scope.node.namedChildren.find((child) => child?.type === 'for_in_clause');
+    const iterable = clause?.childForFieldName('right');
+    scope.firstIterable = iterable ? [iterable.startIndex, iterable.endIndex] : null;
+  }
+  return scope.firstIterable !== null && scope.firstIterable[0] <= offset && offset < scope.firstIterable[1];
 }
 
 function makeScope(kind: ScopeKind, node: Node, parent: Scope | null): Scope {

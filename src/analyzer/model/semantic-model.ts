@@ -30,10 +30,18 @@ export const FACTS_QUERY = `
 (assignment left: (attribute object: (identifier) @attribute.object attribute: (identifier) @attribute.name) right: (_) @attribute.value)
 (augmented_assignment left: (identifier) @opaque)
 (for_statement left: (_) @loop.target)
-(for_in_clause left: (_) @loop.target)
+(for_in_clause left: (_) @comprehension.target)
 (with_item value: (as_pattern (_) @with.value alias: (as_pattern_target (_) @with.target)))
+(with_item value: (parenthesized_expression (as_pattern (_) @with.value alias: (as_pattern_target (_) @with.target))))
 (named_expression name: (identifier) @opaque)
 (except_clause value: (as_pattern alias: (as_pattern_target (identifier) @opaque)))
+(case_pattern . (dotted_name . (identifier) @opaque .) .)
+(keyword_pattern (dotted_name . (identifier) @opaque .))
+(splat_pattern (identifier) @opaque)
+(as_pattern (case_pattern) (identifier) @opaque)
+(type_alias_statement . "type" . (type (identifier) @opaque))
+(wildcard_import) @star_import
+[(list_comprehension) (set_comprehension) (dictionary_comprehension) (generator_expression)] @comprehension
 (global_statement (identifier) @delegated)
 (nonlocal_statement (identifier) @delegated)
 (await) @await
@@ -109,6 +117,8 @@ export class SemanticModel {
   private readonly typeCache = new Map<string, string | null>();
   /** The objects of attribute assignments other than `self.x = ...` in methods, by `object.attribute` text. */
   private readonly patchedAttributes = new Map<string, Node[]>();
+  /** `from x import *` (module level): any name not bound in the module may come from there. */
+  private hasStarImport = false;
 
   constructor(
     readonly tree: Tree,
@@ -119,7 +129,7 @@ export class SemanticModel {
     readonly project: ProjectKnowledge = {},
   ) {
     const facts = matches.map(capturesByName);
-    this.scopes = new ScopeTree(tree.rootNode, facts.flatMap((c) => c.function ?? c.class ?? c.lambda ?? []));
+    this.scopes = new ScopeTree(tree.rootNode, facts.flatMap((c) => c.function ?? c.class ?? c.lambda ?? c.comprehension ?? []));
     const yields: Node[] = [];
     const selfAssignments: Captures[] = [];
     for (const c of facts) if (c.decorated) this.decorators.set(c.decorated.id, c.decorator$);
@@ -137,6 +147,7 @@ export class SemanticModel {
       } else if (c['attribute.object']) selfAssignments.push(c);
       else if (c['unpack.target']) this.bindUnpacking(c['unpack.target'], c['unpack.value']);
       else if (c['loop.target']) this.bindOpaqueTargets(c['loop.target']);
+      else if (c['comprehension.target']) this.bindOpaqueTargets(c['comprehension.target'], true);
       else if (c['with.target']) this.bindWithTarget(c['with.target'], c['with.value']);
       else if (c.opaque) this.scopes.bind(this.scopes.scopeOf(c.opaque), c.opaque.text, { kind: 'opaque', node: c.opaque });
       else if (c.delegated) this.scopes.scopeOf(c.delegated).delegated.add(c.delegated.text);
@@ -146,6 +157,7 @@ export class SemanticModel {
         this.awaitPoints.push({ start: statement.startIndex, owner: this.ownerScope(statement), node: statement });
       } else if (c.yield) yields.push(c.yield);
       else if (c.syntax_error) this.syntaxErrors.push([c.syntax_error.startIndex, c.syntax_error.endIndex]);
+      else if (c.star_import) this.hasStarImport = true;
     }
     for (const node of yields) {
       const owner = this.functionsByNodeId.get(this.ownerScope(node).node.id);
@@ -238,7 +250,7 @@ export class SemanticModel {
   /** Names resolve the same way wherever they appear in one scope (the model is flow-insensitive), so answers
    *  are cached by scope and source text: `self._loop.create_task` is resolved once per method, not per call. */
   private cacheKey(expr: Node): string {
-    return `${this.scopes.scopeAt(expr.startIndex).start}:${expr.type}:${expr.text}`;
+    return `${this.scopes.scopeOf(expr).node.id}:${expr.type}:${expr.text}`;
   }
 
   /** The qualified name of what a call calls. */
@@ -425,8 +437,9 @@ export class SemanticModel {
   private ownerScope(node: Node): Scope {
     let scope = this.scopes.scopeAt(node.startIndex);
     // A block or statement that starts with a nested def/lambda starts where that scope does: climb out of
-    // scopes lying inside the node (a definition node itself still owns its own scope).
-    while (scope.parent && scope.node.id !== node.id && scope.start >= node.startIndex && scope.end <= node.endIndex) scope = scope.parent;
+    // scopes lying inside the node (a definition node itself still owns its own scope). A comprehension's
+    // code runs as part of the function around it.
+    while (scope.parent && (scope.kind === 'comprehension' || (scope.node.id !== node.id && scope.start >= node.startIndex && scope.end <= node.endIndex))) scope = scope.parent;
     return scope;
   }
 
@@ -567,13 +580,16 @@ export class SemanticModel {
     }
   }
 
-  private bindOpaqueTargets(target: Node): void {
+  /** `inComprehension`: the targets of a comprehension's `for`, bound in the comprehension's own scope. */
+  private bindOpaqueTargets(target: Node, inComprehension = false): void {
     if (target.type === 'identifier') {
-      this.scopes.bind(this.scopes.scopeOf(target), target.text, { kind: 'opaque', node: target });
+      const scope = this.scopes.scopeOf(target);
+      if (inComprehension) this.scopes.bindHere(scope, target.text, { kind: 'opaque', node: target });
+      else this.scopes.bind(scope, target.text, { kind: 'opaque', node: target });
       return;
     }
     if (target.type === 'attribute' || target.type === 'subscript') return;
-    for (const child of target.namedChildren) if (child) this.bindOpaqueTargets(child);
+    for (const child of target.namedChildren) if (child) this.bindOpaqueTargets(child, inComprehension);
   }
 
   /** `a, b = x(), y()` binds `a` to `x()` and `b` to `y()` (element by element, nested tuples too); any other
@@ -667,7 +683,8 @@ export class SemanticModel {
 
   private qualifiedNameOfIdentifier(identifier: Node): string | null {
     const found = this.scopes.lookup(identifier.text, this.scopes.scopeOf(identifier));
-    if (!found) return `builtins.${identifier.text}`;
+    // After `from aiofiles import *`, `open` may be aiofiles.open: a name the module does not bind is unknown.
+    if (!found) return this.hasStarImport ? null : `builtins.${identifier.text}`;
     const { bindings } = found;
     const first = bindings[0];
     // `try: import requests` / `except ImportError: requests = None`: None has no attributes and cannot be
@@ -678,6 +695,12 @@ export class SemanticModel {
     if ((first.kind === 'function' || first.kind === 'class') && bindings.length === 1) {
       const info = first.kind === 'function' ? this.functionsByNodeId.get(first.node.id) : this.classesByNodeId.get(first.node.id);
       return info?.qualifiedName ?? null;
+    }
+    // `@overload` stubs followed by the implementation: the name is the implementation's (producesCoroutine
+    // still asks every definition of the name).
+    const last = bindings[bindings.length - 1];
+    if (last.kind === 'function' && bindings.slice(0, -1).every((b) => b.kind === 'function' && this.isOverloadStub(b.node))) {
+      return this.functionsByNodeId.get(last.node.id)?.qualifiedName ?? null;
     }
     return null;
   }
@@ -845,6 +868,11 @@ export class SemanticModel {
       agreed = type;
     }
     return agreed;
+  }
+
+  private isOverloadStub(definition: Node): boolean {
+    const fn = this.functionsByNodeId.get(definition.id);
+    return fn !== undefined && fn.decorators.some((d) => OVERLOAD_DECORATORS.has(decoratorName(d, this) ?? ''));
   }
 
   private isStaticMethod(fn: FunctionInfo): boolean {
