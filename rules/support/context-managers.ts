@@ -11,7 +11,9 @@ export function contextManagersOf(withStatement: Node): Node[] {
   const clause = withStatement.namedChildren.find((child) => child?.type === 'with_clause');
   if (!clause) return [];
   return clause.namedChildren.flatMap((item) => {
-    const value = item?.type === 'with_item' ? item.childForFieldName('value') : null;
+    let value = item?.type === 'with_item' ? item.childForFieldName('value') : null;
+    // `with (lock as held):`, one item in parentheses, parses as a parenthesized `as` pattern.
+    if (value?.type === 'parenthesized_expression' && value.namedChildren.length === 1 && value.namedChildren[0]?.type === 'as_pattern') value = value.namedChildren[0];
     if (!value) return [];
     return [value.type === 'as_pattern' ? value.namedChildren[0] ?? value : value];
   });
