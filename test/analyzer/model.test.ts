@@ -214,6 +214,44 @@ def shadowed_only_inside():
     expect(model.callee(nodeWithText(model, 'call', 'q.put(1)'))).toBeNull();
     expect(model.callee(nodeWithText(model, 'call', 'q.put(2)'))).toBe('asyncio.Queue.put');
   });
+
+  it('counts a `nonlocal` rebinding written before the enclosing function binds the name', async () => {
+    const model = await modelOf(`
+import asyncio
+
+def outer():
+    def swap():
+        nonlocal q
+        q = []
+
+    q = asyncio.Queue()
+    q.put(1)
+`);
+    expect(model.callee(nodeWithText(model, 'call', 'q.put(1)'))).toBeNull();
+  });
+
+  it('binds and looks up a `global` name in the module even when an enclosing function binds it too', async () => {
+    const model = await modelOf(`
+import time
+
+async def fetch():
+    pass
+
+def outer():
+    fetch = None
+    time = None
+
+    def inner():
+        global fetch, time
+        fetch = lambda: None
+        time.sleep(1)
+
+def use():
+    fetch()
+`);
+    expect(model.callee(nodeWithText(model, 'call', 'fetch()'))).toBeNull();
+    expect(model.callee(nodeWithText(model, 'call', 'time.sleep(1)'))).toBe('time.sleep');
+  });
 });
 
 describe('types', () => {

@@ -18,6 +18,8 @@ export interface Scope {
   bindings: Map<string, Binding[]>;
   /** Names declared `global` / `nonlocal` here: bound elsewhere. */
   delegated: Set<string>;
+  /** The names of `delegated` declared `global` (bound in the module, whatever encloses the scope). */
+  globals: Set<string>;
   /** For a comprehension: where its first iterable lies, which the enclosing scope evaluates (read lazily). */
   firstIterable?: [number, number] | null;
 }
@@ -94,20 +96,33 @@ export class ScopeTree {
 
   /** Binds a name in the scope itself (a comprehension's `for` targets). */
   bindHere(scope: Scope, name: string, binding: Binding): void {
-    const target = scope.delegated.has(name) ? this.delegationTarget(scope, name) : scope;
-    const list = target.bindings.get(name);
-    if (list) list.push(binding);
-    else target.bindings.set(name, [binding]);
+    if (scope.globals.has(name)) scope = this.module;
+    else if (scope.delegated.has(name)) {
+      // The enclosing function's own binding may come later in the source (`def swap(): nonlocal q; q = []`
+      // before `q = Queue()`): place it once every binding is known.
+      this.nonlocalBindings.push({ scope, name, binding });
+      return;
+    }
+    add(scope, name, binding);
   }
 
-  /** Where a binding of a `global` / `nonlocal` name lands: the nearest enclosing function that binds the name
-   *  itself (nonlocal), else the module (global). The binding then counts against the outer name, so a
-   *  rebound name (`global fetch; fetch = mock`) is no longer taken for its definition. */
-  private delegationTarget(scope: Scope, name: string): Scope {
-    for (let outer = scope.parent; outer && outer !== this.module; outer = outer.parent) {
-      if (outer.kind === 'function' && outer.bindings.has(name) && !outer.delegated.has(name)) return outer;
+  private readonly nonlocalBindings: { scope: Scope; name: string; binding: Binding }[] = [];
+
+  /** Places the bindings of `nonlocal` names: in the nearest enclosing function that binds the name itself
+   *  (else the module). The binding then counts against the outer name, so a rebound name (`nonlocal q;
+   *  q = []`) is no longer taken for what the outer function assigned. Call once every other binding is made. */
+  bindNonlocals(): void {
+    for (const { scope, name, binding } of this.nonlocalBindings) {
+      let target = this.module;
+      for (let outer = scope.parent; outer && outer !== this.module; outer = outer.parent) {
+        if (outer.kind === 'function' && outer.bindings.has(name) && !outer.delegated.has(name)) {
+          target = outer;
+          break;
+        }
+      }
+      add(target, name, binding);
     }
-    return this.module;
+    this.nonlocalBindings.length = 0;
   }
 
   /** Python's lookup: the local scope, then enclosing function scopes (class bodies are skipped unless the
@@ -118,7 +133,7 @@ export class ScopeTree {
     while (scope) {
       if (scope.kind !== 'class' || first) {
         if (scope.delegated.has(name) && scope !== this.module) {
-          scope = scope.parent;
+          scope = scope.globals.has(name) ? this.module : scope.parent;
           first = false;
           continue;
         }
@@ -142,5 +157,11 @@ function inFirstIterable(scope: Scope, offset: number): boolean {
 }
 
 function makeScope(kind: ScopeKind, node: Node, parent: Scope | null): Scope {
-  return { kind, node, start: node.startIndex, end: node.endIndex, parent, bindings: new Map(), delegated: new Set() };
+  return { kind, node, start: node.startIndex, end: node.endIndex, parent, bindings: new Map(), delegated: new Set(), globals: new Set() };
+}
+
+function add(scope: Scope, name: string, binding: Binding): void {
+  const list = scope.bindings.get(name);
+  if (list) list.push(binding);
+  else scope.bindings.set(name, [binding]);
 }

@@ -42,7 +42,7 @@ export const FACTS_QUERY = `
 (type_alias_statement . "type" . (type (identifier) @opaque))
 (wildcard_import) @star_import
 [(list_comprehension) (set_comprehension) (dictionary_comprehension) (generator_expression)] @comprehension
-(global_statement (identifier) @delegated)
+(global_statement (identifier) @global)
 (nonlocal_statement (identifier) @delegated)
 (await) @await
 (with_statement "async") @async.statement
@@ -151,6 +151,11 @@ export class SemanticModel {
       else if (c['with.target']) this.bindWithTarget(c['with.target'], c['with.value']);
       else if (c.opaque) this.scopes.bind(this.scopes.scopeOf(c.opaque), c.opaque.text, { kind: 'opaque', node: c.opaque });
       else if (c.delegated) this.scopes.scopeOf(c.delegated).delegated.add(c.delegated.text);
+      else if (c.global) {
+        const scope = this.scopes.scopeOf(c.global);
+        scope.delegated.add(c.global.text);
+        scope.globals.add(c.global.text);
+      }
       else if (c.await) this.awaitPoints.push({ start: c.await.startIndex, owner: this.ownerScope(c.await), node: c.await });
       else if (c['async.statement']) {
         const statement = c['async.statement'];
@@ -159,6 +164,7 @@ export class SemanticModel {
       else if (c.syntax_error) this.syntaxErrors.push([c.syntax_error.startIndex, c.syntax_error.endIndex]);
       else if (c.star_import) this.hasStarImport = true;
     }
+    this.scopes.bindNonlocals();
     for (const node of yields) {
       const owner = this.functionsByNodeId.get(this.ownerScope(node).node.id);
       if (owner) owner.isGenerator = true;
