@@ -104,6 +104,11 @@ export const ASYNC_ONLY_ITERABLES: ReadonlySet<string> = new Set([
   'asyncio.StreamReader', 'aiofiles.threadpool.AsyncFile',
 ]);
 
+/** Builtins that libraries export a replacement of (`aiofiles.open`, `io.open`, `gzip.open`, `os.open`...): after
+ *  `from module import *` the bare name may be the module's. Other builtins keep their meaning there (rules
+ *  mostly read them to stay quiet: `range(10)`, `@staticmethod`, `except BaseException`). */
+export const STAR_EXPORTED_BUILTINS: ReadonlySet<string> = new Set(['open', 'input', 'print']);
+
 /** Base classes that define none of the methods rules ask about, so a class deriving from them is fully
  *  known from its own body (any other base we cannot see might define `__enter__`, `__iter__`, `fetch`...). */
 export const INERT_BASE_CLASSES: ReadonlySet<string> = new Set([

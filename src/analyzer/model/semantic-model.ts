@@ -15,6 +15,7 @@ import {
   CONTEXT_ENTER_TYPES,
   INERT_BASE_CLASSES,
   LIBRARY_COROUTINE_FUNCTIONS,
+  STAR_EXPORTED_BUILTINS,
   TRANSPARENT_DECORATORS,
 } from './known-apis.js';
 
@@ -117,7 +118,7 @@ export class SemanticModel {
   private readonly typeCache = new Map<string, string | null>();
   /** The objects of attribute assignments other than `self.x = ...` in methods, by `object.attribute` text. */
   private readonly patchedAttributes = new Map<string, Node[]>();
-  /** `from x import *` (module level): any name not bound in the module may come from there. */
+  /** `from x import *` (module level): a name not bound in the module may come from there. */
   private hasStarImport = false;
 
   constructor(
@@ -689,8 +690,8 @@ export class SemanticModel {
 
   private qualifiedNameOfIdentifier(identifier: Node): string | null {
     const found = this.scopes.lookup(identifier.text, this.scopes.scopeOf(identifier));
-    // After `from aiofiles import *`, `open` may be aiofiles.open: a name the module does not bind is unknown.
-    if (!found) return this.hasStarImport ? null : `builtins.${identifier.text}`;
+    // After `from aiofiles import *`, `open` may be aiofiles.open.
+    if (!found) return this.hasStarImport && STAR_EXPORTED_BUILTINS.has(identifier.text) ? null : `builtins.${identifier.text}`;
     const { bindings } = found;
     const first = bindings[0];
     // `try: import requests` / `except ImportError: requests = None`: None has no attributes and cannot be
