@@ -407,14 +407,18 @@ export class SemanticModel {
   }
 
   /** Does a local subclass of the method's class redefine it as something `compatible` rejects (a sync def
-   *  for a coroutine method, an instance attribute)? Then `self.name()` in the base class may be that instead. */
+   *  for a coroutine method, an instance attribute), itself or through a base it lists before the method's
+   *  class (`class Client(SyncMixin, Base)`: a Client finds SyncMixin.close before Base.close)? Then
+   *  `self.name()` in the base class may be that instead. */
   private hasIncompatibleOverride(fn: FunctionInfo, compatible: (override: FunctionInfo, model: SemanticModel) => boolean): boolean {
     const owner = fn.ownerClass;
     if (!owner) return false;
     return this.classes.some((cls) => {
       if (cls === owner || !this.inheritsFrom(cls, owner)) return false;
       const override = cls.methods.get(fn.name);
-      return cls.attributeValues.has(fn.name) || (override !== undefined && !compatible(override, this));
+      if (cls.attributeValues.has(fn.name) || (override !== undefined && !compatible(override, this))) return true;
+      const found = this.lookupMember(cls, fn.name);
+      return found === 'attribute' || (typeof found === 'object' && found !== fn && !compatible(found, this));
     });
   }
 
