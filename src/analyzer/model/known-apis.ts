@@ -88,8 +88,16 @@ export const CONTEXT_ENTER_TYPES: ReadonlyMap<string, string> = new Map([
   ['io.open', 'io.IOBase'],
 ]);
 
+/** What calling a function decorated with `@contextlib.asynccontextmanager` returns: `async with` enters it,
+ *  plain `with` raises TypeError. Entering it gives whatever the generator yields (unknown). */
+export const ASYNC_GENERATOR_CONTEXT_MANAGER = 'contextlib._AsyncGeneratorContextManager';
+
+/** Decorators that turn an async generator function into a factory of ASYNC_GENERATOR_CONTEXT_MANAGER. */
+export const ASYNC_CONTEXT_MANAGER_DECORATORS: ReadonlySet<string> = new Set(['contextlib.asynccontextmanager']);
+
 /** Types usable with `async with` but not with `with`. */
 export const ASYNC_ONLY_CONTEXT_MANAGERS: ReadonlySet<string> = new Set([
+  ASYNC_GENERATOR_CONTEXT_MANAGER,
   'asyncio.Lock', 'asyncio.Semaphore', 'asyncio.BoundedSemaphore', 'asyncio.Condition', 'asyncio.Timeout',
   'asyncio.TaskGroup', 'asyncio.taskgroups.TaskGroup', 'asyncio.locks.Lock', 'asyncio.locks.Semaphore',
   'aiohttp.ClientSession', ...methods('aiohttp.ClientSession', `${HTTP_VERBS} ws_connect`),

@@ -7,6 +7,8 @@ import type { ProjectKnowledge } from '../types.js';
 import type { SourceText } from '../source-text.js';
 import { ScopeTree, type Binding, type Scope } from './scopes.js';
 import {
+  ASYNC_CONTEXT_MANAGER_DECORATORS,
+  ASYNC_GENERATOR_CONTEXT_MANAGER,
   ASYNC_ONLY_CONTEXT_MANAGERS,
   ASYNC_ONLY_ITERABLES,
   ATTRIBUTE_TYPES,
@@ -775,7 +777,10 @@ export class SemanticModel {
     const mapped = CALL_RESULT_TYPES.get(name);
     if (mapped) return mapped;
     const local = this.definitions.get(name);
-    if (local) return 'methods' in local ? local.qualifiedName : null;
+    if (local) {
+      if ('methods' in local) return local.qualifiedName;
+      return this.makesAsyncContextManager(name) ? ASYNC_GENERATOR_CONTEXT_MANAGER : null;
+    }
     if (name.startsWith('builtins.') && name !== 'builtins.open') return null;
     // Calling something imported: assume a constructor, so the value is "an instance of" that name.
     return name;
@@ -806,7 +811,7 @@ export class SemanticModel {
     }
     if (!binding.value) return null;
     const type = this.computeType(binding.value, depth + 1);
-    if (binding.via === 'with' && type) return CONTEXT_ENTER_TYPES.get(type) ?? type;
+    if (binding.via === 'with' && type) return type === ASYNC_GENERATOR_CONTEXT_MANAGER ? null : CONTEXT_ENTER_TYPES.get(type) ?? type;
     return type;
   }
 
@@ -879,6 +884,17 @@ export class SemanticModel {
       agreed = type;
     }
     return agreed;
+  }
+
+  /** Is every definition of the local function named this decorated last (outermost) by
+   *  `@asynccontextmanager`? Whatever the decorators below it do, calling it then gives an async-only
+   *  context manager. */
+  private makesAsyncContextManager(qualifiedName: string): boolean {
+    const definitions = this.redefinitions.get(qualifiedName) ?? [];
+    return definitions.length > 0 && definitions.every((d) => {
+      const outermost = d.decorators[0];
+      return 'isAsync' in d && outermost !== undefined && ASYNC_CONTEXT_MANAGER_DECORATORS.has(decoratorName(outermost, this) ?? '');
+    });
   }
 
   private isOverloadStub(definition: Node): boolean {
