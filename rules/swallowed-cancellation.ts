@@ -56,7 +56,7 @@ async def worker(queue):
     if (caught.cancellation && !caught.everything && awaitsOnlyTaskObjects(body, model)) return;
     const block = handler.namedChildren.find((c) => c?.type === 'block');
     if (!block || reRaises(block, caught.alias, model) || forwards(block, caught.alias, model)) return;
-    if (callsLocalCancellationRaiser(block, model)) return;
+    if (callsLocalCancellationRaiser(block, model) || reRaisesOuterCancellationAfterwards(handler, model)) return;
     const clause = handler.text.slice(0, handler.text.indexOf(':') + 1).replace(/\s+/g, ' ');
     const catches = caught.cancellation ? 'catches' : 'also catches';
     report(handler, `\`${clause}\` in ${model.describeContext(handler)} ${catches} the task's cancellation and never re-raises it, so the cancellation is lost: the task may run on after \`cancel()\` or a timeout, or end as if it had completed, and an \`asyncio.timeout()\` around it never raises TimeoutError; add \`raise\``, {
@@ -104,10 +104,12 @@ function earlierHandlerTakesCancellation(handler: Node, model: SemanticModel): b
 }
 
 /** The try body only awaits task objects (`await task`, `return await self._task`, `result = await task`,
- *  `await asyncio.wait_for(self._worker, timeout)`, `await asyncio.shield(task)`), not calls. */
+ *  `await asyncio.wait_for(self._worker, timeout)`, `await asyncio.shield(task)`), not calls; it may also
+ *  cancel them first (`self._task.cancel()` before `await self._task` in the same try). */
 function awaitsOnlyTaskObjects(body: Node, model: SemanticModel): boolean {
   const statements = body.namedChildren.filter((s): s is Node => !!s && s.type !== 'comment');
   return statements.length > 0 && statements.every((statement) => {
+    if (isCancelCall(statement)) return true;
     let awaited = statement.type === 'expression_statement' || statement.type === 'return_statement' ? statement.namedChildren[0] : null;
     if (awaited?.type === 'assignment') awaited = awaited.childForFieldName('right');
     let target = awaited?.type === 'await' ? awaited.namedChildren[0] : null;
@@ -115,6 +117,13 @@ function awaitsOnlyTaskObjects(body: Node, model: SemanticModel): boolean {
     if (target?.type === 'call' && TASK_WAITERS.has(model.callee(target) ?? '')) target = target.childForFieldName('arguments')?.namedChildren[0] ?? null;
     return isTaskObject(target);
   });
+}
+
+/** `task.cancel()` / `self._task.cancel(msg)` as a statement of its own. */
+function isCancelCall(statement: Node): boolean {
+  const call = statement.type === 'expression_statement' ? statement.namedChildren[0] : null;
+  const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+  return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'cancel' && isTaskObject(fn.childForFieldName('object'));
 }
 
 function isTaskObject(node: Node | null | undefined): boolean {
@@ -170,6 +179,47 @@ function reRaises(block: Node, alias: string | null, model: SemanticModel): bool
   });
   return raises || block.descendantsOfType('call').some((call) =>
     !!call && PROCESS_EXIT_CALLS.has(model.callee(call) ?? '') && model.enclosingFunction(call) === owner);
+}
+
+/** The try sits in the handler of an outer cancellation (`except (CancelledError, TimeoutError): try: await
+ *  cleanup() except BaseException: log(...)` and then `raise`): whatever the cleanup's handler swallowed, the
+ *  code after that try always reaches the outer handler's bare `raise`, which re-raises the outer cancellation,
+ *  so the task does not run on. Climbs out of `if`/`with` blocks; a `return`, `break` or `continue` on the way,
+ *  a loop, or leaving the outer handler, ends the search. */
+function reRaisesOuterCancellationAfterwards(handler: Node, model: SemanticModel): boolean {
+  if (leavesEarly(handler)) return false;
+  let statement = handler.parent;
+  while (statement) {
+    for (let next = statement.nextNamedSibling; next; next = next.nextNamedSibling) {
+      if (next.type === 'comment') continue;
+      if (next.type === 'raise_statement') return isBareRaiseOfCancellation(next, model);
+      if (leavesEarly(next)) return false;
+    }
+    const block = statement.parent;
+    const owner = block?.type === 'block' ? block.parent : null;
+    if (owner?.type === 'if_statement' || owner?.type === 'with_statement') statement = owner;
+    else if ((owner?.type === 'elif_clause' || owner?.type === 'else_clause') && owner.parent?.type === 'if_statement') statement = owner.parent;
+    else return false;
+  }
+  return false;
+}
+
+const LEAVES = ['return_statement', 'break_statement', 'continue_statement'];
+
+/** Has, or is, a `return`, `break` or `continue` (conservatively, even one in a nested def or loop). */
+function leavesEarly(node: Node): boolean {
+  return LEAVES.includes(node.type) || node.descendantsOfType(LEAVES).length > 0;
+}
+
+/** `raise` (or `raise NAME` of the clause's own binding) directly in an `except` clause that catches the cancellation. */
+function isBareRaiseOfCancellation(raise: Node, model: SemanticModel): boolean {
+  let clause: Node | null = raise.parent;
+  while (clause && clause.type !== 'except_clause' && clause.type !== 'function_definition') clause = clause.parent;
+  if (clause?.type !== 'except_clause') return false;
+  const caught = whatIsCaught(clause, model);
+  if (!caught || (!caught.cancellation && !caught.everything)) return false;
+  const raised = raise.namedChildren[0];
+  return !raised || (raised.type === 'identifier' && raised.text === caught.alias);
 }
 
 /** A bare `raise` in an `except` clause of a try inside the handler re-raises that clause's exception, not the
