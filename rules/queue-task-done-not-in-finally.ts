@@ -53,10 +53,19 @@ async def consumer(queue: asyncio.Queue, client):
     if (type && !ASYNCIO_QUEUES.has(type) && model.definition(type) === undefined) return; // another library's queue
     const risky = points.find((p) => p.startIndex >= get.endIndex && p.endIndex <= call.startIndex
       && !isGetFrom(p, queue.text, model) && !isQuietAwait(p, model) && !isGuarded(p, owner!.node, model) && !onAnotherBranch(p, call));
-    if (!risky) return;
+    if (!risky || neverJoined(queue, model)) return;
     report(call, `\`${snippet(call)}\` in ${model.describeContext(call)} is skipped when \`${describeAwait(risky)}\` raises, and \`${snippet(queue, 30)}.join()\` then waits forever; call it in a \`finally:\` block`);
   },
 });
+
+/** A queue kept on `self` whose attribute this module never joins (no `.queue.join(` anywhere): a skipped
+ *  `task_done()` only matters to `join()`, so nothing waits on the count (engineio's client calls
+ *  `self.queue.task_done()` by habit and never joins it). A queue passed in is reported: its owner joins it. */
+function neverJoined(queue: Node, model: SemanticModel): boolean {
+  if (queue.type !== 'attribute' || queue.childForFieldName('object')?.text !== 'self') return false;
+  const attribute = queue.childForFieldName('attribute')?.text;
+  return !!attribute && !new RegExp(`\\.${attribute}\\s*\\.\\s*join\\s*\\(`).test(model.source.text);
+}
 
 /** `await x(...)` as written; `async with`/`async for` by their header line. */
 function describeAwait(point: Node): string {
