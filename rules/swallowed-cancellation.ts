@@ -240,8 +240,9 @@ const LOGGING_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'e
  *  `nursery._add_exc(exc)`) or keeps it (`err = exc`): whoever receives it may raise it, so the handler is not known to swallow it.
  *  Logging it does not count. */
 function forwards(block: Node, alias: string | null, model: SemanticModel): boolean {
-  if (alias === null) return false;
   const owner = model.enclosingFunction(block);
+  if (handsOnExcInfo(block, owner, model)) return true;
+  if (alias === null) return false;
   // `err = exc` keeps it to raise later (`if err is not None: raise err` after the loop).
   if (block.descendantsOfType('assignment').some((a) => a?.childForFieldName('right')?.type === 'identifier' && a.childForFieldName('right')?.text === alias && model.enclosingFunction(a) === owner)) return true;
   // `return exc`, `return Error(exc)`, `return ("err", exc)`: the caller gets the exception as a value (an
@@ -255,6 +256,23 @@ function forwards(block: Node, alias: string | null, model: SemanticModel): bool
     return !!name && !LOGGING_METHODS.has(name);
   });
 }
+
+/** `retry_state.set_exception(sys.exc_info())`, `future.set_exception(sys.exception())`: the handler hands the
+ *  exception being handled to someone who may raise it (tenacity's AsyncRetrying stores it in a Future and
+ *  re-raises it through `fut.result()` when the retry policy declines a CancelledError). Logging it does not count. */
+function handsOnExcInfo(block: Node, owner: ReturnType<SemanticModel['enclosingFunction']>, model: SemanticModel): boolean {
+  if (!block.text.includes('sys.exc')) return false; // text first: most handlers never mention it
+  return block.descendantsOfType('call').some((call) => {
+    if (!call || !EXC_INFO.has(model.callee(call) ?? '') || model.enclosingFunction(call) !== owner) return false;
+    const args = call.parent;
+    const outer = args?.type === 'argument_list' ? args.parent : null;
+    const fn = outer?.type === 'call' ? outer.childForFieldName('function') : null;
+    const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
+    return !!name && !LOGGING_METHODS.has(name);
+  });
+}
+
+const EXC_INFO: ReadonlySet<string> = new Set(['sys.exc_info', 'sys.exception']);
 
 const ENDS_FLOW = new Set(['return_statement', 'break_statement', 'continue_statement', 'raise_statement']);
 
