@@ -361,3 +361,39 @@ def use():
     expect(model.producesCoroutine(nodeWithText(model, 'call', 'get(1)'))).toBe(true);
   });
 });
+
+describe('attributes bound by unpacking, loops and with targets', () => {
+  it('reads unpacked values element by element and leaves the other forms unknown', async () => {
+    const model = await modelOf(`
+import asyncio
+import queue
+
+class A:
+    def __init__(self):
+        self.q = asyncio.Queue()
+        self.r = asyncio.Queue()
+        self.s = asyncio.Queue()
+        self.t = asyncio.Queue()
+        self.u = asyncio.Queue()
+
+    def rebind(self, pair, queues, cm):
+        self.q, self.n = queue.Queue(), 0
+        self.r, _ = pair
+        for self.s in queues:
+            pass
+        with cm as self.t:
+            pass
+
+    def use(self):
+        self.q.put(1)
+        self.r.put(2)
+        self.s.put(3)
+        self.t.put(4)
+        self.u.put(5)
+`);
+    for (const text of ['self.q.put(1)', 'self.r.put(2)', 'self.s.put(3)', 'self.t.put(4)']) {
+      expect(model.producesCoroutine(nodeWithText(model, 'call', text)), text).toBe(false);
+    }
+    expect(model.producesCoroutine(nodeWithText(model, 'call', 'self.u.put(5)'))).toBe(true);
+  });
+});

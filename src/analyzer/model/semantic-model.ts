@@ -82,6 +82,9 @@ export interface ClassInfo {
   methods: Map<string, FunctionInfo>;
   /** Values assigned to `self.NAME` in methods and to `NAME` in the class body. */
   attributeValues: Map<string, Node[]>;
+  /** Attributes also bound in ways whose value is not read (`self.a, self.b = pair`, `for self.x in ...`,
+   *  `with ... as self.x`, a loop or import in the class body): their type is unknown. */
+  opaqueAttributes: Set<string>;
   scope: Scope;
 }
 
@@ -134,7 +137,7 @@ export class SemanticModel {
     const facts = matches.map(capturesByName);
     this.scopes = new ScopeTree(tree.rootNode, facts.flatMap((c) => c.function ?? c.class ?? c.lambda ?? c.comprehension ?? []));
     const yields: Node[] = [];
-    const selfAssignments: Captures[] = [];
+    const selfAssignments: AttributeAssignment[] = this.attributeAssignments;
     for (const c of facts) if (c.decorated) this.decorators.set(c.decorated.id, c.decorator$);
     for (const c of facts) {
       if (c.import) this.bindImport(c.import);
@@ -147,7 +150,7 @@ export class SemanticModel {
         this.scopes.bind(this.scopes.scopeOf(name), name.text, {
           kind: 'value', node: name, value: c['assign.value'] ?? null, annotation: c['assign.type'] ?? null, via: 'assign',
         });
-      } else if (c['attribute.object']) selfAssignments.push(c);
+      } else if (c['attribute.object']) selfAssignments.push({ object: c['attribute.object'], name: c['attribute.name'].text, value: c['attribute.value'] });
       else if (c['unpack.target']) this.bindUnpacking(c['unpack.target'], c['unpack.value']);
       else if (c['loop.target']) this.bindOpaqueTargets(c['loop.target']);
       else if (c['comprehension.target']) this.bindOpaqueTargets(c['comprehension.target'], true);
@@ -395,7 +398,7 @@ export class SemanticModel {
     seen.add(cls);
     const method = cls.methods.get(name);
     if (method) return method;
-    if (cls.attributeValues.has(name)) return 'attribute';
+    if (cls.attributeValues.has(name) || cls.opaqueAttributes.has(name)) return 'attribute';
     for (const base of cls.bases) {
       const baseClass = this.localClass(base);
       if (!baseClass) {
@@ -418,7 +421,7 @@ export class SemanticModel {
     return this.classes.some((cls) => {
       if (cls === owner || !this.inheritsFrom(cls, owner)) return false;
       const override = cls.methods.get(fn.name);
-      if (cls.attributeValues.has(fn.name) || (override !== undefined && !compatible(override, this))) return true;
+      if (cls.attributeValues.has(fn.name) || cls.opaqueAttributes.has(fn.name) || (override !== undefined && !compatible(override, this))) return true;
       const found = this.lookupMember(cls, fn.name);
       return found === 'attribute' || (typeof found === 'object' && found !== fn && !compatible(found, this));
     });
@@ -438,7 +441,7 @@ export class SemanticModel {
   private assignsAttribute(cls: ClassInfo, name: string, seen = new Set<ClassInfo>()): boolean {
     if (seen.has(cls)) return false;
     seen.add(cls);
-    if (cls.attributeValues.has(name)) return true;
+    if (cls.attributeValues.has(name) || cls.opaqueAttributes.has(name)) return true;
     return cls.bases.some((base) => {
       const baseClass = this.localClass(base);
       return baseClass !== undefined && this.assignsAttribute(baseClass, name, seen);
@@ -547,6 +550,7 @@ export class SemanticModel {
       decorators: this.decorators.get(node.id) ?? [],
       methods: new Map(),
       attributeValues: new Map(),
+      opaqueAttributes: new Set(),
       scope,
     };
     this.classes.push(info);
@@ -601,7 +605,11 @@ export class SemanticModel {
       else this.scopes.bind(scope, target.text, { kind: 'opaque', node: target });
       return;
     }
-    if (target.type === 'attribute' || target.type === 'subscript') return;
+    if (target.type === 'attribute') {
+      this.recordAttributeTarget(target, null);
+      return;
+    }
+    if (target.type === 'subscript') return;
     for (const child of target.namedChildren) if (child) this.bindOpaqueTargets(child, inComprehension);
   }
 
@@ -611,6 +619,10 @@ export class SemanticModel {
     const elements = (node: Node) => node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
     if (target.type === 'identifier') {
       this.scopes.bind(this.scopes.scopeOf(target), target.text, { kind: 'value', node: target, value: value ?? null, annotation: null, via: 'assign' });
+      return;
+    }
+    if (target.type === 'attribute') {
+      this.recordAttributeTarget(target, value ?? null);
       return;
     }
     const targets = ['pattern_list', 'tuple_pattern', 'list_pattern'].includes(target.type) ? elements(target) : null;
@@ -632,20 +644,34 @@ export class SemanticModel {
     });
   }
 
+  private readonly attributeAssignments: AttributeAssignment[] = [];
+
+  /** An attribute bound by unpacking (`self.a, self.b = x(), y()`: value known element by element), a loop
+   *  or a with target (value unknown: null). Only `name.attribute` targets matter (`self.x`, `client.get`). */
+  private recordAttributeTarget(target: Node, value: Node | null): void {
+    const object = target.childForFieldName('object');
+    const name = target.childForFieldName('attribute');
+    if (object?.type === 'identifier' && name) this.attributeAssignments.push({ object, name: name.text, value });
+  }
+
   /** `self.x = value` inside methods, and `x = value` directly in the class body. */
-  private collectAttributeValues(selfAssignments: Captures[]): void {
+  private collectAttributeValues(selfAssignments: AttributeAssignment[]): void {
     for (const cls of this.classes) {
       for (const [name, bindings] of cls.scope.bindings) {
-        for (const binding of bindings) if (binding.kind === 'value' && binding.via === 'assign' && binding.value) addTo(cls.attributeValues, name, binding.value);
+        for (const binding of bindings) {
+          if (binding.kind === 'value' && binding.via === 'assign') {
+            if (binding.value) addTo(cls.attributeValues, name, binding.value);
+          } else if (binding.kind !== 'function' && binding.kind !== 'class') cls.opaqueAttributes.add(name);
+        }
       }
     }
-    for (const c of selfAssignments) {
-      const object = c['attribute.object'];
-      const scope = this.scopes.scopeOf(object);
+    for (const { object, name, value } of selfAssignments) {
+      const scope = this.ownerScope(object);
       const fn = scope.kind === 'function' ? this.functionsByNodeId.get(scope.node.id) : undefined;
       if (fn?.ownerClass && object.text === fn.firstParameter) {
-        addTo(fn.ownerClass.attributeValues, c['attribute.name'].text, c['attribute.value']);
-      } else addTo(this.patchedAttributes, `${object.text}.${c['attribute.name'].text}`, object);
+        if (value) addTo(fn.ownerClass.attributeValues, name, value);
+        else fn.ownerClass.opaqueAttributes.add(name);
+      } else addTo(this.patchedAttributes, `${object.text}.${name}`, object);
     }
   }
 
@@ -868,6 +894,7 @@ export class SemanticModel {
   }
 
   private attributeType(cls: ClassInfo, attribute: string, depth: number): string | null {
+    if (cls.opaqueAttributes.has(attribute)) return null;
     const values = cls.attributeValues.get(attribute);
     if (!values) {
       for (const base of cls.bases) {
@@ -926,6 +953,14 @@ export function decoratorName(decorator: Node, model: SemanticModel): string | n
 }
 
 type Captures = Record<string, Node> & { decorator$: Node[] };
+
+interface AttributeAssignment {
+  /** The identifier the attribute is set on (`self`, `client`). */
+  object: Node;
+  name: string;
+  /** Null when bound by a loop, a with target or unpacking we do not read element by element. */
+  value: Node | null;
+}
 
 /** A match's captures by name (first node per name), plus every `decorator` capture in `decorator$`. */
 function capturesByName(match: QueryMatch): Captures {
