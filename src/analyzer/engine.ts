@@ -6,7 +6,7 @@ import type { AnalyzeOptions, Finding, Fix, ProjectKnowledge, Severity } from '.
 import { loadPythonParser, type PythonParser } from './parser.js';
 import { SourceText, textForParsing } from './source-text.js';
 import { FACTS_QUERY, SemanticModel, moduleNameFromPath } from './model/semantic-model.js';
-import { isFileSkipped, isSuppressed, ruleMatchesCode } from './suppression.js';
+import { fileDirectives, isSuppressed, ruleMatchesCode, skipsFileWithoutParsing, type CommentTest } from './suppression.js';
 import { LIBRARY_COROUTINE_FUNCTIONS } from './model/known-apis.js';
 
 export interface ModuleResult {
@@ -53,12 +53,19 @@ export class Engine {
   /** `project`: what is known from outside the module. It is not part of the engine (whose compiled queries
    *  depend only on the rules), so one engine serves every project and every run. */
   analyze(path: string, text: string, project: ProjectKnowledge = {}): ModuleResult {
-    if (this.ruleCount === 0 || isFileSkipped(text) || !mightHaveFindings(text, project)) {
-      return { findings: [], parsed: false };
-    }
+    if (this.ruleCount === 0 || !mightHaveFindings(text, project)) return { findings: [], parsed: false };
+    const directives = fileDirectives(text);
+    if (skipsFileWithoutParsing(text, directives)) return { findings: [], parsed: false };
     const source = new SourceText(text);
-    const tree = this.parser.parse(textForParsing(text));
+    const parsedText = textForParsing(text);
+    const tree = this.parser.parse(parsedText);
     try {
+      const suppressions: Suppressions = { isComment: commentTest(tree.rootNode, source, parsedText), fileCodes: [] };
+      for (const directive of directives) {
+        if (!suppressions.isComment(directive.row, directive.column)) continue;
+        if (directive.codes === null) return { findings: [], parsed: true };
+        suppressions.fileCodes.push(...directive.codes);
+      }
       const facts: QueryMatch[] = [];
       const ruleMatches: QueryMatch[] = [];
       for (const match of this.moduleQuery.query.matches(tree.rootNode)) {
@@ -72,7 +79,7 @@ export class Engine {
         for (const capture of match.captures) captures[capture.name] ??= capture.node;
         for (const owner of owners) {
           const report = (node: Node, message: string, options?: ReportOptions) => {
-            const finding = makeFinding(path, source, model, owner, node, message, options);
+            const finding = makeFinding(path, source, model, suppressions, owner, node, message, options);
             if (finding) findings.push(finding);
           };
           owner.rule.check(captures, { model, report });
@@ -178,13 +185,32 @@ function describeQueryError(parser: PythonParser, groups: ActiveRule[][]): strin
   return '';
 }
 
-function makeFinding(path: string, source: SourceText, model: SemanticModel, owner: ActiveRule, node: Node, message: string, options: ReportOptions = {}): Finding | null {
+/** What a module's comments suppress: line comments are read from each finding's rows; file-level codes
+ *  (`# ruff: noqa: ASYNC251`) are collected once. */
+interface Suppressions {
+  isComment: CommentTest;
+  fileCodes: string[];
+}
+
+/** A `#` starts a comment when the tree says so. Long runs of comment lines are blanked before parsing (see
+ *  textForParsing), so there a `#` that became a blank on a line that is only a comment counts too. */
+function commentTest(root: Node, source: SourceText, parsedText: string): CommentTest {
+  let parsedLines: string[] | null = null;
+  return (row, column) => {
+    if (root.descendantForPosition({ row, column })?.type === 'comment') return true;
+    if (parsedText === source.text || !/^[ \t]*#/.test(source.line(row))) return false;
+    parsedLines ??= parsedText.split(/\r?\n/);
+    return parsedLines[row]?.[column] === ' ';
+  };
+}
+
+function makeFinding(path: string, source: SourceText, model: SemanticModel, suppressions: Suppressions, owner: ActiveRule, node: Node, message: string, options: ReportOptions = {}): Finding | null {
   const end = options.endNode ?? node;
   // Nothing is reported from inside ERROR nodes, nor a node that itself contains one.
   if (node.hasError || end.hasError || model.isInsideSyntaxError(node) || model.isInsideSyntaxError(end)) return null;
   const startRow = node.startPosition.row;
   const endRow = end.endPosition.row;
-  if (isSuppressed(source, owner.rule, startRow, endRow)) return null;
+  if (isSuppressed(source, owner.rule, startRow, endRow, suppressions.isComment, suppressions.fileCodes)) return null;
   const fix = options.lineFix ?? (options.replacement !== undefined ? replaceNode(source, node, end, options.replacement) : null);
   return {
     rule: owner.rule.name,
