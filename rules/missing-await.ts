@@ -84,8 +84,19 @@ function lostCalls(expr: Node, discarded: boolean): { call: Node; tested: boolea
       return [...(body ? lostCalls(body, true) : []), ...(alternative ? lostCalls(alternative, true) : [])];
     }
     case 'boolean_operator': {
-      const [left, right] = [expr.childForFieldName('left'), expr.childForFieldName('right')];
-      return [...(left ? lostCalls(left, false) : []), ...(right ? lostCalls(right, discarded) : [])];
+      // `a or b or c` nests to the left: walk the chain in a loop, since generated code can hold thousands of
+      // terms (Python flattens them) and one recursive call per term overflows the stack.
+      const rights: Node[] = [];
+      let left: Node | null = expr;
+      while (left?.type === 'boolean_operator') {
+        const right = left.childForFieldName('right');
+        if (right) rights.push(right);
+        left = left.childForFieldName('left');
+      }
+      const lost = left ? lostCalls(left, false) : [];
+      // Only the outermost right operand is thrown away with the statement; every other operand is tested.
+      for (let i = rights.length - 1; i >= 0; i--) lost.push(...lostCalls(rights[i], i === 0 ? discarded : false));
+      return lost;
     }
     case 'not_operator': {
       const argument = expr.childForFieldName('argument');

@@ -50,6 +50,13 @@ describe('robustness', () => {
     expect(result.findings.map((f) => f.rule)).toEqual(['blocking-sleep']);
   });
 
+  it('survives a boolean chain of 20 000 terms (Python flattens it; generated code writes such)', async () => {
+    const chain = Array.from({ length: 20000 }, () => 'a').join(' or ');
+    const result = await analyze(`import asyncio\n\nasync def g():\n    pass\n\ndef f(a):\n    if ${chain} or g():\n        pass\n`);
+    expect(result.problems).toEqual([]);
+    expect(result.findings.map((f) => [f.rule, f.line])).toEqual([['missing-await', 7]]);
+  });
+
   it('analyzes a 5 MB file', async () => {
     const chunk = 'async def handler_N(request):\n    data = await request.json()\n    return {"ok": data}\n\n';
     let source = 'import asyncio\nimport time\n';
