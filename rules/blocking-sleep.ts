@@ -1,4 +1,6 @@
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
+import { awaitReplacement } from '../src/analyzer/rule-helpers.js';
+import { callSnippet } from './support/calls.js';
 
 export default defineRule({
   name: 'blocking-sleep',
@@ -27,9 +29,8 @@ async def poll():
     if (model.callee(call) !== 'time.sleep' || !model.isInCoroutine(call)) return;
     const args = call.childForFieldName('arguments')!;
     const asyncio = model.moduleAlias('asyncio');
-    const awaited = call.parent?.type === 'await';
-    report(call, `\`${call.text}\` blocks the event loop in ${model.describeContext(call)}; use \`await asyncio.sleep()\``, {
-      replacement: asyncio && !awaited && args.type === 'argument_list' ? `await ${asyncio}.sleep${args.text}` : undefined,
+    report(call, `\`${callSnippet(call)}\` blocks the event loop in ${model.describeContext(call)}; use \`await asyncio.sleep()\``, {
+      replacement: (asyncio && args.type === 'argument_list' && awaitReplacement(call, `${asyncio}.sleep${args.text}`)) || undefined,
     });
   },
 });

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
-import { snippet } from '../src/analyzer/rule-helpers.js';
+import { awaitReplacement, snippet } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
 
 /** What starts an event loop, by qualified name, and whether its first argument is what to await instead. */
@@ -46,7 +46,7 @@ async def main():
     const awaited = starter.awaitsArgument ? soleArgument(call) : null;
     const instead = awaited ? `write \`await ${awaited.type === 'call' ? callSnippet(awaited, 40) : snippet(awaited, 40)}\`` : 'await the work itself (or run that loop in another thread)';
     report(call, `\`${callSnippet(call)}\` starts an event loop inside ${model.describeContext(call)}, which already runs on one: it raises RuntimeError; ${instead}`, {
-      replacement: awaited && call.parent?.type !== 'await' ? `await ${awaited.text}` : undefined,
+      replacement: (awaited && awaitReplacement(call, awaited)) || undefined,
     });
   },
 });

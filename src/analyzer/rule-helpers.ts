@@ -44,6 +44,21 @@ export function toThreadReplacement(call: Node, model: SemanticModel): string | 
   return needsParentheses(call) ? `(${replacement})` : replacement;
 }
 
+/** Operands `await` takes as they are; anything else (`a or b`, `x if c else y`, `await g()`) is parenthesized. */
+const PRIMARY = new Set(['identifier', 'attribute', 'subscript', 'call', 'parenthesized_expression']);
+
+/** The replacement text awaiting `operand` in place of `call` (`asyncio.run(g())` becomes `await g()`,
+ *  `time.sleep(1)` `await asyncio.sleep(1)`). Null where that is not a correct drop-in: the call is already
+ *  awaited, or sits in a generator expression or lambda, where `await` changes what the code means. */
+export function awaitReplacement(call: Node, operand: Node | string): string | null {
+  if (call.parent?.type === 'await') return null;
+  for (let node = call.parent; node && node.type !== 'function_definition'; node = node.parent) {
+    if (AWAIT_HOSTILE.has(node.type)) return null;
+  }
+  const awaited = typeof operand === 'string' ? operand : PRIMARY.has(operand.type) ? operand.text : `(${operand.text})`;
+  return needsParentheses(call) ? `(await ${awaited})` : `await ${awaited}`;
+}
+
 /** `await x` binds looser than `.attr`, `[i]` and `(...)`: `f().strip()` must become `(await ...).strip()`. */
 function needsParentheses(call: Node): boolean {
   const parent = call.parent;

@@ -1,0 +1,42 @@
+// The `await ...` fixes of blocking-sleep and nested-event-loop must mean what the code meant: the awaited
+// operand and the awaited value parenthesised where `await` binds differently, and no fix where `await`
+// would turn a generator expression into an async generator (a TypeError when it is consumed).
+import { describe, expect, it } from 'vitest';
+import blockingSleep from '../../rules/blocking-sleep.js';
+import nestedEventLoop from '../../rules/nested-event-loop.js';
+import { applyFixes, findingsIn } from '../helpers/analyze.js';
+
+const HEADER = 'import asyncio\nimport time\n\n\nasync def g():\n    return 1\n\n\nasync def f(c):\n';
+
+async function fixed(body: string): Promise<string> {
+  const source = `${HEADER}${body}\n`;
+  const findings = await findingsIn(source, { rules: [blockingSleep, nestedEventLoop] });
+  expect(findings.length, 'the case must be reported').toBeGreaterThan(0);
+  return applyFixes(source, findings).slice(HEADER.length).trimEnd();
+}
+
+describe('await fixes', () => {
+  it('parenthesise the awaited value used as an object', async () => {
+    expect(await fixed('    return time.sleep(1).__class__')).toBe('    return (await asyncio.sleep(1)).__class__');
+    expect(await fixed('    return asyncio.run(g()).bit_length()')).toBe('    return (await g()).bit_length()');
+    expect(await fixed('    return asyncio.run(g())[0]')).toBe('    return (await g())[0]');
+  });
+
+  it('parenthesise an operand that is not a primary expression', async () => {
+    expect(await fixed('    return asyncio.run(g() if c else g())')).toBe('    return await (g() if c else g())');
+    expect(await fixed('    return asyncio.run(c or g())')).toBe('    return await (c or g())');
+    expect(await fixed('    return asyncio.run(await g())')).toBe('    return await (await g())');
+  });
+
+  it('offer no fix inside a generator expression', async () => {
+    const unchanged = async (body: string) => expect(await fixed(body)).toBe(body);
+    await unchanged('    return list(time.sleep(i) for i in range(3))');
+    await unchanged('    return list(asyncio.run(g()) for _ in range(3))');
+  });
+
+  it('quote a multi-line call on one line in the message', async () => {
+    const [finding] = await findingsIn(`${HEADER}    time.sleep(\n        1,  # why\n    )\n`, { rules: [blockingSleep] });
+    expect(finding.message).toContain('`time.sleep(…)`');
+    expect(finding.fix?.replacement).toBe('    await asyncio.sleep(\n        1,  # why\n    )');
+  });
+});
