@@ -60,7 +60,11 @@ export class Engine {
     const parsedText = textForParsing(text);
     const tree = this.parser.parse(parsedText);
     try {
-      const suppressions: Suppressions = { isComment: commentTest(tree.rootNode, source, parsedText), fileCodes: [] };
+      const suppressions: Suppressions = {
+        isComment: commentTest(tree.rootNode, source, parsedText),
+        fileCodes: [],
+        blanked: blankedRowsTest(source, parsedText),
+      };
       for (const directive of directives) {
         if (!suppressions.isComment(directive.row, directive.column)) continue;
         if (directive.codes === null) return { findings: [], parsed: true };
@@ -190,6 +194,18 @@ function describeQueryError(parser: PythonParser, groups: ActiveRule[][]): strin
 interface Suppressions {
   isComment: CommentTest;
   fileCodes: string[];
+  /** Do rows from..to (0-based, inclusive) hold comment lines blanked for parsing? Node text there is not the
+   *  source's, so a fix built from it would delete those comments. */
+  blanked(from: number, to: number): boolean;
+}
+
+function blankedRowsTest(source: SourceText, parsedText: string): (from: number, to: number) => boolean {
+  if (parsedText === source.text) return () => false;
+  const parsedLines = parsedText.split(/\r?\n/);
+  return (from, to) => {
+    for (let row = from; row <= to; row++) if (parsedLines[row] !== source.line(row)) return true;
+    return false;
+  };
 }
 
 /** A `#` starts a comment when the tree says so. Long runs of comment lines are blanked before parsing (see
@@ -211,7 +227,7 @@ function makeFinding(path: string, source: SourceText, model: SemanticModel, sup
   const startRow = node.startPosition.row;
   const endRow = end.endPosition.row;
   if (isSuppressed(source, owner.rule, startRow, endRow, suppressions.isComment, suppressions.fileCodes)) return null;
-  const fix = options.lineFix ?? (options.replacement !== undefined ? replaceNode(source, node, end, options.replacement) : null);
+  const fix = wholeLineFix(source, suppressions, node, end, options, startRow, endRow);
   return {
     rule: owner.rule.name,
     severity: owner.severity,
@@ -225,6 +241,15 @@ function makeFinding(path: string, source: SourceText, model: SemanticModel, sup
     fix,
     corrected: fix ? fix.replacement : owner.rule.good,
   };
+}
+
+/** The finding's fix, if it has one that can be offered: with `\n` line ends whatever the file's (a fix replaces
+ *  whole lines, split on line ends), and none where the text it was built from had comments blanked out. */
+function wholeLineFix(source: SourceText, suppressions: Suppressions, node: Node, end: Node, options: ReportOptions, startRow: number, endRow: number): Fix | null {
+  const fix = options.lineFix ?? (options.replacement !== undefined ? replaceNode(source, node, end, options.replacement) : null);
+  if (!fix) return null;
+  if (suppressions.blanked(Math.min(startRow, fix.line - 1), Math.max(endRow, fix.endLine - 1))) return null;
+  return fix.replacement.includes('\r') ? { ...fix, replacement: fix.replacement.replace(/\r\n/g, '\n') } : fix;
 }
 
 /** A fix replacing the text of `start..end` inside whole lines, as GitHub suggestions need. */

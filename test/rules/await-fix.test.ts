@@ -40,3 +40,18 @@ describe('await fixes', () => {
     expect(finding.fix?.replacement).toBe('    await asyncio.sleep(\n        1,  # why\n    )');
   });
 });
+
+describe('fix text', () => {
+  it('uses \\n line ends in a CRLF file, as the lines it replaces are split', async () => {
+    const source = `${HEADER}    time.sleep(\n        2)\n`.replace(/\n/g, '\r\n');
+    const [finding] = await findingsIn(source, { rules: [blockingSleep] });
+    expect(finding.fix?.replacement).toBe('    await asyncio.sleep(\n        2)');
+  });
+
+  it('offers no fix whose text would lose a long run of comment lines (blanked for parsing)', async () => {
+    const comments = '        # why we wait\n'.repeat(70);
+    const [finding] = await findingsIn(`${HEADER}    time.sleep(\n${comments}        2)\n`, { rules: [blockingSleep] });
+    expect(finding.message).toContain('`time.sleep(…)`');
+    expect(finding.fix).toBeNull();
+  });
+});
