@@ -18,6 +18,11 @@ const OS_PATH_FS_CALLS: ReadonlySet<string> = new Set(
   names('os.path', 'exists lexists isfile isdir islink ismount getsize getmtime getatime getctime samefile realpath'),
 );
 
+/** `os` functions that read a directory (ASYNC240's `os.path` calls list it too, for the same reason), and
+ *  whether `asyncio.to_thread` can run them as they are (`os.walk` and `os.scandir` return lazy iterators
+ *  that read the directory while they are iterated). */
+const OS_DIRECTORY_CALLS: ReadonlyMap<string, boolean> = new Map([['os.listdir', true], ['os.scandir', false], ['os.walk', false]]);
+
 /** `pathlib.Path` methods that do file-system I/O (ASYNC240), and whether `asyncio.to_thread` can run them
  *  as they are (iterdir/glob return lazy iterators that block when iterated; open needs the body to change). */
 const PATH_IO_METHODS: ReadonlyMap<string, boolean> = new Map([
@@ -33,7 +38,7 @@ export default defineRule({
   aliases: ['ASYNC230', 'ASYNC231', 'ASYNC240'],
   severity: 'warning',
   scope: 'coroutine',
-  what: 'Reports synchronous file I/O inside a coroutine: `open()`, `io.open`, `codecs.open`, `os.fdopen`, `pathlib.Path` reads, writes and checks, and `os.path` calls that touch the file system.',
+  what: 'Reports synchronous file I/O inside a coroutine: `open()`, `io.open`, `codecs.open`, `os.fdopen`, `pathlib.Path` reads, writes and checks, `os.path` calls that touch the file system, and directory listings (`os.listdir`, `os.scandir`, `os.walk`).',
   why: 'Disk and network file systems can take milliseconds to seconds, and a synchronous call holds the event loop for all of it. `aiofiles`, or `await asyncio.to_thread(...)`, does the I/O in a worker thread while other tasks run.',
   bad: `import asyncio
 import os.path
@@ -70,6 +75,15 @@ async def load_config(name):
       if (!model.isInCoroutine(call)) return;
       report(call, `\`${callSnippet(call)}\` touches the file system synchronously in ${model.describeContext(call)}; use \`await asyncio.to_thread(${fn.text}${withArguments(call)})\``, {
         replacement: toThreadReplacement(call, model) ?? undefined,
+      });
+      return;
+    }
+    const listsDirectory = callee ? OS_DIRECTORY_CALLS.get(callee) : undefined;
+    if (listsDirectory !== undefined) {
+      if (!model.isInCoroutine(call)) return;
+      const instead = listsDirectory ? `\`await asyncio.to_thread(${fn.text}${withArguments(call)})\`` : '`await asyncio.to_thread(...)` around the whole loop';
+      report(call, `\`${callSnippet(call)}\` reads a directory synchronously in ${model.describeContext(call)}; use ${instead}`, {
+        replacement: listsDirectory ? toThreadReplacement(call, model) ?? undefined : undefined,
       });
       return;
     }
