@@ -397,3 +397,37 @@ class A:
     expect(model.producesCoroutine(nodeWithText(model, 'call', 'self.u.put(5)'))).toBe(true);
   });
 });
+
+describe('with targets', () => {
+  it('types `as` targets of local classes by what __enter__ / __aenter__ return', async () => {
+    const model = await modelOf(`
+class Pool:
+    async def __aenter__(self):
+        return Connection()
+
+class Client:
+    async def __aenter__(self):
+        if self.closed:
+            return self
+        return self
+
+class Session:
+    def __enter__(self):
+        def helper():
+            return None
+        return self
+
+async def use():
+    async with Pool() as conn:
+        conn
+    async with Client() as client:
+        client
+    with Session() as session:
+        session
+`);
+    const typeOfUse = (name: string) => model.typeOf(nodeWithText(model, 'identifier', name, 1));
+    expect(typeOfUse('conn')).toBeNull();
+    expect(typeOfUse('client')).toBe('mod.Client');
+    expect(typeOfUse('session')).toBe('mod.Session');
+  });
+});

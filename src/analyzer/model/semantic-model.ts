@@ -837,7 +837,13 @@ export class SemanticModel {
     }
     if (!binding.value) return null;
     const type = this.computeType(binding.value, depth + 1);
-    if (binding.via === 'with' && type) return type === ASYNC_GENERATOR_CONTEXT_MANAGER ? null : CONTEXT_ENTER_TYPES.get(type) ?? type;
+    if (binding.via === 'with' && type) {
+      if (type === ASYNC_GENERATOR_CONTEXT_MANAGER) return null;
+      // `with x as y` binds what x.__enter__ / __aenter__ returns: x itself only when they return self.
+      const cls = this.definitions.get(type);
+      if (cls && 'methods' in cls) return this.entersAsItself(cls) ? type : null;
+      return CONTEXT_ENTER_TYPES.get(type) ?? type;
+    }
     return type;
   }
 
@@ -922,6 +928,30 @@ export class SemanticModel {
       const outermost = d.decorators[0];
       return 'isAsync' in d && outermost !== undefined && ASYNC_CONTEXT_MANAGER_DECORATORS.has(decoratorName(outermost, this) ?? '');
     });
+  }
+
+  /** Do the class's `__enter__` and `__aenter__` (those it or its local bases define) return only `self`? */
+  private entersAsItself(cls: ClassInfo): boolean {
+    return ['__enter__', '__aenter__'].every((name) => {
+      const method = this.findMember(cls, name);
+      return method === undefined || (method !== 'attribute' && this.returnsOnlySelf(method));
+    });
+  }
+
+  private readonly selfReturning = new Map<FunctionInfo, boolean>();
+
+  /** Does every `return` of the method (none in nested functions) return its first parameter, and is there one? */
+  private returnsOnlySelf(fn: FunctionInfo): boolean {
+    let answer = this.selfReturning.get(fn);
+    if (answer === undefined) {
+      const returns = fn.node.descendantsOfType('return_statement').filter((r): r is Node => !!r && this.enclosingFunction(r) === fn);
+      answer = fn.firstParameter !== null && returns.length > 0 && returns.every((r) => {
+        const values = r.namedChildren.filter((c) => c?.type !== 'comment');
+        return values.length === 1 && values[0]?.type === 'identifier' && values[0].text === fn.firstParameter;
+      });
+      this.selfReturning.set(fn, answer);
+    }
+    return answer;
   }
 
   private isOverloadStub(definition: Node): boolean {
