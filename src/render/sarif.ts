@@ -41,7 +41,7 @@ export function renderSarif(findings: readonly Finding[], rules: readonly RuleDo
         message: { text: finding.message },
         locations: [{
           physicalLocation: {
-            artifactLocation: { uri: encodeURI(finding.path), uriBaseId: '%SRCROOT%' },
+            artifactLocation: { uri: pathUri(finding.path), uriBaseId: '%SRCROOT%' },
             region: {
               startLine: finding.line,
               startColumn: finding.column,
@@ -56,10 +56,12 @@ export function renderSarif(findings: readonly Finding[], rules: readonly RuleDo
           fixes: [{
             description: { text: `Replace with the corrected form` },
             artifactChanges: [{
-              artifactLocation: { uri: encodeURI(finding.path), uriBaseId: '%SRCROOT%' },
+              artifactLocation: { uri: pathUri(finding.path), uriBaseId: '%SRCROOT%' },
               replacements: [{
-                deletedRegion: { startLine: finding.fix.line, startColumn: 1, endLine: finding.fix.endLine + 1, endColumn: 1 },
-                insertedContent: { text: `${finding.fix.replacement}\n` },
+                // The lines' text without their line ends (an absent endColumn means the end of endLine, newline
+                // excluded): right on the last line of a file without a final newline, and in CRLF files.
+                deletedRegion: { startLine: finding.fix.line, startColumn: 1, endLine: finding.fix.endLine },
+                insertedContent: { text: finding.fix.replacement },
               }],
             }],
           }],
@@ -68,4 +70,10 @@ export function renderSarif(findings: readonly Finding[], rules: readonly RuleDo
     }],
   };
   return JSON.stringify(log, null, 2) + '\n';
+}
+
+/** A relative path as a URI reference: every character that means something in a URI (`#`, `?`, `%`, `:` in
+ *  the first segment, which would read as a scheme) percent-encoded, segment by segment. */
+function pathUri(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
 }

@@ -30,8 +30,8 @@ function renderFinding(finding: Finding, paint: Painter): string {
   lines.forEach((line, index) => {
     out.push(`${pad(finding.line + index)} | ${line}`);
     if (lines.length === 1) {
-      const width = Math.max(1, finding.endColumn - finding.column);
-      out.push(`${pad('')} | ${' '.repeat(finding.column - 1)}${paint.red('^'.repeat(width))}`);
+      const width = Math.max(1, displayWidth(Array.from(line).slice(finding.column - 1, finding.endColumn - 1)));
+      out.push(`${pad('')} | ${caretIndent(line, finding.column)}${paint.red('^'.repeat(width))}`);
     }
   });
   if (finding.fix) {
@@ -42,6 +42,29 @@ function renderFinding(finding: Finding, paint: Painter): string {
     for (const line of finding.corrected.trimEnd().split('\n')) out.push(`${pad('')} | ${line}`);
   }
   return out.join('\n');
+}
+
+/** Blanks up to a 1-based code-point column, as wide as the terminal shows the text: the line's tabs kept (so
+ *  the carets sit under the code whatever the tab width), two blanks under a wide character (CJK, emoji), none
+ *  under a combining mark. */
+function caretIndent(line: string, column: number): string {
+  return Array.from(line).slice(0, column - 1).map((char) => (char === '\t' ? '\t' : ' '.repeat(charWidth(char)))).join('');
+}
+
+function displayWidth(chars: readonly string[]): number {
+  return chars.reduce((sum, char) => sum + (char === '\t' ? 1 : charWidth(char)), 0);
+}
+
+/** Terminal columns of one code point (East Asian wide and fullwidth ranges, emoji; combining marks take none). */
+function charWidth(char: string): number {
+  const code = char.codePointAt(0)!;
+  if ((code >= 0x300 && code <= 0x36f) || (code >= 0x200b && code <= 0x200f) || code === 0xfe0f) return 0;
+  const wide = (code >= 0x1100 && code <= 0x115f) || (code >= 0x2e80 && code <= 0x303e) || (code >= 0x3041 && code <= 0x33ff)
+    || (code >= 0x3400 && code <= 0x4dbf) || (code >= 0x4e00 && code <= 0x9fff) || (code >= 0xa000 && code <= 0xa4cf)
+    || (code >= 0xac00 && code <= 0xd7a3) || (code >= 0xf900 && code <= 0xfaff) || (code >= 0xfe30 && code <= 0xfe4f)
+    || (code >= 0xff00 && code <= 0xff60) || (code >= 0xffe0 && code <= 0xffe6) || (code >= 0x1f300 && code <= 0x1f64f)
+    || (code >= 0x1f900 && code <= 0x1f9ff) || (code >= 0x1fa70 && code <= 0x1faff) || (code >= 0x20000 && code <= 0x3fffd);
+  return wide ? 2 : 1;
 }
 
 interface Painter {

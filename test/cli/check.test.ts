@@ -58,6 +58,26 @@ describe('async-review check', () => {
     expect(run.results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('poll.py');
   });
 
+  it('writes SARIF locations a URI parser reads back as the path, and fixes that keep line ends', () => {
+    const root = makeProject({ 'src:x/a b#1%.py': BLOCKING.trimEnd() });
+    const { stdout } = runCli(['check', '--format', 'sarif'], root);
+    const [result] = JSON.parse(stdout).runs[0].results;
+    const { uri } = result.locations[0].physicalLocation.artifactLocation;
+    expect(uri).toBe('src%3Ax/a%20b%231%25.py');
+    expect(decodeURIComponent(new URL(uri, 'file:///root/').pathname)).toBe('/root/src:x/a b#1%.py');
+    // The last line has no newline: the fix replaces its text (an absent endColumn is the end of the line).
+    expect(result.fixes[0].artifactChanges[0].replacements).toEqual([{
+      deletedRegion: { startLine: 6, startColumn: 1, endLine: 6 },
+      insertedContent: { text: '    await asyncio.sleep(1)' },
+    }]);
+  });
+
+  it('puts the carets under the code when the line has tabs or wide characters', () => {
+    const root = makeProject({ 'poll.py': 'import asyncio\nimport time\n\n\nasync def poll():\n\tx = "🎉"; time.sleep(1)\n' });
+    const { stdout } = runCli(['check', '--no-color'], root);
+    expect(stdout).toContain('6 | \tx = "🎉"; time.sleep(1)\n  | \t          ^^^^^^^^^^^^^\n');
+  });
+
   it('writes GitHub Actions workflow commands', () => {
     const root = makeProject({ 'poll.py': BLOCKING });
     const { stdout } = runCli(['check', '--format', 'github'], root);
