@@ -1,14 +1,16 @@
 // In-source suppressions: `# noqa`, `# noqa: ASYNC251,blocking-sleep`, `# async-review: ignore[rule]`, and
 // file-level `# async-review: skip-file`, ruff's `# ruff: noqa` / `# ruff: noqa: ASYNC251` and flake8's
-// `# flake8: noqa`. Only real comments count: the same text inside a string literal suppresses nothing.
+// `# flake8: noqa` (each on a line of its own). Only real comments count: the same text inside a string literal
+// suppresses nothing.
 import type { RuleDocs } from './rule.js';
 import type { SourceText } from './source-text.js';
 
 const NOQA = /#\s*noqa(?::\s*([\w\-]+(?:[\s,]+[\w\-]+)*))?/i;
 const IGNORE = /#\s*async-review:\s*ignore(?![\w-])(?:\[([^\]]*)\])?/i;
 const SKIP_FILE = /^\s*#\s*async-review:\s*skip-file(?![\w-])/i;
-/** ruff's file-level exemption (which ruff also accepts in flake8's spelling): every rule, or the codes named. */
-const FILE_NOQA = /(#\s*(?:ruff|flake8)\s*:\s*noqa)(?![\w-])(?::\s*([\w\-]+(?:[\s,]+[\w\-]+)*))?/i;
+/** ruff's file-level exemption (which ruff also accepts in flake8's spelling), on a line of its own as both tools
+ *  want it: every rule, or the codes named. */
+const FILE_NOQA = /^\s*#\s*(?:ruff|flake8)\s*:\s*noqa(?![\w-])(?::\s*([\w\-]+(?:[\s,]+[\w\-]+)*))?/i;
 
 /** A file-level directive found in the text: where its `#` is (0-based row, UTF-16 column) and the rules it
  *  silences (null: all of them). Still to be confirmed as a comment rather than text inside a string. */
@@ -30,7 +32,7 @@ export function fileDirectives(text: string): FileDirective[] {
     const skip = SKIP_FILE.exec(line);
     if (skip) directives.push({ row, column: line.indexOf('#'), codes: null });
     const noqa = FILE_NOQA.exec(line);
-    if (noqa) directives.push({ row, column: noqa.index, codes: noqa[2] === undefined ? null : noqa[2].split(/[\s,]+/).filter(Boolean) });
+    if (noqa) directives.push({ row, column: line.indexOf('#'), codes: noqa[1] === undefined ? null : noqa[1].split(/[\s,]+/).filter(Boolean) });
   });
   return directives;
 }

@@ -36,5 +36,7 @@ describe('suppression comments', () => {
     expect(await lines(`# ruff: noqa: ASYNC251\n${HEAD}    time.sleep(1)\n    input()\n`)).toEqual(['8:blocking-input']);
     expect(await lines(`# ruff: noqa: E501\n${HEAD}    time.sleep(1)\n`)).toEqual(['7:blocking-sleep']);
     expect(await lines(`X = "# ruff: noqa"\n${HEAD}    time.sleep(1)\n`)).toEqual(['7:blocking-sleep']);
+    // As in ruff and flake8, only on a line of its own: after code it exempts nothing.
+    expect(await lines(`X = 1  # ruff: noqa\n${HEAD}    time.sleep(1)\n`)).toEqual(['7:blocking-sleep']);
   });
 });
