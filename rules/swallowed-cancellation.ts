@@ -1,19 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type ReportOptions } from '../src/analyzer/rule.js';
 import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
-import { CANCELLATION_EXCEPTIONS, CANCELLATION_EXCEPTION_FACTORIES } from '../src/analyzer/model/known-apis.js';
-
-/** What one `except` clause catches, as far as cancellation goes. */
-interface Caught {
-  /** Catches the cancellation exception by name (CancelledError, trio.Cancelled...). */
-  cancellation: boolean;
-  /** Catches it through BaseException or a bare `except:`. */
-  everything: boolean;
-  /** Catches other exceptions too (so `raise` at its end would re-raise those as well). */
-  others: boolean;
-  /** The `as NAME` binding, if any. */
-  alias: string | null;
-}
+import { whatIsCaught, type Caught } from './support/except-clauses.js';
+import { handsCancellationOn } from './support/cancellation-handoff.js';
 
 export default defineRule({
   name: 'swallowed-cancellation',
@@ -55,8 +44,7 @@ async def worker(queue):
     // `task.cancel(); try: await task; except CancelledError: pass` waits for a task we cancelled ourselves.
     if (caught.cancellation && !caught.everything && awaitsOnlyTaskObjects(body, model)) return;
     const block = handler.namedChildren.find((c) => c?.type === 'block');
-    if (!block || reRaises(block, caught.alias, model) || forwards(block, caught.alias, model)) return;
-    if (callsLocalCancellationRaiser(block, model) || reRaisesOuterCancellationAfterwards(handler, model)) return;
+    if (!block || handsCancellationOn(handler, block, caught, model)) return;
     const clause = handler.text.slice(0, handler.text.indexOf(':') + 1).replace(/\s+/g, ' ');
     const catches = caught.cancellation ? 'catches' : 'also catches';
     report(handler, `\`${clause}\` in ${model.describeContext(handler)} ${catches} the task's cancellation and never re-raises it, so the cancellation is lost: the task may run on after \`cancel()\` or a timeout, or end as if it had completed, and an \`asyncio.timeout()\` around it never raises TimeoutError; add \`raise\``, {
@@ -65,32 +53,6 @@ async def worker(queue):
     });
   },
 });
-
-function whatIsCaught(handler: Node, model: SemanticModel): Caught | null {
-  const value = handler.childForFieldName('value');
-  if (!value) return { cancellation: false, everything: true, others: true, alias: null };
-  let types: Node | null = value;
-  let alias: string | null = null;
-  if (value.type === 'as_pattern') {
-    types = value.namedChildren[0];
-    alias = value.childForFieldName('alias')?.namedChildren[0]?.text ?? null;
-  }
-  while (types?.type === 'parenthesized_expression') types = types.namedChildren[0];
-  if (!types) return null;
-  const elements = types.type === 'tuple' ? types.namedChildren.filter((c): c is Node => !!c) : [types];
-  const caught: Caught = { cancellation: false, everything: false, others: false, alias };
-  for (const element of elements) {
-    if (isCancellationClass(element, model)) caught.cancellation = true;
-    else if (model.qualifiedName(element) === 'builtins.BaseException') caught.everything = caught.others = true;
-    else caught.others = true;
-  }
-  return caught;
-}
-
-function isCancellationClass(expr: Node, model: SemanticModel): boolean {
-  if (expr.type === 'call') return CANCELLATION_EXCEPTION_FACTORIES.has(model.callee(expr) ?? '');
-  return CANCELLATION_EXCEPTIONS.has(model.qualifiedName(expr) ?? '');
-}
 
 /** An earlier `except CancelledError:`, `except BaseException:` or bare `except:` of the same try takes the
  *  cancellation before this handler sees it (after a catch-all, this handler is never reached at all). */
@@ -141,138 +103,6 @@ const GATHERERS: ReadonlySet<string> = new Set(['asyncio.gather']);
 
 /** Wait for the awaitable they are given and raise its CancelledError when it was cancelled. */
 const TASK_WAITERS: ReadonlySet<string> = new Set(['asyncio.wait_for', 'asyncio.shield']);
-
-/** The handler calls a function or method of this module that raises the cancellation itself
- *  (`self.cancel(); await self._raise_for_status()` where `_raise_for_status` does `raise asyncio.CancelledError()`):
- *  the cancellation is handed back to the task through the helper. */
-function callsLocalCancellationRaiser(block: Node, model: SemanticModel): boolean {
-  const owner = model.enclosingFunction(block);
-  return block.descendantsOfType('call').some((call) => {
-    if (!call || model.enclosingFunction(call) !== owner) return false;
-    const name = model.callee(call);
-    const helper = name ? model.definition(name) : undefined;
-    if (!helper || !('isAsync' in helper) || helper === owner) return false;
-    return helper.node.descendantsOfType('raise_statement').some((raise) => {
-      const raised = raise?.namedChildren[0];
-      return !!raised && model.enclosingFunction(raise) === helper && isCancellationClass(raised.type === 'call' ? raised.childForFieldName('function') ?? raised : raised, model);
-    });
-  });
-}
-
-/** A bare `raise`, or `raise NAME` (`raise NAME from None`, `raise NAME.with_traceback(tb)`) of the bound
- *  exception, in the handler (not in a nested def); or a new cancellation (`raise asyncio.CancelledError()
- *  from exc`), which the task ends with just the same. `raise Other() from NAME` replaces the cancellation and
- *  does not count. A handler that ends the process (`sys.exit(1)`, `raise SystemExit`, `os._exit(1)`) does
- *  not let the task run on either: SystemExit and KeyboardInterrupt leave the event loop from the task. */
-function reRaises(block: Node, alias: string | null, model: SemanticModel): boolean {
-  const owner = model.enclosingFunction(block);
-  const raises = block.descendantsOfType('raise_statement').some((raise) => {
-    if (!raise || model.enclosingFunction(raise) !== owner) return false;
-    const raised = raise.namedChildren[0];
-    if (!raised) return !inNestedHandler(raise, block);
-    if (alias !== null && raised.type === 'identifier' && raised.text === alias) return true;
-    const fn = raised.type === 'call' ? raised.childForFieldName('function') : null;
-    if (alias !== null && fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'with_traceback'
-      && fn.childForFieldName('object')?.text === alias) return true;
-    const cls = fn ?? raised;
-    return isCancellationClass(cls, model) || PROCESS_EXITS.has(model.qualifiedName(cls) ?? '');
-  });
-  return raises || block.descendantsOfType('call').some((call) =>
-    !!call && PROCESS_EXIT_CALLS.has(model.callee(call) ?? '') && model.enclosingFunction(call) === owner);
-}
-
-/** The try sits in the handler of an outer cancellation (`except (CancelledError, TimeoutError): try: await
- *  cleanup() except BaseException: log(...)` and then `raise`): whatever the cleanup's handler swallowed, the
- *  code after that try always reaches the outer handler's bare `raise`, which re-raises the outer cancellation,
- *  so the task does not run on. Climbs out of `if`/`with` blocks; a `return`, `break` or `continue` on the way,
- *  a loop, or leaving the outer handler, ends the search. */
-function reRaisesOuterCancellationAfterwards(handler: Node, model: SemanticModel): boolean {
-  if (leavesEarly(handler)) return false;
-  let statement = handler.parent;
-  while (statement) {
-    for (let next = statement.nextNamedSibling; next; next = next.nextNamedSibling) {
-      if (next.type === 'comment') continue;
-      if (next.type === 'raise_statement') return isBareRaiseOfCancellation(next, model);
-      if (leavesEarly(next)) return false;
-    }
-    const block = statement.parent;
-    const owner = block?.type === 'block' ? block.parent : null;
-    if (owner?.type === 'if_statement' || owner?.type === 'with_statement') statement = owner;
-    else if ((owner?.type === 'elif_clause' || owner?.type === 'else_clause') && owner.parent?.type === 'if_statement') statement = owner.parent;
-    else return false;
-  }
-  return false;
-}
-
-const LEAVES = ['return_statement', 'break_statement', 'continue_statement'];
-
-/** Has, or is, a `return`, `break` or `continue` (conservatively, even one in a nested def or loop). */
-function leavesEarly(node: Node): boolean {
-  return LEAVES.includes(node.type) || node.descendantsOfType(LEAVES).length > 0;
-}
-
-/** `raise` (or `raise NAME` of the clause's own binding) directly in an `except` clause that catches the cancellation. */
-function isBareRaiseOfCancellation(raise: Node, model: SemanticModel): boolean {
-  let clause: Node | null = raise.parent;
-  while (clause && clause.type !== 'except_clause' && clause.type !== 'function_definition') clause = clause.parent;
-  if (clause?.type !== 'except_clause') return false;
-  const caught = whatIsCaught(clause, model);
-  if (!caught || (!caught.cancellation && !caught.everything)) return false;
-  const raised = raise.namedChildren[0];
-  return !raised || (raised.type === 'identifier' && raised.text === caught.alias);
-}
-
-/** A bare `raise` in an `except` clause of a try inside the handler re-raises that clause's exception, not the
- *  cancellation (`except CancelledError: try: await cleanup() except OSError: raise`). */
-function inNestedHandler(raise: Node, block: Node): boolean {
-  for (let parent = raise.parent; parent && parent.id !== block.id; parent = parent.parent) {
-    if (parent.type === 'except_clause') return true;
-  }
-  return false;
-}
-
-const PROCESS_EXITS: ReadonlySet<string> = new Set(['builtins.SystemExit', 'builtins.KeyboardInterrupt']);
-const PROCESS_EXIT_CALLS: ReadonlySet<string> = new Set(['sys.exit', 'os._exit', 'os.abort', 'builtins.exit', 'builtins.quit']);
-
-const LOGGING_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log', 'print', 'print_exc', 'log_debug', 'log_exception']);
-
-/** The handler hands the bound exception on (`self._convert_error(exc)`, `future.set_exception(exc)`,
- *  `nursery._add_exc(exc)`) or keeps it (`err = exc`): whoever receives it may raise it, so the handler is not known to swallow it.
- *  Logging it does not count. */
-function forwards(block: Node, alias: string | null, model: SemanticModel): boolean {
-  const owner = model.enclosingFunction(block);
-  if (handsOnExcInfo(block, owner, model)) return true;
-  if (alias === null) return false;
-  // `err = exc` keeps it to raise later (`if err is not None: raise err` after the loop).
-  if (block.descendantsOfType('assignment').some((a) => a?.childForFieldName('right')?.type === 'identifier' && a.childForFieldName('right')?.text === alias && model.enclosingFunction(a) === owner)) return true;
-  // `return exc`, `return Error(exc)`, `return ("err", exc)`: the caller gets the exception as a value (an
-  // outcome capture, `outcome.acapture`) and decides whether to raise it.
-  if (block.descendantsOfType('return_statement').some((r) => !!r && model.enclosingFunction(r) === owner
-    && r.descendantsOfType('identifier').some((id) => id?.text === alias))) return true;
-  return block.descendantsOfType('argument_list').some((args) => {
-    if (!args || model.enclosingFunction(args) !== owner || !args.namedChildren.some((arg) => arg?.type === 'identifier' && arg.text === alias)) return false;
-    const fn = args.parent?.childForFieldName('function');
-    const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
-    return !!name && !LOGGING_METHODS.has(name);
-  });
-}
-
-/** `retry_state.set_exception(sys.exc_info())`, `future.set_exception(sys.exception())`: the handler hands the
- *  exception being handled to someone who may raise it (tenacity's AsyncRetrying stores it in a Future and
- *  re-raises it through `fut.result()` when the retry policy declines a CancelledError). Logging it does not count. */
-function handsOnExcInfo(block: Node, owner: ReturnType<SemanticModel['enclosingFunction']>, model: SemanticModel): boolean {
-  if (!block.text.includes('sys.exc')) return false; // text first: most handlers never mention it
-  return block.descendantsOfType('call').some((call) => {
-    if (!call || !EXC_INFO.has(model.callee(call) ?? '') || model.enclosingFunction(call) !== owner) return false;
-    const args = call.parent;
-    const outer = args?.type === 'argument_list' ? args.parent : null;
-    const fn = outer?.type === 'call' ? outer.childForFieldName('function') : null;
-    const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
-    return !!name && !LOGGING_METHODS.has(name);
-  });
-}
-
-const EXC_INFO: ReadonlySet<string> = new Set(['sys.exc_info', 'sys.exception']);
 
 const ENDS_FLOW = new Set(['return_statement', 'break_statement', 'continue_statement', 'raise_statement']);
 
