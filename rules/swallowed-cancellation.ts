@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { defineRule, type ReportOptions } from '../src/analyzer/rule.js';
+import { defineRule, type ReportOptions, type RuleContext } from '../src/analyzer/rule.js';
 import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { whatIsCaught, type Caught } from './support/except-clauses.js';
 import { handsCancellationOn } from './support/cancellation-handoff.js';
@@ -9,7 +9,7 @@ export default defineRule({
   aliases: ['ASYNC103', 'ASYNC104'],
   severity: 'warning',
   scope: 'coroutine',
-  what: 'Reports `except asyncio.CancelledError`, `except BaseException` or a bare `except:` in a coroutine whose handler does not re-raise.',
+  what: 'Reports `except asyncio.CancelledError`, `except BaseException` or a bare `except:` in a coroutine whose handler does not re-raise, and a `return`, `break` or `continue` in the `finally:` of a try that awaits (it discards the exception in flight).',
   why: 'Cancellation is delivered as an exception: a handler that swallows it makes `task.cancel()`, timeouts and TaskGroup shutdown silently fail, so the task keeps running and whoever waits for it hangs.',
   bad: `import asyncio
 
@@ -33,8 +33,15 @@ async def worker(queue):
         raise
 `,
   fix: 'Adds `raise` at the end of a handler that catches only the cancellation (replacing a sole `pass`); for a bare `except:` or `except BaseException:`, inserts an `except asyncio.CancelledError: raise` clause before it.',
-  query: '(try_statement body: (block) @body (except_clause) @handler)',
-  check({ body, handler }, { model, report }) {
+  query: `
+(try_statement body: (block) @body (except_clause) @handler)
+(try_statement body: (block) @body (finally_clause (block) @finally))
+`,
+  check({ body, handler, finally: cleanup }, { model, report }) {
+    if (cleanup) {
+      reportExitsFromFinally(body, cleanup, model, report);
+      return;
+    }
     if (!model.isInCoroutine(handler) || handler.children.some((c) => c?.type === '*')) return;
     const caught = whatIsCaught(handler, model);
     if (!caught || (!caught.cancellation && !caught.everything)) return;
@@ -103,6 +110,29 @@ const GATHERERS: ReadonlySet<string> = new Set(['asyncio.gather']);
 
 /** Wait for the awaitable they are given and raise its CancelledError when it was cancelled. */
 const TASK_WAITERS: ReadonlySet<string> = new Set(['asyncio.wait_for', 'asyncio.shield']);
+
+/** `finally: return` (or `break`/`continue` leaving the try's loop) replaces whatever exception is in flight,
+ *  a CancelledError delivered at an await of the try included, with the jump: the task runs on. */
+function reportExitsFromFinally(body: Node, cleanup: Node, model: SemanticModel, report: RuleContext['report']): void {
+  if (!model.isInCoroutine(cleanup)) return;
+  const tryStatement = body.parent!;
+  const handlers = tryStatement.namedChildren.filter((c): c is Node => c?.type === 'except_clause');
+  if (![body, ...handlers].some((part) => model.awaitPointsIn(part).length > 0)) return;
+  const owner = model.enclosingFunction(cleanup);
+  for (const exit of cleanup.descendantsOfType(['return_statement', 'break_statement', 'continue_statement'])) {
+    if (!exit || model.enclosingFunction(exit) !== owner || (exit.type !== 'return_statement' && isInLoopWithin(exit, cleanup))) continue;
+    const keyword = exit.type.replace('_statement', '');
+    report(exit, `\`${keyword}\` in the \`finally:\` of a try that awaits, in ${model.describeContext(exit)}: it discards the exception in flight, so a cancellation delivered at one of the try's awaits is lost and the task runs on (Python 3.14 warns about it); \`${keyword}\` after the try instead`);
+  }
+}
+
+/** Is the `break`/`continue` inside a loop that is itself inside the finally block (so it leaves only that loop)? */
+function isInLoopWithin(exit: Node, cleanup: Node): boolean {
+  for (let parent = exit.parent; parent && parent.id !== cleanup.id; parent = parent.parent) {
+    if (parent.type === 'for_statement' || parent.type === 'while_statement') return true;
+  }
+  return false;
+}
 
 const ENDS_FLOW = new Set(['return_statement', 'break_statement', 'continue_statement', 'raise_statement']);
 
