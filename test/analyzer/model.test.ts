@@ -298,6 +298,35 @@ async def use(xs, clocks):
     expect(model.isInCoroutine(nodeWithText(model, 'call', 'time.sleep(2)'))).toBe(true);
   });
 
+  it('resolves default values, annotations and base classes in the scope around the definition', async () => {
+    const model = await modelOf(`
+import time
+import asyncio
+
+async def use():
+    def helper(time=time.sleep(1), *, q: asyncio.Queue = None, asyncio=asyncio.sleep(2)) -> asyncio.Event:
+        time.sleep(3)
+    later = lambda time=time.sleep(4): time.sleep(5)
+    def walrus(x=(y := time)):
+        pass
+    y.sleep(6)
+    class Clock(time.struct_time):
+        time = None
+    return helper, later, Clock
+`);
+    expect(model.callee(nodeWithText(model, 'call', 'time.sleep(1)'))).toBe('time.sleep');
+    expect(model.callee(nodeWithText(model, 'call', 'asyncio.sleep(2)'))).toBe('asyncio.sleep');
+    expect(model.callee(nodeWithText(model, 'call', 'time.sleep(3)'))).toBeNull();
+    expect(model.callee(nodeWithText(model, 'call', 'time.sleep(4)'))).toBe('time.sleep');
+    expect(model.callee(nodeWithText(model, 'call', 'time.sleep(5)'))).toBeNull();
+    // A walrus in a default binds in the function around the def.
+    expect(model.scopes.lookup('y', model.functions.find((fn) => fn.name === 'use')!.scope)?.scope.node.type).toBe('function_definition');
+    expect(model.functions.find((fn) => fn.name === 'walrus')!.scope.bindings.has('y')).toBe(false);
+    expect(model.qualifiedName(nodeWithText(model, 'attribute', 'asyncio.Queue'))).toBe('asyncio.Queue');
+    expect(model.qualifiedName(nodeWithText(model, 'attribute', 'asyncio.Event'))).toBe('asyncio.Event');
+    expect(model.qualifiedName(nodeWithText(model, 'attribute', 'time.struct_time'))).toBe('time.struct_time');
+  });
+
   it('binds the names of match-case captures, type aliases and a parenthesized with target', async () => {
     const model = await modelOf(`
 import time

@@ -22,6 +22,16 @@ export interface Scope {
   globals: Set<string>;
   /** For a comprehension: where its first iterable lies, which the enclosing scope evaluates (read lazily). */
   firstIterable?: [number, number] | null;
+  /** For a def, lambda or class: the parts of its header the enclosing scope evaluates (read lazily). */
+  header?: Header;
+}
+
+/** A definition's header: where its body starts, and the parts before it that the enclosing scope evaluates
+ *  when the `def` / `lambda` / `class` runs (default values, base classes: `run`) or only resolves names for
+ *  (annotations, which `from __future__ import annotations` and Python 3.14 evaluate lazily, if ever). */
+interface Header {
+  bodyStart: number;
+  parts: { start: number; end: number; run: boolean }[] | null;
 }
 
 export type Binding =
@@ -30,8 +40,9 @@ export type Binding =
   | { kind: 'class'; node: Node }
   /** A value whose type may be inferred: assignment, `with ... as`, annotated parameter. */
   | { kind: 'value'; node: Node; value: Node | null; annotation: Node | null; via: 'assign' | 'with' | 'param' }
-  /** Bound by something we never infer (loop target, tuple unpacking, augmented assignment...). */
-  | { kind: 'opaque'; node: Node };
+  /** Bound by something we never infer (loop target, tuple unpacking, augmented assignment...). `element`:
+   *  bound by unpacking a value (`reader, writer = await asyncio.open_connection(...)`), read only for a type. */
+  | { kind: 'opaque'; node: Node; element?: { value: Node; index: number } };
 
 export class ScopeTree {
   readonly module: Scope;
@@ -76,15 +87,26 @@ export class ScopeTree {
     return scope ?? this.module;
   }
 
-  /** The scope where a node's names are looked up. A def's own name, decorators and defaults belong to the
-   *  scope around the def, which `scopeAt` handles because they start before or at the def's body. */
+  /** The scope where a node's names are looked up. A def's decorators lie outside its node; its own name,
+   *  defaults and annotations (and a class's bases) belong to the scope around it too. */
   scopeOf(node: Node): Scope {
     let scope = this.scopeAt(node.startIndex);
     // A definition node starts its own scope; the node itself lives in the parent.
     if (scope.node.id === node.id && scope.parent) scope = scope.parent;
-    // A comprehension's first iterable is evaluated by the code around it (`[x for x in x]`).
-    while (scope.kind === 'comprehension' && scope.parent && inFirstIterable(scope, node.startIndex)) scope = scope.parent;
+    // A comprehension's first iterable is evaluated by the code around it (`[x for x in x]`), and so are a
+    // def's defaults and annotations and a class's bases (`def f(time=time)`: the default is the outer `time`).
+    while (scope.parent && (scope.kind === 'comprehension' ? inFirstIterable(scope, node.startIndex) : this.inHeader(scope, node.startIndex, false))) scope = scope.parent;
     return scope;
+  }
+
+  /** Does the offset lie in a part of the definition's header that the enclosing scope evaluates when the
+   *  definition runs (a default value, a base class), or, unless `runOnly`, resolves (an annotation)? */
+  inHeader(scope: Scope, offset: number, runOnly: boolean): boolean {
+    if (scope.kind === 'module' || scope.kind === 'comprehension') return false;
+    const header = scope.header ??= { bodyStart: scope.node.childForFieldName('body')?.startIndex ?? scope.start, parts: null };
+    if (offset >= header.bodyStart) return false;
+    header.parts ??= headerParts(scope.node);
+    return header.parts.some((part) => part.start <= offset && offset < part.end && (part.run || !runOnly));
   }
 
   /** Binds a name where Python does: in the scope, or for a comprehension (a walrus in it binds in the
@@ -154,6 +176,24 @@ function inFirstIterable(scope: Scope, offset: number): boolean {
     scope.firstIterable = iterable ? [iterable.startIndex, iterable.endIndex] : null;
   }
   return scope.firstIterable !== null && scope.firstIterable[0] <= offset && offset < scope.firstIterable[1];
+}
+
+function headerParts(definition: Node): { start: number; end: number; run: boolean }[] {
+  const parts: { start: number; end: number; run: boolean }[] = [];
+  const add = (node: Node | null, run: boolean) => {
+    if (node) parts.push({ start: node.startIndex, end: node.endIndex, run });
+  };
+  if (definition.type === 'class_definition') {
+    add(definition.childForFieldName('superclasses'), true);
+    return parts;
+  }
+  for (const parameter of definition.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!parameter) continue;
+    if (parameter.type === 'default_parameter' || parameter.type === 'typed_default_parameter') add(parameter.childForFieldName('value'), true);
+    if (parameter.type === 'typed_parameter' || parameter.type === 'typed_default_parameter') add(parameter.childForFieldName('type'), false);
+  }
+  add(definition.childForFieldName('return_type'), false);
+  return parts;
 }
 
 function makeScope(kind: ScopeKind, node: Node, parent: Scope | null): Scope {
