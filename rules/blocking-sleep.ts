@@ -30,7 +30,7 @@ async def poll():
     const args = call.childForFieldName('arguments')!;
     const asyncio = model.moduleAlias('asyncio');
     report(call, `\`${callSnippet(call)}\` blocks the event loop in ${model.describeContext(call)}; use \`await asyncio.sleep()\``, {
-      replacement: (asyncio && args.type === 'argument_list' && awaitReplacement(call, `${asyncio}.sleep${args.text}`)) || undefined,
+      replacement: (asyncio && args.type === 'argument_list' && awaitReplacement(call, `${asyncio}.sleep${args.text}`, model)) || undefined,
     });
   },
 });

@@ -51,7 +51,7 @@ async def handle(record):
         : unreadVariable
           ? `the coroutine \`${callSnippet(call)}\` is assigned to \`${unreadVariable}\`, which nothing reads, and never awaited: \`${name}\` never runs`
           : `the coroutine \`${callSnippet(call)}\` is created but never awaited: \`${name}\` never runs`;
-      const fixable = model.isInCoroutine(call) && !insideAwaitHostileExpression(call);
+      const fixable = model.mayAwait(call) && !insideAwaitHostileExpression(call);
       const remedy = fixable ? `write \`await ${callSnippet(call)}\`` : 'await it from a coroutine, or hand it to asyncio.run() / a task';
       report(call, `${lost} (${model.describeContext(call)}); ${remedy}`, {
         replacement: fixable ? `await ${call.text}` : undefined,

@@ -46,7 +46,7 @@ async def main():
     const awaited = starter.awaitsArgument ? soleArgument(call) : null;
     const instead = awaited ? `write \`await ${awaited.type === 'call' ? callSnippet(awaited, 40) : snippet(awaited, 40)}\`` : 'await the work itself (or run that loop in another thread)';
     report(call, `\`${callSnippet(call)}\` starts an event loop inside ${model.describeContext(call)}, which already runs on one: it raises RuntimeError; ${instead}`, {
-      replacement: (awaited && awaitReplacement(call, awaited)) || undefined,
+      replacement: (awaited && awaitReplacement(call, awaited, model)) || undefined,
     });
   },
 });

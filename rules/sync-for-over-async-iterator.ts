@@ -46,7 +46,7 @@ async def main():
 `,
   check({ loop, iterable }, { model, report }) {
     if (loop.firstChild?.type === 'async' || !model.isInCoroutine(loop) || !model.isAsyncOnlyIterable(iterable)) return;
-    const fixable = loop.type === 'for_statement' || FIXABLE_COMPREHENSIONS.has(loop.parent?.type ?? '');
+    const fixable = (loop.type === 'for_statement' || FIXABLE_COMPREHENSIONS.has(loop.parent?.type ?? '')) && model.mayAwait(loop);
     report(loop, `\`for\` over \`${snippet(iterable, 40)}\` in ${model.describeContext(loop)}: it is only asynchronously iterable, so a plain \`for\` raises TypeError; write \`async for\``, {
       endNode: iterable,
       lineFix: fixable ? insertAsyncBefore(loop, model) : undefined,

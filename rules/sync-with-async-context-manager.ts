@@ -40,7 +40,7 @@ async def update(state):
     const remedy = allAsync ? 'write `async with`' : 'enter it with `async with` (a separate statement from the plain context managers)';
     report(statement, `\`with\` on ${named} in ${model.describeContext(statement)}: only \`async with\` can enter it (it has no \`__enter__\`), so this fails at runtime; ${remedy}`, {
       endNode: statement.namedChildren.find((child) => child?.type === 'with_clause') ?? undefined,
-      lineFix: allAsync ? insertAsyncBefore(statement, model) : undefined,
+      lineFix: allAsync && model.mayAwait(statement) ? insertAsyncBefore(statement, model) : undefined,
     });
   },
 });

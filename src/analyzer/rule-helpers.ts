@@ -34,7 +34,7 @@ export function toThreadReplacement(call: Node, model: SemanticModel): string | 
   const asyncio = model.moduleAlias('asyncio');
   const fn = call.childForFieldName('function');
   const args = call.childForFieldName('arguments');
-  if (!asyncio || !fn || args?.type !== 'argument_list' || call.parent?.type === 'await') return null;
+  if (!asyncio || !fn || args?.type !== 'argument_list' || call.parent?.type === 'await' || !model.mayAwait(call)) return null;
   for (let node = call.parent; node && node.type !== 'function_definition'; node = node.parent) {
     if (AWAIT_HOSTILE.has(node.type)) return null;
   }
@@ -49,9 +49,10 @@ const PRIMARY = new Set(['identifier', 'attribute', 'subscript', 'call', 'parent
 
 /** The replacement text awaiting `operand` in place of `call` (`asyncio.run(g())` becomes `await g()`,
  *  `time.sleep(1)` `await asyncio.sleep(1)`). Null where that is not a correct drop-in: the call is already
- *  awaited, or sits in a generator expression or lambda, where `await` changes what the code means. */
-export function awaitReplacement(call: Node, operand: Node | string): string | null {
-  if (call.parent?.type === 'await') return null;
+ *  awaited, sits in a generator expression or lambda, where `await` changes what the code means, or in a
+ *  class body, where it is a SyntaxError. */
+export function awaitReplacement(call: Node, operand: Node | string, model: SemanticModel): string | null {
+  if (call.parent?.type === 'await' || !model.mayAwait(call)) return null;
   for (let node = call.parent; node && node.type !== 'function_definition'; node = node.parent) {
     if (AWAIT_HOSTILE.has(node.type)) return null;
   }

@@ -327,6 +327,34 @@ async def use():
     expect(model.qualifiedName(nodeWithText(model, 'attribute', 'time.struct_time'))).toBe('time.struct_time');
   });
 
+  it('counts default values, decorators and class bodies that a coroutine runs as coroutine code', async () => {
+    const model = await modelOf(`
+import time
+
+async def use(register):
+    def helper(pause=time.sleep(1)):
+        time.sleep(2)
+    later = lambda pause=time.sleep(3): time.sleep(4)
+    @register(time.sleep(5))
+    def registered(pause: time.sleep(6)):
+        pass
+    class A:
+        x = time.sleep(7)
+        def method(self, pause=time.sleep(8)):
+            time.sleep(9)
+
+class B:
+    y = time.sleep(10)
+`);
+    const inCoroutine = (n: number) => model.isInCoroutine(nodeWithText(model, 'call', `time.sleep(${n})`));
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].filter(inCoroutine)).toEqual([1, 3, 5, 7, 8]);
+    // `await` may be written in the coroutine's own code, not in the class body it runs.
+    const mayAwait = (n: number) => model.mayAwait(nodeWithText(model, 'call', `time.sleep(${n})`));
+    expect([1, 3, 5, 7, 8].filter(mayAwait)).toEqual([1, 3, 5]);
+    expect(model.describeContext(nodeWithText(model, 'call', 'time.sleep(7)'))).toBe('class \`A\` in coroutine \`use\`');
+    expect(model.describeContext(nodeWithText(model, 'call', 'time.sleep(10)'))).toBe('module level');
+  });
+
   it('binds the names of match-case captures, type aliases and a parenthesized with target', async () => {
     const model = await modelOf(`
 import time

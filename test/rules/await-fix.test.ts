@@ -34,6 +34,17 @@ describe('await fixes', () => {
     await unchanged('    return list(asyncio.run(g()) for _ in range(3))');
   });
 
+  it('offer no fix in a class body a coroutine runs (`await` there is a SyntaxError), nor in its methods\' defaults', async () => {
+    const unchanged = async (body: string) => expect(await fixed(body)).toBe(body);
+    await unchanged('    class A:\n        x = time.sleep(1)');
+    await unchanged('    class A:\n        x = asyncio.run(g())');
+    await unchanged('    class A:\n        def m(self, x=time.sleep(1)):\n            pass');
+  });
+
+  it('await in the default of a def nested in the coroutine, which the coroutine evaluates', async () => {
+    expect(await fixed('    def h(x=time.sleep(1)):\n        pass')).toBe('    def h(x=await asyncio.sleep(1)):\n        pass');
+  });
+
   it('quote a multi-line call on one line in the message', async () => {
     const [finding] = await findingsIn(`${HEADER}    time.sleep(\n        1,  # why\n    )\n`, { rules: [blockingSleep] });
     expect(finding.message).toContain('`time.sleep(…)`');

@@ -203,10 +203,27 @@ export class SemanticModel {
     return scope.kind === 'function' || scope.kind === 'lambda' ? this.functionsByNodeId.get(scope.node.id) ?? null : null;
   }
 
-  /** Is the node's code run by a coroutine (the innermost def is an `async def`, not a nested def/lambda/class)? */
+  /** Is the node's code run by a coroutine, blocking its event loop while it runs? So is code directly in the
+   *  `async def`'s body, in the default values and decorators of a def or lambda nested there, and in the
+   *  body of a class statement there (which runs when the statement does); not the body of a nested def or
+   *  lambda (or a method of that class). */
   isInCoroutine(node: Node): boolean {
+    let scope = this.ownerScope(node);
+    let at = node.startIndex;
+    // A class statement is a statement of its parent's body (never in a header).
+    while (scope.kind === 'class' && scope.parent) {
+      at = scope.start;
+      scope = scope.parent;
+    }
+    const fn = this.functionsByNodeId.get(scope.node.id);
+    // Annotations are evaluated (if ever) where the `async def` statement runs, not in the coroutine.
+    return fn?.isAsync === true && at >= this.bodyStart(fn);
+  }
+
+  /** May `await` (or `async with`, `async for`) be written at the node: is it directly in an `async def`'s body
+   *  (a class body run by a coroutine is not: `await` there is a SyntaxError)? */
+  mayAwait(node: Node): boolean {
     const fn = this.enclosingFunction(node);
-    // Default values and annotations are evaluated where the `async def` statement runs, not in the coroutine.
     return fn?.isAsync === true && node.startIndex >= this.bodyStart(fn);
   }
 
@@ -228,7 +245,17 @@ export class SemanticModel {
 
   /** "coroutine `fetch`", "function `load`", "method `Client.get`", "module level" — for messages. */
   describeContext(node: Node): string {
-    const fn = this.enclosingFunction(node);
+    return this.describeScope(this.ownerScope(node));
+  }
+
+  private describeScope(scope: Scope): string {
+    if (scope.kind === 'class') {
+      // The body of a class defined in a function: "class `A` in coroutine `f`".
+      const cls = this.classesByNodeId.get(scope.node.id);
+      const outer = scope.parent ? this.describeScope(scope.parent) : 'module level';
+      return cls && outer !== 'module level' ? `class \`${cls.name}\` in ${outer}` : 'module level';
+    }
+    const fn = scope.kind === 'function' || scope.kind === 'lambda' ? this.functionsByNodeId.get(scope.node.id) : undefined;
     if (!fn) return 'module level';
     const name = fn.ownerClass ? `${fn.ownerClass.name}.${fn.name}` : fn.name;
     if (fn.isLambda) return 'a lambda';
@@ -454,8 +481,10 @@ export class SemanticModel {
     let scope = this.scopes.scopeAt(node.startIndex);
     // A block or statement that starts with a nested def/lambda starts where that scope does: climb out of
     // scopes lying inside the node (a definition node itself still owns its own scope). A comprehension's
-    // code runs as part of the function around it.
-    while (scope.parent && (scope.kind === 'comprehension' || (scope.node.id !== node.id && scope.start >= node.startIndex && scope.end <= node.endIndex))) scope = scope.parent;
+    // code runs as part of the function around it, and so do a nested def's default values and a class's
+    // bases, which are evaluated when the def / class statement runs.
+    while (scope.parent && (scope.kind === 'comprehension' || (scope.node.id !== node.id && scope.start >= node.startIndex && scope.end <= node.endIndex)
+      || this.scopes.inHeader(scope, node.startIndex, true))) scope = scope.parent;
     return scope;
   }
 
