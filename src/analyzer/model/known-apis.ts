@@ -6,6 +6,8 @@ const methods = (owner: string, names: string): string[] => names.split(/\s+/).m
 
 const QUEUES = ['asyncio.Queue', 'asyncio.PriorityQueue', 'asyncio.LifoQueue', 'asyncio.queues.Queue'];
 const HTTP_VERBS = 'get post put patch delete head options request';
+const MEMORY_SEND_STREAM = 'anyio.streams.memory.MemoryObjectSendStream';
+const MEMORY_RECEIVE_STREAM = 'anyio.streams.memory.MemoryObjectReceiveStream';
 
 /** Calling these returns a coroutine (or an awaitable that does nothing until awaited). */
 export const LIBRARY_COROUTINE_FUNCTIONS: ReadonlySet<string> = new Set([
@@ -33,6 +35,8 @@ export const LIBRARY_COROUTINE_FUNCTIONS: ReadonlySet<string> = new Set([
   ...methods('aiofiles.os.path', 'exists isfile isdir getsize'),
   ...methods('anyio', 'sleep sleep_forever sleep_until'),
   ...methods('anyio.to_thread', 'run_sync'),
+  ...methods(MEMORY_SEND_STREAM, 'send aclose'),
+  ...methods(MEMORY_RECEIVE_STREAM, 'receive aclose'),
   ...methods('trio', 'sleep sleep_forever sleep_until aclose_forcefully open_file open_tcp_stream open_ssl_over_tcp_stream open_unix_socket open_tcp_listeners open_ssl_over_tcp_listeners serve_tcp serve_ssl_over_tcp serve_listeners run_process'),
   ...methods('trio.lowlevel', 'checkpoint checkpoint_if_cancelled cancel_shielded_checkpoint open_process wait_readable wait_writable wait_task_rescheduled temporarily_detach_coroutine_object permanently_detach_coroutine_object reattach_detached_coroutine_object'),
   ...methods('trio.to_thread', 'run_sync'),
@@ -79,6 +83,18 @@ export const AWAIT_RESULT_TYPES: ReadonlyMap<string, string> = new Map([
   ...methods('httpx.AsyncClient', HTTP_VERBS).map((name): [string, string] => [name, 'httpx.Response']),
 ]);
 
+/** The types of the elements of what `await call()` gives, when it is unpacked (`reader, writer = await ...`). */
+export const AWAIT_RESULT_ELEMENT_TYPES: ReadonlyMap<string, readonly string[]> = new Map([
+  ['asyncio.open_connection', ['asyncio.StreamReader', 'asyncio.StreamWriter']],
+  ['asyncio.open_unix_connection', ['asyncio.StreamReader', 'asyncio.StreamWriter']],
+  ['asyncio.streams.open_connection', ['asyncio.StreamReader', 'asyncio.StreamWriter']],
+]);
+
+/** The types of the elements of what `call()` returns, when it is unpacked (`send, receive = ...`). */
+export const CALL_RESULT_ELEMENT_TYPES: ReadonlyMap<string, readonly string[]> = new Map([
+  ['anyio.create_memory_object_stream', [MEMORY_SEND_STREAM, MEMORY_RECEIVE_STREAM]],
+]);
+
 /** What `with x as y` / `async with x as y` binds to y, by the type of x, when it is not x itself. */
 export const CONTEXT_ENTER_TYPES: ReadonlyMap<string, string> = new Map([
   ...methods('aiohttp.ClientSession', HTTP_VERBS).map((name): [string, string] => [name, 'aiohttp.ClientResponse']),
@@ -109,7 +125,7 @@ export const ASYNC_ONLY_CONTEXT_MANAGERS: ReadonlySet<string> = new Set([
 
 /** Types iterable with `async for` but not with `for`. */
 export const ASYNC_ONLY_ITERABLES: ReadonlySet<string> = new Set([
-  'asyncio.StreamReader', 'aiofiles.threadpool.AsyncFile',
+  'asyncio.StreamReader', 'aiofiles.threadpool.AsyncFile', MEMORY_RECEIVE_STREAM,
 ]);
 
 /** Builtins that libraries export a replacement of (`aiofiles.open`, `io.open`, `gzip.open`, `os.open`...): after

@@ -12,7 +12,9 @@ import {
   ASYNC_ONLY_CONTEXT_MANAGERS,
   ASYNC_ONLY_ITERABLES,
   ATTRIBUTE_TYPES,
+  AWAIT_RESULT_ELEMENT_TYPES,
   AWAIT_RESULT_TYPES,
+  CALL_RESULT_ELEMENT_TYPES,
   CALL_RESULT_TYPES,
   CONTEXT_ENTER_TYPES,
   INERT_BASE_CLASSES,
@@ -656,6 +658,14 @@ export class SemanticModel {
     }
     const targets = ['pattern_list', 'tuple_pattern', 'list_pattern'].includes(target.type) ? elements(target) : null;
     const values = value && ['expression_list', 'tuple', 'list'].includes(value.type) ? elements(value) : null;
+    if (targets && value && !values && targets.every((t) => t.type !== 'list_splat_pattern')) {
+      // `reader, writer = await asyncio.open_connection(...)`: names stay opaque but for the element's type.
+      targets.forEach((element, index) => {
+        if (element.type === 'identifier') this.scopes.bind(this.scopes.scopeOf(element), element.text, { kind: 'opaque', node: element, element: { value, index } });
+        else this.bindOpaqueTargets(element);
+      });
+      return;
+    }
     if (!targets || !values || targets.length !== values.length || values.some((v) => v.type === 'list_splat')) {
       this.bindOpaqueTargets(target);
       return;
@@ -854,6 +864,7 @@ export class SemanticModel {
   }
 
   private bindingType(binding: Binding, scope: Scope, depth: number): string | null {
+    if (binding.kind === 'opaque' && binding.element) return this.elementType(binding.element.value, binding.element.index, depth);
     if (binding.kind !== 'value') return null;
     if (binding.annotation) return this.annotationType(binding.annotation, depth);
     if (binding.via === 'param') {
@@ -874,6 +885,17 @@ export class SemanticModel {
       return CONTEXT_ENTER_TYPES.get(type) ?? type;
     }
     return type;
+  }
+
+  /** The type of one element of a value that is unpacked: of `await asyncio.open_connection(...)`, a pair
+   *  (reader, writer). */
+  private elementType(value: Node, index: number, depth: number): string | null {
+    const awaited = value.type === 'await';
+    const call = awaited ? value.namedChildren[0] : value;
+    const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+    const callee = fn ? this.computeQualifiedName(fn, depth + 1) : null;
+    if (!callee) return null;
+    return (awaited ? AWAIT_RESULT_ELEMENT_TYPES : CALL_RESULT_ELEMENT_TYPES).get(callee)?.[index] ?? null;
   }
 
   /** The type an annotation declares. A union with `None` (`X | None`, `Optional[X]`, `Union[X, None]`)
@@ -939,8 +961,12 @@ export class SemanticModel {
       }
       return null;
     }
+    // `self.session = None` in `__init__`, `self.session = ClientSession()` in `start()`: None has no
+    // attributes, so wherever the attribute is used as a value of the other type (`self.session.close()`), it
+    // is one, as for an `Optional[X]` annotation.
     let agreed: string | null = null;
     for (const value of values) {
+      if (value.type === 'none') continue;
       const type = this.computeType(value, depth + 1);
       if (!type || (agreed && agreed !== type)) return null;
       agreed = type;
