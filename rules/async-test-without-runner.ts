@@ -44,7 +44,7 @@ async def test_fetch(client):
     const cls = fn.ownerClass;
     if (cls && (marking(cls.decorators, model) !== 'neutral' || pytestmarkOf(cls.attributeValues.get('pytestmark'), model) !== 'neutral')) return;
     if (pytestmarkOf(modulePytestmark(model), model) !== 'neutral') return;
-    const pytest = model.moduleAlias('pytest');
+    const pytest = model.moduleAlias('pytest', definition);
     report(definition, `async test \`${fn.name}\` has no \`@pytest.mark.${mark}\` marker, so pytest does not run it; mark the test, its class or the module's \`pytestmark\``, {
       endNode: name,
       lineFix: pytest ? insertAbove(fn, `@${pytest}.mark.${mark}`, model) : undefined,

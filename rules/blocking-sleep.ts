@@ -28,7 +28,7 @@ async def poll():
   check({ call }, { model, report }) {
     if (model.callee(call) !== 'time.sleep' || !model.isInCoroutine(call)) return;
     const args = call.childForFieldName('arguments')!;
-    const asyncio = model.moduleAlias('asyncio');
+    const asyncio = model.moduleAlias('asyncio', call);
     report(call, `\`${callSnippet(call)}\` blocks the event loop in ${model.describeContext(call)}; use \`await asyncio.sleep()\``, {
       replacement: (asyncio && args.type === 'argument_list' && awaitReplacement(call, `${asyncio}.sleep${args.text}`, model)) || undefined,
     });

@@ -29,7 +29,7 @@ async def run_blocking(work):
   check({ call, function: fn }, { model, report }) {
     if (!GET_EVENT_LOOP.has(model.callee(call) ?? '') || !model.isInCoroutine(call) || isInCompatibilityBranch(call)) return;
     // `asyncio.get_event_loop()` → same module path; `get_event_loop()` (from-imported) → the asyncio alias.
-    const module = fn.type === 'attribute' ? fn.childForFieldName('object')?.text : model.moduleAlias('asyncio');
+    const module = fn.type === 'attribute' ? fn.childForFieldName('object')?.text : model.moduleAlias('asyncio', call);
     const replacement = module && call.childForFieldName('arguments')?.text === '()' ? `${module}.get_running_loop()` : undefined;
     report(call, `\`${call.text.replace(/\s+/g, ' ')}\` in ${model.describeContext(call)}: prefer \`asyncio.get_running_loop()\`, which says what is meant and never creates a loop`, { replacement });
   },

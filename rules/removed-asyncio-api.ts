@@ -69,7 +69,7 @@ async def pause(loop):
       const fn = call.childForFieldName('function')!;
       // `asyncio.Task.all_tasks` → `asyncio.all_tasks` (keeping the module alias); `Task.all_tasks` → the alias of asyncio.
       const taskClass = fn.childForFieldName('object');
-      const module = taskClass?.type === 'attribute' ? taskClass.childForFieldName('object')?.text : model.moduleAlias('asyncio');
+      const module = taskClass?.type === 'attribute' ? taskClass.childForFieldName('object')?.text : model.moduleAlias('asyncio', fn);
       const modern = `${module ?? 'asyncio'}.${replacementName}`;
       report(fn, `\`${snippet(fn)}()\` was removed in Python 3.9: use \`${modern}()\``, { replacement: module ? modern : undefined });
     }

@@ -145,7 +145,7 @@ function fixFor(handler: Node, block: Node, caught: Caught, model: SemanticModel
   const sameLine = statements[0].startPosition.row === handlerRow;
   if (caught.others) {
     // Re-raising everything would change how other exceptions are handled: let cancellation through first.
-    const asyncio = model.moduleAlias('asyncio');
+    const asyncio = model.moduleAlias('asyncio', handler);
     if (!caught.everything || caught.cancellation || !asyncio || importsOtherBackend(model)) return {};
     const indent = source.indentOf(handlerRow);
     const bodyIndent = sameLine ? `${indent}    ` : source.indentOf(statements[0].startPosition.row);

@@ -31,7 +31,7 @@ const AWAIT_HOSTILE = new Set(['generator_expression', 'lambda', 'function_defin
  *  Null when that is not a correct drop-in: asyncio is not imported as a module, the call is already awaited
  *  or sits where `await` would change meaning (a generator expression), or its arguments are a bare generator. */
 export function toThreadReplacement(call: Node, model: SemanticModel): string | null {
-  const asyncio = model.moduleAlias('asyncio');
+  const asyncio = model.moduleAlias('asyncio', call);
   const fn = call.childForFieldName('function');
   const args = call.childForFieldName('arguments');
   if (!asyncio || !fn || args?.type !== 'argument_list' || call.parent?.type === 'await' || !model.mayAwait(call)) return null;

@@ -45,6 +45,14 @@ describe('await fixes', () => {
     expect(await fixed('    def h(x=time.sleep(1)):\n        pass')).toBe('    def h(x=await asyncio.sleep(1)):\n        pass');
   });
 
+  it('offer no fix naming asyncio where a local or parameter of that name hides the module', async () => {
+    const unchanged = async (body: string) => expect(await fixed(body)).toBe(body);
+    await unchanged('    asyncio = c\n    time.sleep(1)');
+    await unchanged('    async def inner(asyncio):\n        time.sleep(1)');
+    expect(await fixed('    class K:\n        asyncio = None\n\n        async def m(self):\n            time.sleep(1)'))
+      .toBe('    class K:\n        asyncio = None\n\n        async def m(self):\n            await asyncio.sleep(1)');
+  });
+
   it('quote a multi-line call on one line in the message', async () => {
     const [finding] = await findingsIn(`${HEADER}    time.sleep(\n        1,  # why\n    )\n`, { rules: [blockingSleep] });
     expect(finding.message).toContain('`time.sleep(…)`');

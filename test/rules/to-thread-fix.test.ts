@@ -21,6 +21,10 @@ describe('to_thread fixes', () => {
     expect(await fixed('    name = input()')).toBe('    name = await asyncio.to_thread(input)');
   });
 
+  it('offers no fix where a local named asyncio hides the module', async () => {
+    expect(await fixed('    asyncio = p\n    name = input()')).toBe('    asyncio = p\n    name = input()');
+  });
+
   it('parenthesises a call whose result is used as an object', async () => {
     expect(await fixed('    return Path(p).read_text().strip()')).toBe('    return (await asyncio.to_thread(Path(p).read_text)).strip()');
     expect(await fixed('    return input("n")[0]')).toBe('    return (await asyncio.to_thread(input, "n"))[0]');

@@ -307,10 +307,13 @@ export class SemanticModel {
   }
 
   /** The local name under which a module is imported at module level (`asyncio`, or `aio` after
-   *  `import asyncio as aio`); null when it is not imported as a module. Used to write fixes. */
-  moduleAlias(moduleName: string): string | null {
+   *  `import asyncio as aio`); null when it is not imported as a module, or when, at the node `at`, that name
+   *  means something else (a parameter or local named `asyncio`). Used to write fixes. */
+  moduleAlias(moduleName: string, at?: Node): string | null {
     for (const [name, bindings] of this.scopes.module.bindings) {
-      if (bindings.length === 1 && bindings[0].kind === 'import' && bindings[0].qualifiedName === moduleName) return name;
+      if (bindings.length === 1 && bindings[0].kind === 'import' && bindings[0].qualifiedName === moduleName) {
+        return !at || this.scopes.lookup(name, this.scopes.scopeOf(at))?.scope === this.scopes.module ? name : null;
+      }
     }
     return null;
   }
