@@ -26,6 +26,7 @@ export const LIBRARY_COROUTINE_FUNCTIONS: ReadonlySet<string> = new Set([
   ...methods('asyncio.Server', 'serve_forever start_serving wait_closed'),
   ...methods('aiohttp.ClientSession', `${HTTP_VERBS} ws_connect close`),
   ...methods('aiohttp.ClientResponse', 'text json read'),
+  ...methods('aiohttp.StreamReader', 'read readline readany readchunk readexactly readuntil'),
   ...methods('httpx.AsyncClient', `${HTTP_VERBS} send aclose`),
   ...methods('asyncpg', 'connect create_pool'),
   ...methods('asyncpg.Connection', 'execute executemany fetch fetchrow fetchval close copy_to_table copy_records_to_table'),
@@ -69,6 +70,7 @@ export const CALL_RESULT_TYPES: ReadonlyMap<string, string> = new Map([
 /** What an attribute of a library value holds, by `type.attribute`. */
 export const ATTRIBUTE_TYPES: ReadonlyMap<string, string> = new Map([
   ['pathlib.Path.parent', 'pathlib.Path'],
+  ['aiohttp.ClientResponse.content', 'aiohttp.StreamReader'],
 ]);
 
 /** What `await call()` gives, by what was called. */
@@ -126,6 +128,8 @@ export const ASYNC_ONLY_CONTEXT_MANAGERS: ReadonlySet<string> = new Set([
 /** Types iterable with `async for` but not with `for`. */
 export const ASYNC_ONLY_ITERABLES: ReadonlySet<string> = new Set([
   'asyncio.StreamReader', 'aiofiles.threadpool.AsyncFile', MEMORY_RECEIVE_STREAM,
+  // `response.content` and what its `iter_chunked(n)`, `iter_any()`, `iter_chunks()` return.
+  'aiohttp.StreamReader', ...methods('aiohttp.StreamReader', 'iter_chunked iter_any iter_chunks'),
 ]);
 
 /** Builtins that libraries export a replacement of (`aiofiles.open`, `io.open`, `gzip.open`, `os.open`...): after
