@@ -400,6 +400,24 @@ async def use(p):
     expect(model.typeOf(nodeWithText(model, 'identifier', 'x'))).toBeNull();
   });
 
+  it('names what a lone star import from a known module binds, unless something else binds the name', async () => {
+    const callee = async (code: string, text: string) => {
+      const model = await modelOf(code);
+      return model.callee(nodeWithText(model, 'call', text));
+    };
+    expect(await callee('from time import *\n\nasync def f():\n    sleep(1)\n', 'sleep(1)')).toBe('time.sleep');
+    expect(await callee('from os.path import *\n\nasync def f(p):\n    exists(p)\n', 'exists(p)')).toBe('os.path.exists');
+    expect(await callee('from asyncio import *\n\nasync def f(g):\n    run(g())\n', 'run(g())')).toBe('asyncio.run');
+    expect(await callee('from time import *\n\nasync def f(sleep):\n    sleep(1)\n', 'sleep(1)')).toBeNull();
+    expect(await callee('from time import *\nsleep = print\n\nasync def f():\n    sleep(1)\n', 'sleep(1)')).toBeNull();
+    expect(await callee('from time import *\nfrom mylib import *\n\nasync def f():\n    sleep(1)\n', 'sleep(1)')).not.toBe('time.sleep');
+    expect(await callee('from .time import *\n\nasync def f():\n    sleep(1)\n', 'sleep(1)')).not.toBe('time.sleep');
+    // A name the module does not export (or rules do not ask about) keeps its meaning.
+    expect(await callee('from time import *\n\nasync def f(x):\n    print(x)\n', 'print(x)')).toBeNull();
+    expect(await callee('from time import *\n\nasync def f(x):\n    len(x)\n', 'len(x)')).toBe('builtins.len');
+    expect(await callee('from io import *\n\nasync def f(p):\n    open(p)\n', 'open(p)')).toBe('io.open');
+  });
+
   it('names an overloaded function after its implementation', async () => {
     const model = await modelOf(`
 from typing import overload

@@ -137,6 +137,27 @@ export const ASYNC_ONLY_ITERABLES: ReadonlySet<string> = new Set([
  *  mostly read them to stay quiet: `range(10)`, `@staticmethod`, `except BaseException`). */
 export const STAR_EXPORTED_BUILTINS: ReadonlySet<string> = new Set(['open', 'input', 'print']);
 
+/** What `from MODULE import *` binds (MODULE's `__all__`, else its public names; checked with CPython 3.11),
+ *  restricted to the names rules ask about as `MODULE.name`: after the star import, a bare `sleep` that
+ *  nothing else binds is `time.sleep`. */
+export const STAR_IMPORTED_NAMES: ReadonlyMap<string, ReadonlySet<string>> = new Map(Object.entries({
+  time: 'sleep',
+  os: '_exit abort fdopen listdir openpty path pipe pipe2 popen posix_spawn posix_spawnp scandir spawnl spawnle spawnlp spawnlpe spawnv spawnve spawnvp spawnvpe system wait wait3 wait4 waitid waitpid walk',
+  'os.path': 'exists getatime getctime getmtime getsize isdir isfile islink ismount lexists realpath samefile',
+  subprocess: 'Popen call check_call check_output getoutput getstatusoutput run',
+  socket: 'create_connection create_server getaddrinfo getfqdn gethostbyaddr gethostbyname gethostbyname_ex getnameinfo socket',
+  asyncio: 'AbstractEventLoop Barrier BoundedSemaphore CancelledError Condition Event Future LifoQueue Lock PriorityQueue Queue Semaphore Server StreamReader StreamWriter Timeout as_completed create_subprocess_exec create_subprocess_shell create_task ensure_future gather get_event_loop get_running_loop new_event_loop open_connection open_unix_connection run shield sleep start_server start_unix_server timeout timeout_at to_thread wait wait_for wrap_future',
+  io: 'IOBase open open_code',
+  threading: 'BoundedSemaphore Condition Lock RLock Semaphore',
+  'urllib.request': 'urlopen urlretrieve',
+  'http.client': 'HTTPConnection HTTPSConnection',
+  sqlite3: 'connect',
+  tempfile: 'NamedTemporaryFile TemporaryFile',
+  pathlib: 'Path PosixPath WindowsPath',
+  'concurrent.futures': 'ProcessPoolExecutor ThreadPoolExecutor',
+  pty: 'openpty',
+}).map(([module, names]): [string, ReadonlySet<string>] => [module, new Set(names.split(' '))]));
+
 /** Base classes that define none of the methods rules ask about, so a class deriving from them is fully
  *  known from its own body (any other base we cannot see might define `__enter__`, `__iter__`, `fetch`...). */
 export const INERT_BASE_CLASSES: ReadonlySet<string> = new Set([

@@ -20,6 +20,7 @@ import {
   INERT_BASE_CLASSES,
   LIBRARY_COROUTINE_FUNCTIONS,
   STAR_EXPORTED_BUILTINS,
+  STAR_IMPORTED_NAMES,
   TRANSPARENT_DECORATORS,
 } from './known-apis.js';
 
@@ -45,7 +46,7 @@ export const FACTS_QUERY = `
 (splat_pattern (identifier) @opaque)
 (as_pattern (case_pattern) (identifier) @opaque)
 (type_alias_statement . "type" . (type (identifier) @opaque))
-(wildcard_import) @star_import
+(import_from_statement module_name: (_) @star_import (wildcard_import))
 [(list_comprehension) (set_comprehension) (dictionary_comprehension) (generator_expression)] @comprehension
 (global_statement (identifier) @global)
 (nonlocal_statement (identifier) @delegated)
@@ -125,8 +126,8 @@ export class SemanticModel {
   private readonly typeCache = new Map<string, string | null>();
   /** The objects of attribute assignments other than `self.x = ...` in methods, by `object.attribute` text. */
   private readonly patchedAttributes = new Map<string, Node[]>();
-  /** `from x import *` (module level): a name not bound in the module may come from there. */
-  private hasStarImport = false;
+  /** The modules of `from x import *` statements: a name not bound in the module may come from there. */
+  private readonly starImports: string[] = [];
 
   constructor(
     readonly tree: Tree,
@@ -170,7 +171,10 @@ export class SemanticModel {
         this.awaitPoints.push({ start: statement.startIndex, owner: this.ownerScope(statement), node: statement });
       } else if (c.yield) yields.push(c.yield);
       else if (c.syntax_error) this.syntaxErrors.push([c.syntax_error.startIndex, c.syntax_error.endIndex]);
-      else if (c.star_import) this.hasStarImport = true;
+      else if (c.star_import) {
+        const from = c.star_import;
+        this.starImports.push(from.type === 'relative_import' ? this.resolveRelative(from.text) : from.text);
+      }
     }
     this.scopes.bindNonlocals();
     for (const node of yields) {
@@ -765,7 +769,15 @@ export class SemanticModel {
   private qualifiedNameOfIdentifier(identifier: Node): string | null {
     const found = this.scopes.lookup(identifier.text, this.scopes.scopeOf(identifier));
     // After `from aiofiles import *`, `open` may be aiofiles.open.
-    if (!found) return this.hasStarImport && STAR_EXPORTED_BUILTINS.has(identifier.text) ? null : `builtins.${identifier.text}`;
+    if (!found) {
+      if (this.starImports.length === 0) return `builtins.${identifier.text}`;
+      // After a lone `from time import *`, `sleep` is time.sleep: the names a module we know exports (those
+      // rules ask about). With several star imports, a later one may export the name too.
+      const [module] = this.starImports;
+      if (this.starImports.length === 1 && STAR_IMPORTED_NAMES.get(module)?.has(identifier.text)) return `${module}.${identifier.text}`;
+      // After `from aiofiles import *`, `open` may be aiofiles.open.
+      return STAR_EXPORTED_BUILTINS.has(identifier.text) ? null : `builtins.${identifier.text}`;
+    }
     const { bindings } = found;
     const first = bindings[0];
     // `try: import requests` / `except ImportError: requests = None`: None has no attributes and cannot be
