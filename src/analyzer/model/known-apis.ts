@@ -125,8 +125,12 @@ export const ASYNC_ONLY_CONTEXT_MANAGERS: ReadonlySet<string> = new Set([
   'websockets.connect', 'websockets.client.connect', 'websockets.asyncio.client.connect', 'websockets.serve',
 ]);
 
+/** What calling an (undecorated) async generator function returns: iterable with `async for` only. */
+export const ASYNC_GENERATOR = 'types.AsyncGeneratorType';
+
 /** Types iterable with `async for` but not with `for`. */
 export const ASYNC_ONLY_ITERABLES: ReadonlySet<string> = new Set([
+  ASYNC_GENERATOR,
   'asyncio.StreamReader', 'aiofiles.threadpool.AsyncFile', MEMORY_RECEIVE_STREAM,
   // `response.content` and what its `iter_chunked(n)`, `iter_any()`, `iter_chunks()` return.
   'aiohttp.StreamReader', ...methods('aiohttp.StreamReader', 'iter_chunked iter_any iter_chunks'),

@@ -8,6 +8,7 @@ import type { SourceText } from '../source-text.js';
 import { ScopeTree, type Binding, type Scope } from './scopes.js';
 import {
   ASYNC_CONTEXT_MANAGER_DECORATORS,
+  ASYNC_GENERATOR,
   ASYNC_GENERATOR_CONTEXT_MANAGER,
   ASYNC_ONLY_CONTEXT_MANAGERS,
   ASYNC_ONLY_ITERABLES,
@@ -859,7 +860,8 @@ export class SemanticModel {
     const local = this.definitions.get(name);
     if (local) {
       if ('methods' in local) return local.qualifiedName;
-      return this.makesAsyncContextManager(name) ? ASYNC_GENERATOR_CONTEXT_MANAGER : null;
+      if (this.makesAsyncContextManager(name)) return ASYNC_GENERATOR_CONTEXT_MANAGER;
+      return this.makesAsyncGenerator(name) ? ASYNC_GENERATOR : null;
     }
     if (name.startsWith('builtins.') && name !== 'builtins.open') return null;
     // Calling something imported: assume a constructor, so the value is "an instance of" that name.
@@ -998,6 +1000,13 @@ export class SemanticModel {
       const outermost = d.decorators[0];
       return 'isAsync' in d && outermost !== undefined && ASYNC_CONTEXT_MANAGER_DECORATORS.has(decoratorName(outermost, this) ?? '');
     });
+  }
+
+  /** Is every definition of the local function named this an undecorated async generator function (and no
+   *  local subclass overrides the method with something else)? Calling it then gives an async generator. */
+  private makesAsyncGenerator(qualifiedName: string): boolean {
+    const definitions = this.redefinitions.get(qualifiedName) ?? [];
+    return definitions.length > 0 && definitions.every((d) => 'isAsync' in d && isPlainAsyncGenerator(d) && !this.hasIncompatibleOverride(d, isPlainAsyncGenerator));
   }
 
   /** Do the class's `__enter__` and `__aenter__` (those it or its local bases define) return only `self`? */
