@@ -763,8 +763,38 @@ export class SemanticModel {
 
   private memberQualifiedName(cls: ClassInfo, attribute: string): string | null {
     const member = this.findMember(cls, attribute);
+    if (member === undefined && !this.assignsAttribute(cls, attribute)) return this.nestedClass(cls, attribute)?.qualifiedName ?? null;
     if (!member || member === 'attribute' || this.assignsAttribute(cls, attribute)) return null;
     return member.qualifiedName;
+  }
+
+  /** `Outer.Inner`, `self.Inner`: the class a `class Inner:` statement defines in the body of the class or of
+   *  a local base (in MRO order), when nothing else binds the name there and no local subclass binds it too
+   *  (`self.Inner` may be the subclass's). */
+  private nestedClass(cls: ClassInfo, name: string): ClassInfo | null {
+    const found = this.lookupNestedClass(cls, name, new Set());
+    if (!found) return null;
+    const rebound = this.classes.some((other) => other !== cls && other.scope.bindings.has(name) && this.inheritsFrom(other, cls));
+    return rebound ? null : found;
+  }
+
+  /** Undefined when no class on the way binds the name; null when one binds it to something else, or a base we
+   *  cannot see comes first. */
+  private lookupNestedClass(cls: ClassInfo, name: string, seen: Set<ClassInfo>): ClassInfo | null | undefined {
+    if (seen.has(cls)) return undefined;
+    seen.add(cls);
+    const bindings = cls.scope.bindings.get(name);
+    if (bindings) return bindings.length === 1 && bindings[0].kind === 'class' ? this.classesByNodeId.get(bindings[0].node.id) ?? null : null;
+    for (const base of cls.bases) {
+      const baseClass = this.localClass(base);
+      if (!baseClass) {
+        if (INERT_BASE_CLASSES.has(this.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') ?? base : base) ?? '')) continue;
+        return null;
+      }
+      const found = this.lookupNestedClass(baseClass, name, seen);
+      if (found !== undefined) return found;
+    }
+    return undefined;
   }
 
   private qualifiedNameOfIdentifier(identifier: Node): string | null {
