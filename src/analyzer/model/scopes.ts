@@ -103,10 +103,19 @@ export class ScopeTree {
    *  definition runs (a default value, a base class), or, unless `runOnly`, resolves (an annotation)? */
   inHeader(scope: Scope, offset: number, runOnly: boolean): boolean {
     if (scope.kind === 'module' || scope.kind === 'comprehension') return false;
-    const header = scope.header ??= { bodyStart: scope.node.childForFieldName('body')?.startIndex ?? scope.start, parts: null };
+    const header = this.header(scope);
     if (offset >= header.bodyStart) return false;
     header.parts ??= headerParts(scope.node);
     return header.parts.some((part) => part.start <= offset && offset < part.end && (part.run || !runOnly));
+  }
+
+  /** Where a def's, lambda's or class's body starts (read once). */
+  bodyStart(scope: Scope): number {
+    return this.header(scope).bodyStart;
+  }
+
+  private header(scope: Scope): Header {
+    return scope.header ??= { bodyStart: scope.node.childForFieldName('body')?.startIndex ?? scope.start, parts: null };
   }
 
   /** Binds a name where Python does: in the scope, or for a comprehension (a walrus in it binds in the

@@ -234,15 +234,8 @@ export class SemanticModel {
     return fn?.isAsync === true && node.startIndex >= this.bodyStart(fn);
   }
 
-  private readonly bodyStarts = new Map<FunctionInfo, number>();
-
   private bodyStart(fn: FunctionInfo): number {
-    let start = this.bodyStarts.get(fn);
-    if (start === undefined) {
-      start = fn.node.childForFieldName('body')?.startIndex ?? fn.node.startIndex;
-      this.bodyStarts.set(fn, start);
-    }
-    return start;
+    return this.scopes.bodyStart(fn.scope);
   }
 
   /** The function info for a function_definition or lambda node. */
