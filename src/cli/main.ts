@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The async-review command line: check, review, rules, rule. Exit 0 clean, 1 findings, 2 usage or internal error.
+import './vm-tuning.js'; // first: tunes V8 before the other modules run
 import { Command, CommanderError } from 'commander';
 import { registerCheckCommand } from './check.js';
 import { registerReviewCommand } from './review.js';
