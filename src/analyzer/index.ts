@@ -15,7 +15,7 @@ export async function createEngine(options: AnalyzeOptions = {}, rules: readonly
   return Engine.create(rules, options);
 }
 
-export async function analyzeFiles(files: readonly SourceFile[], options: AnalyzeOptions = {}, engine?: Engine): Promise<AnalysisResult> {
+export async function analyzeFiles(files: Iterable<SourceFile>, options: AnalyzeOptions = {}, engine?: Engine): Promise<AnalysisResult> {
   const active = engine ?? (await createEngine(options));
   const result: AnalysisResult = { findings: [], problems: [], filesParsed: 0, filesSkipped: 0 };
   for (const file of files) analyzeOne(active, file, options.project, result);

@@ -1,4 +1,4 @@
-// Splitting files into per-thread shares and joining the results, for parallel.ts and worker-pool.ts.
+// Splitting files between threads and joining the results, for parallel.ts and worker-pool.ts.
 import type { AnalysisResult, AnalyzeOptions, SourceFile } from './types.js';
 import { mightHaveFindings } from './engine.js';
 
@@ -19,6 +19,29 @@ export function balance(files: readonly SourceFile[], count: number): SourceFile
     lightest.bytes += sizeOf(file);
   }
   return shares.map((share) => share.files);
+}
+
+/** Files handed out one at a time to several threads: `next` is the index of the next unclaimed file, `owners`
+ *  the thread that claimed each file (so a worker that dies can be told which files it took). Shared memory:
+ *  the same counters in every thread. */
+export interface Claims {
+  next: Int32Array;
+  owners: Int32Array;
+}
+
+export function createClaims(fileCount: number): Claims {
+  return {
+    next: new Int32Array(new SharedArrayBuffer(4)),
+    owners: new Int32Array(new SharedArrayBuffer(4 * Math.max(1, fileCount))).fill(-1),
+  };
+}
+
+/** The files `thread` claims, in list order, until every file is taken by some thread. */
+export function* claimFiles(files: readonly SourceFile[], claims: Claims, thread: number): Generator<SourceFile> {
+  for (let index = Atomics.add(claims.next, 0, 1); index < files.length; index = Atomics.add(claims.next, 0, 1)) {
+    Atomics.store(claims.owners, index, thread);
+    yield files[index]!;
+  }
 }
 
 /** One result, in the callers' file order. */
