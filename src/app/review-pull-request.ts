@@ -5,7 +5,8 @@
 // Whatever throws, the check run is completed with the reason.
 import { MAX_FILE_BYTES } from '../analyzer/index.js';
 import type { SourceFile } from '../analyzer/types.js';
-import { CONFIG_PATH, isPathIncluded, parseConfig } from '../config/index.js';
+import { CONFIG_PATH, isPathIncluded } from '../config/index.js';
+import { parseConfig } from '../config/parse.js';
 import { asyncTestRunnerPackages, asyncTestsRunAutomatically, conftestPathsFor, isTestModulePath } from '../config/pytest.js';
 import { parseFilePatch, type FileChanges } from '../diff/hunks.js';
 import { describeError, type GitHubClient, type RepoRef } from '../github/client.js';

@@ -38,7 +38,7 @@ export function registerCheckCommand(program: Command): void {
 }
 
 export async function runCheck(paths: readonly string[], options: CheckOptions, cwd: string): Promise<number> {
-  const project = loadLocalProject(cwd);
+  const project = await loadLocalProject(cwd);
   const analyzeOptions = { ...project.options, select: options.select, ignore: options.ignore };
   const analyzer = createParallelAnalyzer(analyzeOptions, { startWorkersNow: true, threads: options.threads }); // they start while we read files
   const collected = collectPythonFiles(paths, cwd);

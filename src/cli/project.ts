@@ -1,7 +1,7 @@
 // What the CLI knows about the project it runs in: its root, its `.github/async-review.yml`, pytest settings.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { CONFIG_PATH, parseConfig, toAnalyzeOptions, type Config } from '../config/index.js';
+import { CONFIG_PATH, DEFAULT_CONFIG, toAnalyzeOptions, type Config } from '../config/index.js';
 import { PYTEST_CONFIG_FILES, asyncTestRunnerPackages, asyncTestsRunAutomatically, isTestModulePath } from '../config/pytest.js';
 import type { AnalyzeOptions, ProjectKnowledge } from '../analyzer/types.js';
 
@@ -20,18 +20,25 @@ export function findProjectRoot(cwd: string): string {
 }
 
 /** Loads the project's config; throws an Error whose message says exactly what is wrong with the file. */
-export function loadLocalProject(cwd: string): LocalProject {
+export async function loadLocalProject(cwd: string): Promise<LocalProject> {
   const root = findProjectRoot(cwd);
-  const configFile = join(root, CONFIG_PATH);
-  const parsed = parseConfig(existsSync(configFile) ? readFileSync(configFile, 'utf8') : null);
-  if (!parsed.ok) throw new Error(`invalid ${CONFIG_PATH}:\n${parsed.error}`);
-  const options = toAnalyzeOptions(parsed.config);
+  const config = await readConfig(join(root, CONFIG_PATH));
+  const options = toAnalyzeOptions(config);
   const pytestTexts = PYTEST_CONFIG_FILES.map((name) => {
     const path = join(root, name);
     return existsSync(path) ? readFileSync(path, 'utf8') : null;
   });
-  options.project = { ...options.project, asyncTestsRunAutomatically: asyncTestsRunAutomatically(parsed.config, pytestTexts) };
-  return { root, config: parsed.config, options };
+  options.project = { ...options.project, asyncTestsRunAutomatically: asyncTestsRunAutomatically(config, pytestTexts) };
+  return { root, config, options };
+}
+
+/** The YAML parser and the schema load only for a repository that has the file (most runs: none). */
+async function readConfig(configFile: string): Promise<Config> {
+  if (!existsSync(configFile)) return DEFAULT_CONFIG;
+  const { parseConfig } = await import('../config/parse.js');
+  const parsed = parseConfig(readFileSync(configFile, 'utf8'));
+  if (!parsed.ok) throw new Error(`invalid ${CONFIG_PATH}:\n${parsed.error}`);
+  return parsed.config;
 }
 
 /** The project's knowledge plus the conftest.py hooks that run the given test modules' async tests: pytest

@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Option, type Command } from 'commander';
 import type { AnalysisProblem, SourceFile } from '../analyzer/types.js';
-import { reviewChanges, type ReviewOfChanges } from '../app/review-changes.js';
+import type { ReviewOfChanges } from '../app/review-changes.js';
 import { isPathIncluded } from '../config/index.js';
 import { parseUnifiedDiff, type FileChanges } from '../diff/hunks.js';
 import { renderGithubActions } from '../render/github-actions.js';
 import { findingAsJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
-import { renderCheckOutput } from '../render/summary.js';
+import type { renderCheckOutput } from '../render/summary.js';
 import { loadLocalProject, withConftestRunners } from './project.js';
 import { EXIT } from './shared.js';
 
@@ -46,7 +46,7 @@ export function registerReviewCommand(program: Command): void {
 /** Exit 1 when the App's check would fail (a finding at or above `check.fail_on` on a changed line). */
 export async function runReview(options: ReviewOptions, cwd: string, output: NodeJS.WritableStream = process.stdout): Promise<number> {
   const root = (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
-  const project = loadLocalProject(root);
+  const project = await loadLocalProject(root);
   const base = await mergeBase(root, options.base);
   // Working tree against the merge-base: committed and uncommitted changes to tracked files.
   const pathspec = ['--', '*.py', '*.pyi'];
@@ -68,6 +68,8 @@ export async function runReview(options: ReviewOptions, cwd: string, output: Nod
   const changes = new Map<string, FileChanges | null>(
     files.map((file) => [file.path, hunksByPath.get(file.path) ?? { hunks: [], added: new Set<number>() }]),
   );
+  // Loaded here, not at start-up: `check` never needs the App's review planning.
+  const [{ reviewChanges }, { renderCheckOutput }] = await Promise.all([import('../app/review-changes.js'), import('../render/summary.js')]);
   const review = await reviewChanges({ files, changes, config: project.config, project: withConftestRunners(project.options.project, selected, root, root) });
   const check = renderCheckOutput({
     plan: review.plan,

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../../rules/index.js';
-import { DEFAULT_CONFIG, isPathIncluded, parseConfig, toAnalyzeOptions, type Config } from '../../src/config/index.js';
+import { DEFAULT_CONFIG, isPathIncluded, toAnalyzeOptions, type Config } from '../../src/config/index.js';
+import { parseConfig } from '../../src/config/parse.js';
+import { configSchema } from '../../src/config/schema.js';
 
 function parseOk(text: string): Config {
   const result = parseConfig(text);
@@ -28,6 +30,10 @@ describe('parseConfig', () => {
       check: { fail_on: 'error' },
       pytest: {},
     });
+  });
+
+  it('writes out exactly what the schema gives for an empty file (the defaults are not read from it)', () => {
+    expect(DEFAULT_CONFIG).toStrictEqual(configSchema.parse({}));
   });
 
   it('reads every key of a full file', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, parseConfig } from '../../src/config/index.js';
+import { DEFAULT_CONFIG } from '../../src/config/index.js';
+import { parseConfig } from '../../src/config/parse.js';
 import {
   asyncTestRunnerPackages, asyncTestsRunAutomatically, conftestPathsFor, conftestRunsAsyncTests, detectAsyncioAutoMode, isTestModulePath,
 } from '../../src/config/pytest.js';
