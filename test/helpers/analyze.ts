@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { analyzeFiles, createEngine } from '../../src/analyzer/index.js';
 import type { Rule } from '../../src/analyzer/rule.js';
 import type { AnalyzeOptions, Finding } from '../../src/analyzer/types.js';
@@ -20,4 +21,13 @@ export function applyFixes(source: string, findings: readonly Finding[]): string
     lastStart = fix.line;
   }
   return lines.join('\n');
+}
+
+/** `body` (the lines after `header`) once the rules' fixes are applied to `header + body`; the case must be
+ *  reported, and the fixes never touch the header. */
+export async function fixedBody(header: string, body: string, rules: readonly Rule[]): Promise<string> {
+  const source = `${header}${body}\n`;
+  const findings = await findingsIn(source, { rules });
+  expect(findings.length, 'the case must be reported').toBeGreaterThan(0);
+  return applyFixes(source, findings).slice(header.length).trimEnd();
 }

@@ -4,15 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import blockingSleep from '../../rules/blocking-sleep.js';
 import nestedEventLoop from '../../rules/nested-event-loop.js';
-import { applyFixes, findingsIn } from '../helpers/analyze.js';
+import { findingsIn, fixedBody } from '../helpers/analyze.js';
 
 const HEADER = 'import asyncio\nimport time\n\n\nasync def g():\n    return 1\n\n\nasync def f(c):\n';
 
-async function fixed(body: string): Promise<string> {
-  const source = `${HEADER}${body}\n`;
-  const findings = await findingsIn(source, { rules: [blockingSleep, nestedEventLoop] });
-  expect(findings.length, 'the case must be reported').toBeGreaterThan(0);
-  return applyFixes(source, findings).slice(HEADER.length).trimEnd();
+function fixed(body: string): Promise<string> {
+  return fixedBody(HEADER, body, [blockingSleep, nestedEventLoop]);
 }
 
 describe('await fixes', () => {

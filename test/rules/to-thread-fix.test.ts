@@ -3,15 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import blockingFileIo from '../../rules/blocking-file-io.js';
 import blockingInput from '../../rules/blocking-input.js';
-import { applyFixes, findingsIn } from '../helpers/analyze.js';
+import { fixedBody } from '../helpers/analyze.js';
 
 const rules = [blockingFileIo, blockingInput];
 
-async function fixed(body: string, header = 'import asyncio\nimport os\nfrom pathlib import Path\n'): Promise<string> {
-  const source = `${header}\n\nasync def handler(p, paths):\n${body}\n`;
-  const findings = await findingsIn(source, { rules });
-  expect(findings.length, 'the case must be reported').toBeGreaterThan(0);
-  return applyFixes(source, findings).split('\n').slice(header.split('\n').length + 2).join('\n').trimEnd();
+function fixed(body: string, imports = 'import asyncio\nimport os\nfrom pathlib import Path\n'): Promise<string> {
+  return fixedBody(`${imports}\n\nasync def handler(p, paths):\n`, body, rules);
 }
 
 describe('to_thread fixes', () => {
