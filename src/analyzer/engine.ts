@@ -30,24 +30,15 @@ interface CompiledQuery {
 export class Engine {
   private constructor(
     private readonly parser: PythonParser,
-    /** FACTS_QUERY's patterns and every module-scoped rule's: one pass over the whole tree. */
-    private readonly moduleQuery: CompiledQuery,
-    /** Coroutine-scoped rules' patterns: run over the outermost `async def`s only. */
-    private readonly coroutineQuery: CompiledQuery | null,
+    /** FACTS_QUERY's patterns and every rule's: one pass over the whole tree. */
+    private readonly query: CompiledQuery,
     readonly ruleCount: number,
   ) {}
 
   static async create(rules: readonly Rule[], options: AnalyzeOptions = {}): Promise<Engine> {
     const parser = await loadPythonParser();
     const active = selectRules(rules, options);
-    const inCoroutines = active.filter((entry) => entry.rule.scope === 'coroutine');
-    const everywhere = active.filter((entry) => entry.rule.scope !== 'coroutine');
-    return new Engine(
-      parser,
-      compile(parser, FACTS_QUERY, everywhere),
-      inCoroutines.length ? compile(parser, null, inCoroutines) : null,
-      active.length,
-    );
+    return new Engine(parser, compile(parser, FACTS_QUERY, active), active.length);
   }
 
   /** `project`: what is known from outside the module. It is not part of the engine (whose compiled queries
@@ -72,28 +63,26 @@ export class Engine {
       }
       const facts: QueryMatch[] = [];
       const ruleMatches: QueryMatch[] = [];
-      for (const match of this.moduleQuery.query.matches(tree.rootNode)) {
-        if (this.moduleQuery.owners[match.patternIndex]) ruleMatches.push(match);
+      const { query, owners } = this.query;
+      for (const match of query.matches(tree.rootNode)) {
+        if (owners[match.patternIndex]) ruleMatches.push(match);
         else facts.push(match);
       }
       const model = new SemanticModel(tree, source, moduleNameFromPath(path), facts, project);
+      const inCoroutine = coroutineRangeTest(model);
       const findings: Finding[] = [];
-      const dispatch = (match: QueryMatch, owners: ActiveRule[]) => {
+      for (const match of ruleMatches) {
         const captures: Captures = {};
         for (const capture of match.captures) captures[capture.name] ??= capture.node;
-        for (const owner of owners) {
+        let matchInCoroutine: boolean | undefined;
+        for (const owner of owners[match.patternIndex]!) {
+          // A coroutine-scoped rule sees only matches inside an `async def`: most of a module is synchronous.
+          if (owner.rule.scope === 'coroutine' && !(matchInCoroutine ??= inCoroutine(match))) continue;
           const report = (node: Node, message: string, options?: ReportOptions) => {
             const finding = makeFinding(path, source, model, suppressions, owner, node, message, options);
             if (finding) findings.push(finding);
           };
           owner.rule.check(captures, { model, report });
-        }
-      };
-      for (const match of ruleMatches) dispatch(match, this.moduleQuery.owners[match.patternIndex]!);
-      if (this.coroutineQuery) {
-        const { query, owners } = this.coroutineQuery;
-        for (const coroutine of model.outermostCoroutines()) {
-          for (const match of query.matches(coroutine.node)) dispatch(match, owners[match.patternIndex]!);
         }
       }
       return {
@@ -105,6 +94,27 @@ export class Engine {
       tree.delete();
     }
   }
+}
+
+/** Does a match lie inside one of the module's outermost `async def`s (the def itself included)? They do not
+ *  overlap and come in document order, so a binary search finds the one that could hold the match's first
+ *  capture; every capture must end inside it too (a `try` around a def captures more than the def). */
+function coroutineRangeTest(model: SemanticModel): (match: QueryMatch) => boolean {
+  const ranges = model.outermostCoroutines().map(({ node }) => [node.startIndex, node.endIndex] as const);
+  return (match) => {
+    let start = Infinity;
+    for (const { node } of match.captures) start = Math.min(start, node.startIndex);
+    let low = 0;
+    let high = ranges.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const [rangeStart, rangeEnd] = ranges[middle]!;
+      if (start < rangeStart) high = middle - 1;
+      else if (start >= rangeEnd) low = middle + 1;
+      else return match.captures.every(({ node }) => node.endIndex <= rangeEnd); // end: a call into wasm, asked last
+    }
+    return false;
+  };
 }
 
 /** Compile `leading` (the model's facts, or nothing) and the rules' queries into one query, once (compiling is

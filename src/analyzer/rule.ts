@@ -42,9 +42,9 @@ export interface RuleDocs {
 export interface Rule extends RuleDocs {
   /** Tree-sitter query patterns; `check` runs once per match. All rules' queries run as one query per file. */
   query: string;
-  /** 'coroutine': the rule only reports inside `async def`s, so its query runs over their bodies only (most
-   *  of a module is synchronous, so this saves most of its matches). The rule still checks
-   *  `model.isInCoroutine`, since a nested sync def or lambda inside a coroutine is not async context. */
+  /** 'coroutine': the rule only reports inside `async def`s, so the engine drops its matches elsewhere before
+   *  `check` runs (most of a module is synchronous). The rule still checks `model.isInCoroutine`, since a
+   *  nested sync def or lambda inside a coroutine is not async context. */
   scope?: 'module' | 'coroutine';
   check(captures: Captures, context: RuleContext): void;
 }
