@@ -64,7 +64,7 @@ export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: P
       const largestFirst = [...candidates].sort((a, b) => sizeOf(b) - sizeOf(a));
       const claims = createClaims(largestFirst.length);
       // Workers claim files while this thread is still compiling its own engine.
-      const fromWorkers = workers.map((worker, index) => runOn(worker, { files: largestFirst, claims, thread: index + 1, project }));
+      const fromWorkers = workers.map((worker, index) => analyzeOnWorker(worker, { files: largestFirst, claims, thread: index + 1, project }));
       try {
         const own = await analyzeFiles(claimFiles(largestFirst, claims, 0), callOptions, await enginePromise);
         return merge([own, ...(await Promise.all(fromWorkers))], files, skipped);
@@ -76,7 +76,7 @@ export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: P
 }
 
 /** A worker's part; a worker that dies mid-way costs the files it had claimed a problem each, never the run. */
-function runOn(worker: Worker, task: WorkerTask): Promise<AnalysisResult> {
+export function analyzeOnWorker(worker: Worker, task: WorkerTask): Promise<AnalysisResult> {
   return new Promise((resolve) => {
     const lost = (reason: string) => {
       const claimed = task.files.filter((_, index) => task.claims.owners[index] === task.thread);
