@@ -46,7 +46,7 @@ async def fetch_all(urls):
     const callee = model.callee(call);
     if (!callee || !ASYNC_HTTP_CLIENTS.has(callee) || !model.isInCoroutine(call)) return;
     const loop = enclosingRepetition(call);
-    if (!loop || isRetryLoop(loop) || isLongLivedSession(call, model) || sharesPool(call) || isKept(call)) return;
+    if (!loop || isRetryLoop(loop) || isLongLivedSession(call, model) || sharesPool(call, loop) || isKept(call)) return;
     const where = loop.type.endsWith('_statement') ? 'on every iteration of a loop' : 'for every element of a comprehension';
     report(call, `\`${callSnippet(call)}\` creates a new client ${where} in ${model.describeContext(call)}, with its own connection pool; create it once before the loop and reuse it`);
   },
@@ -66,8 +66,10 @@ function enclosingRepetition(node: Node): Node | null {
 function isRetryLoop(loop: Node): boolean {
   const body = loop.childForFieldName('body');
   if (!body || !loop.type.endsWith('_statement')) return false;
-  // tenacity's `async for attempt in AsyncRetrying(...)`, stamina's `retry_context`, `for attempt in range(3)`.
-  if (loop.type === 'for_statement' && RETRY_NAME.test(`${loop.childForFieldName('left')?.text} ${loop.childForFieldName('right')?.text}`)) return true;
+  // tenacity's `async for attempt in AsyncRetrying(...)`, stamina's `retry_context`, `for attempt in range(3)`,
+  // `for _ in range(retries)`; not `for job in failed_retries`, a collection of work.
+  const iterable = loop.childForFieldName('right');
+  if (loop.type === 'for_statement' && (RETRY_NAME.test(loop.childForFieldName('left')?.text ?? '') || (iterable?.type === 'call' && RETRY_NAME.test(iterable.text)))) return true;
   return body.descendantsOfType('try_statement').length > 0
     && body.descendantsOfType(['break_statement', 'return_statement']).length > 0;
 }
@@ -87,16 +89,31 @@ function isLongLivedSession(call: Node, model: SemanticModel): boolean {
   return model.awaitPointsIn(body).some((point) => point.type === 'for_statement')
     || body.descendantsOfType('while_statement').length > 0
     || body.text.includes('ws_connect')
-    || body.descendantsOfType(['for_statement', ...COMPREHENSIONS]).some((loop) => !!loop && (!alias || new RegExp(`\\b${alias}\\b`).test(loop.text)));
+    || body.descendantsOfType(['for_statement', ...COMPREHENSIONS]).some((loop) => !!loop && (!alias || mentions(loop.text, alias)));
 }
 
 const COMPREHENSIONS = ['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression'];
 
+/** Does `text` name `target` (a name, or any expression such as `registry.get(")").session`) as a whole word? */
+function mentions(text: string, target: string): boolean {
+  let at = text.indexOf(target);
+  while (at >= 0) {
+    if (!/\w/.test(text[at - 1] ?? '') && !/\w/.test(text[at + target.length] ?? '')) return true;
+    at = text.indexOf(target, at + 1);
+  }
+  return false;
+}
+
 /** `ClientSession(connector=shared, connector_owner=False)`, `AsyncClient(transport=shared)`: the connection
- *  pool is the shared connector or transport, made once elsewhere, so a client per iteration loses nothing. */
-function sharesPool(call: Node): boolean {
-  return (call.childForFieldName('arguments')?.namedChildren ?? []).some((arg) => arg?.type === 'keyword_argument'
-    && POOL_ARGUMENTS.has(arg.childForFieldName('name')?.text ?? '') && arg.childForFieldName('value')?.type !== 'call');
+ *  pool is the shared connector or transport, made once elsewhere, so a client per iteration loses nothing.
+ *  A connector made in the loop itself (`connector = TCPConnector()` on each iteration) is a new pool too. */
+function sharesPool(call: Node, loop: Node): boolean {
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).some((arg) => {
+    if (arg?.type !== 'keyword_argument' || !POOL_ARGUMENTS.has(arg.childForFieldName('name')?.text ?? '')) return false;
+    const value = arg.childForFieldName('value');
+    if (!value || value.type === 'call') return false;
+    return !(value.type === 'identifier' && loop.descendantsOfType('assignment').some((assignment) => assignment?.childForFieldName('left')?.text === value.text));
+  });
 }
 
 const POOL_ARGUMENTS = new Set(['connector', 'transport']);
