@@ -100,10 +100,13 @@ function isTaskObject(node: Node | null | undefined): boolean {
 }
 
 /** `asyncio.gather(*tasks)`, `asyncio.gather(self._reader, self._writer, return_exceptions=False)`: raises
- *  the CancelledError of the tasks we cancelled, like `await task`. */
+ *  the CancelledError of the tasks we cancelled, like `await task`. With `return_exceptions=True` their
+ *  cancellations come back as results instead, so a CancelledError caught there is this task's own. */
 function gathersOnlyTaskObjects(call: Node): boolean {
-  const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'keyword_argument' && a.type !== 'comment') ?? [];
-  return args.length > 0 && args.every((arg) => isTaskObject(arg.type === 'list_splat' ? arg.namedChildren[0] : arg));
+  const all = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
+  const returnsExceptions = all.some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'return_exceptions' && a.childForFieldName('value')?.text !== 'False');
+  const args = all.filter((a) => a.type !== 'keyword_argument');
+  return !returnsExceptions && args.length > 0 && args.every((arg) => isTaskObject(arg.type === 'list_splat' ? arg.namedChildren[0] : arg));
 }
 
 const GATHERERS: ReadonlySet<string> = new Set(['asyncio.gather']);
@@ -116,8 +119,8 @@ const TASK_WAITERS: ReadonlySet<string> = new Set(['asyncio.wait_for', 'asyncio.
 function reportExitsFromFinally(body: Node, cleanup: Node, model: SemanticModel, report: RuleContext['report']): void {
   if (!model.isInCoroutine(cleanup)) return;
   const tryStatement = body.parent!;
-  const handlers = tryStatement.namedChildren.filter((c): c is Node => c?.type === 'except_clause');
-  if (![body, ...handlers].some((part) => model.awaitPointsIn(part).length > 0)) return;
+  const clauses = tryStatement.namedChildren.filter((c): c is Node => c?.type === 'except_clause' || c?.type === 'else_clause');
+  if (![body, ...clauses].some((part) => model.awaitPointsIn(part).length > 0)) return;
   const owner = model.enclosingFunction(cleanup);
   for (const exit of cleanup.descendantsOfType(['return_statement', 'break_statement', 'continue_statement'])) {
     if (!exit || model.enclosingFunction(exit) !== owner || (exit.type !== 'return_statement' && isInLoopWithin(exit, cleanup))) continue;

@@ -102,7 +102,11 @@ function inNestedHandler(raise: Node, block: Node): boolean {
 const PROCESS_EXITS: ReadonlySet<string> = new Set(['builtins.SystemExit', 'builtins.KeyboardInterrupt']);
 const PROCESS_EXIT_CALLS: ReadonlySet<string> = new Set(['sys.exit', 'os._exit', 'os.abort', 'builtins.exit', 'builtins.quit']);
 
-const LOGGING_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log', 'print', 'print_exc', 'log_debug', 'log_exception']);
+/** Calls that only report an exception (logging, traceback printing and formatting, error trackers). */
+const LOGGING_METHODS = new Set([
+  'debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log', 'print', 'print_exc', 'log_debug', 'log_exception',
+  'print_exception', 'format_exception', 'format_exception_only', 'format_exc', 'capture_exception',
+]);
 
 /** The handler hands the bound exception on (`self._convert_error(exc)`, `future.set_exception(exc)`,
  *  `nursery._add_exc(exc)`) or keeps it (`err = exc`): whoever receives it may raise it, so the handler is not known to swallow it.
@@ -114,9 +118,10 @@ function forwards(block: Node, alias: string | null, model: SemanticModel): bool
   // `err = exc` keeps it to raise later (`if err is not None: raise err` after the loop).
   if (block.descendantsOfType('assignment').some((a) => a?.childForFieldName('right')?.type === 'identifier' && a.childForFieldName('right')?.text === alias && model.enclosingFunction(a) === owner)) return true;
   // `return exc`, `return Error(exc)`, `return ("err", exc)`: the caller gets the exception as a value (an
-  // outcome capture, `outcome.acapture`) and decides whether to raise it.
+  // outcome capture, `outcome.acapture`) and decides whether to raise it. Not a value made from it
+  // (`exc.__class__.__name__`, `f"failed: {exc}"`): the exception itself is gone.
   if (block.descendantsOfType('return_statement').some((r) => !!r && model.enclosingFunction(r) === owner
-    && r.descendantsOfType('identifier').some((id) => id?.text === alias))) return true;
+    && r.descendantsOfType('identifier').some((id) => id?.text === alias && isTheValueItself(id)))) return true;
   return block.descendantsOfType('argument_list').some((args) => {
     if (!args || model.enclosingFunction(args) !== owner || !args.namedChildren.some((arg) => arg?.type === 'identifier' && arg.text === alias)) return false;
     const fn = args.parent?.childForFieldName('function');
@@ -141,3 +146,13 @@ function handsOnExcInfo(block: Node, owner: ReturnType<SemanticModel['enclosingF
 }
 
 const EXC_INFO: ReadonlySet<string> = new Set(['sys.exc_info', 'sys.exception']);
+
+/** An identifier used as a value of its own: not the object of an attribute (`exc.args`) nor inside a string
+ *  interpolation (`f"{exc}"`). */
+function isTheValueItself(identifier: Node): boolean {
+  for (let node: Node | null = identifier; node && node.type !== 'return_statement'; node = node.parent) {
+    if (node.type === 'interpolation') return false;
+    if (node.type === 'attribute' && node.childForFieldName('object')?.id === identifier.id) return false;
+  }
+  return true;
+}
