@@ -75,6 +75,28 @@ function isEntryPoint(name: string, model: SemanticModel): boolean {
   return new RegExp(`\\brun(?:_until_complete)?\\(\\s*${escaped}\\b`).test(model.source.text);
 }
 
+/** Calls that only print or log what they are given. */
+const REPORTING_CALLS = new Set(['print', 'debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'log', 'repr', 'str', 'id', 'isinstance']);
+
+/** Is the call's result awaited as part of the statement it is in: `await run(pool)`, `await wait_for(run(pool),
+ *  5)`, `await gather(*[run(pool, x) for x in xs])`? Then its work is done before the statement ends. (Not
+ *  `await app.register(Worker(pool))`: the worker takes the pool over.) */
+function isAwaitedNow(call: Node): boolean {
+  for (let node: Node | null = call.parent; node; node = node.parent) {
+    if (node.type === 'await') return true;
+    if (node.type === 'call' && !AWAITING_HELPERS.has(lastName(node.childForFieldName('function')))) return false;
+    if (node.type !== 'call' && !AWAITED_WRAPPERS.has(node.type)) return false;
+  }
+  return false;
+}
+
+const lastName = (fn: Node | null): string => (fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text) ?? '';
+
+/** Helpers that await what they are given before their own await returns. */
+const AWAITING_HELPERS = new Set(['wait_for', 'shield', 'gather', 'wait']);
+
+const AWAITED_WRAPPERS = new Set(['argument_list', 'list_splat', 'list', 'tuple', 'list_comprehension', 'generator_expression', 'parenthesized_expression', 'keyword_argument']);
+
 /** Container methods that keep what they are given (`self._pools.append(pool)`). */
 const STORING_METHODS = new Set(['append', 'appendleft', 'add', 'insert', 'setdefault']);
 
@@ -98,8 +120,9 @@ function isKept(value: Node): boolean {
     const name = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee?.text;
     if (STORING_METHODS.has(name ?? '')) return true;
     // Any other call given the executor takes it over (a constructor, a registry, an exit stack), unless it
-    // runs work on it now: `loop.run_in_executor(pool, ...)`, or a helper awaited at once, `await run(pool)`.
-    return name !== 'run_in_executor' && call?.parent?.type !== 'await';
+    // runs work on it now (`loop.run_in_executor(pool, ...)`, a helper awaited at once: `await run(pool)`,
+    // `await asyncio.wait_for(run(pool), 5)`) or only reports it (`log.debug("%r", pool)`).
+    return name !== 'run_in_executor' && !REPORTING_CALLS.has(name ?? '') && !!call && !isAwaitedNow(call);
   }
   return assignmentTargets(node).some((target) => target.type === 'attribute' || target.type === 'subscript');
 }

@@ -3,12 +3,13 @@
 import type { Node } from 'web-tree-sitter';
 
 /** A condition that tests the Python version or the presence of an API: `sys.version_info < (3, 7)`,
- *  `PY_37`, `PY37`, `IS_PY37`, `_PY38`, `PY_VERSION < (3, 10)`, `hasattr(asyncio, "all_tasks")`. */
-const COMPATIBILITY_TEST = /\bversion_info\b|\bsys\.version\b|(?:\b|_)PY(?:THON)?_?(?:\d|VERSION\b)|\bhasattr\s*\(/;
+ *  `PY_37`, `PY37`, `IS_PY37`, `_PY38`, `PY_VERSION < (3, 10)`, `hasattr(asyncio, "all_tasks")`,
+ *  `hasattr(loop, "shutdown_asyncgens")`. (`hasattr(request, "body")` asks about data, not about Python.) */
+const COMPATIBILITY_TEST = /\bversion_info\b|\bsys\.version\b|(?:\b|_)PY(?:THON)?_?(?:\d|VERSION\b)|\bhasattr\s*\(\s*(?:[\w.]*\.)?(?:asyncio|\w*loop|sys|events|tasks|futures|inspect|contextlib|typing)\s*,/;
 
 /** What a `try` catches when its body attempts an API that may be gone: the old name (AttributeError,
  *  ImportError) or the old `loop=` argument (TypeError). */
-const ATTEMPT_EXCEPTIONS = /\b(AttributeError|ImportError|ModuleNotFoundError|NameError|TypeError)\b/;
+const ATTEMPT_EXCEPTIONS = new Set(['AttributeError', 'ImportError', 'ModuleNotFoundError', 'NameError', 'TypeError']);
 
 /** Statements after which the rest of a block does not run. */
 const EXITS = new Set(['return_statement', 'raise_statement', 'continue_statement', 'break_statement']);
@@ -36,7 +37,7 @@ export function isInCompatibilityBranch(node: Node): boolean {
     } else if (parent.type === 'try_statement' && parent.childForFieldName('body')?.equals(child)) {
       // `try: asyncio.Task.all_tasks()` / `except AttributeError: asyncio.all_tasks()`: the old API is attempted.
       const handlers = parent.namedChildren.filter((clause) => clause?.type === 'except_clause' || clause?.type === 'except_group_clause');
-      if (handlers.some((handler) => ATTEMPT_EXCEPTIONS.test(caughtBy(handler!)))) return true;
+      if (handlers.some((handler) => catchesOnlyAttemptFailures(handler!))) return true;
     } else if (parent.type === 'except_clause') {
       if (FALLBACK_EXCEPTIONS.test(caughtBy(parent))) return true;
     }
@@ -60,4 +61,12 @@ function exitsWhenCompatible(statement: Node): boolean {
 /** The text of what an except clause catches (`(AttributeError, TypeError) as error`); empty for a bare `except:`. */
 function caughtBy(clause: Node): string {
   return clause.namedChildren.find((child) => child?.type !== 'block' && child?.type !== 'comment')?.text ?? '';
+}
+
+/** `except (AttributeError, TypeError):` catches nothing but the failure of an attempted API; a handler that
+ *  also catches ValueError or KeyError guards ordinary work, whose body is no compatibility attempt. */
+function catchesOnlyAttemptFailures(handler: Node): boolean {
+  const caught = caughtBy(handler).replace(/\s+as\s+\w+\s*$/, '');
+  const names = caught.match(/[A-Za-z_][\w.]*/g) ?? [];
+  return names.length > 0 && names.every((name) => ATTEMPT_EXCEPTIONS.has(name.split('.').at(-1)!));
 }
