@@ -409,6 +409,9 @@ async def use(p):
     expect(await callee('from os.path import *\n\nasync def f(p):\n    exists(p)\n', 'exists(p)')).toBe('os.path.exists');
     expect(await callee('from asyncio import *\n\nasync def f(g):\n    run(g())\n', 'run(g())')).toBe('asyncio.run');
     expect(await callee('from time import *\n\nasync def f(sleep):\n    sleep(1)\n', 'sleep(1)')).toBeNull();
+    // Annotated `*args` / `**kwargs` are parameters too (the splat nests inside the typed parameter).
+    expect(await callee('from os import *\n\nasync def f(*system: str):\n    system("ls")\n', 'system("ls")')).toBeNull();
+    expect(await callee('from os import *\n\nasync def f(**walk: int):\n    walk()\n', 'walk()')).toBeNull();
     expect(await callee('from time import *\nsleep = print\n\nasync def f():\n    sleep(1)\n', 'sleep(1)')).toBeNull();
     expect(await callee('from time import *\nfrom mylib import *\n\nasync def f():\n    sleep(1)\n', 'sleep(1)')).not.toBe('time.sleep');
     expect(await callee('from .time import *\n\nasync def f():\n    sleep(1)\n', 'sleep(1)')).not.toBe('time.sleep');

@@ -616,10 +616,16 @@ export class SemanticModel {
       let annotation: Node | null = null;
       switch (parameter.type) {
         case 'identifier': nameNode = parameter; break;
-        case 'typed_parameter': nameNode = parameter.namedChildren.find((c) => c?.type === 'identifier') ?? null; annotation = parameter.childForFieldName('type'); break;
+        case 'typed_parameter': {
+          // `*args: T` annotates each element; the name itself holds a tuple (or a dict for `**kwargs: T`).
+          const splat = splatName(parameter);
+          nameNode = splat ?? parameter.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+          annotation = splat ? null : parameter.childForFieldName('type');
+          break;
+        }
         case 'default_parameter': nameNode = parameter.childForFieldName('name'); break;
         case 'typed_default_parameter': nameNode = parameter.childForFieldName('name'); annotation = parameter.childForFieldName('type'); break;
-        case 'list_splat_pattern': case 'dictionary_splat_pattern': nameNode = parameter.namedChildren.find((c) => c?.type === 'identifier') ?? null; break;
+        case 'list_splat_pattern': case 'dictionary_splat_pattern': nameNode = splatName(parameter); break;
       }
       if (nameNode?.type === 'identifier') {
         this.scopes.bind(scope, nameNode.text, { kind: 'value', node: nameNode, value: null, annotation, via: 'param' });
@@ -1019,10 +1025,12 @@ export class SemanticModel {
    *  context manager. */
   private makesAsyncContextManager(qualifiedName: string): boolean {
     const definitions = this.redefinitions.get(qualifiedName) ?? [];
-    return definitions.length > 0 && definitions.every((d) => {
+    const isAsyncContextManagerFunction = (d: FunctionInfo) => {
       const outermost = d.decorators[0];
-      return 'isAsync' in d && outermost !== undefined && ASYNC_CONTEXT_MANAGER_DECORATORS.has(decoratorName(outermost, this) ?? '');
-    });
+      return outermost !== undefined && ASYNC_CONTEXT_MANAGER_DECORATORS.has(decoratorName(outermost, this) ?? '');
+    };
+    // A local subclass may override the method with a sync @contextmanager: `with self.transaction()` is then right.
+    return definitions.length > 0 && definitions.every((d) => 'isAsync' in d && isAsyncContextManagerFunction(d) && !this.hasIncompatibleOverride(d, isAsyncContextManagerFunction));
   }
 
   /** Is every definition of the local function named this an undecorated async generator function (and no
@@ -1070,6 +1078,12 @@ export class SemanticModel {
 function isPlainCoroutineFunction(fn: FunctionInfo, model: SemanticModel): boolean {
   if (!fn.isAsync || fn.isGenerator) return false;
   return fn.decorators.every((decorator) => TRANSPARENT_DECORATORS.has(decoratorName(decorator, model) ?? ''));
+}
+
+/** The name of `*args` / `**kwargs`, also when annotated (`*args: str` nests the splat in a typed_parameter). */
+function splatName(parameter: Node): Node | null {
+  const splat = parameter.type.endsWith('splat_pattern') ? parameter : parameter.namedChildren.find((c) => !!c && c.type.endsWith('splat_pattern'));
+  return splat?.namedChildren.find((c) => c?.type === 'identifier') ?? null;
 }
 
 /** An undecorated `async def` containing `yield`. */
