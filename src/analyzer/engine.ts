@@ -220,11 +220,16 @@ function blankedRowsTest(source: SourceText, parsedText: string): (from: number,
 
 /** A `#` starts a comment when the tree says so. Long runs of comment lines are blanked before parsing (see
  *  textForParsing), so there a `#` that became a blank on a line that is only a comment counts too. */
+const STRING_PARTS = new Set(['string', 'string_content', 'string_start', 'string_end', 'interpolation']);
+
 function commentTest(root: Node, source: SourceText, parsedText: string): CommentTest {
   let parsedLines: string[] | null = null;
   return (row, column) => {
-    if (root.descendantForPosition({ row, column })?.type === 'comment') return true;
+    const node = root.descendantForPosition({ row, column });
+    if (node?.type === 'comment') return true;
     if (parsedText === source.text || !/^[ \t]*#/.test(source.line(row))) return false;
+    // Lines inside a string are blanked too when they look like a comment run; they stay text, not comments.
+    if (node && (STRING_PARTS.has(node.type) || node.parent?.type === 'string')) return false;
     parsedLines ??= parsedText.split(/\r?\n/);
     return parsedLines[row]?.[column] === ' ';
   };

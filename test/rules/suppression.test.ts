@@ -16,6 +16,16 @@ describe('suppression comments', () => {
     expect(await lines(`${HEAD}    time.sleep(len("""\n# noqa\n"""))\n`)).toEqual(['6:blocking-sleep']);
   });
 
+  it('ignores noqa text inside a string of many comment-like lines (blanked for parsing like a comment run)', async () => {
+    const commentLike = Array.from({ length: 70 }, (_, i) => `# line ${i}`).join('\n');
+    const fileNoqa = `import time\n\nHELP = """\n# ruff: noqa\n${commentLike}\n"""\n\n\nasync def f():\n    time.sleep(1)\n`;
+    expect(await lines(fileNoqa)).toEqual([`${fileNoqa.split('\n').findIndex((line) => line.includes('time.sleep')) + 1}:blocking-sleep`]);
+    const lineNoqa = `import time\n\n\nasync def f():\n    time.sleep(len("""\n# noqa\n${commentLike}\n"""))\n`;
+    expect(await lines(lineNoqa)).toEqual(['5:blocking-sleep']);
+    // A real run of comment lines still suppresses.
+    expect(await lines(`import time\n# ruff: noqa\n${commentLike}\n\n\nasync def f():\n    time.sleep(1)\n`)).toEqual([]);
+  });
+
   it('still reads the real comment after a string holding a #', async () => {
     expect(await lines(`${HEAD}    x = "#"; time.sleep(1)  # noqa: ASYNC251\n`)).toEqual([]);
     expect(await lines(`${HEAD}    time.sleep(\n        # noqa: ASYNC251\n        1\n    )\n`)).toEqual([]);
