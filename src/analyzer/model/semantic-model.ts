@@ -998,7 +998,12 @@ export class SemanticModel {
 
   private attributeType(cls: ClassInfo, attribute: string, depth: number): string | null {
     if (cls.opaqueAttributes.has(attribute)) return null;
-    const values = cls.attributeValues.get(attribute);
+    const own = cls.attributeValues.get(attribute);
+    // The object may be an instance of a local subclass that sets the attribute to something else
+    // (`Base.start` sets an AsyncConn, `Sub.start` a SyncConn): its values count too.
+    const subclasses = own ? this.classes.filter((other) => other !== cls && this.inheritsFrom(other, cls)) : [];
+    if (subclasses.some((sub) => sub.opaqueAttributes.has(attribute))) return null;
+    const values = own && [...own, ...subclasses.flatMap((sub) => sub.attributeValues.get(attribute) ?? [])];
     if (!values) {
       for (const base of cls.bases) {
         const baseClass = this.localClass(base);
