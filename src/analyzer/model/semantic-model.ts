@@ -882,7 +882,7 @@ export class SemanticModel {
       const base = owner?.bases[0];
       return base ? this.localClass(base)?.qualifiedName ?? null : null;
     }
-    const name = this.computeQualifiedName(fn, depth + 1);
+    const name = this.calledName(fn, depth);
     if (!name) return null;
     const mapped = CALL_RESULT_TYPES.get(name);
     if (mapped) return mapped;
@@ -939,9 +939,21 @@ export class SemanticModel {
     const awaited = value.type === 'await';
     const call = awaited ? value.namedChildren[0] : value;
     const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
-    const callee = fn ? this.computeQualifiedName(fn, depth + 1) : null;
+    const callee = fn ? this.calledName(fn, depth) : null;
     if (!callee) return null;
     return (awaited ? AWAIT_RESULT_ELEMENT_TYPES : CALL_RESULT_ELEMENT_TYPES).get(callee)?.[index] ?? null;
+  }
+
+  /** What a call's function part names, seeing through a generic specialization of a known class or factory:
+   *  `asyncio.Queue[int]()` makes an asyncio.Queue, `anyio.create_memory_object_stream[bytes](10)` a stream
+   *  pair. (`handlers[0]()` calls an element, and stays unknown.) */
+  private calledName(fn: Node, depth: number): string | null {
+    if (fn.type !== 'subscript') return this.computeQualifiedName(fn, depth + 1);
+    const generic = fn.childForFieldName('value');
+    const name = generic ? this.computeQualifiedName(generic, depth + 1) : null;
+    // A class (named in CapWords, or defined here) or a factory whose results are known.
+    const known = name && (/^[A-Z]/.test(lastPart(name)) || CALL_RESULT_TYPES.has(name) || CALL_RESULT_ELEMENT_TYPES.has(name) || this.localClass(generic!) !== undefined);
+    return known ? name : null;
   }
 
   /** The type an annotation declares. A union with `None` (`X | None`, `Optional[X]`, `Union[X, None]`)
