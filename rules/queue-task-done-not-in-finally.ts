@@ -58,13 +58,18 @@ async def consumer(queue: asyncio.Queue, client):
   },
 });
 
-/** A queue kept on `self` whose attribute this module never joins (no `.queue.join(` anywhere): a skipped
- *  `task_done()` only matters to `join()`, so nothing waits on the count (engineio's client calls
- *  `self.queue.task_done()` by habit and never joins it). A queue passed in is reported: its owner joins it. */
+/** A queue kept on `self` whose attribute this module never joins (no `.queue.join(` anywhere, nor a `join()`
+ *  on a local name it was copied to, `q = self.queue`): a skipped `task_done()` only matters to `join()`, so
+ *  nothing waits on the count (engineio's client calls `self.queue.task_done()` by habit and never joins it).
+ *  A queue passed in is reported: its owner joins it. */
 function neverJoined(queue: Node, model: SemanticModel): boolean {
   if (queue.type !== 'attribute' || queue.childForFieldName('object')?.text !== 'self') return false;
   const attribute = queue.childForFieldName('attribute')?.text;
-  return !!attribute && !new RegExp(`\\.${attribute}\\s*\\.\\s*join\\s*\\(`).test(model.source.text);
+  if (!attribute) return false;
+  const text = model.source.text;
+  if (new RegExp(`\\.${attribute}\\s*\\.\\s*join\\s*\\(`).test(text)) return false;
+  const aliases = [...text.matchAll(new RegExp(`(\\w+)\\s*=\\s*self\\.${attribute}\\b(?!\\s*[.(\\[])`, 'g'))].map((match) => match[1]);
+  return !aliases.some((alias) => new RegExp(`\\b${alias}\\s*\\.\\s*join\\s*\\(`).test(text));
 }
 
 /** `await x(...)` as written; `async with`/`async for` by their header line. */
