@@ -6,9 +6,9 @@ import { createParallelAnalyzer } from '../analyzer/parallel.js';
 import type { AnalysisResult, SourceFile } from '../analyzer/types.js';
 import { isPathIncluded } from '../config/index.js';
 import { collectPythonFiles, displayPath } from './collect-files.js';
-import { loadLocalProject, withConftestRunners } from './project.js';
-import { OUTPUT_FORMATS, renderFindings, type OutputFormat } from './output.js';
-import { commaList, EXIT } from './shared.js';
+import { commonFolder, loadLocalProject, withConftestRunners } from './project.js';
+import { OUTPUT_FORMATS, renderFindings, reportProblems, type OutputFormat } from './output.js';
+import { commaList, EXIT, useColor } from './shared.js';
 
 interface CheckOptions {
   format: OutputFormat;
@@ -38,13 +38,14 @@ export function registerCheckCommand(program: Command): void {
 }
 
 export async function runCheck(paths: readonly string[], options: CheckOptions, cwd: string): Promise<number> {
-  const project = await loadLocalProject(cwd);
+  const project = await loadLocalProject(commonFolder(paths, cwd));
   const analyzeOptions = { ...project.options, select: options.select, ignore: options.ignore };
   const analyzer = createParallelAnalyzer(analyzeOptions, { startWorkersNow: true, threads: options.threads }); // they start while we read files
   const collected = collectPythonFiles(paths, cwd);
   const files: SourceFile[] = [];
   const result: AnalysisResult = { findings: [], problems: [], filesParsed: 0, filesSkipped: 0 };
   for (const unreadable of collected.unreadable) result.problems.push(unreadable);
+  let unreadableCount = collected.unreadable.length;
   for (const file of collected.files) {
     const path = displayPath(file, cwd);
     if (!isPathIncluded(project.config, displayPath(file, project.root))) continue;
@@ -52,13 +53,14 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
       files.push({ path, content: readFileSync(file) });
     } catch (error) {
       result.problems.push({ path, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+      unreadableCount++;
     }
   }
   const analyzed = await analyzer.analyze(files, withConftestRunners(analyzeOptions.project, files.map((file) => file.path), cwd, project.root));
   result.findings = analyzed.findings;
   result.problems.push(...analyzed.problems);
-  process.stdout.write(renderFindings(options.format, result, allRules, options.color ?? process.stdout.isTTY));
-  for (const problem of result.problems) if (options.format !== 'text') process.stderr.write(`async-review: ${problem.path}: ${problem.message}\n`);
+  process.stdout.write(renderFindings(options.format, result, allRules, useColor(options.color)));
+  reportProblems(result.problems);
   if (result.findings.length > 0) return EXIT.findings;
-  return collected.unreadable.length > 0 ? EXIT.error : EXIT.clean;
+  return unreadableCount > 0 ? EXIT.error : EXIT.clean;
 }

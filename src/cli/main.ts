@@ -18,6 +18,13 @@ registerCheckCommand(program);
 registerReviewCommand(program);
 registerRuleCommands(program);
 
+// A reader that goes away (`| head`) ends the run quietly with its exit code; any other failure to write the
+// report (a full disk) is an error, said in one line.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') process.stderr.write(`async-review: cannot write the output: ${error.message}\n`);
+  process.exit(error.code === 'EPIPE' ? process.exitCode ?? EXIT.clean : EXIT.error);
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

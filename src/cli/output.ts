@@ -1,7 +1,7 @@
 // One switch from a CLI format name to a renderer, shared by `check` and `review`.
 import { readFileSync } from 'node:fs';
 import type { RuleDocs } from '../analyzer/rule.js';
-import type { AnalysisResult } from '../analyzer/types.js';
+import type { AnalysisProblem, AnalysisResult } from '../analyzer/types.js';
 import { renderGithubActions } from '../render/github-actions.js';
 import { renderJson } from '../render/json.js';
 import { renderSarif } from '../render/sarif.js';
@@ -15,12 +15,18 @@ export function renderFindings(format: OutputFormat, result: AnalysisResult, rul
     case 'json': return renderJson(result.findings, result.problems);
     case 'sarif': return renderSarif(result.findings, rules, packageVersion());
     case 'github': return renderGithubActions(result.findings);
-    case 'text': return renderText(result.findings, result.problems, { color });
+    case 'text': return renderText(result.findings, { color });
     default: throw new UsageError(`unknown format "${format as string}" (expected ${OUTPUT_FORMATS.join(', ')})`);
   }
 }
 
 export class UsageError extends Error {}
+
+/** Problems (unreadable files, undecodable bytes, syntax errors) go to stderr in every format, so that stdout
+ *  holds only the report (pure JSON or SARIF when asked for). */
+export function reportProblems(problems: readonly AnalysisProblem[]): void {
+  for (const problem of problems) process.stderr.write(`async-review: ${problem.path}: ${problem.message}\n`);
+}
 
 let version: string | undefined;
 /** Our own version, from the package.json above this file (src/cli when run from source, dist/src/cli built). */

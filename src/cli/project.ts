@@ -1,5 +1,5 @@
 // What the CLI knows about the project it runs in: its root, its `.github/async-review.yml`, pytest settings.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { CONFIG_PATH, DEFAULT_CONFIG, toAnalyzeOptions, type Config } from '../config/index.js';
 import { PYTEST_CONFIG_FILES, asyncTestRunnerPackages, asyncTestsRunAutomatically, isTestModulePath } from '../config/pytest.js';
@@ -19,17 +19,50 @@ export function findProjectRoot(cwd: string): string {
   }
 }
 
-/** Loads the project's config; throws an Error whose message says exactly what is wrong with the file. */
-export async function loadLocalProject(cwd: string): Promise<LocalProject> {
-  const root = findProjectRoot(cwd);
+/** The folder the checked paths have in common (a file counts by its folder), where the project is looked
+ *  for: `async-review check other/repo` reads other/repo's config, as pytest finds its config from its
+ *  arguments, not from where it is run. */
+export function commonFolder(paths: readonly string[], cwd: string): string {
+  const folders = paths.map((path) => {
+    const full = resolve(cwd, path);
+    try {
+      return statSync(full).isDirectory() ? full : dirname(full);
+    } catch {
+      return dirname(full);
+    }
+  });
+  if (folders.length === 0) return cwd;
+  let common = folders[0]!;
+  for (const folder of folders.slice(1)) {
+    while (common !== dirname(common) && folder !== common && !folder.startsWith(common + sep)) common = dirname(common);
+  }
+  return common;
+}
+
+/** Loads the project's config; throws an Error whose message says exactly what is wrong with the file.
+ *  `start`: the folder the project is found from (the checked paths' common folder, or the repository). */
+export async function loadLocalProject(start: string): Promise<LocalProject> {
+  const root = findProjectRoot(start);
   const config = await readConfig(join(root, CONFIG_PATH));
   const options = toAnalyzeOptions(config);
-  const pytestTexts = PYTEST_CONFIG_FILES.map((name) => {
-    const path = join(root, name);
-    return existsSync(path) ? readFileSync(path, 'utf8') : null;
-  });
+  const pytestTexts = nearestPytestConfig(start, root);
   options.project = { ...options.project, asyncTestsRunAutomatically: asyncTestsRunAutomatically(config, pytestTexts) };
   return { root, config, options };
+}
+
+/** pytest's config files of the nearest folder from `start` up to `root` whose files configure pytest (a
+ *  package's own pytest.ini in a monorepo wins over the repository's); the root's files otherwise. */
+function nearestPytestConfig(start: string, root: string): (string | null)[] {
+  const read = (folder: string) => PYTEST_CONFIG_FILES.map((name) => {
+    const path = join(folder, name);
+    return existsSync(path) ? readFileSync(path, 'utf8') : null;
+  });
+  const insideRoot = start === root || start.startsWith(root + sep);
+  for (let folder = start; insideRoot && folder !== root; folder = dirname(folder)) {
+    const texts = read(folder);
+    if (texts.some((text, index) => text !== null && (PYTEST_CONFIG_FILES[index] === 'pytest.ini' || /^\s*\[(?:tool\.pytest\.ini_options|tool:pytest|pytest)\]/m.test(text)))) return texts;
+  }
+  return read(root);
 }
 
 /** The YAML parser and the schema load only for a repository that has the file (most runs: none). */

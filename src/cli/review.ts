@@ -14,8 +14,9 @@ import { renderGithubActions } from '../render/github-actions.js';
 import { findingAsJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
 import type { renderCheckOutput } from '../render/summary.js';
+import { reportProblems } from './output.js';
 import { loadLocalProject, withConftestRunners } from './project.js';
-import { EXIT } from './shared.js';
+import { EXIT, useColor } from './shared.js';
 
 const run = promisify(execFile);
 
@@ -77,7 +78,9 @@ export async function runReview(options: ReviewOptions, cwd: string, output: Nod
     filesAnalyzed: files.length,
     problems: [...unreadable, ...review.analysis.problems],
   });
-  output.write(render(options, review, check, base, [...unreadable, ...review.analysis.problems]));
+  const problems = [...unreadable, ...review.analysis.problems];
+  output.write(render(options, review, check, base, problems));
+  reportProblems(problems);
   return check.conclusion === 'failure' ? EXIT.findings : unreadable.length > 0 ? EXIT.error : EXIT.clean;
 }
 
@@ -113,7 +116,7 @@ function render(
       )}\n`;
     case 'text':
     default: {
-      const color = options.color ?? (process.stdout.isTTY === true);
+      const color = useColor(options.color);
       const { plan } = review;
       const lines = [
         `Compared with ${base.slice(0, 12)} (merge-base). The App's check would be: ${check.conclusion} — ${check.title}.`,
@@ -122,7 +125,7 @@ function render(
       for (const { item, reason } of plan.notInline) {
         lines.push(`  summary only: ${item.finding.path}:${item.finding.line} ${item.finding.rule} (${reason.replace('-', ' ')})`);
       }
-      return `${renderText(reported, problems, { color })}${lines.join('\n')}\n`;
+      return `${renderText(reported, { color })}${lines.join('\n')}\n`;
     }
   }
 }

@@ -1,15 +1,16 @@
 // Terminal output in ruff's shape: `path:line:col: rule message`, the quoted code with a caret line, then the
 // corrected form (the fix when mechanical, else the rule's good example).
-import type { AnalysisProblem, Finding } from '../analyzer/types.js';
+import type { Finding } from '../analyzer/types.js';
 
 export interface TextOptions {
   color?: boolean;
 }
 
-export function renderText(findings: readonly Finding[], problems: readonly AnalysisProblem[] = [], options: TextOptions = {}): string {
+/** The findings for a terminal or a log. Problems (unreadable files, syntax errors) are not part of it: the CLI
+ *  writes them to stderr in every format. */
+export function renderText(findings: readonly Finding[], options: TextOptions = {}): string {
   const paint = painter(options.color === true);
   const blocks = findings.map((finding) => renderFinding(finding, paint));
-  for (const problem of problems) blocks.push(`${paint.bold(problem.path)}: ${paint.yellow('warning')} ${problem.message}`);
   const fixable = findings.filter((f) => f.fix).length;
   const files = new Set(findings.map((f) => f.path)).size;
   blocks.push(findings.length === 0

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, symlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
-import { makeProject, runCli } from '../helpers/cli.js';
+import { CLI, makeProject, runCli } from '../helpers/cli.js';
 
 const BLOCKING = 'import asyncio\nimport time\n\n\nasync def poll():\n    time.sleep(1)\n';
 const CLEAN = 'import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n';
@@ -167,5 +168,49 @@ describe('async-review rules / rule', () => {
     const unknown = runCli(['rule', 'nope'], root);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('unknown rule "nope"');
+  });
+
+  it("reads the checked folder's config and pytest settings, wherever it is run from", () => {
+    const root = makeProject({
+      'repo/.github/async-review.yml': 'paths:\n  include: ["src/**"]\n', 'repo/src/poll.py': BLOCKING, 'repo/scripts/poll.py': BLOCKING,
+      'auto/pytest.ini': '[pytest]\nasyncio_mode = auto\n', 'auto/tests/test_poll.py': 'async def test_poll():\n    pass\n',
+    });
+    const paths = (args: string[]) => (JSON.parse(runCli(['check', '--format', 'json', ...args], root).stdout).findings as { path: string }[]).map((f) => f.path);
+    expect(paths(['repo'])).toEqual(['repo/src/poll.py']);
+    expect(paths(['auto'])).toEqual([]);
+    expect(paths(['auto/tests/test_poll.py'])).toEqual([]);
+  });
+
+  it('writes problems to stderr in every format, and exits 2 when a file found in a folder cannot be read', () => {
+    const root = makeProject({ 'ok.py': CLEAN });
+    symlinkSync(join(root, 'nowhere.py'), join(root, 'dangling.py'));
+    for (const format of ['text', 'json', 'github']) {
+      const { status, stdout, stderr } = runCli(['check', '--format', format, '.'], root);
+      expect(status).toBe(2);
+      // JSON carries problems in its document too; text and github keep stdout for findings.
+      if (format === 'json') expect(JSON.parse(stdout).problems).toEqual([{ path: 'dangling.py', message: 'cannot read: ENOENT' }]);
+      else expect(stdout).not.toContain('dangling.py');
+      expect(stderr).toContain('async-review: dangling.py: cannot read: ENOENT');
+    }
+  });
+
+  it('writes no colour codes into a pipe', () => {
+    const root = makeProject({ 'poll.py': BLOCKING });
+    const { status, stdout } = runCli(['check'], root);
+    expect(status).toBe(1);
+    expect(stdout).toContain('poll.py:6:5: blocking-sleep');
+    expect(stdout).not.toContain('\u001b[');
+  });
+
+  it.runIf(existsSync('/dev/full'))('says in one line that the output could not be written, and exits 2', () => {
+    const root = makeProject({ 'poll.py': CLEAN });
+    const full = openSync('/dev/full', 'w');
+    try {
+      const result = spawnSync(process.execPath, [CLI, 'check', '--format', 'json'], { cwd: root, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+      expect(result.status).toBe(2);
+      expect(result.stderr.trim()).toMatch(/^async-review: cannot write the output: ENOSPC/);
+    } finally {
+      closeSync(full);
+    }
   });
 });
