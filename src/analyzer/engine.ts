@@ -182,6 +182,11 @@ export function selectRules(rules: readonly Rule[], options: AnalyzeOptions): Ac
   });
 }
 
+/** Does `--select`/`--ignore` value `selector` name at least one of the rules (a name, an alias, a prefix)? */
+export function selectsAnyRule(rules: readonly Rule[], selector: string): boolean {
+  return rules.some((rule) => ruleMatchesCode(rule, selector) || matchesCodePrefix(rule, selector));
+}
+
 /** `ASYNC` or `ASYNC2` selects every rule with an alias starting so (ruff's prefix selection). */
 function matchesCodePrefix(rule: Rule, selector: string): boolean {
   return /^[A-Z]+\d*$/.test(selector) && rule.aliases.some((alias) => alias.startsWith(selector));

@@ -2,12 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { allRules } from '../analyzer/index.js';
+import { selectsAnyRule } from '../analyzer/engine.js';
+import { checkRuleName } from '../config/known-rules.js';
 import { createParallelAnalyzer } from '../analyzer/parallel.js';
 import type { AnalysisResult, SourceFile } from '../analyzer/types.js';
 import { isPathIncluded } from '../config/index.js';
 import { collectPythonFiles, displayPath } from './collect-files.js';
 import { commonFolder, loadLocalProject, withConftestRunners } from './project.js';
-import { OUTPUT_FORMATS, renderFindings, reportProblems, type OutputFormat } from './output.js';
+import { OUTPUT_FORMATS, renderFindings, reportProblems, UsageError, type OutputFormat } from './output.js';
 import { commaList, EXIT, useColor } from './shared.js';
 
 interface CheckOptions {
@@ -38,6 +40,10 @@ export function registerCheckCommand(program: Command): void {
 }
 
 export async function runCheck(paths: readonly string[], options: CheckOptions, cwd: string): Promise<number> {
+  // A misspelt rule would silently select nothing (or ignore nothing) and let CI pass.
+  for (const selector of [...options.select, ...options.ignore]) {
+    if (!selectsAnyRule(allRules, selector)) throw new UsageError(`--select/--ignore: ${checkRuleName(selector) ?? `"${selector}" selects no rule`}`);
+  }
   const project = await loadLocalProject(commonFolder(paths, cwd));
   const analyzeOptions = { ...project.options, select: options.select, ignore: options.ignore };
   const analyzer = createParallelAnalyzer(analyzeOptions, { startWorkersNow: true, threads: options.threads }); // they start while we read files

@@ -93,6 +93,14 @@ describe('async-review check', () => {
     expect(runCli(['check', '--select', 'missing-await'], root).status).toBe(0);
   });
 
+  it('refuses a --select or --ignore that names no rule, with the closest name', () => {
+    const root = makeProject({ 'poll.py': BLOCKING });
+    const typo = runCli(['check', '--select', 'blocking-slep'], root);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain('unknown rule "blocking-slep" (did you mean "blocking-sleep"?)');
+    expect(runCli(['check', '--ignore', 'ASYNC9'], root).status).toBe(2);
+  });
+
   it('splits a large tree across worker threads and reports exactly what one thread would, in path order', () => {
     const filler = 'async def handler(request):\n    return await request.json()\n\n'.repeat(400);
     const files: Record<string, string> = {};
