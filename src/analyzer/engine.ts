@@ -269,6 +269,9 @@ function wholeLineFix(source: SourceText, suppressions: Suppressions, node: Node
   const fix = options.lineFix ?? (options.replacement !== undefined ? replaceNode(source, node, end, options.replacement) : null);
   if (!fix) return null;
   if (suppressions.blanked(Math.min(startRow, fix.line - 1), Math.max(endRow, fix.endLine - 1))) return null;
+  // Bytes that were not UTF-8 (a `# -*- coding: latin-1 -*-` file) were decoded as U+FFFD: a fix rewriting
+  // those lines would write the replacement character over the original bytes.
+  if (source.lines.slice(fix.line - 1, fix.endLine).some((line) => line.includes('\uFFFD'))) return null;
   return fix.replacement.includes('\r') ? { ...fix, replacement: fix.replacement.replace(/\r\n/g, '\n') } : fix;
 }
 

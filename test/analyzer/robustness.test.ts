@@ -11,6 +11,13 @@ describe('robustness', () => {
     const result = await analyze(bytes);
     expect(result.findings.map((f) => [f.rule, f.line])).toEqual([['blocking-sleep', 6]]);
     expect(result.problems).toEqual([{ path: 'm.py', message: expect.stringContaining('not valid UTF-8') }]);
+    expect(result.findings[0].fix?.replacement).toBe('    await asyncio.sleep(1)');
+  });
+
+  it('offers no fix that would rewrite bytes which were not UTF-8 (they were decoded as U+FFFD)', async () => {
+    const latin1 = Buffer.from('# -*- coding: latin-1 -*-\nimport asyncio\nimport time\n\nasync def poll():\n    time.sleep(1)  # caf\xe9\n', 'latin1');
+    const [finding] = (await analyze(latin1)).findings;
+    expect(finding).toMatchObject({ rule: 'blocking-sleep', line: 6, fix: null });
   });
 
   it('ignores a BOM, handles CRLF and lone CR line ends, and counts columns in code points', async () => {
