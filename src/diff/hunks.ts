@@ -77,5 +77,28 @@ function changesOf(hunks: readonly StructuredPatchHunk[]): FileChanges {
 
 function stripGitPrefix(name: string | undefined): string | null {
   if (!name || name === '/dev/null') return null;
-  return name.replace(/^[ab]\//, '');
+  return unquoteGitPath(name).replace(/^[ab]\//, '');
+}
+
+const C_ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
+
+/** git writes a name holding `"`, `\`, control or non-ASCII bytes C-quoted (`"b/q\"uote.py"`, `\303\251` for
+ *  `é`); jsdiff drops the quotes but keeps the escapes. A name git did not quote has no backslash. */
+export function unquoteGitPath(name: string): string {
+  if (!name.includes('\\')) return name;
+  const bytes: number[] = [];
+  for (let i = 0; i < name.length; i++) {
+    const char = name[i]!;
+    if (char !== '\\') {
+      bytes.push(...Buffer.from(char, 'utf8'));
+    } else if (/[0-7]{3}/.test(name.slice(i + 1, i + 4))) {
+      bytes.push(parseInt(name.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      const escaped = name[i + 1] ?? '';
+      bytes.push(...(escaped in C_ESCAPES ? [C_ESCAPES[escaped]!] : Buffer.from(`\\${escaped}`, 'utf8')));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
 }

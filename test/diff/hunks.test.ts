@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { hunkContaining, parseFilePatch, parseUnifiedDiff } from '../../src/diff/hunks.js';
 
 describe('parseFilePatch (GitHub `patch` field)', () => {
@@ -82,6 +86,21 @@ describe('parseUnifiedDiff (git diff output)', () => {
     expect(files.map((file) => file.path)).toEqual(['new name.py', 'pkg/new.py']);
     expect([...files[1].changes.added]).toEqual([1, 2]);
     expect(files[0].changes.hunks).toEqual([{ start: 1, end: 1 }]);
+  });
+});
+
+describe('parseUnifiedDiff on names git quotes', () => {
+  it('reads back names with quotes, backslashes, tabs and non-ASCII letters from a real git diff', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'async-review-quoted-'));
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: repo, encoding: 'utf8' });
+    git('init', '-q');
+    git('commit', '-q', '--allow-empty', '-m', 'base');
+    const names = ['q"uote.py', 'back\\slash.py', 'tab\there.py', 'café.py', 'plain.py'];
+    for (const name of names) writeFileSync(join(repo, name), 'x = 1\n');
+    git('add', '.');
+    const files = parseUnifiedDiff(git('diff', '--cached', '--no-color'));
+    expect(files.map((file) => file.path).sort()).toEqual([...names].sort());
+    expect(files.every((file) => file.changes.added.has(1))).toBe(true);
   });
 });
 
