@@ -47,6 +47,13 @@ describe('robustness', () => {
     expect(result.problems).toEqual([{ path: 'm.py', message: expect.stringContaining('syntax errors') }]);
   });
 
+  it('reports nothing after an unterminated triple-quoted string, which Python reads to the end of the file', async () => {
+    const source = `${BLOCKING}\nasync def a():\n    s = """unterminated\n    time.sleep(1)\n\nasync def b():\n    time.sleep(2)\n`;
+    const result = await analyze(source);
+    expect(result.findings.map((f) => f.line)).toEqual([5]);
+    expect(result.problems).toEqual([{ path: 'm.py', message: expect.stringContaining('syntax errors') }]);
+  });
+
   it('survives 500-deep nesting', async () => {
     const depth = 500;
     const nestedExpr = `x = ${'('.repeat(depth)}1${')'.repeat(depth)}\n`;

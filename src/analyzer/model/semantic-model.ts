@@ -171,7 +171,13 @@ export class SemanticModel {
         const statement = c['async.statement'];
         this.awaitPoints.push({ start: statement.startIndex, owner: this.ownerScope(statement), node: statement });
       } else if (c.yield) yields.push(c.yield);
-      else if (c.syntax_error) this.syntaxErrors.push([c.syntax_error.startIndex, c.syntax_error.endIndex]);
+      else if (c.syntax_error) {
+        // An ERROR ending in an unterminated `"""`: Python reads the rest of the file as that string's text,
+        // while tree-sitter goes on parsing it as code; none of it is code.
+        const last = c.syntax_error.lastChild;
+        const opensTripleQuote = last?.type === 'string_start' && /("""|''')$/.test(last.text);
+        this.syntaxErrors.push([c.syntax_error.startIndex, opensTripleQuote ? Infinity : c.syntax_error.endIndex]);
+      }
       else if (c.star_import) {
         const from = c.star_import;
         this.starImports.push(from.type === 'relative_import' ? this.resolveRelative(from.text) : from.text);
