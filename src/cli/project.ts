@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { CONFIG_PATH, DEFAULT_CONFIG, toAnalyzeOptions, type Config } from '../config/index.js';
-import { PYTEST_CONFIG_FILES, asyncTestRunnerPackages, asyncTestsRunAutomatically, isTestModulePath } from '../config/pytest.js';
+import { PYTEST_CONFIG_FILES, asyncTestRunnerPackages, asyncTestsRunAutomatically, isTestModulePath, configuresPytest } from '../config/pytest.js';
 import type { AnalyzeOptions, ProjectKnowledge } from '../analyzer/types.js';
 
 export interface LocalProject {
@@ -60,7 +60,7 @@ function nearestPytestConfig(start: string, root: string): (string | null)[] {
   const insideRoot = start === root || start.startsWith(root + sep);
   for (let folder = start; insideRoot && folder !== root; folder = dirname(folder)) {
     const texts = read(folder);
-    if (texts.some((text, index) => text !== null && (PYTEST_CONFIG_FILES[index] === 'pytest.ini' || /^\s*\[(?:tool\.pytest\.ini_options|tool:pytest|pytest)\]/m.test(text)))) return texts;
+    if (texts.some((text, index) => text !== null && configuresPytest(PYTEST_CONFIG_FILES[index], text))) return texts;
   }
   return read(root);
 }

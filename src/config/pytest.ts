@@ -13,9 +13,33 @@ const AUTO_MODE = /^[ \t]*(?:asyncio_mode[ \t]*=[ \t]*["']?auto["']?|trio_mode[ 
 // TOML list or on a continuation line), outside comments.
 const AUTO_MODE_OPTION = /^[^#\n]*--asyncio-mode(?:=|[ \t]+)["']?auto\b/m;
 
-/** True when one of the texts sets auto mode, false when none does (absent files are null). */
+/** True when one of the texts sets auto mode in pytest's own section, false when none does (absent files
+ *  are null). */
 export function detectAsyncioAutoMode(configTexts: readonly (string | null)[]): boolean {
-  return configTexts.some((text) => text !== null && (AUTO_MODE.test(text) || AUTO_MODE_OPTION.test(text)));
+  return configTexts.some((text) => {
+    const section = text === null ? '' : pytestSection(text);
+    return AUTO_MODE.test(section) || AUTO_MODE_OPTION.test(section);
+  });
+}
+
+/** pytest's sections: `[pytest]` (pytest.ini, tox.ini), `[tool:pytest]` (setup.cfg), `[tool.pytest.ini_options]`
+ *  (pyproject.toml). A key of another tool's section (`[tool.other]`) is not pytest's. */
+const PYTEST_SECTION_HEADER = /^\[(?:pytest|tool:pytest|tool\.pytest\.ini_options)\][ \t]*(?:[#;].*)?$/;
+
+/** Does the config file configure pytest (pytest reads the nearest one that does)? pytest.ini always does. */
+export function configuresPytest(fileName: string, text: string): boolean {
+  return fileName === 'pytest.ini' || text.split(/\r?\n/).some((line) => PYTEST_SECTION_HEADER.test(line.trim()));
+}
+
+/** The lines of a config file's pytest section(s); empty when it has none. */
+export function pytestSection(text: string): string {
+  const kept: string[] = [];
+  let inPytest = false;
+  for (const line of text.split(/\r?\n/)) {
+    if (/^\[/.test(line)) inPytest = PYTEST_SECTION_HEADER.test(line.trim());
+    else if (inPytest) kept.push(line);
+  }
+  return kept.join('\n');
 }
 
 /** The config's explicit `pytest.asyncio_mode` wins over what the project's files say. */
