@@ -75,6 +75,13 @@ async def handle(user):
       if (isSpawn(test)) report(test, `the task from \`${callSnippet(test)}\` is only tested for truth and not kept (${model.describeContext(test)}): ${why}`);
       return;
     }
+    // `asyncio.create_task(job()).add_done_callback(log_errors)`: the callback is kept by the task, not the
+    // task by anyone, so the task can still be collected mid-run.
+    const callbackOwner = discarded && calledAttribute(discarded) === 'add_done_callback' ? discarded.childForFieldName('function')?.childForFieldName('object') : null;
+    if (isSpawn(callbackOwner)) {
+      report(callbackOwner, `the task from \`${callSnippet(callbackOwner)}\` only gets a done callback and is not kept (${model.describeContext(callbackOwner)}): ${why}`);
+      return;
+    }
     const call = discarded ?? assigned;
     if (!isSpawn(call)) return;
     // The call is the whole statement: nothing keeps the task.
@@ -85,6 +92,12 @@ async def handle(user):
     }
   },
 });
+
+/** `x.name(...)` → `name`. */
+function calledAttribute(call: Node): string | undefined {
+  const fn = call.type === 'call' ? call.childForFieldName('function') : null;
+  return fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+}
 
 function namedChildren(node: Node): Node[] {
   return node.namedChildren.filter((child): child is Node => !!child && child.type !== 'comment');
