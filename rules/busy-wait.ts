@@ -49,7 +49,7 @@ class Job:
     if (isTestCode(model.enclosingFunction(loop), model)) return;
     // `while (await counter.n) != 12:` asks another task or process each time (an actor's attribute over RPC).
     if (condition.descendantsOfType('await').length > 0) return;
-    report(loop, `\`while ${snippet(condition)}\` polls with sleep in ${model.describeContext(loop)}; wait on an \`asyncio.Event\` set where the condition changes`, {
+    report(loop, `\`while ${snippet(condition)}\` polls with sleep in ${model.describeContext(loop)}; wait on an \`${eventClass(sleeps[0]!, model)}\` set where the condition changes`, {
       endNode: condition,
     });
   },
@@ -141,7 +141,18 @@ function isTestCode(fn: FunctionInfo | null, model: SemanticModel): boolean {
 
 /** `await asyncio.sleep(...)` (or anyio/trio sleep) as a statement. */
 function isAwaitedSleep(statement: Node, model: SemanticModel): boolean {
+  return ASYNC_SLEEP_FUNCTIONS.has(awaitedSleep(statement, model) ?? '');
+}
+
+/** What the statement awaits when it is `await f(...)`: `asyncio.sleep`, `anyio.sleep`, ... */
+function awaitedSleep(statement: Node, model: SemanticModel): string | null {
   const awaited = statement.type === 'expression_statement' ? statement.namedChildren[0] : null;
   const call = awaited?.type === 'await' ? awaited.namedChildren[0] : null;
-  return call?.type === 'call' && ASYNC_SLEEP_FUNCTIONS.has(model.callee(call) ?? '');
+  return call?.type === 'call' ? model.callee(call) : null;
+}
+
+/** The event of the library the loop sleeps with: trio and anyio code waits on their own Event. */
+function eventClass(sleep: Node, model: SemanticModel): string {
+  const library = awaitedSleep(sleep, model)?.split('.')[0];
+  return library === 'trio' || library === 'anyio' ? `${library}.Event` : 'asyncio.Event';
 }

@@ -1,0 +1,13 @@
+// busy-wait names the Event of the library the loop sleeps with: asyncio's, trio's or anyio's.
+import { describe, expect, it } from 'vitest';
+import busyWait from '../../rules/busy-wait.js';
+import { findingsIn } from '../helpers/analyze.js';
+
+const poll = (library: string) => `import ${library}\n\n\nasync def wait_ready(job):\n    while not job.ready:\n        await ${library}.sleep(0.5)\n`;
+
+describe('busy-wait message', () => {
+  it.each([['asyncio', 'asyncio.Event'], ['trio', 'trio.Event'], ['anyio', 'anyio.Event']])('%s code is told to wait on %s', async (library, event) => {
+    const [finding] = await findingsIn(poll(library), { rules: [busyWait] });
+    expect(finding?.message).toContain(`wait on an \`${event}\` set where the condition changes`);
+  });
+});
