@@ -79,9 +79,26 @@ function isBounded(comprehension: Node, fn: FunctionInfo, model: SemanticModel):
   const callee = model.definition(model.callee(started) ?? '');
   if (callee && 'isAsync' in callee) {
     if (callee.decorators.some((d) => !TRANSPARENT_DECORATORS.has(decoratorName(d, model) ?? ''))) return true;
-    if (usesLimiter(callee, model)) return true;
+    if (reachesLimiter(callee, model, LIMITER_CALL_DEPTH)) return true;
   }
   return false;
+}
+
+/** How many awaited local calls deep a limiter is looked for (`get_item` awaits `_request`, which enters the
+ *  client's semaphore: every request passes it). */
+const LIMITER_CALL_DEPTH = 3;
+
+/** Does the coroutine enter a limiter itself, or await a local coroutine function that does? */
+function reachesLimiter(fn: FunctionInfo, model: SemanticModel, depth: number, seen = new Set<FunctionInfo>()): boolean {
+  if (usesLimiter(fn, model)) return true;
+  if (depth <= 1 || seen.has(fn)) return false;
+  seen.add(fn);
+  const body = fn.node.childForFieldName('body');
+  return !!body && model.awaitPointsIn(body).some((point) => {
+    const awaited = point.type === 'await' ? point.namedChildren[0] : null;
+    const next = awaited?.type === 'call' ? model.definition(model.callee(awaited) ?? '') : undefined;
+    return !!next && 'isAsync' in next && next.isAsync && reachesLimiter(next, model, depth - 1, seen);
+  });
 }
 
 /** `range(<int constants>)`, `itertools.islice(x, <int constant>)`, a literal list/tuple, a slice (`items[i:i + n]`), or a name bound only to those
