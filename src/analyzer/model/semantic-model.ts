@@ -463,6 +463,15 @@ export class SemanticModel {
     });
   }
 
+  private readonly subclassesOf = new Map<ClassInfo, ClassInfo[]>();
+
+  /** The module's classes that inherit from `cls`, directly or not (asked once per class). */
+  private localSubclasses(cls: ClassInfo): ClassInfo[] {
+    let subclasses = this.subclassesOf.get(cls);
+    if (!subclasses) this.subclassesOf.set(cls, (subclasses = this.classes.filter((other) => other !== cls && this.inheritsFrom(other, cls))));
+    return subclasses;
+  }
+
   private inheritsFrom(cls: ClassInfo, ancestor: ClassInfo, seen = new Set<ClassInfo>()): boolean {
     if (seen.has(cls)) return false;
     seen.add(cls);
@@ -1019,7 +1028,7 @@ export class SemanticModel {
     const own = cls.attributeValues.get(attribute);
     // The object may be an instance of a local subclass that sets the attribute to something else
     // (`Base.start` sets an AsyncConn, `Sub.start` a SyncConn): its values count too.
-    const subclasses = own ? this.classes.filter((other) => other !== cls && this.inheritsFrom(other, cls)) : [];
+    const subclasses = own ? this.localSubclasses(cls) : [];
     if (subclasses.some((sub) => sub.opaqueAttributes.has(attribute))) return null;
     const values = own && [...own, ...subclasses.flatMap((sub) => sub.attributeValues.get(attribute) ?? [])];
     if (!values) {
