@@ -42,9 +42,11 @@ export class ReviewQueue {
   enqueue(job: ReviewJob, run: ReviewRunner, options: EnqueueOptions): EnqueueResult {
     const key = jobKey(job);
     const pull = pullKey(job);
+    // A push is the pull request's newest head even when its commit is already queued or running
+    // (A -> B -> A force-pushes): the B queued in between is superseded.
+    if (options.newHead) this.#latestHead.set(pull, job.headSha);
     if (this.#inFlight.has(key)) return 'coalesced';
     this.#inFlight.add(key);
-    if (options.newHead) this.#latestHead.set(pull, job.headSha);
 
     const previous = this.#pullTails.get(pull) ?? Promise.resolve();
     const done: Promise<void> = previous
@@ -57,8 +59,11 @@ export class ReviewQueue {
       .catch(options.onError)
       .finally(() => {
         this.#inFlight.delete(key);
-        if (this.#latestHead.get(pull) === job.headSha) this.#latestHead.delete(pull);
-        if (this.#pullTails.get(pull) === done) this.#pullTails.delete(pull);
+        // The pull request's newest head is remembered while any of its reviews is still queued.
+        if (this.#pullTails.get(pull) === done) {
+          this.#pullTails.delete(pull);
+          this.#latestHead.delete(pull);
+        }
         this.#jobs.delete(done);
       });
     this.#pullTails.set(pull, done);
@@ -75,9 +80,10 @@ export class ReviewQueue {
     return { queued: this.#jobs.size - this.#queue.pending, running: this.#queue.pending };
   }
 
+  /** A push newer than this job's commit arrived (queued, running or already reviewed): its review says it all. */
   #isSuperseded(job: ReviewJob): boolean {
     const latest = this.#latestHead.get(pullKey(job));
-    return latest !== undefined && latest !== job.headSha && this.#inFlight.has(jobKey({ ...job, headSha: latest }));
+    return latest !== undefined && latest !== job.headSha;
   }
 }
 

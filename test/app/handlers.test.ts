@@ -125,6 +125,24 @@ describe('ReviewQueue', () => {
     expect(ran).toEqual(['blocker', 'sha-2', 'sha-0']);
   });
 
+  it('skips a push that a force-push back to the commit under review superseded (A, then B, then A again)', async () => {
+    const queue = new ReviewQueue(1);
+    const ran: string[] = [];
+    let release!: () => void;
+    const running = new Promise<void>((resolve) => (release = resolve));
+    const run = async (j: ReviewJob) => {
+      ran.push(j.headSha);
+      if (j.headSha === 'sha-a') await running;
+    };
+    const options = { newHead: true, onError: (error: unknown) => { throw error; } };
+    expect(queue.enqueue(job('sha-a'), run, options)).toBe('queued');
+    expect(queue.enqueue(job('sha-b'), run, options)).toBe('queued');
+    expect(queue.enqueue(job('sha-a'), run, options)).toBe('coalesced');
+    release();
+    await queue.onIdle();
+    expect(ran).toEqual(['sha-a']);
+  });
+
   it('runs the jobs of one pull request one after another, other pull requests alongside', async () => {
     const queue = new ReviewQueue(4);
     const events: string[] = [];
