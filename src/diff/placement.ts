@@ -46,7 +46,8 @@ export function placeFindings(
 
 function isReported(finding: Finding, changes: FileChanges, filter: FilterMode): boolean {
   if (filter === 'file') return true;
-  if (filter === 'added') return linesOf(finding).some((line) => changes.added.has(line));
+  // A new file without a patch has no hunks, but every one of its (added) lines is in the diff.
+  if (filter === 'added' || changes.withoutPatch) return linesOf(finding).some((line) => changes.added.has(line));
   return changes.hunks.some((hunk) => overlaps(hunk, finding));
 }
 

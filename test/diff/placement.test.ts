@@ -92,8 +92,11 @@ describe('placeFindings', () => {
 
   it('reports a new file without a patch from its known added lines, in the summary', () => {
     const changes = new Map([['app.py', { hunks: [], added: new Set([1, 2, 3, 4, 5]), withoutPatch: true }]]);
-    const placed = placeFindings([finding(4), finding(9)], changes, 'added');
-    expect(placed).toEqual([{ finding: finding(4), placement: { kind: 'summary', reason: 'unknown-diff' }, onChangedLines: true }]);
+    for (const filter of ['added', 'diff_context'] as const) {
+      // Every line of a new file is in its diff, whether the filter asks for added lines or hunks.
+      const placed = placeFindings([finding(4), finding(9)], changes, filter);
+      expect(placed).toEqual([{ finding: finding(4), placement: { kind: 'summary', reason: 'unknown-diff' }, onChangedLines: true }]);
+    }
   });
 
   it('drops findings in files that are not part of the change', () => {
