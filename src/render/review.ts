@@ -81,23 +81,34 @@ export function renderReviewComment(item: ReviewItem, rules: RuleLookup): Review
   return comment;
 }
 
+/** GitHub rejects a review whose comment body is over 65 536 characters, and with it every other comment. */
+const MAX_COMMENT_BODY = 65_536;
+/** A finding can span thousands of lines (a call with a huge literal): the comment quotes its start. */
+const MAX_QUOTED_LINES = 20;
+
 export function renderCommentBody(item: ReviewItem, rules: RuleLookup): string {
   const { finding } = item;
   const rule = rules(finding.rule);
-  const suggestion = item.placement.kind === 'inline' && item.placement.suggestion && finding.fix !== null;
-  const parts = [`**${finding.rule}** (${finding.severity}): ${finding.message}`];
-  if (rule?.why) parts.push(rule.why);
-  parts.push(codeBlock('python', finding.code));
-  if (suggestion) {
+  const head = [`**${finding.rule}** (${finding.severity}): ${finding.message}`];
+  if (rule?.why) head.push(rule.why);
+  head.push(codeBlock('python', excerpt(finding.code)));
+  const tail = [`<sub>${suppressionHint(finding, rule)} · [rule docs](${ruleDocsUrl(finding.rule)})</sub>`, fingerprintMarker(item.fingerprint)];
+  const corrected = [finding.fix ? 'Corrected form:' : "Corrected form (the rule's example):", codeBlock('python', excerpt(finding.corrected))];
+  if (item.placement.kind === 'inline' && item.placement.suggestion && finding.fix !== null) {
+    // A suggestion replaces the commented lines whole, so it cannot be shortened; too long, it is left out.
     // An empty suggestion block deletes the lines; a block holding one empty line would leave a blank line.
-    const replacement = finding.fix!.replacement;
-    parts.push('Suggested fix:', replacement === '' ? '```suggestion\n```' : codeBlock('suggestion', replacement));
-  } else {
-    parts.push(finding.fix ? 'Corrected form:' : "Corrected form (the rule's example):", codeBlock('python', finding.corrected));
+    const replacement = finding.fix.replacement;
+    const body = [...head, 'Suggested fix:', replacement === '' ? '```suggestion\n```' : codeBlock('suggestion', replacement), ...tail].join('\n\n');
+    if (body.length <= MAX_COMMENT_BODY) return body;
   }
-  parts.push(`<sub>${suppressionHint(finding, rule)} · [rule docs](${ruleDocsUrl(finding.rule)})</sub>`);
-  parts.push(fingerprintMarker(item.fingerprint));
-  return parts.join('\n\n');
+  return [...head, ...corrected, ...tail].join('\n\n');
+}
+
+/** The first lines of a long piece of code, and how many more there are. */
+function excerpt(code: string): string {
+  const lines = code.split('\n');
+  if (lines.length <= MAX_QUOTED_LINES) return code;
+  return [...lines.slice(0, MAX_QUOTED_LINES), `# … ${lines.length - MAX_QUOTED_LINES} more lines`].join('\n');
 }
 
 export function renderReviewBody(plan: ReviewPlan): string {

@@ -83,6 +83,20 @@ describe('review comments', () => {
     expect(renderCommentBody(item(deletion, inline(4, 4, true)), rules)).toContain('Suggested fix:\n\n```suggestion\n```');
   });
 
+  it("stay under GitHub's 65 536-character limit for a finding that spans thousands of lines", () => {
+    const code = ['    requests.post(url, json={', ...Array.from({ length: 4000 }, (_, i) => `        "key${i}": "a long enough value ${i}",`), '    })'].join('\n');
+    const huge = finding({ rule: 'blocking-http', line: 5, endLine: 4006, code, fix: null, corrected: 'async with httpx.AsyncClient() as client:\n    await client.post(url)' });
+    const body = renderCommentBody(item(huge, inline(5, 4006, false)), rules);
+    expect(body.length).toBeLessThan(65_536);
+    expect(body).toContain('        "key18": "a long enough value 18",\n# … 3982 more lines');
+    // A suggestion must replace the lines whole: too long, the comment shows the corrected form instead.
+    const longFix = finding({ line: 5, endLine: 4006, code, fix: { line: 5, endLine: 4006, replacement: `    await ${code.trimStart()}` }, corrected: `    await ${code.trimStart()}` });
+    const fixBody = renderCommentBody(item(longFix, inline(5, 4006, true)), rules);
+    expect(fixBody.length).toBeLessThan(65_536);
+    expect(fixBody).not.toContain('```suggestion');
+    expect(fixBody).toContain('Corrected form:');
+  });
+
   it('use a fence longer than any backtick run in the code', () => {
     expect(codeBlock('python', 'x = "```"')).toBe('````python\nx = "```"\n````');
     expect(codeBlock('suggestion', 'plain')).toBe('```suggestion\nplain\n```');
