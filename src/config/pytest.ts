@@ -7,11 +7,13 @@ import { moduleNameFromPath } from '../analyzer/model/semantic-model.js';
 export const PYTEST_CONFIG_FILES = ['pyproject.toml', 'pytest.ini', 'setup.cfg', 'tox.ini'] as const;
 
 // pytest-asyncio's `asyncio_mode = auto`, or pytest-trio's `trio_mode = true`: every async test runs unmarked.
-const AUTO_MODE = /^[ \t]*(?:asyncio_mode[ \t]*=[ \t]*["']?auto["']?|trio_mode[ \t]*=[ \t]*["']?true["']?)[ \t]*(?:#.*)?$/im;
+// ini files accept `key: value` too.
+const AUTO_MODE = /^[ \t]*(?:asyncio_mode[ \t]*[=:][ \t]*["']?auto["']?|trio_mode[ \t]*[=:][ \t]*["']?true["']?)[ \t]*(?:#.*)?$/im;
 
 // The same mode given as a command-line option in `addopts` (`addopts = "-ra --asyncio-mode=auto"`, also in a
 // TOML list or on a continuation line), outside comments.
-const AUTO_MODE_OPTION = /^[^#\n]*--asyncio-mode(?:=|[ \t]+)["']?auto\b/m;
+// TOML lists may give the option and its value as two items: `addopts = ["--asyncio-mode", "auto"]`.
+const AUTO_MODE_OPTION = /^[^#\n]*--asyncio-mode(?:=|[ \t]+|["'][ \t]*,\s*)["']?auto\b/m;
 
 /** True when one of the texts sets auto mode in pytest's own section, false when none does (absent files
  *  are null). */
@@ -23,8 +25,8 @@ export function detectAsyncioAutoMode(configTexts: readonly (string | null)[]): 
 }
 
 /** pytest's sections: `[pytest]` (pytest.ini, tox.ini), `[tool:pytest]` (setup.cfg), `[tool.pytest.ini_options]`
- *  (pyproject.toml). A key of another tool's section (`[tool.other]`) is not pytest's. */
-const PYTEST_SECTION_HEADER = /^\[(?:pytest|tool:pytest|tool\.pytest\.ini_options)\][ \t]*(?:[#;].*)?$/;
+ *  or pytest 9's native `[tool.pytest]` (pyproject.toml). A key of another tool's section (`[tool.other]`) is not pytest's. */
+const PYTEST_SECTION_HEADER = /^\[(?:pytest|tool:pytest|tool\.pytest\.ini_options|tool\.pytest)\][ \t]*(?:[#;].*)?$/;
 
 /** Does the config file configure pytest (pytest reads the nearest one that does)? pytest.ini always does. */
 export function configuresPytest(fileName: string, text: string): boolean {

@@ -31,6 +31,11 @@ describe('detectAsyncioAutoMode', () => {
     expect(detectAsyncioAutoMode(['# asyncio_mode = auto\n'])).toBe(false);
     expect(detectAsyncioAutoMode(['asyncio_default_fixture_loop_scope = auto\n'])).toBe(false);
     expect(detectAsyncioAutoMode([null, null])).toBe(false);
+    // Other spellings pytest accepts: ini's `key: value`, a TOML list item per word, pytest 9's [tool.pytest].
+    expect(detectAsyncioAutoMode([null, '[pytest]\nasyncio_mode: auto\n'])).toBe(true);
+    expect(detectAsyncioAutoMode(['[tool.pytest.ini_options]\naddopts = ["--asyncio-mode", "auto"]\n'])).toBe(true);
+    expect(detectAsyncioAutoMode(['[tool.pytest]\nasyncio_mode = "auto"\n'])).toBe(true);
+    expect(detectAsyncioAutoMode(['[tool.pytest.ini_options]\naddopts = ["--asyncio-mode", "strict"]\n'])).toBe(false);
     // Only pytest's own section counts: another tool's key of the same name is not pytest's setting.
     expect(detectAsyncioAutoMode(['[tool.pytest.ini_options]\nasyncio_mode = "strict"\n\n[tool.other]\nasyncio_mode = "auto"\n'])).toBe(false);
     expect(detectAsyncioAutoMode(['[flake8]\naddopts = --asyncio-mode=auto\n[pytest]\nasyncio_mode = strict\n'])).toBe(false);
