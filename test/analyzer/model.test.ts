@@ -409,6 +409,10 @@ async def use(p):
     expect(await callee('from os.path import *\n\nasync def f(p):\n    exists(p)\n', 'exists(p)')).toBe('os.path.exists');
     expect(await callee('from asyncio import *\n\nasync def f(g):\n    run(g())\n', 'run(g())')).toBe('asyncio.run');
     expect(await callee('from time import *\n\nasync def f(sleep):\n    sleep(1)\n', 'sleep(1)')).toBeNull();
+    // A later star import of a module that exports the name rebinds it; an earlier one does not.
+    expect(await callee('from time import sleep\nfrom asyncio import *\n\nasync def f():\n    await sleep(1)\n', 'sleep(1)')).toBeNull();
+    expect(await callee('from asyncio import *\nfrom time import sleep\n\nasync def f():\n    sleep(1)\n', 'sleep(1)')).toBe('time.sleep');
+    expect(await callee('from time import sleep\nfrom mylib import *\n\nasync def f():\n    sleep(1)\n', 'sleep(1)')).toBe('time.sleep');
     // Annotated `*args` / `**kwargs` are parameters too (the splat nests inside the typed parameter).
     expect(await callee('from os import *\n\nasync def f(*system: str):\n    system("ls")\n', 'system("ls")')).toBeNull();
     expect(await callee('from os import *\n\nasync def f(**walk: int):\n    walk()\n', 'walk()')).toBeNull();

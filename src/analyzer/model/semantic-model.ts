@@ -129,6 +129,8 @@ export class SemanticModel {
   private readonly patchedAttributes = new Map<string, Node[]>();
   /** The modules of `from x import *` statements: a name not bound in the module may come from there. */
   private readonly starImports: string[] = [];
+  /** Where each star import starts, with its module: a later one may rebind a name bound before it. */
+  private readonly starImportSites: { module: string; start: number }[] = [];
 
   constructor(
     readonly tree: Tree,
@@ -180,7 +182,9 @@ export class SemanticModel {
       }
       else if (c.star_import) {
         const from = c.star_import;
-        this.starImports.push(from.type === 'relative_import' ? this.resolveRelative(from.text) : from.text);
+        const module = from.type === 'relative_import' ? this.resolveRelative(from.text) : from.text;
+        this.starImports.push(module);
+        this.starImportSites.push({ module, start: from.startIndex });
       }
     }
     this.scopes.bindNonlocals();
@@ -824,6 +828,11 @@ export class SemanticModel {
       return STAR_EXPORTED_BUILTINS.has(identifier.text) ? null : `builtins.${identifier.text}`;
     }
     const { bindings } = found;
+    // `from time import sleep` then `from asyncio import *`: a later star import of a module we know exports
+    // the name rebinds it, so what it means is not known. (An unknown module is assumed not to re-export
+    // names the module already bound, or every `from .models import *` would blind the analysis.)
+    if (found.scope.kind === 'module' && this.starImportSites.some(({ module, start }) => start > bindings[0].node.startIndex
+      && STAR_IMPORTED_NAMES.get(module)?.has(identifier.text))) return null;
     const first = bindings[0];
     // `try: import requests` / `except ImportError: requests = None`: None has no attributes and cannot be
     // called, so wherever the name is used as the module, it is the module.
