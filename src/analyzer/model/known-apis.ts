@@ -123,6 +123,7 @@ export const ASYNC_ONLY_CONTEXT_MANAGERS: ReadonlySet<string> = new Set([
   'aiofiles.open', 'anyio.abc.TaskGroup', 'anyio.Lock', 'anyio.Semaphore', 'anyio.CapacityLimiter',
   'asyncpg.Pool.acquire', 'asyncpg.Connection.transaction', 'aiosqlite.connect', 'redis.asyncio.Redis',
   'websockets.connect', 'websockets.client.connect', 'websockets.asyncio.client.connect', 'websockets.serve',
+  'contextlib.AsyncExitStack',
 ]);
 
 /** What calling an (undecorated) async generator function returns: iterable with `async for` only. */
