@@ -3,6 +3,7 @@ import { defineRule } from '../src/analyzer/rule.js';
 import { decoratorName, type FunctionInfo, type SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { ASYNC_SLEEP_FUNCTIONS } from '../src/analyzer/model/known-apis.js';
 import { snippet } from '../src/analyzer/rule-helpers.js';
+import { calledName } from './support/calls.js';
 
 export default defineRule({
   name: 'busy-wait',
@@ -75,11 +76,7 @@ const CLOCK_READS = new Set(['time', 'monotonic', 'perf_counter', 'time_ns', 'mo
 
 /** Does the condition read a clock (`time.monotonic()`, `loop.time()`, `datetime.now()`, `trio.current_time()`)? */
 function readsClock(condition: Node): boolean {
-  return condition.descendantsOfType('call').some((call) => {
-    const fn = call?.childForFieldName('function');
-    const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
-    return !!name && CLOCK_READS.has(name);
-  });
+  return condition.descendantsOfType('call').some((call) => CLOCK_READS.has(calledName(call) ?? ''));
 }
 
 const PURE_BUILTINS = new Set(['len', 'bool', 'any', 'all', 'isinstance', 'issubclass', 'hasattr', 'getattr', 'callable', 'min', 'max', 'sum', 'int', 'float', 'str', 'id', 'type']);

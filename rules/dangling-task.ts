@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/analyzer/rule.js';
 import { lastPart } from '../src/analyzer/model/semantic-model.js';
-import { callSnippet } from './support/calls.js';
+import { calledName, callSnippet } from './support/calls.js';
 import { isUnreadLocal } from './support/locals.js';
 import { VALUE_USE_QUERY } from './support/value-use.js';
 
@@ -77,7 +77,7 @@ async def handle(user):
     }
     // `asyncio.create_task(job()).add_done_callback(log_errors)`: the callback is kept by the task, not the
     // task by anyone, so the task can still be collected mid-run.
-    const callbackOwner = discarded && calledAttribute(discarded) === 'add_done_callback' ? discarded.childForFieldName('function')?.childForFieldName('object') : null;
+    const callbackOwner = calledName(discarded) === 'add_done_callback' ? discarded!.childForFieldName('function')?.childForFieldName('object') : null;
     if (isSpawn(callbackOwner)) {
       report(callbackOwner, `the task from \`${callSnippet(callbackOwner)}\` only gets a done callback and is not kept (${model.describeContext(callbackOwner)}): ${why}`);
       return;
@@ -92,12 +92,6 @@ async def handle(user):
     }
   },
 });
-
-/** `x.name(...)` → `name`. */
-function calledAttribute(call: Node): string | undefined {
-  const fn = call.type === 'call' ? call.childForFieldName('function') : null;
-  return fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-}
 
 function namedChildren(node: Node): Node[] {
   return node.namedChildren.filter((child): child is Node => !!child && child.type !== 'comment');

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
-import { callSnippet } from './support/calls.js';
+import { calledName, callSnippet, REPORTING_CALLS } from './support/calls.js';
 
 const EXECUTORS: ReadonlyMap<string, 'thread' | 'process'> = new Map([
   ['concurrent.futures.ThreadPoolExecutor', 'thread'],
@@ -75,22 +75,17 @@ function isEntryPoint(name: string, model: SemanticModel): boolean {
   return new RegExp(`\\brun(?:_until_complete)?\\(\\s*${escaped}\\b`).test(model.source.text);
 }
 
-/** Calls that only print or log what they are given. */
-const REPORTING_CALLS = new Set(['print', 'debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'log', 'repr', 'str', 'id', 'isinstance']);
-
 /** Is the call's result awaited as part of the statement it is in: `await run(pool)`, `await wait_for(run(pool),
  *  5)`, `await gather(*[run(pool, x) for x in xs])`? Then its work is done before the statement ends. (Not
  *  `await app.register(Worker(pool))`: the worker takes the pool over.) */
 function isAwaitedNow(call: Node): boolean {
   for (let node: Node | null = call.parent; node; node = node.parent) {
     if (node.type === 'await') return true;
-    if (node.type === 'call' && !AWAITING_HELPERS.has(lastName(node.childForFieldName('function')))) return false;
+    if (node.type === 'call' && !AWAITING_HELPERS.has(calledName(node) ?? '')) return false;
     if (node.type !== 'call' && !AWAITED_WRAPPERS.has(node.type)) return false;
   }
   return false;
 }
-
-const lastName = (fn: Node | null): string => (fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text) ?? '';
 
 /** Helpers that await what they are given before their own await returns. */
 const AWAITING_HELPERS = new Set(['wait_for', 'shield', 'gather', 'wait']);
@@ -116,8 +111,7 @@ function isKept(value: Node): boolean {
   if (parent?.type === 'return_statement' || parent?.type === 'yield') return true;
   if (parent?.type === 'argument_list') {
     const call = parent.parent;
-    const callee = call?.childForFieldName('function');
-    const name = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee?.text;
+    const name = calledName(call);
     if (STORING_METHODS.has(name ?? '')) return true;
     // Any other call given the executor takes it over (a constructor, a registry, an exit stack), unless it
     // runs work on it now (`loop.run_in_executor(pool, ...)`, a helper awaited at once: `await run(pool)`,

@@ -3,6 +3,7 @@
 // that raises it, or reaching an outer handler's bare `raise`. Any of these means the cancellation is not lost.
 import type { Node } from 'web-tree-sitter';
 import type { SemanticModel } from '../../src/analyzer/model/semantic-model.js';
+import { calledName, REPORTING_CALLS } from './calls.js';
 import { isCancellationClass, whatIsCaught, type Caught } from './except-clauses.js';
 
 export function handsCancellationOn(handler: Node, block: Node, caught: Caught, model: SemanticModel): boolean {
@@ -102,11 +103,6 @@ function inNestedHandler(raise: Node, block: Node): boolean {
 const PROCESS_EXITS: ReadonlySet<string> = new Set(['builtins.SystemExit', 'builtins.KeyboardInterrupt']);
 const PROCESS_EXIT_CALLS: ReadonlySet<string> = new Set(['sys.exit', 'os._exit', 'os.abort', 'builtins.exit', 'builtins.quit']);
 
-/** Calls that only report an exception (logging, traceback printing and formatting, error trackers). */
-const LOGGING_METHODS = new Set([
-  'debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log', 'print', 'print_exc', 'log_debug', 'log_exception',
-  'print_exception', 'format_exception', 'format_exception_only', 'format_exc', 'capture_exception',
-]);
 
 /** The handler hands the bound exception on (`self._convert_error(exc)`, `future.set_exception(exc)`,
  *  `nursery._add_exc(exc)`) or keeps it (`err = exc`): whoever receives it may raise it, so the handler is not known to swallow it.
@@ -124,9 +120,8 @@ function forwards(block: Node, alias: string | null, model: SemanticModel): bool
     && r.descendantsOfType('identifier').some((id) => id?.text === alias && isTheValueItself(id)))) return true;
   return block.descendantsOfType('argument_list').some((args) => {
     if (!args || model.enclosingFunction(args) !== owner || !args.namedChildren.some((arg) => arg?.type === 'identifier' && arg.text === alias)) return false;
-    const fn = args.parent?.childForFieldName('function');
-    const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
-    return !!name && !LOGGING_METHODS.has(name);
+    const name = calledName(args.parent);
+    return !!name && !REPORTING_CALLS.has(name);
   });
 }
 
@@ -138,10 +133,8 @@ function handsOnExcInfo(block: Node, owner: ReturnType<SemanticModel['enclosingF
   return block.descendantsOfType('call').some((call) => {
     if (!call || !EXC_INFO.has(model.callee(call) ?? '') || model.enclosingFunction(call) !== owner) return false;
     const args = call.parent;
-    const outer = args?.type === 'argument_list' ? args.parent : null;
-    const fn = outer?.type === 'call' ? outer.childForFieldName('function') : null;
-    const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
-    return !!name && !LOGGING_METHODS.has(name);
+    const name = calledName(args?.type === 'argument_list' ? args.parent : null);
+    return !!name && !REPORTING_CALLS.has(name);
   });
 }
 
