@@ -1,12 +1,15 @@
-// Builds the real-code corpus: the Python sources of Debian's asyncio libraries, fetched with
-// `apt-get download` + `dpkg -x` (the only network used is Debian's package archive) and cached under
-// bench/corpus/, so reruns cost nothing. Run directly: `node dist/bench/corpus.js`.
+// Builds the real-code corpora: the Python sources of Debian's asyncio libraries (bench/corpus/) and of
+// Debian's asyncio applications (bench/corpus-apps/), fetched with `apt-get download` + `dpkg -x` (the only
+// network used is Debian's package archive) and cached, so reruns cost nothing. Each package keeps its
+// `*.dist-info/METADATA` (or `*.egg-info/PKG-INFO`) beside its sources, so the CLI reads the Pythons the
+// package supports (`Requires-Python`) as it would read a checkout's pyproject.toml.
+// Run directly: `node dist/bench/corpus.js [libraries|applications]`.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { corpusDir, debCacheDir } from "./paths.js";
+import { appCorpusDir, corpusDir, debCacheDir } from "./paths.js";
 
 /** About 14 MB of .py in Debian 12: the libraries people write asyncio code with, plus a few large users of it. */
 export const corpusPackages = [
@@ -17,10 +20,18 @@ export const corpusPackages = [
   "python3-aioxmpp", "python3-redis", "python3-aiofiles", "python3-aiosmtplib",
 ] as const;
 
-export interface CorpusPackage { name: string; version: string; files: number; bytes: number }
-export interface CorpusManifest { dir: string; packages: CorpusPackage[]; files: number; bytes: number }
+/** Applications and services built on asyncio (bots, proxies, servers, device integrations): the code our
+ *  users write, as opposed to the libraries they write it with. Judged in the ecosystem check only. */
+export const applicationPackages = [
+  "mitmproxy", "python3-telethon", "errbot", "python3-asyncio-mqtt", "python3-pyrcb2", "python3-matrix-nio",
+  "python3-aiosmtpd", "python3-quart", "python3-pymodbus", "python3-zigpy",
+] as const;
 
-const manifestPath = join(corpusDir, "manifest.json");
+/** Bumped when what is extracted per package changes, so cached corpora are extracted again. */
+const LAYOUT = 2;
+
+export interface CorpusPackage { name: string; version: string; files: number; bytes: number }
+export interface CorpusManifest { dir: string; packages: CorpusPackage[]; files: number; bytes: number; layout?: number }
 const sitePackagesPrefix = /^usr\/lib\/python3(\.\d+)?\/(dist|site)-packages\//;
 
 function run(cmd: string, args: string[], cwd?: string): string {
@@ -31,9 +42,9 @@ function debFor(pkg: string): string | undefined {
   return readdirSync(debCacheDir).find((f) => f.startsWith(`${pkg}_`) && f.endsWith(".deb"));
 }
 
-function downloadMissingDebs(): void {
+function downloadMissingDebs(packages: readonly string[]): void {
   mkdirSync(debCacheDir, { recursive: true });
-  const missing = corpusPackages.filter((p) => !debFor(p));
+  const missing = packages.filter((p) => !debFor(p));
   if (missing.length === 0) return;
   try {
     run("apt-get", ["download", ...missing], debCacheDir);
@@ -53,22 +64,27 @@ function walkFiles(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-function extractPython(pkg: string): CorpusPackage {
+/** Package metadata that says which Pythons the package supports. */
+const isMetadataFile = (path: string) => /\.dist-info\/METADATA$|\.egg-info(\/PKG-INFO)?$/.test(path);
+
+function extractPython(pkg: string, dir: string): CorpusPackage {
   const deb = join(debCacheDir, debFor(pkg)!);
   const version = run("dpkg-deb", ["-f", deb, "Version"]).trim();
   const scratch = mkdtempSync(join(tmpdir(), "async-review-corpus-"));
-  const target = join(corpusDir, pkg);
+  const target = join(dir, pkg);
   rmSync(target, { recursive: true, force: true });
   let files = 0;
   let bytes = 0;
   try {
     run("dpkg", ["-x", deb, scratch]);
     for (const file of walkFiles(scratch)) {
-      if (!file.endsWith(".py")) continue;
       const rel = relative(scratch, file).replace(sitePackagesPrefix, "");
+      const metadata = isMetadataFile(rel);
+      if (!file.endsWith(".py") && !metadata) continue;
       const dest = join(target, rel);
       mkdirSync(dirname(dest), { recursive: true });
       copyFileSync(file, dest);
+      if (metadata) continue;
       files += 1;
       bytes += statSync(dest).size;
     }
@@ -78,33 +94,45 @@ function extractPython(pkg: string): CorpusPackage {
   return { name: pkg, version, files, bytes };
 }
 
-function readManifest(): CorpusManifest | undefined {
+function readManifest(dir: string, names: readonly string[]): CorpusManifest | undefined {
+  const manifestPath = join(dir, "manifest.json");
   if (!existsSync(manifestPath)) return undefined;
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as CorpusManifest;
-  const same = manifest.packages.map((p) => p.name).join(" ") === corpusPackages.join(" ");
+  const same = manifest.layout === LAYOUT && manifest.packages.map((p) => p.name).join(" ") === names.join(" ");
   return same ? manifest : undefined;
 }
 
-/** Returns the cached corpus, fetching and unpacking whatever is missing. */
-export function ensureCorpus(log: (line: string) => void = () => {}): CorpusManifest {
-  const cached = readManifest();
-  if (cached) return { ...cached, dir: corpusDir };
-  log(`corpus: downloading ${corpusPackages.length} Debian packages into ${debCacheDir}`);
-  downloadMissingDebs();
-  mkdirSync(corpusDir, { recursive: true });
-  const packages = corpusPackages.map((pkg) => extractPython(pkg));
+function ensurePackages(dir: string, names: readonly string[], log: (line: string) => void): CorpusManifest {
+  const cached = readManifest(dir, names);
+  if (cached) return { ...cached, dir };
+  log(`corpus: downloading ${names.length} Debian packages into ${debCacheDir}`);
+  downloadMissingDebs(names);
+  mkdirSync(dir, { recursive: true });
+  const packages = names.map((pkg) => extractPython(pkg, dir));
   const manifest: CorpusManifest = {
-    dir: corpusDir,
+    dir,
     packages,
     files: packages.reduce((n, p) => n + p.files, 0),
     bytes: packages.reduce((n, p) => n + p.bytes, 0),
+    layout: LAYOUT,
   };
-  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
-  log(`corpus: ${manifest.files} files, ${(manifest.bytes / 1e6).toFixed(1)} MB of .py in ${corpusDir}`);
+  writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+  log(`corpus: ${manifest.files} files, ${(manifest.bytes / 1e6).toFixed(1)} MB of .py in ${dir}`);
   return manifest;
 }
 
+/** Returns the cached library corpus (the benchmark's), fetching and unpacking whatever is missing. */
+export function ensureCorpus(log: (line: string) => void = () => {}): CorpusManifest {
+  return ensurePackages(corpusDir, corpusPackages, log);
+}
+
+/** The application corpus of the ecosystem check. */
+export function ensureApplicationCorpus(log: (line: string) => void = () => {}): CorpusManifest {
+  return ensurePackages(appCorpusDir, applicationPackages, log);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const manifest = ensureCorpus((line) => console.error(line));
+  const which = process.argv[2] === "applications" ? ensureApplicationCorpus : ensureCorpus;
+  const manifest = which((line) => console.error(line));
   console.log(JSON.stringify(manifest, null, 2));
 }

@@ -28,6 +28,8 @@ async def run_blocking(work):
   query: CALL_QUERY,
   check({ call, function: fn }, { model, report }) {
     if (!GET_EVENT_LOOP.has(model.callee(call) ?? '') || !model.isInCoroutine(call) || isInCompatibilityBranch(call)) return;
+    // `get_running_loop()` came with 3.7: a project that still supports 3.6 has no better call to make.
+    if (!model.pythonHas([3, 7])) return;
     // `asyncio.get_event_loop()` → same module path; `get_event_loop()` (from-imported) → the asyncio alias.
     const module = fn.type === 'attribute' ? fn.childForFieldName('object')?.text : model.moduleAlias('asyncio', call);
     const replacement = module && call.childForFieldName('arguments')?.text === '()' ? `${module}.get_running_loop()` : undefined;

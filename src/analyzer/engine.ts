@@ -8,6 +8,7 @@ import { SourceText, textForParsing } from './source-text.js';
 import { FACTS_QUERY, SemanticModel, moduleNameFromPath } from './model/semantic-model.js';
 import { fileDirectives, isSuppressed, ruleMatchesCode, skipsFileWithoutParsing, type CommentTest } from './suppression.js';
 import { LIBRARY_COROUTINE_FUNCTIONS } from './model/known-apis.js';
+import { knowledgeForPath } from './project-scope.js';
 
 export interface ModuleResult {
   findings: Finding[];
@@ -43,7 +44,8 @@ export class Engine {
 
   /** `project`: what is known from outside the module. It is not part of the engine (whose compiled queries
    *  depend only on the rules), so one engine serves every project and every run. */
-  analyze(path: string, text: string, project: ProjectKnowledge = {}): ModuleResult {
+  analyze(path: string, text: string, projectKnowledge: ProjectKnowledge = {}): ModuleResult {
+    const project = knowledgeForPath(projectKnowledge, path);
     if (this.ruleCount === 0 || !mightHaveFindings(text, project)) return { findings: [], parsed: false };
     const directives = fileDirectives(text);
     if (skipsFileWithoutParsing(text, directives)) return { findings: [], parsed: false };

@@ -53,6 +53,24 @@ export interface AnalysisResult {
   filesSkipped: number;
 }
 
+/** A Python version by major and minor number: `[3, 9]`. */
+export type PythonVersion = readonly [major: number, minor: number];
+
+/** The Pythons a project supports: from `oldest` up to, not including, `below` (open-ended when absent). */
+export interface PythonRange {
+  oldest: PythonVersion;
+  below?: PythonVersion;
+}
+
+/** Knowledge that holds for the files of one folder and below (a package of a monorepo, an installed package):
+ *  the nearest folder's wins over the project's. */
+export interface FolderKnowledge {
+  /** POSIX path prefix as the analyzer's paths are written, without a trailing slash ('' for all). */
+  folder: string;
+  targetPython?: PythonRange;
+  asyncTestsRunAutomatically?: boolean;
+}
+
 /** Knowledge from outside the module being analyzed: other modules of the project, test configuration.
  *  Optional everywhere; absent means "unknown", and unknown never produces a finding. */
 export interface ProjectKnowledge {
@@ -65,6 +83,11 @@ export interface ProjectKnowledge {
   /** Packages (dotted module-name prefixes, '' for the root) whose conftest.py runs async tests itself (a
    *  `pytest_pyfunc_call` hook, or a runner mark added at collection): their tests need no marker. */
   asyncTestRunnerPackages?: readonly string[];
+  /** The Pythons the code must run on; absent: DEFAULT_OLDEST_PYTHON onwards. Fixes and advice use only what
+   *  every one of them has. */
+  targetPython?: PythonRange;
+  /** Settings of sub-folders that declare their own (nearest wins); see knowledgeForPath. */
+  folders?: readonly FolderKnowledge[];
 }
 
 export interface AnalyzeOptions {

@@ -7,6 +7,7 @@ import { MAX_FILE_BYTES } from '../analyzer/index.js';
 import type { SourceFile } from '../analyzer/types.js';
 import { CONFIG_PATH, isPathIncluded } from '../config/index.js';
 import { parseConfig } from '../config/parse.js';
+import { targetFromProjectFiles } from '../config/target-python.js';
 import { asyncTestRunnerPackages, asyncTestsRunAutomatically, conftestPathsFor, isTestModulePath } from '../config/pytest.js';
 import { parseFilePatch, type FileChanges } from '../diff/hunks.js';
 import { describeError, type GitHubClient, type RepoRef } from '../github/client.js';
@@ -133,6 +134,7 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
     project: {
       asyncTestsRunAutomatically: asyncTestsRunAutomatically(config, snapshot.pytestConfigTexts),
       asyncTestRunnerPackages: asyncTestRunnerPackages(conftests, (path) => snapshot.files.get(path)?.text ?? null),
+      targetPython: targetFromProjectFiles(snapshot.targetPythonTexts),
     },
     threads: snapshot.threads,
     unreadablePaths: unreadable.map((problem) => problem.path),

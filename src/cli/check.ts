@@ -9,6 +9,7 @@ import type { AnalysisResult, SourceFile } from '../analyzer/types.js';
 import { isPathIncluded } from '../config/index.js';
 import { collectPythonFiles, displayPath } from './collect-files.js';
 import { commonFolder, loadLocalProject, withConftestRunners } from './project.js';
+import { withFolderKnowledge } from './project-folders.js';
 import { OUTPUT_FORMATS, renderFindings, reportProblems, UsageError, type OutputFormat } from './output.js';
 import { commaList, EXIT, useColor } from './shared.js';
 
@@ -62,7 +63,9 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
       unreadableCount++;
     }
   }
-  const analyzed = await analyzer.analyze(files, withConftestRunners(analyzeOptions.project, files.map((file) => file.path), cwd, project.root));
+  const checkedPaths = files.map((file) => file.path);
+  const knowledge = withFolderKnowledge(withConftestRunners(analyzeOptions.project, checkedPaths, cwd, project.root), project.config, checkedPaths, cwd, project.root);
+  const analyzed = await analyzer.analyze(files, knowledge);
   result.findings = analyzed.findings;
   result.problems.push(...analyzed.problems);
   process.stdout.write(renderFindings(options.format, result, allRules, useColor(options.color)));

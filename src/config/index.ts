@@ -4,6 +4,7 @@
 import picomatch from 'picomatch';
 import type { AnalyzeOptions } from '../analyzer/types.js';
 import type { Config } from './schema.js';
+import { parseTargetVersion } from './target-python.js';
 
 export type { Config, FilterMode, ReviewEvent } from './schema.js';
 
@@ -25,6 +26,8 @@ export function toAnalyzeOptions(config: Config): AnalyzeOptions {
   if (config.pytest.asyncio_mode) {
     options.project = { asyncTestsRunAutomatically: config.pytest.asyncio_mode === 'auto' };
   }
+  const target = config['target-version'] === undefined ? undefined : parseTargetVersion(config['target-version']);
+  if (target) options.project = { ...options.project, targetPython: { oldest: target } };
   return options;
 }
 

@@ -1,5 +1,6 @@
 // The schema of `.github/async-review.yml`, shared by the GitHub App and the CLI.
 import { z } from 'zod';
+import { parseTargetVersion } from './target-python.js';
 
 export const SEVERITY_SETTINGS = ['error', 'warning', 'info', 'off'] as const;
 export const FILTER_MODES = ['added', 'diff_context', 'file'] as const;
@@ -43,6 +44,12 @@ export const configSchema = z.strictObject({
       fail_on: z.enum(FAIL_ON).default('error'),
     })
     .prefault({}),
+  /** The oldest Python the code must run on (`"3.8"` or ruff's `"py38"`); overrides what the project's
+   *  `requires-python`, `python_requires` or ruff's `target-version` say. Fixes and advice use only what it has. */
+  'target-version': z
+    .string({ error: 'expected a quoted version such as "3.10" or "py310" (unquoted, YAML reads 3.10 as the number 3.1)' })
+    .refine((value) => parseTargetVersion(value) !== undefined, { error: 'expected a version such as "3.10" or "py310"' })
+    .optional(),
   /** Overrides what async-review detects from pyproject.toml / pytest.ini / setup.cfg / tox.ini:
    *  `auto` means every `async def test_*` runs without a marker (pytest-asyncio's asyncio_mode). */
   pytest: z

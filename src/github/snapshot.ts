@@ -3,6 +3,7 @@
 // the head commit, the config at the default branch, pytest's config at the head, and the App's threads.
 import { CONFIG_PATH } from '../config/index.js';
 import { PYTEST_CONFIG_FILES } from '../config/pytest.js';
+import { TARGET_PYTHON_FILES } from '../config/target-python.js';
 import { extractFingerprint } from '../render/fingerprint.js';
 import type { AppThread } from '../render/review.js';
 import type { GitHubClient, RepoRef } from './client.js';
@@ -20,6 +21,8 @@ export interface PullRequestSnapshot {
   configText: string | null;
   /** pytest's configuration files at the head commit, in PYTEST_CONFIG_FILES order; null when absent. */
   pytestConfigTexts: (string | null)[];
+  /** The files that declare the project's Pythons at the head commit, in TARGET_PYTHON_FILES order. */
+  targetPythonTexts: (string | null)[];
   /** Each requested path at the head commit; null when it does not exist there. */
   files: Map<string, BlobContent | null>;
   /** Review threads the App started (their first comment carries a fingerprint). */
@@ -62,6 +65,7 @@ export async function fetchSnapshot(octokit: GitHubClient, request: SnapshotRequ
   return {
     configText: blobText(repository.config),
     pytestConfigTexts: PYTEST_CONFIG_FILES.map((_, index) => blobText(repository[`pytest${index}`])),
+    targetPythonTexts: TARGET_PYTHON_FILES.map((_, index) => blobText(repository[`target${index}`])),
     files,
     threads: threadNodes.flatMap(toAppThread),
   };
@@ -105,6 +109,11 @@ async function queryChunk(
       variables[`pytest${index}`] = `${request.headSha}:${file}`;
       declarations.push(`$pytest${index}: String!`);
       fields.push(`pytest${index}: object(expression: $pytest${index}) { ${BLOB_FIELDS} }`);
+    });
+    TARGET_PYTHON_FILES.forEach((file, index) => {
+      variables[`target${index}`] = `${request.headSha}:${file}`;
+      declarations.push(`$target${index}: String!`);
+      fields.push(`target${index}: object(expression: $target${index}) { ${BLOB_FIELDS} }`);
     });
     fields.push(`pullRequest(number: $number) { reviewThreads(first: ${THREADS_PER_PAGE}) { ${THREAD_FIELDS} } }`);
   }

@@ -3,7 +3,8 @@
 // captures of FACTS_QUERY (which the engine runs inside wasm, in the same pass as the rules' queries),
 // answered from JS maps afterwards.
 import type { Node, QueryMatch, Tree } from 'web-tree-sitter';
-import type { ProjectKnowledge } from '../types.js';
+import type { ProjectKnowledge, PythonVersion } from '../types.js';
+import { rangeHas, rangeReaches } from '../project-scope.js';
 import type { SourceText } from '../source-text.js';
 import { ScopeTree, type Binding, type Scope } from './scopes.js';
 import {
@@ -224,6 +225,17 @@ export class SemanticModel {
    *  `async def`'s body, in the default values and decorators of a def or lambda nested there, and in the
    *  body of a class statement there (which runs when the statement does); not the body of a nested def or
    *  lambda (or a method of that class). */
+  /** Does every Python the project supports have what `version` introduced (`[3, 9]` for `asyncio.to_thread`)?
+   *  A fix or a piece of advice that needs more is not offered. */
+  pythonHas(version: PythonVersion): boolean {
+    return rangeHas(this.project.targetPython, version);
+  }
+
+  /** May the project run on `version` (its declared range reaches it)? For APIs that version removed. */
+  pythonReaches(version: PythonVersion): boolean {
+    return rangeReaches(this.project.targetPython, version);
+  }
+
   isInCoroutine(node: Node): boolean {
     let scope = this.ownerScope(node);
     let at = node.startIndex;

@@ -1,0 +1,36 @@
+// What holds for one file of the project: the project's knowledge with the settings of the nearest folder that
+// declares its own (an installed package's Requires-Python, a monorepo package's pyproject.toml).
+import type { FolderKnowledge, ProjectKnowledge, PythonRange, PythonVersion } from './types.js';
+
+/** The oldest CPython upstream still supports today (3.9 reached end of life in October 2025): what a project
+ *  that declares nothing is assumed to run on. */
+export const DEFAULT_OLDEST_PYTHON: PythonVersion = [3, 10];
+
+/** Each setting from the nearest folder holding `path` that declares it, else the project's. */
+export function knowledgeForPath(project: ProjectKnowledge, path: string): ProjectKnowledge {
+  if (!project.folders?.length) return project;
+  const holding = project.folders
+    .filter(({ folder }) => folder === '' || path.startsWith(`${folder}/`))
+    .sort((a, b) => b.folder.length - a.folder.length);
+  if (holding.length === 0) return project;
+  const nearest = <K extends keyof FolderKnowledge>(key: K) => holding.find((entry) => entry[key] !== undefined)?.[key];
+  return {
+    ...project,
+    targetPython: nearest('targetPython') ?? project.targetPython,
+    asyncTestsRunAutomatically: nearest('asyncTestsRunAutomatically') ?? project.asyncTestsRunAutomatically,
+  };
+}
+
+export function versionAtLeast(version: PythonVersion, wanted: PythonVersion): boolean {
+  return version[0] > wanted[0] || (version[0] === wanted[0] && version[1] >= wanted[1]);
+}
+
+/** Does every Python in the range have what `wanted` introduced? */
+export function rangeHas(range: PythonRange | undefined, wanted: PythonVersion): boolean {
+  return versionAtLeast(range?.oldest ?? DEFAULT_OLDEST_PYTHON, wanted);
+}
+
+/** Does the range reach `version` (the project may run on it)? */
+export function rangeReaches(range: PythonRange | undefined, version: PythonVersion): boolean {
+  return !range?.below || !versionAtLeast(version, range.below);
+}
