@@ -27,6 +27,7 @@ export default defineRule({
   name: 'blocking-database',
   aliases: [],
   severity: 'error',
+  blocksTheLoop: true,
   scope: 'coroutine',
   what: 'Reports synchronous database clients (sqlite3, psycopg2, pymysql, MySQLdb, pymongo, redis) created inside a coroutine.',
   why: 'A synchronous driver waits for the database on the event loop\'s thread: connecting and every query on the connection stall all other tasks. The asyncio drivers (aiosqlite, asyncpg, aiomysql, motor, redis.asyncio) suspend only the calling coroutine.',

@@ -37,6 +37,7 @@ export default defineRule({
   name: 'blocking-file-io',
   aliases: ['ASYNC230', 'ASYNC231', 'ASYNC240'],
   severity: 'warning',
+  blocksTheLoop: true,
   scope: 'coroutine',
   what: 'Reports synchronous file I/O inside a coroutine: `open()`, `io.open`, `codecs.open`, `os.fdopen`, `pathlib.Path` reads, writes and checks, `os.path` calls that touch the file system, and directory listings (`os.listdir`, `os.scandir`, `os.walk`).',
   why: 'Disk and network file systems can take milliseconds to seconds, and a synchronous call holds the event loop for all of it. `aiofiles`, or `await asyncio.to_thread(...)`, does the I/O in a worker thread while other tasks run.',

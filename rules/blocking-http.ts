@@ -24,6 +24,7 @@ export default defineRule({
   name: 'blocking-http',
   aliases: ['ASYNC210', 'ASYNC211', 'ASYNC212'],
   severity: 'error',
+  blocksTheLoop: true,
   scope: 'coroutine',
   what: 'Reports synchronous HTTP calls (requests, urllib, urllib3, the httpx sync API, http.client) inside a coroutine.',
   why: 'A synchronous HTTP request holds the event loop for the whole round trip, so every other task stalls until the server answers. An async client (httpx.AsyncClient, aiohttp) suspends only the calling coroutine.',

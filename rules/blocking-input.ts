@@ -6,6 +6,7 @@ export default defineRule({
   name: 'blocking-input',
   aliases: ['ASYNC250'],
   severity: 'error',
+  blocksTheLoop: true,
   scope: 'coroutine',
   what: 'Reports the builtin `input()` called inside a coroutine.',
   why: '`input()` waits for the user on the event loop\'s thread, so every other task freezes until a line is typed. `await asyncio.to_thread(input, ...)` waits in a worker thread instead.',

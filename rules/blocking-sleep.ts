@@ -6,6 +6,7 @@ export default defineRule({
   name: 'blocking-sleep',
   aliases: ['ASYNC251'],
   severity: 'error',
+  blocksTheLoop: true,
   scope: 'coroutine',
   what: 'Reports `time.sleep()` called inside a coroutine.',
   why: '`time.sleep()` blocks the whole event loop: every other task, request and timer waits until it returns. `asyncio.sleep()` suspends only the calling coroutine.',

@@ -23,6 +23,7 @@ export default defineRule({
   name: 'blocking-socket',
   aliases: [],
   severity: 'error',
+  blocksTheLoop: true,
   scope: 'coroutine',
   what: 'Reports blocking socket operations inside a coroutine: connect/recv/send/accept on a blocking `socket.socket`, `socket.create_connection`, and DNS lookups such as `socket.getaddrinfo` and `socket.gethostbyname`.',
   why: 'A blocking socket call waits for the network on the event loop\'s thread, so every other task stalls until the peer answers. asyncio streams (`asyncio.open_connection`) and `loop.getaddrinfo` wait without blocking the loop.',

@@ -19,6 +19,7 @@ export default defineRule({
   name: 'blocking-subprocess',
   aliases: ['ASYNC220', 'ASYNC221', 'ASYNC222'],
   severity: 'error',
+  blocksTheLoop: true,
   scope: 'coroutine',
   what: 'Reports `subprocess`, `os.system`, `os.popen`, `os.spawn*` and `os.wait*` calls inside a coroutine.',
   why: 'These start or wait for a child process on the calling thread, so the event loop stops until the process is spawned or exits. `asyncio.create_subprocess_exec` runs it without blocking other tasks.',

@@ -9,6 +9,7 @@ export default defineRule({
   name: 'busy-wait',
   aliases: ['ASYNC110'],
   severity: 'warning',
+  blocksTheLoop: true,
   scope: 'coroutine',
   what: 'Reports a `while` loop in a coroutine whose body only sleeps (`await asyncio.sleep(...)`), polling its condition. Tests and pytest fixtures, which poll the code under test, are left alone.',
   why: 'Polling wakes the task over and over for nothing and reacts late, up to a whole sleep interval after the condition changes. An `asyncio.Event` wakes the waiter exactly when the condition becomes true.',

@@ -19,6 +19,7 @@ export default defineRule({
   name: 'threading-lock',
   aliases: [],
   severity: 'error',
+  blocksTheLoop: true,
   scope: 'coroutine',
   what: 'Reports a `threading` lock, semaphore or condition held across an `await` (`with lock:` whose body awaits) or acquired with a blocking `acquire()` in a coroutine and not released before its next `await`.',
   why: 'While a coroutine holding a threading lock is suspended at an `await`, any other coroutine that takes the lock blocks the whole event loop, and the holder can never resume to release it: a deadlock. `asyncio.Lock` with `async with` suspends only the waiting coroutine.',

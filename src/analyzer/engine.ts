@@ -81,6 +81,7 @@ export class Engine {
           // A coroutine-scoped rule sees only matches inside an `async def`: most of a module is synchronous.
           if (owner.rule.scope === 'coroutine' && !(matchInCoroutine ??= inCoroutine(match))) continue;
           const report = (node: Node, message: string, options?: ReportOptions) => {
+            if (owner.rule.blocksTheLoop && !blockingMatters(model, node)) return;
             const finding = makeFinding(path, source, model, suppressions, owner, node, message, options);
             if (finding) findings.push(finding);
           };
@@ -96,6 +97,16 @@ export class Engine {
       tree.delete();
     }
   }
+}
+
+/** Does a loop-blocking finding at `node` hold up other work, or does the project ask for it anyway? */
+function blockingMatters(model: SemanticModel, node: Node): boolean {
+  const owner = model.soleLoopOwner(node);
+  const wanted = model.project.reportBlockingIn;
+  return owner === null
+    || (owner === 'test' && wanted?.tests === true)
+    || (owner === 'script' && wanted?.scripts === true)
+    || (owner === 'worker-thread' && wanted?.workerThreads === true);
 }
 
 /** Does a match lie inside one of the module's outermost `async def`s (the def itself included)? They do not

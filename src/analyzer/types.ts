@@ -86,6 +86,8 @@ export interface ProjectKnowledge {
   /** The Pythons the code must run on; absent: DEFAULT_OLDEST_PYTHON onwards. Fixes and advice use only what
    *  every one of them has. */
   targetPython?: PythonRange;
+  /** Where loop-blocking findings are reported although nothing else shares the loop there (default: none). */
+  reportBlockingIn?: { tests?: boolean; scripts?: boolean; workerThreads?: boolean };
   /** Settings of sub-folders that declare their own (nearest wins); see knowledgeForPath. */
   folders?: readonly FolderKnowledge[];
 }

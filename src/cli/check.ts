@@ -5,7 +5,8 @@ import { allRules } from '../analyzer/index.js';
 import { selectsAnyRule } from '../analyzer/engine.js';
 import { checkRuleName } from '../config/known-rules.js';
 import { createParallelAnalyzer } from '../analyzer/parallel.js';
-import type { AnalysisResult, SourceFile } from '../analyzer/types.js';
+import { SEVERITY_RANK, type AnalysisResult, type Severity, type SourceFile } from '../analyzer/types.js';
+import { FAIL_ON } from '../config/schema.js';
 import { isPathIncluded } from '../config/index.js';
 import { collectPythonFiles, displayPath } from './collect-files.js';
 import { commonFolder, loadLocalProject, withConftestRunners } from './project.js';
@@ -19,6 +20,9 @@ interface CheckOptions {
   ignore: string[];
   color?: boolean;
   threads?: number;
+  /** Lowest severity that makes the run exit 1; default: the config's `check.fail_on`. */
+  failOn?: Severity;
+  exitZero?: boolean;
 }
 
 export function registerCheckCommand(program: Command): void {
@@ -35,6 +39,8 @@ export function registerCheckCommand(program: Command): void {
       if (!Number.isInteger(threads) || threads < 1) throw new InvalidArgumentError('expected a whole number from 1');
       return threads;
     })
+    .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the run exit 1 (default: check.fail_on, else error)').choices(FAIL_ON))
+    .option('--exit-zero', 'exit 0 even when findings are reported')
     .action(async (paths: string[], options: CheckOptions) => {
       process.exitCode = await runCheck(paths, options, process.cwd());
     });
@@ -70,6 +76,8 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
   result.problems.push(...analyzed.problems);
   process.stdout.write(renderFindings(options.format, result, allRules, useColor(options.color)));
   reportProblems(result.problems);
-  if (result.findings.length > 0) return EXIT.findings;
-  return unreadableCount > 0 ? EXIT.error : EXIT.clean;
+  const failOn = options.failOn ?? project.config.check.fail_on;
+  const failing = result.findings.some((finding) => SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[failOn]);
+  if (failing && !options.exitZero) return EXIT.findings;
+  return unreadableCount > 0 && result.findings.length === 0 ? EXIT.error : EXIT.clean;
 }

@@ -19,6 +19,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze<Config>({
   review: { event: 'COMMENT', max_comments: 30 },
   check: { fail_on: 'error' },
   pytest: {},
+  blocking: { report_in_tests: false, report_in_scripts: false, report_in_worker_threads: false },
 });
 
 export function toAnalyzeOptions(config: Config): AnalyzeOptions {
@@ -26,6 +27,8 @@ export function toAnalyzeOptions(config: Config): AnalyzeOptions {
   if (config.pytest.asyncio_mode) {
     options.project = { asyncTestsRunAutomatically: config.pytest.asyncio_mode === 'auto' };
   }
+  const { report_in_tests: tests, report_in_scripts: scripts, report_in_worker_threads: workerThreads } = config.blocking;
+  if (tests || scripts || workerThreads) options.project = { ...options.project, reportBlockingIn: { tests, scripts, workerThreads } };
   const target = config['target-version'] === undefined ? undefined : parseTargetVersion(config['target-version']);
   if (target) options.project = { ...options.project, targetPython: { oldest: target } };
   return options;

@@ -50,6 +50,15 @@ export const configSchema = z.strictObject({
     .string({ error: 'expected a quoted version such as "3.10" or "py310" (unquoted, YAML reads 3.10 as the number 3.1)' })
     .refine((value) => parseTargetVersion(value) !== undefined, { error: 'expected a version such as "3.10" or "py310"' })
     .optional(),
+  /** Blocking the loop matters only where other work shares it: these report it also in tests that start no
+   *  server or task, in a sequential script before it starts anything concurrent, and on a worker thread's loop. */
+  blocking: z
+    .strictObject({
+      report_in_tests: z.boolean().default(false),
+      report_in_scripts: z.boolean().default(false),
+      report_in_worker_threads: z.boolean().default(false),
+    })
+    .prefault({}),
   /** Overrides what async-review detects from pyproject.toml / pytest.ini / setup.cfg / tox.ini:
    *  `auto` means every `async def test_*` runs without a marker (pytest-asyncio's asyncio_mode). */
   pytest: z

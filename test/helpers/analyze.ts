@@ -31,3 +31,10 @@ export async function fixedBody(header: string, body: string, rules: readonly Ru
   expect(findings.length, 'the case must be reported').toBeGreaterThan(0);
   return applyFixes(source, findings).slice(header.length).trimEnd();
 }
+
+/** Where a rule's examples and fixture are analyzed: application code, where blocking the loop matters; the
+ *  rule about async tests sees a test module. */
+export function exampleModulePath(ruleName: string): string {
+  const stem = ruleName.replace(/-/g, '_');
+  return ruleName === 'async-test-without-runner' ? `tests/test_${stem}.py` : `app/${stem}.py`;
+}

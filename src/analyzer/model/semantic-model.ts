@@ -5,6 +5,7 @@
 import type { Node, QueryMatch, Tree } from 'web-tree-sitter';
 import type { ProjectKnowledge, PythonVersion } from '../types.js';
 import { rangeHas, rangeReaches } from '../project-scope.js';
+import { soleLoopOwner, type LoopOwner } from './loop-sharing.js';
 import type { SourceText } from '../source-text.js';
 import { ScopeTree, type Binding, type Scope } from './scopes.js';
 import {
@@ -221,10 +222,6 @@ export class SemanticModel {
     return scope.kind === 'function' || scope.kind === 'lambda' ? this.functionsByNodeId.get(scope.node.id) ?? null : null;
   }
 
-  /** Is the node's code run by a coroutine, blocking its event loop while it runs? So is code directly in the
-   *  `async def`'s body, in the default values and decorators of a def or lambda nested there, and in the
-   *  body of a class statement there (which runs when the statement does); not the body of a nested def or
-   *  lambda (or a method of that class). */
   /** Does every Python the project supports have what `version` introduced (`[3, 9]` for `asyncio.to_thread`)?
    *  A fix or a piece of advice that needs more is not offered. */
   pythonHas(version: PythonVersion): boolean {
@@ -236,6 +233,17 @@ export class SemanticModel {
     return rangeReaches(this.project.targetPython, version);
   }
 
+  /** Why nothing else shares the event loop where `node` runs (a test that starts no server or task, a
+   *  sequential script before it starts anything concurrent, a worker thread's own loop), or null when other
+   *  work may: blocking calls matter only where it does. */
+  soleLoopOwner(node: Node): LoopOwner | null {
+    return soleLoopOwner(this, node);
+  }
+
+  /** Is the node's code run by a coroutine, blocking its event loop while it runs? So is code directly in the
+   *  `async def`'s body, in the default values and decorators of a def or lambda nested there, and in the
+   *  body of a class statement there (which runs when the statement does); not the body of a nested def or
+   *  lambda (or a method of that class). */
   isInCoroutine(node: Node): boolean {
     let scope = this.ownerScope(node);
     let at = node.startIndex;

@@ -1,0 +1,91 @@
+// Blocking the loop matters only where other work shares it: tests that start no server or task, a sequential
+// script before it starts anything concurrent, and a worker thread's own loop stay quiet (configurable);
+// servers, library code and tests that run a server on the same loop are still reported.
+import { describe, expect, it } from 'vitest';
+import blockingSleep from '../../rules/blocking-sleep.js';
+import blockingInput from '../../rules/blocking-input.js';
+import { findingsIn } from '../helpers/analyze.js';
+
+const lines = async (source: string, path: string, project = {}) =>
+  (await findingsIn(source, { rules: [blockingSleep, blockingInput], path, project })).map((f) => f.line);
+
+const TEST_MODULE = `import time
+import asyncio
+
+
+async def test_clock_advances():
+    time.sleep(0.01)  # line 6: nothing else runs on this test's loop
+
+
+async def test_with_server(aiohttp_client):
+    time.sleep(0.01)  # line 10: the fixture's server shares the loop
+
+
+async def test_with_task():
+    task = asyncio.create_task(asyncio.sleep(1))
+    time.sleep(0.01)  # line 15: the task shares the loop
+    await task
+`;
+
+const SCRIPT = `import asyncio
+import time
+
+
+async def main():
+    name = input("name? ")  # line 6: before anything concurrent starts
+    server = await asyncio.start_server(handle, "127.0.0.1", 8080)
+    time.sleep(1)  # line 8: the server shares the loop now
+    await server.serve_forever()
+
+
+async def handle(reader, writer):
+    time.sleep(1)  # line 13: a connection handler of the server
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
+`;
+
+const WORKER_THREAD = `import asyncio
+import threading
+import time
+
+
+async def poll_device():
+    time.sleep(0.5)  # line 7: this loop belongs to the worker thread
+
+
+def device_thread():
+    asyncio.run(poll_device())
+
+
+threading.Thread(target=device_thread, daemon=True).start()
+`;
+
+describe('blocking calls where nothing else shares the loop', () => {
+  it('are quiet in tests that start no server or task, and reported in tests that do', async () => {
+    expect(await lines(TEST_MODULE, 'tests/test_clock.py')).toEqual([10, 15]);
+  });
+
+  it('are reported in the same code outside tests', async () => {
+    expect(await lines(TEST_MODULE, 'app/clock.py')).toEqual([6, 10, 15]);
+  });
+
+  it('are quiet in a script entry coroutine before it starts anything concurrent', async () => {
+    expect(await lines(SCRIPT, 'tools/ask.py')).toEqual([8, 13]);
+  });
+
+  it('are quiet on a worker thread\'s own loop', async () => {
+    expect(await lines(WORKER_THREAD, 'app/device.py')).toEqual([]);
+    // Also awaited by a coroutine of the main loop: no longer the worker thread's alone.
+    const sharedToo = WORKER_THREAD.replace('def device_thread():', 'async def on_request():\n    await poll_device()\n\n\ndef device_thread():');
+    expect(await lines(sharedToo, 'app/device.py')).toEqual([7]);
+  });
+
+  it('are reported where the project asks for them', async () => {
+    const everywhere = { reportBlockingIn: { tests: true, scripts: true, workerThreads: true } };
+    expect(await lines(TEST_MODULE, 'tests/test_clock.py', everywhere)).toEqual([6, 10, 15]);
+    expect(await lines(SCRIPT, 'tools/ask.py', everywhere)).toEqual([6, 8, 13]);
+    expect(await lines(WORKER_THREAD, 'app/device.py', everywhere)).toEqual([7]);
+  });
+});
