@@ -25,6 +25,7 @@ async def run_blocking(work):
     return await loop.run_in_executor(None, work)
 `,
   fix: 'Replaces the call with `asyncio.get_running_loop()`.',
+  targetPython: 'quiet where the project still supports Python 3.6, which has no `get_running_loop()`.',
   query: CALL_QUERY,
   check({ call, function: fn }, { model, report }) {
     if (!GET_EVENT_LOOP.has(model.callee(call) ?? '') || !model.isInCoroutine(call) || isInCompatibilityBranch(call)) return;

@@ -37,6 +37,9 @@ export interface RuleDocs {
   good: string;
   /** When the rule offers a mechanical fix: what it does. */
   fix?: string;
+  /** How the project's target Python (`target-version`, `requires-python`, …) changes what the rule says or
+   *  fixes, where it does. */
+  targetPython?: string;
   /** The rule reports code that holds up the event loop: it matters only where other work shares the loop, so
    *  the engine drops its findings in tests that start no server or task, in a sequential script before it
    *  starts anything concurrent, and on a worker thread's own loop (unless the project's `blocking` settings

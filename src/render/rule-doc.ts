@@ -8,6 +8,8 @@ export function renderRuleDoc(rule: RuleDocs): string {
     `- Severity: **${rule.severity}**`,
     `- Aliases: ${rule.aliases.length ? rule.aliases.map((a) => `\`${a}\``).join(', ') : 'none'}`,
     `- Fix: ${rule.fix ?? 'none (the corrected form is shown)'}`,
+    ...(rule.targetPython ? [`- Target Python: ${rule.targetPython}`] : []),
+    ...('blocksTheLoop' in rule && rule.blocksTheLoop ? [`- Where: only where other work shares the event loop; quiet in tests that start no server or task, in a script's entry coroutine before it starts anything concurrent, and on a worker thread's own loop (\`blocking.report_in_tests\`, \`report_in_scripts\`, \`report_in_worker_threads\` turn them on)`] : []),
     '',
     '## What it does',
     '',
