@@ -10,6 +10,12 @@ export async function findingsIn(source: string, options: AnalyzeOptions & { pat
   return result.findings;
 }
 
+/** The path a rule's fixture is analyzed under: `tests/test_NAME.py`, unless its first line names another
+ *  (`# fixture-path: app/worker.py`), for rules that treat test modules differently. */
+export function fixtureModulePath(name: string, text: string): string {
+  return /^# fixture-path: (\S+)/.exec(text)?.[1] ?? `tests/test_${name.replace(/-/g, '_')}.py`;
+}
+
 /** Apply whole-line fixes (non-overlapping, as the engine produces them) to a source text. */
 export function applyFixes(source: string, findings: readonly Finding[]): string {
   const lines = source.split('\n');
