@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type ReportOptions, type RuleContext } from '../src/analyzer/rule.js';
 import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
-import { whatIsCaught, type Caught } from './support/except-clauses.js';
+import { clauseText, whatIsCaught, type Caught } from './support/except-clauses.js';
 import { handsCancellationOn } from './support/cancellation-handoff.js';
 
 export default defineRule({
@@ -52,9 +52,8 @@ async def worker(queue):
     if (caught.cancellation && !caught.everything && awaitsOnlyTaskObjects(body, model)) return;
     const block = handler.namedChildren.find((c) => c?.type === 'block');
     if (!block || handsCancellationOn(handler, block, caught, model)) return;
-    const clause = handler.text.slice(0, handler.text.indexOf(':') + 1).replace(/\s+/g, ' ');
     const catches = caught.cancellation ? 'catches' : 'also catches';
-    report(handler, `\`${clause}\` in ${model.describeContext(handler)} ${catches} the task's cancellation and never re-raises it, so the cancellation is lost: the task may run on after \`cancel()\` or a timeout, or end as if it had completed, and an \`asyncio.timeout()\` around it never raises TimeoutError; add \`raise\``, {
+    report(handler, `\`${clauseText(handler)}\` in ${model.describeContext(handler)} ${catches} the task's cancellation and never re-raises it, so the cancellation is lost: the task may run on after \`cancel()\` or a timeout, or end as if it had completed, and an \`asyncio.timeout()\` around it never raises TimeoutError; add \`raise\``, {
       ...fixFor(handler, block, caught, model),
       endNode: handler.child(handler.children.findIndex((c) => c?.type === ':')) ?? handler,
     });
