@@ -3,6 +3,8 @@ import { defineRule, type ReportOptions, type RuleContext } from '../src/analyze
 import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { clauseText, whatIsCaught, type Caught } from './support/except-clauses.js';
 import { handsCancellationOn } from './support/cancellation-handoff.js';
+import { awaitsOnlyTaskObjects } from './support/awaited-tasks.js';
+import { isShielded } from './support/scopes-around.js';
 
 export default defineRule({
   name: 'swallowed-cancellation',
@@ -51,7 +53,7 @@ async def worker(queue):
     // `task.cancel(); try: await task; except CancelledError: pass` waits for a task we cancelled ourselves.
     if (caught.cancellation && !caught.everything && awaitsOnlyTaskObjects(body, model)) return;
     const block = handler.namedChildren.find((c) => c?.type === 'block');
-    if (!block || handsCancellationOn(handler, block, caught, model)) return;
+    if (!block || handsCancellationOn(handler, block, caught, model) || isShielded(handler.parent!, body, model)) return;
     const catches = caught.cancellation ? 'catches' : 'also catches';
     report(handler, `\`${clauseText(handler)}\` in ${model.describeContext(handler)} ${catches} the task's cancellation and never re-raises it, so the cancellation is lost: the task may run on after \`cancel()\` or a timeout, or end as if it had completed, and an \`asyncio.timeout()\` around it never raises TimeoutError; add \`raise\``, {
       ...fixFor(handler, block, caught, model),
@@ -70,48 +72,6 @@ function earlierHandlerTakesCancellation(handler: Node, model: SemanticModel): b
   }
   return false;
 }
-
-/** The try body only awaits task objects (`await task`, `return await self._task`, `result = await task`,
- *  `await asyncio.wait_for(self._worker, timeout)`, `await asyncio.shield(task)`), not calls; it may also
- *  cancel them first (`self._task.cancel()` before `await self._task` in the same try). */
-function awaitsOnlyTaskObjects(body: Node, model: SemanticModel): boolean {
-  const statements = body.namedChildren.filter((s): s is Node => !!s && s.type !== 'comment');
-  return statements.length > 0 && statements.every((statement) => {
-    if (isCancelCall(statement)) return true;
-    let awaited = statement.type === 'expression_statement' || statement.type === 'return_statement' ? statement.namedChildren[0] : null;
-    if (awaited?.type === 'assignment') awaited = awaited.childForFieldName('right');
-    let target = awaited?.type === 'await' ? awaited.namedChildren[0] : null;
-    if (target?.type === 'call' && GATHERERS.has(model.callee(target) ?? '')) return gathersOnlyTaskObjects(target);
-    if (target?.type === 'call' && TASK_WAITERS.has(model.callee(target) ?? '')) target = target.childForFieldName('arguments')?.namedChildren[0] ?? null;
-    return isTaskObject(target);
-  });
-}
-
-/** `task.cancel()` / `self._task.cancel(msg)` as a statement of its own. */
-function isCancelCall(statement: Node): boolean {
-  const call = statement.type === 'expression_statement' ? statement.namedChildren[0] : null;
-  const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
-  return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'cancel' && isTaskObject(fn.childForFieldName('object'));
-}
-
-function isTaskObject(node: Node | null | undefined): boolean {
-  return node?.type === 'identifier' || node?.type === 'attribute';
-}
-
-/** `asyncio.gather(*tasks)`, `asyncio.gather(self._reader, self._writer, return_exceptions=False)`: raises
- *  the CancelledError of the tasks we cancelled, like `await task`. With `return_exceptions=True` their
- *  cancellations come back as results instead, so a CancelledError caught there is this task's own. */
-function gathersOnlyTaskObjects(call: Node): boolean {
-  const all = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
-  const returnsExceptions = all.some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'return_exceptions' && a.childForFieldName('value')?.text !== 'False');
-  const args = all.filter((a) => a.type !== 'keyword_argument');
-  return !returnsExceptions && args.length > 0 && args.every((arg) => isTaskObject(arg.type === 'list_splat' ? arg.namedChildren[0] : arg));
-}
-
-const GATHERERS: ReadonlySet<string> = new Set(['asyncio.gather']);
-
-/** Wait for the awaitable they are given and raise its CancelledError when it was cancelled. */
-const TASK_WAITERS: ReadonlySet<string> = new Set(['asyncio.wait_for', 'asyncio.shield']);
 
 /** `finally: return` (or `break`/`continue` leaving the try's loop) replaces whatever exception is in flight,
  *  a CancelledError delivered at an await of the try included, with the jump: the task runs on. */
