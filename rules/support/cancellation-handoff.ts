@@ -1,15 +1,37 @@
 // Does an `except` handler that caught the task's cancellation hand it back to the task? By re-raising it,
 // raising a new one, ending the process, passing the exception to whoever may raise it, calling a local helper
-// that raises it, or reaching an outer handler's bare `raise`. Any of these means the cancellation is not lost.
+// that raises it, reaching an outer handler's bare `raise`, or cancelling the scope it runs in again. Any of
+// these means the cancellation is not lost.
 import type { Node } from 'web-tree-sitter';
 import type { SemanticModel } from '../../src/analyzer/model/semantic-model.js';
+import { CANCEL_SCOPE_TYPES } from '../../src/analyzer/model/known-apis.js';
 import { calledName, REPORTING_CALLS } from './calls.js';
 import { isCancellationClass, whatIsCaught, type Caught } from './except-clauses.js';
 
 export function handsCancellationOn(handler: Node, block: Node, caught: Caught, model: SemanticModel): boolean {
   return reRaises(block, caught.alias, model) || forwards(block, caught.alias, model)
-    || callsLocalCancellationRaiser(block, model) || reRaisesOuterCancellationAfterwards(handler, model);
+    || callsLocalCancellationRaiser(block, model) || reRaisesOuterCancellationAfterwards(handler, model)
+    || cancelsAgain(block, model);
 }
+
+/** The handler cancels the scope it runs in again (anyio's TaskGroup: `except CancelledError:
+ *  self.cancel_scope.cancel()`), or its own task (`asyncio.current_task().cancel()`): the cancellation is
+ *  delivered anew at the task's next await. A scope is known by its name (`cancel_scope`, `self._scope`) or type. */
+function cancelsAgain(block: Node, model: SemanticModel): boolean {
+  const owner = model.enclosingFunction(block);
+  return block.descendantsOfType('call').some((call) => {
+    const fn = call?.childForFieldName('function');
+    if (!call || fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'cancel' || model.enclosingFunction(call) !== owner) return false;
+    const target = fn.childForFieldName('object');
+    if (!target) return false;
+    if (target.type === 'call') return CURRENT_TASK.has(model.callee(target) ?? '');
+    const name = target.type === 'attribute' ? target.childForFieldName('attribute')?.text : target.text;
+    return /scope$/i.test(name ?? '') || CANCEL_SCOPE_TYPES.has(model.typeOf(target) ?? '');
+  });
+}
+
+const CURRENT_TASK: ReadonlySet<string> = new Set(['asyncio.current_task', 'asyncio.tasks.current_task']);
+
 
 /** The handler calls a function or method of this module that raises the cancellation itself
  *  (`self.cancel(); await self._raise_for_status()` where `_raise_for_status` does `raise asyncio.CancelledError()`):

@@ -10,6 +10,12 @@ export async function findingsIn(source: string, options: AnalyzeOptions & { pat
   return result.findings;
 }
 
+/** The path a rule's fixture is analyzed under: exampleModulePath, unless its first line names another
+ *  (`# fixture-path: tests/test_worker.py`), for rules that treat test modules differently. */
+export function fixtureModulePath(name: string, text: string): string {
+  return /^# fixture-path: (\S+)/.exec(text)?.[1] ?? exampleModulePath(name);
+}
+
 /** Apply whole-line fixes (non-overlapping, as the engine produces them) to a source text. */
 export function applyFixes(source: string, findings: readonly Finding[]): string {
   const lines = source.split('\n');

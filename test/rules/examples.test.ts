@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { allRules } from '../../rules/index.js';
 import { applyFixes, exampleModulePath, findingsIn } from '../helpers/analyze.js';
 
+/** Examples that define a test (`async def test_fetch`) are analyzed as a test module, the others as code. */
+const examplePath = (source: string) => (/^(async )?def test_/m.test(source) ? 'test_example.py' : 'example.py');
+
 describe.each(allRules.map((rule) => [rule.name, rule] as const))('%s', (_name, rule) => {
   it('reports its bad example', async () => {
     const findings = await findingsIn(rule.bad, { rules: [rule], path: exampleModulePath(rule.name) });

@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../../rules/index.js';
 import { loadPythonParser } from '../../src/analyzer/parser.js';
-import { applyFixes, findingsIn, exampleModulePath } from '../helpers/analyze.js';
+import { applyFixes, findingsIn, fixtureModulePath } from '../helpers/analyze.js';
 
 const fixturePath = (name: string) => new URL(`../fixtures/rules/${name}.py`, import.meta.url);
 
@@ -32,8 +32,8 @@ const withFixes = allRules.filter((rule) => rule.fix !== undefined && existsSync
 
 describe.each(withFixes.map((rule) => [rule.name, rule] as const))('%s fixture fixes', (name, rule) => {
   it('each leaves valid Python that the rule accepts', async () => {
-    const path = exampleModulePath(name);
     const source = readFileSync(fixturePath(name), 'utf8');
+    const path = fixtureModulePath(name, source);
     const findings = await findingsIn(source, { rules: [rule], path });
     const fixed = findings.filter((f) => f.fix);
     expect(fixed.length, `${name}: the fixture provokes no fix`).toBeGreaterThan(0);

@@ -1,0 +1,96 @@
+// How a module starts one of its coroutine functions: as a task of its own (`create_task(self._reader())`,
+// `nursery.start_soon(self._serve)`), whose way of ending nobody but its owner sees, or inline (`await
+// self._reader()`), where the caller carries on with whatever it returned.
+import type { Node } from 'web-tree-sitter';
+import type { FunctionInfo, SemanticModel } from '../../src/analyzer/model/semantic-model.js';
+import { calledName } from './calls.js';
+
+/** Calls that run the coroutine they are given as a task (`asyncio.create_task`, `loop.create_task`,
+ *  `TaskGroup.create_task`, wrappers of the same name, tornado's `gen.convert_yielded`). */
+const STARTS_COROUTINE: ReadonlySet<string> = new Set(['create_task', 'ensure_future', 'convert_yielded', 'Task']);
+
+/** Calls that run the coroutine function they are given in a task (trio and anyio nurseries, trio's system
+ *  tasks, tornado's IOLoop callbacks). */
+const STARTS_FUNCTION: ReadonlySet<string> = new Set(['start_soon', 'start', 'spawn_system_task', 'spawn_callback', 'add_callback']);
+
+const answers = new WeakMap<SemanticModel, Map<string, boolean>>();
+
+/** Is the coroutine function only ever started as a task in this module: named somewhere, and every time in a
+ *  call that starts it as a task (`self._task = loop.create_task(self._reader())`, `coro = self._run(); return
+ *  loop.create_task(coro)`, `nursery.start_soon(self._serve)`)? Never awaited inline, passed on or stored
+ *  elsewhere. A method is known by its attribute name (`self.x.run()` may be another class's `run`, and counts
+ *  against it unless it resolves elsewhere); a function by the names that resolve to it or to nothing known. */
+export function isStartedOnlyAsTask(fn: FunctionInfo, model: SemanticModel): boolean {
+  let byFunction = answers.get(model);
+  if (!byFunction) answers.set(model, (byFunction = new Map()));
+  let answer = byFunction.get(fn.qualifiedName);
+  if (answer === undefined) {
+    answer = computeStartedOnlyAsTask(fn, model);
+    byFunction.set(fn.qualifiedName, answer);
+  }
+  return answer;
+}
+
+function computeStartedOnlyAsTask(fn: FunctionInfo, model: SemanticModel): boolean {
+  // Text first: most functions are named nowhere but in their own `def`.
+  const mentions = model.source.text.match(new RegExp(`\\b${fn.name}\\b`, 'g'))?.length ?? 0;
+  if (mentions < 2) return false;
+  let starts = 0;
+  for (const identifier of model.tree.rootNode.descendantsOfType('identifier')) {
+    if (!identifier || identifier.text !== fn.name) continue;
+    const reference = referenceTo(fn, identifier, model);
+    if (reference === null) continue;
+    if (reference === 'unknown' || !startsTask(reference)) return false;
+    starts++;
+  }
+  return starts > 0;
+}
+
+/** The expression that names the function (`self._reader`, `_reader`), null when this identifier names
+ *  something else, 'unknown' when it may name it in a way we do not follow. */
+function referenceTo(fn: FunctionInfo, identifier: Node, model: SemanticModel): Node | 'unknown' | null {
+  const parent = identifier.parent;
+  if (!parent) return null;
+  if (parent.type === 'function_definition' && parent.childForFieldName('name')?.id === identifier.id) return null;
+  if (parent.type === 'keyword_argument' && parent.childForFieldName('name')?.id === identifier.id) return null;
+  if (parent.type === 'attribute' && parent.childForFieldName('attribute')?.id === identifier.id) {
+    // `connect_utils._cancel(...)` is another module's function; `self._run()` in a base class may reach a
+    // subclass's `_run`, so any method of that name counts.
+    const resolved = model.qualifiedName(parent);
+    if (resolved === null || resolved === fn.qualifiedName) return parent;
+    const local = model.definition(resolved);
+    return local && 'isAsync' in local && local.ownerClass ? parent : null;
+  }
+  // A bare name never reaches a method (a local such as `start = loop.time()` in it is something else).
+  if (fn.ownerClass) return null;
+  const resolved = model.qualifiedName(identifier);
+  if (resolved === fn.qualifiedName) return identifier;
+  return resolved === null ? 'unknown' : null;
+}
+
+/** Does this use of the function's name start it as a task? */
+function startsTask(reference: Node): boolean {
+  const parent = reference.parent;
+  if (parent?.type === 'call' && parent.childForFieldName('function')?.id === reference.id) return coroutineStartsTask(parent);
+  return parent?.type === 'argument_list' && STARTS_FUNCTION.has(calledName(parent.parent) ?? '');
+}
+
+/** Is the coroutine made by this call run as a task: given to a task-starting call, directly or through a
+ *  local variable used for nothing else? */
+function coroutineStartsTask(call: Node): boolean {
+  if (isTaskArgument(call)) return true;
+  const assignment = call.parent;
+  const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.id === call.id ? assignment.childForFieldName('left') : null;
+  if (target?.type !== 'identifier') return false;
+  let scope: Node | null = assignment!.parent;
+  while (scope && scope.type !== 'function_definition' && scope.type !== 'module') scope = scope.parent;
+  const uses = (scope?.descendantsOfType('identifier') ?? []).filter((id) => id?.text === target.text && id.id !== target.id);
+  return uses.length > 0 && uses.every((use) => !!use && isTaskArgument(use));
+}
+
+/** `create_task(X)`, `loop.create_task(X, name=...)`, `ensure_future(coro=X)`. */
+function isTaskArgument(node: Node): boolean {
+  let parent = node.parent;
+  if (parent?.type === 'keyword_argument') parent = parent.parent;
+  return parent?.type === 'argument_list' && STARTS_COROUTINE.has(calledName(parent.parent) ?? '');
+}

@@ -1,0 +1,73 @@
+// swallowed-cancellation beyond its fixture: test modules, advice that depends on the project's Pythons, and
+// comments inside the caught tuple.
+import { describe, expect, it } from 'vitest';
+import rule from '../../rules/swallowed-cancellation.js';
+import { findingsIn } from '../helpers/analyze.js';
+
+const run = (source: string, path = 'app/worker.py', oldest?: readonly [number, number]) =>
+  findingsIn(source, { rules: [rule], path, project: oldest ? { targetPython: { oldest } } : {} });
+
+const swallows = `import asyncio
+
+
+async def wait_closed(conn):
+    try:
+        await conn.closed.wait()
+    except asyncio.CancelledError:
+        pass
+`;
+
+const scanLoop = `import asyncio
+
+
+class Topology:
+    def start(self, period):
+        self._task = asyncio.create_task(self._scan_loop(period))
+
+    async def _scan_loop(self, period):
+        while True:
+            await asyncio.sleep(period)
+            try:
+                await self.scan()
+            except asyncio.CancelledError:
+                pass
+`;
+
+describe('swallowed-cancellation', () => {
+  it('leaves test modules alone, which catch on purpose', async () => {
+    expect(await run(swallows)).toHaveLength(1);
+    for (const path of ['tests/test_worker.py', 'tests/helpers.py', 'pkg/test/util.py', 'test_worker.py', 'worker_test.py', 'conftest.py']) {
+      expect(await run(swallows, path), path).toEqual([]);
+    }
+  });
+
+  it('points code that goes on after a cancellation to uncancel() where every supported Python has it', async () => {
+    const [modern] = await run(scanLoop, 'app/topology.py', [3, 11]);
+    expect(modern.message).toContain('the loop goes round again');
+    expect(modern.message).toContain('asyncio.current_task().uncancel()');
+    expect(modern.fix).toBeNull();
+    const [older] = await run(scanLoop, 'app/topology.py', [3, 9]);
+    expect(older.message).not.toContain('uncancel');
+    const [unknown] = await run(scanLoop);
+    expect(unknown.message).not.toContain('uncancel');
+  });
+
+  it('does not suggest uncancel() to trio or anyio code, nor where the coroutine just ends', async () => {
+    const anyio = scanLoop.replace('import asyncio\n', 'import asyncio\nimport anyio\n');
+    expect((await run(anyio, 'app/topology.py', [3, 11]))[0].message).not.toContain('uncancel');
+    expect((await run(swallows, 'app/worker.py', [3, 11]))[0].message).not.toContain('uncancel');
+  });
+
+  it('reads the caught classes past comments in the tuple: same finding, message and fix', async () => {
+    const plain = swallows.replace('except asyncio.CancelledError:', 'except (asyncio.CancelledError, ConnectionError):');
+    const commented = swallows.replace('except asyncio.CancelledError:', 'except (  # note: the peer may go away\n        asyncio.CancelledError,  # ours\n        ConnectionError,\n    ):');
+    const [a] = await run(plain);
+    const [b] = await run(commented);
+    expect(b.message).toBe(a.message);
+    expect(b.message).toContain('`except (asyncio.CancelledError, ConnectionError):`');
+    const single = swallows.replace('except asyncio.CancelledError:', 'except (  # why: ours\n        asyncio.CancelledError\n    ):');
+    const [c] = await run(single);
+    expect(c.message).toContain('`except asyncio.CancelledError:`');
+    expect(c.fix?.replacement.trim()).toBe('raise');
+  });
+});
