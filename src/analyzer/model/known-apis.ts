@@ -63,8 +63,11 @@ export const CALL_RESULT_TYPES: ReadonlyMap<string, string> = new Map([
   ['requests.sessions.Session', 'requests.Session'],
   ['pathlib.PosixPath', 'pathlib.Path'],
   ['pathlib.WindowsPath', 'pathlib.Path'],
-  ...methods('pathlib.Path', 'cwd home resolve absolute expanduser with_name with_suffix with_stem joinpath')
+  // Path methods that return a path (`rename`, `replace` and `readlink` do I/O, and return the new path).
+  ...methods('pathlib.Path', 'cwd home resolve absolute expanduser with_name with_suffix with_stem with_segments joinpath relative_to readlink rename replace')
     .map((name): [string, string] => [name, 'pathlib.Path']),
+  ['ssl.create_default_context', 'ssl.SSLContext'],
+  ['ssl._create_unverified_context', 'ssl.SSLContext'],
 ]);
 
 /** What an attribute of a library value holds, by `type.attribute`. */
