@@ -4,7 +4,8 @@ import { toThreadReplacement } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
 import { lastPart, type SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import {
-  FILE_SYSTEM_CALLS, PATH_BUILDERS, PSEUDO_FILE_NAMES, PSEUDO_FILE_PREFIXES, type FileSystemCall,
+  FILE_FREE_FORMS, FILE_SYSTEM_CALLS, IN_MEMORY_STREAMS, PATH_BUILDERS, PSEUDO_FILE_NAMES, PSEUDO_FILE_PREFIXES, SPOOLED_FILES,
+  type FileFreeForm, type FileSystemCall, type Parameter,
 } from './support/file-system-calls.js';
 
 export default defineRule({
@@ -12,7 +13,7 @@ export default defineRule({
   aliases: ['ASYNC230', 'ASYNC231', 'ASYNC240'],
   severity: 'warning',
   scope: 'coroutine',
-  what: 'Reports synchronous file I/O inside a coroutine: `open()`, `io.open`, `codecs.open`, `pathlib.Path` reads, writes and checks, `os.path` calls that touch the file system, and directory listings (`os.listdir`, `os.scandir`, `os.walk`). Pseudo-files (paths under `/proc`, `/sys`, `/dev/fd`, and `/dev/null`) and descriptors that are open already (`os.fdopen(fd)`, `open(sys.stdout.fileno())`) are not reported.',
+  what: 'Reports synchronous file-system I/O inside a coroutine: opening files (`open()`, `io.open`, `codecs.open`, `gzip`/`bz2`/`lzma.open`, temporary files) and reading or writing temporary files; `pathlib.Path` reads, writes, checks and `resolve()`; `os.path` and `os` calls that touch the file system (`os.stat`, `os.remove`, `os.rename`, `os.makedirs`, `os.open`...); `shutil` copies, moves and removals; directory listings (`os.listdir`, `os.scandir`, `os.walk`, `glob.glob`, `glob.iglob`); TLS set-up that reads certificate files (`ssl.create_default_context()`, `load_cert_chain`, `load_verify_locations`); and `importlib.import_module`. Pseudo-files (paths under `/proc`, `/sys`, `/dev/fd`, and `/dev/null`), descriptors that are open already (`os.fdopen(fd)`) and data in memory (`cadata=`, `io.BytesIO`, a `SpooledTemporaryFile` without `max_size`) are not reported.',
   why: 'Disk and network file systems can take milliseconds to seconds, and a synchronous call holds the event loop for all of it. `aiofiles`, or `await asyncio.to_thread(...)`, does the I/O in a worker thread while other tasks run.',
   bad: `import asyncio
 import os.path
@@ -36,7 +37,7 @@ async def load_config(name):
         return await asyncio.to_thread(path.read_text)
     return ""
 `,
-  fix: 'Wraps `os.path` calls and `pathlib.Path` reads/writes in `await asyncio.to_thread(...)` when `asyncio` is imported (`open()` has no mechanical fix: the code using the file changes too).',
+  fix: 'Wraps calls that return their answer (`os.path` and `os` calls, `shutil` functions, `glob.glob`, `os.listdir`, `pathlib.Path` reads, writes and checks, reads and writes of temporary files, TLS set-up) in `await asyncio.to_thread(...)` when `asyncio` is imported. Opening a file, lazy iterators (`os.scandir`, `os.walk`, `glob.iglob`, `Path.iterdir`) and `importlib.import_module` (a module\'s top-level code may need the main thread or the running loop) have no mechanical fix: the code around them changes too.',
   query: CALL_QUERY,
   check({ call, function: fn }, { model, report }) {
     const callee = model.callee(call);
@@ -73,15 +74,24 @@ async def load_config(name):
 });
 
 /** Does the call, known to wait on the file system in general, do no disk I/O as written: it names only
- *  pseudo-files (`open("/proc/self/status")`) or open descriptors? */
+ *  pseudo-files (`open("/proc/self/status")`), in-memory streams or open descriptors, is called in a form
+ *  that reads no file (`cadata=`), or works on a spooled temporary file that never leaves memory? */
 function doesNoDiskIo(call: Node, callee: string, known: FileSystemCall, model: SemanticModel): boolean {
   const args = argumentsOf(call);
-  const receiver = call.childForFieldName('function')?.childForFieldName('object') ?? null;
-  // `Path("/proc/self/fd").iterdir()`
-  if (known.kind === 'method' && callee.startsWith('pathlib.Path.') && receiver && isPseudoFilePath(receiver, model, 0)) return true;
+  const fileFree = (form: FileFreeForm) => !!args && given(args, form.when, model) && !form.files.some((file) => given(args, file, model));
+  if (FILE_FREE_FORMS.get(callee)?.some(fileFree)) return true;
+  if (known.kind === 'method') {
+    const receiver = call.childForFieldName('function')?.childForFieldName('object');
+    const type = callee.slice(0, callee.lastIndexOf('.'));
+    const spooled = SPOOLED_FILES.get(type);
+    if (spooled) return !receiver || !madeWithSize(receiver, type, spooled, model);
+    // `Path("/proc/self/fd").iterdir()`
+    return type === 'pathlib.Path' && !!receiver && isPseudoFilePath(receiver, model, 0);
+  }
   const paths = known.paths ?? 1;
   if (paths === 0 || !args || args.positional.length < paths) return false;
-  return args.positional.slice(0, paths).every((arg) => isPseudoFilePath(arg, model, 0) || isOpenDescriptor(arg));
+  return args.positional.slice(0, paths).every((arg) => isPseudoFilePath(arg, model, 0)
+    || IN_MEMORY_STREAMS.has(model.typeOf(arg) ?? '') || isOpenDescriptor(arg));
 }
 
 interface Arguments { positional: Node[]; keywords: Map<string, Node> }
@@ -99,6 +109,30 @@ function argumentsOf(call: Node): Arguments | null {
     } else result.positional.push(arg);
   }
   return result;
+}
+
+/** Is the parameter passed, and not as `None` (as the name `is` when that is given)? */
+function given(args: Arguments, parameter: Parameter & { is?: string }, model: SemanticModel): boolean {
+  const value = args.keywords.get(parameter.name) ?? (parameter.position !== undefined ? args.positional[parameter.position] : undefined);
+  if (parameter.is !== undefined) return !!value && model.qualifiedName(value) === parameter.is;
+  return value !== undefined && value.type !== 'none';
+}
+
+/** Is every value of `receiver` made by calling `type` with a size other than 0 (`SpooledTemporaryFile(1 << 20)`),
+ *  so that it may move to disk? Unknown receivers (`self.buffer`) are taken to stay in memory. */
+function madeWithSize(receiver: Node, type: string, size: Parameter, model: SemanticModel): boolean {
+  if (receiver.type === 'call') return model.callee(receiver) === type && givenNonZero(receiver, size);
+  if (receiver.type !== 'identifier') return false;
+  const found = model.scopes.lookup(receiver.text, model.scopes.scopeOf(receiver));
+  return !!found && found.bindings.length > 0 && found.bindings.every((binding) => binding.kind === 'value' && binding.via !== 'param'
+    && binding.value?.type === 'call' && model.callee(binding.value) === type && givenNonZero(binding.value, size));
+}
+
+function givenNonZero(call: Node, parameter: Parameter): boolean {
+  const args = argumentsOf(call);
+  if (!args) return true;
+  const value = args.keywords.get(parameter.name) ?? (parameter.position !== undefined ? args.positional[parameter.position] : undefined);
+  return value !== undefined && value.type !== 'none' && !(value.type === 'integer' && Number(value.text.replace(/_/g, '')) === 0);
 }
 
 /** `open(0)`, `open(sys.stdout.fileno(), "wb", closefd=False)`, `open(sock.detach())`: a descriptor that is

@@ -461,6 +461,10 @@ async def use(p):
     };
     expect(await callee('from time import *\n\nasync def f():\n    sleep(1)\n', 'sleep(1)')).toBe('time.sleep');
     expect(await callee('from os.path import *\n\nasync def f(p):\n    exists(p)\n', 'exists(p)')).toBe('os.path.exists');
+    // `from os import *` and `from gzip import *` bind `open` (the builtin is hidden).
+    expect(await callee('from os import *\n\nasync def f(p):\n    open(p, O_RDONLY)\n', 'open(p, O_RDONLY)')).toBe('os.open');
+    expect(await callee('from gzip import *\n\nasync def f(p):\n    open(p)\n', 'open(p)')).toBe('gzip.open');
+    expect(await callee('from shutil import *\n\nasync def f(p):\n    rmtree(p)\n', 'rmtree(p)')).toBe('shutil.rmtree');
     expect(await callee('from asyncio import *\n\nasync def f(g):\n    run(g())\n', 'run(g())')).toBe('asyncio.run');
     expect(await callee('from time import *\n\nasync def f(sleep):\n    sleep(1)\n', 'sleep(1)')).toBeNull();
     // A later star import of a module that exports the name rebinds it; an earlier one does not.
