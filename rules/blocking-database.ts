@@ -1,3 +1,4 @@
+import type { Node } from 'web-tree-sitter';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
 import { callSnippet } from './support/calls.js';
 
@@ -23,13 +24,21 @@ const BLOCKING_DATABASE_CLIENTS: ReadonlyMap<string, string> = new Map([
   ['redis.client.StrictRedis', '`redis.asyncio.Redis`'],
 ]);
 
+/** Clients that keep the database in the process's memory when the database they are given (first argument,
+ *  or the keyword) is named so: no disk and no server behind them, so nothing waits. SQLite reads a `file:`
+ *  URI (`file::memory:?cache=shared`, `file:name?mode=memory`) only when `uri=True` is passed. */
+const IN_MEMORY_DATABASES: ReadonlyMap<string, { keyword: string; uriFlag: string }> = new Map([
+  ['sqlite3.connect', { keyword: 'database', uriFlag: 'uri' }],
+  ['sqlite3.dbapi2.connect', { keyword: 'database', uriFlag: 'uri' }],
+]);
+
 export default defineRule({
   name: 'blocking-database',
   aliases: [],
   severity: 'error',
   blocksTheLoop: true,
   scope: 'coroutine',
-  what: 'Reports synchronous database clients (sqlite3, psycopg2, pymysql, MySQLdb, pymongo, redis) created inside a coroutine.',
+  what: 'Reports synchronous database clients (sqlite3, psycopg2, pymysql, MySQLdb, pymongo, redis) created inside a coroutine; an SQLite database in memory (`sqlite3.connect(":memory:")`) is not reported.',
   why: 'A synchronous driver waits for the database on the event loop\'s thread: connecting and every query on the connection stall all other tasks. The asyncio drivers (aiosqlite, asyncpg, aiomysql, motor, redis.asyncio) suspend only the calling coroutine.',
   bad: `import sqlite3
 
@@ -53,7 +62,39 @@ async def count_users(path):
   check({ call }, { model, report }) {
     const callee = model.callee(call);
     const instead = callee ? BLOCKING_DATABASE_CLIENTS.get(callee) : undefined;
-    if (!instead || !model.isInCoroutine(call)) return;
+    if (!instead || !model.isInCoroutine(call) || isInMemoryDatabase(call, callee!)) return;
     report(call, `\`${callSnippet(call)}\` makes a synchronous database client in ${model.describeContext(call)}: connecting and every query on it block the event loop; use ${instead}`);
   },
 });
+
+/** `sqlite3.connect(":memory:")`, `sqlite3.connect("file::memory:?cache=shared", uri=True)`: a database with
+ *  no file behind it, whose queries are work in memory like any other Python code. */
+function isInMemoryDatabase(call: Node, callee: string): boolean {
+  const form = IN_MEMORY_DATABASES.get(callee);
+  if (!form) return false;
+  let database: Node | undefined;
+  let uri = false;
+  for (const arg of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    if (!arg || arg.type === 'comment') continue;
+    if (arg.type === 'keyword_argument') {
+      const name = arg.childForFieldName('name')?.text;
+      if (name === form.keyword) database = arg.childForFieldName('value') ?? undefined;
+      else if (name === form.uriFlag) uri = arg.childForFieldName('value')?.type === 'true';
+    } else if (arg.type === 'list_splat' || arg.type === 'dictionary_splat') return false;
+    else database ??= arg;
+  }
+  const name = database ? stringValue(database) : null;
+  if (name === ':memory:') return true;
+  if (!uri || name === null || !name.startsWith('file:')) return false;
+  const [path, query = ''] = name.slice('file:'.length).split('?', 2);
+  return path === ':memory:' || query.split('&').includes('mode=memory');
+}
+
+/** The value of a plain string literal (no interpolation, no escapes); null for anything else. */
+function stringValue(node: Node): string | null {
+  if (node.type !== 'string') return null;
+  const parts = node.namedChildren.filter((child) => child?.type !== 'string_start' && child?.type !== 'string_end');
+  if (parts.length === 0) return '';
+  const [content] = parts;
+  return parts.length === 1 && content?.type === 'string_content' && content.namedChildCount === 0 ? content.text : null;
+}

@@ -2,36 +2,11 @@ import type { Node } from 'web-tree-sitter';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
 import { toThreadReplacement } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
-import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
-
-const names = (owner: string, members: string): string[] => members.split(' ').map((m) => `${owner}.${m}`);
-
-/** Calls that open a file synchronously (ASYNC230, ASYNC231): the body that uses the file must change too,
- *  so there is no mechanical fix. */
-const FILE_OPENERS: ReadonlySet<string> = new Set([
-  'builtins.open', 'io.open', 'io.open_code', 'codecs.open', 'os.fdopen',
-  'tempfile.TemporaryFile', 'tempfile.NamedTemporaryFile',
-]);
-
-/** `os.path` functions that touch the file system (ASYNC240); the others are pure string work. */
-const OS_PATH_FS_CALLS: ReadonlySet<string> = new Set(
-  names('os.path', 'exists lexists isfile isdir islink ismount getsize getmtime getatime getctime samefile realpath'),
-);
-
-/** `os` functions that read a directory (ASYNC240's `os.path` calls list it too, for the same reason), and
- *  whether `asyncio.to_thread` can run them as they are (`os.walk` and `os.scandir` return lazy iterators
- *  that read the directory while they are iterated). */
-const OS_DIRECTORY_CALLS: ReadonlyMap<string, boolean> = new Map([['os.listdir', true], ['os.scandir', false], ['os.walk', false]]);
-
-/** `pathlib.Path` methods that do file-system I/O (ASYNC240), and whether `asyncio.to_thread` can run them
- *  as they are (iterdir/glob return lazy iterators that block when iterated; open needs the body to change). */
-const PATH_IO_METHODS: ReadonlyMap<string, boolean> = new Map([
-  ...'read_text write_text read_bytes write_bytes exists is_file is_dir is_symlink is_mount stat lstat mkdir rmdir unlink touch rename replace chmod samefile owner group readlink symlink_to hardlink_to'
-    .split(' ').map((m): [string, boolean] => [m, true]),
-  ...'open iterdir glob rglob'.split(' ').map((m): [string, boolean] => [m, false]),
-]);
-
-const PATH_PREFIX = 'pathlib.Path.';
+import { lastPart, type SemanticModel } from '../src/analyzer/model/semantic-model.js';
+import {
+  FILE_FREE_FORMS, FILE_SYSTEM_CALLS, IN_MEMORY_STREAMS, PATH_BUILDERS, PSEUDO_FILE_NAMES, PSEUDO_FILE_PREFIXES, SPOOLED_FILES,
+  type FileFreeForm, type FileSystemCall, type Parameter,
+} from './support/file-system-calls.js';
 
 export default defineRule({
   name: 'blocking-file-io',
@@ -39,7 +14,7 @@ export default defineRule({
   severity: 'warning',
   blocksTheLoop: true,
   scope: 'coroutine',
-  what: 'Reports synchronous file I/O inside a coroutine: `open()`, `io.open`, `codecs.open`, `os.fdopen`, `pathlib.Path` reads, writes and checks, `os.path` calls that touch the file system, and directory listings (`os.listdir`, `os.scandir`, `os.walk`).',
+  what: 'Reports synchronous file-system I/O inside a coroutine: opening files (`open()`, `io.open`, `codecs.open`, `gzip`/`bz2`/`lzma.open`, temporary files) and reading or writing temporary files; `pathlib.Path` reads, writes, checks and `resolve()`; `os.path` and `os` calls that touch the file system (`os.stat`, `os.remove`, `os.rename`, `os.makedirs`, `os.open`...); `shutil` copies, moves and removals; directory listings (`os.listdir`, `os.scandir`, `os.walk`, `glob.glob`, `glob.iglob`); TLS set-up that reads certificate files (`ssl.create_default_context()`, `load_cert_chain`, `load_verify_locations`); and `importlib.import_module`. Pseudo-files (paths under `/proc`, `/sys`, `/dev/fd`, and `/dev/null`), descriptors that are open already (`os.fdopen(fd)`) and data in memory (`cadata=`, `io.BytesIO`, a `SpooledTemporaryFile` without `max_size`) are not reported.',
   why: 'Disk and network file systems can take milliseconds to seconds, and a synchronous call holds the event loop for all of it. `aiofiles`, or `await asyncio.to_thread(...)`, does the I/O in a worker thread while other tasks run.',
   bad: `import asyncio
 import os.path
@@ -63,25 +38,24 @@ async def load_config(name):
         return await asyncio.to_thread(path.read_text)
     return ""
 `,
-  fix: 'Wraps `os.path` calls and `pathlib.Path` reads/writes in `await asyncio.to_thread(...)` when `asyncio` is imported (`open()` has no mechanical fix: the code using the file changes too).',
+  fix: 'Wraps calls that return their answer (`os.path` and `os` calls, `shutil` functions, `glob.glob`, `os.listdir`, `pathlib.Path` reads, writes and checks, reads and writes of temporary files, TLS set-up) in `await asyncio.to_thread(...)` when `asyncio` is imported. Opening a file, lazy iterators (`os.scandir`, `os.walk`, `glob.iglob`, `Path.iterdir`) and `importlib.import_module` (a module\'s top-level code may need the main thread or the running loop) have no mechanical fix: the code around them changes too.',
   query: CALL_QUERY,
   check({ call, function: fn }, { model, report }) {
     const callee = model.callee(call);
-    if (callee && FILE_OPENERS.has(callee)) {
-      if (!model.isInCoroutine(call) || (callee === 'os.fdopen' && wrapsPipe(call, model))) return;
+    const known = callee ? FILE_SYSTEM_CALLS.get(callee) : undefined;
+    if (!callee || !known || !model.isInCoroutine(call) || doesNoDiskIo(call, callee, known, model)) return;
+    if (known.kind === 'open') {
       report(call, `\`${callSnippet(call)}\` opens a file with blocking I/O in ${model.describeContext(call)}; use \`aiofiles.open\` or do the file work in \`await asyncio.to_thread(...)\``);
       return;
     }
-    if (callee && OS_PATH_FS_CALLS.has(callee)) {
-      if (!model.isInCoroutine(call)) return;
+    if (known.kind === 'file-system') {
       report(call, `\`${callSnippet(call)}\` touches the file system synchronously in ${model.describeContext(call)}; use \`await asyncio.to_thread(${fn.text}${withArguments(call)})\``, {
-        replacement: toThreadReplacement(call, model) ?? undefined,
+        replacement: known.offload ? toThreadReplacement(call, model) ?? undefined : undefined,
       });
       return;
     }
-    const listsDirectory = callee ? OS_DIRECTORY_CALLS.get(callee) : undefined;
-    if (listsDirectory !== undefined) {
-      if (!model.isInCoroutine(call)) return;
+    if (known.kind === 'directory') {
+      const listsDirectory = known.offload;
       const instead = listsDirectory ? `\`await asyncio.to_thread(${fn.text}${withArguments(call)})\`` : '`await asyncio.to_thread(...)` around the whole loop';
       report(call, `\`${callSnippet(call)}\` reads a directory synchronously in ${model.describeContext(call)}; use ${instead}`, {
         replacement: listsDirectory ? toThreadReplacement(call, model) ?? undefined : undefined,
@@ -90,10 +64,8 @@ async def load_config(name):
     }
     // Methods are recognised by the callee (`pathlib.Path.read_text`), which the model resolves once per call
     // for every rule, rather than by looking at the syntax tree of each call.
-    if (!callee?.startsWith(PATH_PREFIX)) return;
-    const method = callee.slice(PATH_PREFIX.length);
-    const offloadable = PATH_IO_METHODS.get(method);
-    if (offloadable === undefined || !model.isInCoroutine(call)) return;
+    const method = lastPart(callee);
+    const offloadable = known.offload;
     const replacement = offloadable ? toThreadReplacement(call, model) : null;
     const instead = offloadable ? `\`await asyncio.to_thread(${fn.text}${withArguments(call)})\`` : method === 'open' ? '`aiofiles.open` or `await asyncio.to_thread(...)`' : '`await asyncio.to_thread(...)` around the whole loop';
     report(call, `\`${callSnippet(call)}\` does blocking file-system I/O in ${model.describeContext(call)}; use ${instead}`, {
@@ -102,27 +74,118 @@ async def load_config(name):
   },
 });
 
-/** Calls returning the two descriptors of a pipe or pseudo-terminal: no file system behind them. */
-const PIPE_MAKERS: ReadonlySet<string> = new Set(['os.pipe', 'os.pipe2', 'os.openpty', 'pty.openpty']);
-
-/** `r, w = os.pipe(); os.fdopen(r, "rb")` wraps a pipe end (or another object's descriptor): opening it does no file-system I/O, and the
- *  pipe is typically polled by the loop (asked only for `os.fdopen`, so the `.parent` steps are rare). */
-function wrapsPipe(call: Node, model: SemanticModel): boolean {
-  const fd = call.childForFieldName('arguments')?.namedChildren[0];
-  // `os.fdopen(sock.detach(), "rb")`, `os.fdopen(sys.stdout.fileno(), "wb", closefd=False)`: the descriptor of
-  // an object already open, a socket or a standard stream; wrapping it opens nothing on the file system.
-  if (fd?.type === 'call') {
-    const method = fd.childForFieldName('function');
-    return method?.type === 'attribute' && ['detach', 'fileno'].includes(method.childForFieldName('attribute')?.text ?? '');
+/** Does the call, known to wait on the file system in general, do no disk I/O as written: it names only
+ *  pseudo-files (`open("/proc/self/status")`), in-memory streams or open descriptors, is called in a form
+ *  that reads no file (`cadata=`), or works on a spooled temporary file that never leaves memory? */
+function doesNoDiskIo(call: Node, callee: string, known: FileSystemCall, model: SemanticModel): boolean {
+  const args = argumentsOf(call);
+  const fileFree = (form: FileFreeForm) => !!args && given(args, form.when, model) && !form.files.some((file) => given(args, file, model));
+  if (FILE_FREE_FORMS.get(callee)?.some(fileFree)) return true;
+  if (known.kind === 'method') {
+    const receiver = call.childForFieldName('function')?.childForFieldName('object');
+    const type = callee.slice(0, callee.lastIndexOf('.'));
+    const spooled = SPOOLED_FILES.get(type);
+    if (spooled) return !receiver || !madeWithSize(receiver, type, spooled, model);
+    // `Path("/proc/self/fd").iterdir()`
+    return type === 'pathlib.Path' && !!receiver && isPseudoFilePath(receiver, model, 0);
   }
-  if (fd?.type !== 'identifier') return false;
-  const found = model.scopes.lookup(fd.text, model.scopes.scopeOf(fd));
-  return !!found && found.bindings.some((binding) => {
-    if (binding.kind !== 'opaque') return false;
-    const assignment = binding.node.parent?.parent;
-    const value = assignment?.type === 'assignment' ? assignment.childForFieldName('right') : null;
-    return value?.type === 'call' && PIPE_MAKERS.has(model.callee(value) ?? '');
-  });
+  const paths = known.paths ?? 1;
+  if (paths === 0 || !args || args.positional.length < paths) return false;
+  return args.positional.slice(0, paths).every((arg) => isPseudoFilePath(arg, model, 0)
+    || IN_MEMORY_STREAMS.has(model.typeOf(arg) ?? '') || isOpenDescriptor(arg));
+}
+
+interface Arguments { positional: Node[]; keywords: Map<string, Node> }
+
+/** A call's arguments; null when some are passed by `*args` / `**kwargs` (then which is which is unknown). */
+function argumentsOf(call: Node): Arguments | null {
+  const result: Arguments = { positional: [], keywords: new Map() };
+  for (const arg of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    if (!arg || arg.type === 'comment') continue;
+    if (arg.type === 'list_splat' || arg.type === 'dictionary_splat') return null;
+    if (arg.type === 'keyword_argument') {
+      const name = arg.childForFieldName('name')?.text;
+      const value = arg.childForFieldName('value');
+      if (name && value) result.keywords.set(name, value);
+    } else result.positional.push(arg);
+  }
+  return result;
+}
+
+/** Is the parameter passed, and not as `None` (as the name `is` when that is given)? */
+function given(args: Arguments, parameter: Parameter & { is?: string }, model: SemanticModel): boolean {
+  const value = args.keywords.get(parameter.name) ?? (parameter.position !== undefined ? args.positional[parameter.position] : undefined);
+  if (parameter.is !== undefined) return !!value && model.qualifiedName(value) === parameter.is;
+  return value !== undefined && value.type !== 'none';
+}
+
+/** Is every value of `receiver` made by calling `type` with a size other than 0 (`SpooledTemporaryFile(1 << 20)`),
+ *  so that it may move to disk? Unknown receivers (`self.buffer`) are taken to stay in memory. */
+function madeWithSize(receiver: Node, type: string, size: Parameter, model: SemanticModel): boolean {
+  if (receiver.type === 'call') return model.callee(receiver) === type && givenNonZero(receiver, size);
+  if (receiver.type !== 'identifier') return false;
+  const found = model.scopes.lookup(receiver.text, model.scopes.scopeOf(receiver));
+  return !!found && found.bindings.length > 0 && found.bindings.every((binding) => binding.kind === 'value' && binding.via !== 'param'
+    && binding.value?.type === 'call' && model.callee(binding.value) === type && givenNonZero(binding.value, size));
+}
+
+function givenNonZero(call: Node, parameter: Parameter): boolean {
+  const args = argumentsOf(call);
+  if (!args) return true;
+  const value = args.keywords.get(parameter.name) ?? (parameter.position !== undefined ? args.positional[parameter.position] : undefined);
+  return value !== undefined && value.type !== 'none' && !(value.type === 'integer' && Number(value.text.replace(/_/g, '')) === 0);
+}
+
+/** `open(0)`, `open(sys.stdout.fileno(), "wb", closefd=False)`, `open(sock.detach())`: a descriptor that is
+ *  open already; wrapping it opens nothing on the file system. */
+function isOpenDescriptor(arg: Node): boolean {
+  if (arg.type === 'integer') return true;
+  const method = arg.type === 'call' ? arg.childForFieldName('function') : null;
+  return method?.type === 'attribute' && ['fileno', 'detach'].includes(method.childForFieldName('attribute')?.text ?? '');
+}
+
+/** The deepest `name = "/proc/..."` chain followed to find a path's text. */
+const MAX_PATH_DEPTH = 4;
+
+/** Does the expression name a pseudo-file (`"/proc/self/status"`, `f"/proc/{pid}/stat"`, `Path("/dev/fd")`,
+ *  `os.path.join("/sys/class", name)`, `os.devnull`, or a local name only ever bound to one of those)? */
+function isPseudoFilePath(expr: Node, model: SemanticModel, depth: number): boolean {
+  if (depth > MAX_PATH_DEPTH) return false;
+  const next = (node: Node | null | undefined) => !!node && isPseudoFilePath(node, model, depth + 1);
+  switch (expr.type) {
+    case 'string': return isPseudoFileText(literalPrefix(expr));
+    case 'concatenated_string': return next(expr.namedChildren[0]);
+    case 'parenthesized_expression': return next(expr.namedChildren.find((child) => child?.type !== 'comment'));
+    // `"/proc/" + pid`, `"/proc/%d/stat" % pid`, `Path("/proc") / pid`
+    case 'binary_operator': return ['/', '+', '%'].includes(expr.childForFieldName('operator')?.text ?? '') && next(expr.childForFieldName('left'));
+    case 'call': {
+      const fn = expr.childForFieldName('function');
+      // `"/proc/{}/stat".format(pid)`
+      if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format' && fn.childForFieldName('object')?.type === 'string') {
+        return next(fn.childForFieldName('object'));
+      }
+      const builds = PATH_BUILDERS.get(model.callee(expr) ?? '');
+      if (builds === 'receiver') return next(fn?.childForFieldName('object'));
+      return builds === 'argument' && next(argumentsOf(expr)?.positional[0]);
+    }
+    case 'attribute': return PSEUDO_FILE_NAMES.has(model.qualifiedName(expr) ?? '');
+    case 'identifier': {
+      if (PSEUDO_FILE_NAMES.has(model.qualifiedName(expr) ?? '')) return true;
+      const found = model.scopes.lookup(expr.text, model.scopes.scopeOf(expr));
+      return !!found && found.bindings.length > 0 && found.bindings.every((binding) => binding.kind === 'value' && binding.via === 'assign' && next(binding.value));
+    }
+    default: return false;
+  }
+}
+
+/** The text a string literal starts with, up to its first interpolation or escape (`/proc/` for `f"/proc/{pid}"`). */
+function literalPrefix(string: Node): string {
+  const first = string.namedChildren[1];
+  return first?.type === 'string_content' ? first.text.split('\\')[0] : '';
+}
+
+function isPseudoFileText(text: string): boolean {
+  return PSEUDO_FILE_PREFIXES.some((prefix) => text === prefix || text.startsWith(`${prefix}/`));
 }
 
 /** `, ...` when the call passes arguments (for the advice `asyncio.to_thread(f, ...)`). */

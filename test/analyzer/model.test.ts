@@ -270,6 +270,60 @@ async def use():
     expect(model.typeOf(value)).toBe('asyncio.Lock');
     expect(model.isAsyncOnlyContextManager(value)).toBe(true);
   });
+
+  it('follows a path through rebinding from itself, augmented assignment and every branch', async () => {
+    const model = await modelOf(`
+from pathlib import Path
+
+async def use(x, flag):
+    a = Path(x)
+    a = a.with_suffix(".txt")
+    b = Path(x)
+    b = b / "sub"
+    b = b.parent.resolve()
+    c = Path(x)
+    c /= "sub"
+    if flag:
+        d = Path(x) / "y"
+    else:
+        d = Path(x).with_name("z")
+    e = "root" / Path(x)
+    f = Path(x)
+    f = f.read_text()
+    g = Path(x)
+    g += "sub"
+    h = x
+    h = h / "sub"
+    i = Path(x)
+    i = i.joinpath("a") if flag else i.parent
+    print(a, b, c, d, e, f, g, h, i)
+`);
+    const typeOfUse = (name: string) => model.typeOf(nodeWithText(model, 'argument_list', '(a, b, c, d, e, f, g, h, i)').namedChildren.find((n) => n?.text === name)!);
+    for (const name of ['a', 'b', 'c', 'd', 'e']) expect(typeOfUse(name), name).toBe('pathlib.Path');
+    // A value that makes something else from the path, an operator a path does not keep, a start that is not a
+    // path, and a conditional expression (not inferred) leave the type unknown.
+    for (const name of ['f', 'g', 'h', 'i']) expect(typeOfUse(name), name).toBeNull();
+  });
+
+  it('follows an attribute rebound from itself', async () => {
+    const model = await modelOf(`
+from pathlib import Path
+
+class Store:
+    def __init__(self, root):
+        self.root = Path(root)
+        self.other = Path(root)
+
+    def narrow(self, name):
+        self.root = self.root / name
+        self.other = self.other.read_text()
+
+    async def load(self):
+        self.root, self.other
+`);
+    expect(model.typeOf(nodeWithText(model, 'attribute', 'self.root', 3))).toBe('pathlib.Path');
+    expect(model.typeOf(nodeWithText(model, 'attribute', 'self.other', 3))).toBeNull();
+  });
 });
 
 describe('name binding forms', () => {
@@ -407,6 +461,10 @@ async def use(p):
     };
     expect(await callee('from time import *\n\nasync def f():\n    sleep(1)\n', 'sleep(1)')).toBe('time.sleep');
     expect(await callee('from os.path import *\n\nasync def f(p):\n    exists(p)\n', 'exists(p)')).toBe('os.path.exists');
+    // `from os import *` and `from gzip import *` bind `open` (the builtin is hidden).
+    expect(await callee('from os import *\n\nasync def f(p):\n    open(p, O_RDONLY)\n', 'open(p, O_RDONLY)')).toBe('os.open');
+    expect(await callee('from gzip import *\n\nasync def f(p):\n    open(p)\n', 'open(p)')).toBe('gzip.open');
+    expect(await callee('from shutil import *\n\nasync def f(p):\n    rmtree(p)\n', 'rmtree(p)')).toBe('shutil.rmtree');
     expect(await callee('from asyncio import *\n\nasync def f(g):\n    run(g())\n', 'run(g())')).toBe('asyncio.run');
     expect(await callee('from time import *\n\nasync def f(sleep):\n    sleep(1)\n', 'sleep(1)')).toBeNull();
     // A later star import of a module that exports the name rebinds it; an earlier one does not.

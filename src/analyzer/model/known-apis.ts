@@ -63,8 +63,11 @@ export const CALL_RESULT_TYPES: ReadonlyMap<string, string> = new Map([
   ['requests.sessions.Session', 'requests.Session'],
   ['pathlib.PosixPath', 'pathlib.Path'],
   ['pathlib.WindowsPath', 'pathlib.Path'],
-  ...methods('pathlib.Path', 'cwd home resolve absolute expanduser with_name with_suffix with_stem joinpath')
+  // Path methods that return a path (`rename`, `replace` and `readlink` do I/O, and return the new path).
+  ...methods('pathlib.Path', 'cwd home resolve absolute expanduser with_name with_suffix with_stem with_segments joinpath relative_to readlink rename replace')
     .map((name): [string, string] => [name, 'pathlib.Path']),
+  ['ssl.create_default_context', 'ssl.SSLContext'],
+  ['ssl._create_unverified_context', 'ssl.SSLContext'],
 ]);
 
 /** What an attribute of a library value holds, by `type.attribute`. */
@@ -147,7 +150,7 @@ export const STAR_EXPORTED_BUILTINS: ReadonlySet<string> = new Set(['open', 'inp
  *  nothing else binds is `time.sleep`. */
 export const STAR_IMPORTED_NAMES: ReadonlyMap<string, ReadonlySet<string>> = new Map(Object.entries({
   time: 'sleep',
-  os: '_exit abort fdopen listdir openpty path pipe pipe2 popen posix_spawn posix_spawnp scandir spawnl spawnle spawnlp spawnlpe spawnv spawnve spawnvp spawnvpe system wait wait3 wait4 waitid waitpid walk',
+  os: '_exit abort access chmod chown fdopen fwalk lchown link listdir lstat makedirs mkdir open openpty path pipe pipe2 popen posix_spawn posix_spawnp readlink remove removedirs rename renames replace rmdir scandir sendfile spawnl spawnle spawnlp spawnlpe spawnv spawnve spawnvp spawnvpe stat statvfs symlink system truncate unlink utime wait wait3 wait4 waitid waitpid walk',
   'os.path': 'exists getatime getctime getmtime getsize isdir isfile islink ismount lexists realpath samefile',
   subprocess: 'Popen call check_call check_output getoutput getstatusoutput run',
   socket: 'create_connection create_server getaddrinfo getfqdn gethostbyaddr gethostbyname gethostbyname_ex getnameinfo socket',
@@ -157,7 +160,14 @@ export const STAR_IMPORTED_NAMES: ReadonlyMap<string, ReadonlySet<string>> = new
   'urllib.request': 'urlopen urlretrieve',
   'http.client': 'HTTPConnection HTTPSConnection',
   sqlite3: 'connect',
-  tempfile: 'NamedTemporaryFile TemporaryFile',
+  tempfile: 'NamedTemporaryFile SpooledTemporaryFile TemporaryFile mkdtemp mkstemp',
+  shutil: 'chown copy copy2 copyfile copymode copystat copytree disk_usage make_archive move rmtree unpack_archive which',
+  glob: 'glob iglob',
+  gzip: 'open',
+  bz2: 'open',
+  lzma: 'open',
+  importlib: 'import_module',
+  ssl: 'SSLContext create_default_context',
   pathlib: 'Path PosixPath WindowsPath',
   'concurrent.futures': 'ProcessPoolExecutor ThreadPoolExecutor',
   pty: 'openpty',

@@ -41,8 +41,9 @@ export type Binding =
   /** A value whose type may be inferred: assignment, `with ... as`, annotated parameter. */
   | { kind: 'value'; node: Node; value: Node | null; annotation: Node | null; via: 'assign' | 'with' | 'param' }
   /** Bound by something we never infer (loop target, tuple unpacking, augmented assignment...). `element`:
-   *  bound by unpacking a value (`reader, writer = await asyncio.open_connection(...)`), read only for a type. */
-  | { kind: 'opaque'; node: Node; element?: { value: Node; index: number } };
+   *  bound by unpacking a value (`reader, writer = await asyncio.open_connection(...)`), and `augmented`: by
+   *  an augmented assignment (`path /= "sub"`), both read only for a type. */
+  | { kind: 'opaque'; node: Node; element?: { value: Node; index: number }; augmented?: Node };
 
 export class ScopeTree {
   readonly module: Scope;

@@ -37,7 +37,7 @@ export const FACTS_QUERY = `
 (assignment left: (identifier) @assign.name type: (_)? @assign.type right: (_)? @assign.value)
 (assignment left: [(pattern_list) (tuple_pattern) (list_pattern) (list_splat_pattern)] @unpack.target right: (_)? @unpack.value)
 (assignment left: (attribute object: (identifier) @attribute.object attribute: (identifier) @attribute.name) right: (_) @attribute.value)
-(augmented_assignment left: (identifier) @opaque)
+(augmented_assignment left: (identifier) @augmented.name) @augmented
 (for_statement left: (_) @loop.target)
 (for_in_clause left: (_) @comprehension.target)
 (with_item value: (as_pattern (_) @with.value alias: (as_pattern_target (_) @with.target)))
@@ -163,6 +163,10 @@ export class SemanticModel {
       else if (c['loop.target']) this.bindOpaqueTargets(c['loop.target']);
       else if (c['comprehension.target']) this.bindOpaqueTargets(c['comprehension.target'], true);
       else if (c['with.target']) this.bindWithTarget(c['with.target'], c['with.value']);
+      else if (c['augmented.name']) {
+        const name = c['augmented.name'];
+        this.scopes.bind(this.scopes.scopeOf(name), name.text, { kind: 'opaque', node: name, augmented: c.augmented });
+      }
       else if (c.opaque) this.scopes.bind(this.scopes.scopeOf(c.opaque), c.opaque.text, { kind: 'opaque', node: c.opaque });
       else if (c.delegated) this.scopes.scopeOf(c.delegated).delegated.add(c.delegated.text);
       else if (c.global) {
@@ -898,10 +902,13 @@ export class SemanticModel {
         return inner ? this.computeType(inner, depth + 1) : null;
       }
       case 'binary_operator': {
-        // `path / "name"` is a path.
+        // `path / "name"` is a path, and so is `"name" / path` (str has no `/`, so Path.__rtruediv__ answers).
+        if (expr.childForFieldName('operator')?.text !== '/') return null;
         const left = expr.childForFieldName('left');
+        const right = expr.childForFieldName('right');
         const type = left ? this.computeType(left, depth + 1) : null;
-        return type === 'pathlib.Path' && expr.childForFieldName('operator')?.text === '/' ? type : null;
+        if (type === 'pathlib.Path') return type;
+        return left?.type === 'string' && right && this.computeType(right, depth + 1) === 'pathlib.Path' ? 'pathlib.Path' : null;
       }
       case 'identifier': return this.identifierType(expr, depth);
       case 'attribute': {
@@ -944,17 +951,50 @@ export class SemanticModel {
   private identifierType(identifier: Node, depth: number): string | null {
     const found = this.scopes.lookup(identifier.text, this.scopes.scopeOf(identifier));
     if (!found) return null;
-    let agreed: string | null = null;
-    for (const binding of found.bindings) {
-      const type = this.bindingType(binding, found.scope, depth);
-      if (!type || (agreed && agreed !== type)) return null;
-      agreed = type;
+    return this.agreedType(`${found.scope.node.id}:${identifier.text}`, found.bindings, (binding) => this.bindingType(binding, found.scope, depth));
+  }
+
+  /** Names (`scope:name`) and attributes (`Class#name`) whose type is being computed, with the type assumed
+   *  meanwhile for values that refer back to them (null until the other values agree on one). */
+  private readonly typesInProgress = new Map<string, string | null>();
+  /** The keys of typesInProgress that a computation asked about since the key was last cleared. */
+  private readonly cyclesHit = new Set<string>();
+
+  /** The one type all of a name's (or attribute's) values agree on; null when one is unknown or two differ.
+   *  The model is flow-insensitive, so a value computed from the name itself (`p = p.with_suffix(".txt")`,
+   *  `p = p / "sub"`, `p /= "sub"`) gets the type the other values agree on, and must then give that type
+   *  too: `p = Path(x)` and `p = p.parent` make a path, `p = Path(x)` and `p = p.read_text()` nothing known. */
+  private agreedType<T>(key: string, values: readonly T[], typeOfValue: (value: T) => string | null): string | null {
+    if (this.typesInProgress.has(key)) {
+      this.cyclesHit.add(key);
+      return this.typesInProgress.get(key) ?? null;
     }
-    return agreed;
+    this.typesInProgress.set(key, null);
+    try {
+      let agreed: string | null = null;
+      const selfReferring: T[] = [];
+      for (const value of values) {
+        this.cyclesHit.delete(key);
+        const type = typeOfValue(value);
+        if (!type && this.cyclesHit.has(key)) {
+          selfReferring.push(value);
+          continue;
+        }
+        if (!type || (agreed && agreed !== type)) return null;
+        agreed = type;
+      }
+      if (!agreed || selfReferring.length === 0) return agreed;
+      this.typesInProgress.set(key, agreed);
+      return selfReferring.every((value) => typeOfValue(value) === agreed) ? agreed : null;
+    } finally {
+      this.typesInProgress.delete(key);
+      this.cyclesHit.delete(key);
+    }
   }
 
   private bindingType(binding: Binding, scope: Scope, depth: number): string | null {
     if (binding.kind === 'opaque' && binding.element) return this.elementType(binding.element.value, binding.element.index, depth);
+    if (binding.kind === 'opaque' && binding.augmented) return this.augmentedType(binding.augmented, depth);
     if (binding.kind !== 'value') return null;
     if (binding.annotation) return this.annotationType(binding.annotation, depth);
     if (binding.via === 'param') {
@@ -975,6 +1015,14 @@ export class SemanticModel {
       return CONTEXT_ENTER_TYPES.get(type) ?? type;
     }
     return type;
+  }
+
+  /** What `name OP= value` leaves in the name: `path /= "sub"` keeps a path. */
+  private augmentedType(assignment: Node, depth: number): string | null {
+    if (assignment.childForFieldName('operator')?.text !== '/=') return null;
+    const target = assignment.childForFieldName('left');
+    const type = target ? this.computeType(target, depth + 1) : null;
+    return type === 'pathlib.Path' ? type : null;
   }
 
   /** The type of one element of a value that is unpacked: of `await asyncio.open_connection(...)`, a pair
@@ -1070,15 +1118,9 @@ export class SemanticModel {
     }
     // `self.session = None` in `__init__`, `self.session = ClientSession()` in `start()`: None has no
     // attributes, so wherever the attribute is used as a value of the other type (`self.session.close()`), it
-    // is one, as for an `Optional[X]` annotation.
-    let agreed: string | null = null;
-    for (const value of values) {
-      if (value.type === 'none') continue;
-      const type = this.computeType(value, depth + 1);
-      if (!type || (agreed && agreed !== type)) return null;
-      agreed = type;
-    }
-    return agreed;
+    // is one, as for an `Optional[X]` annotation. (`self.root = self.root / "sub"` refers back to the attribute.)
+    const notNone = values.filter((value) => value.type !== 'none');
+    return this.agreedType(`${cls.qualifiedName}#${attribute}`, notNone, (value) => this.computeType(value, depth + 1));
   }
 
   /** Is every definition of the local function named this decorated last (outermost) by
