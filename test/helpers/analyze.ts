@@ -25,9 +25,9 @@ export function applyFixes(source: string, findings: readonly Finding[]): string
 
 /** `body` (the lines after `header`) once the rules' fixes are applied to `header + body`; the case must be
  *  reported, and the fixes never touch the header. */
-export async function fixedBody(header: string, body: string, rules: readonly Rule[]): Promise<string> {
+export async function fixedBody(header: string, body: string, rules: readonly Rule[], options: AnalyzeOptions = {}): Promise<string> {
   const source = `${header}${body}\n`;
-  const findings = await findingsIn(source, { rules });
+  const findings = await findingsIn(source, { ...options, rules });
   expect(findings.length, 'the case must be reported').toBeGreaterThan(0);
   return applyFixes(source, findings).slice(header.length).trimEnd();
 }
