@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
-import { toThreadReplacement } from '../src/analyzer/rule-helpers.js';
+import { forLibrary, offloadAdvice, offloadReplacement, offloadText, passesKeywords } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
 import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 
@@ -39,7 +39,7 @@ export default defineRule({
   severity: 'warning',
   scope: 'coroutine',
   what: 'Reports synchronous file I/O inside a coroutine: `open()`, `io.open`, `codecs.open`, `os.fdopen`, `pathlib.Path` reads, writes and checks, `os.path` calls that touch the file system, and directory listings (`os.listdir`, `os.scandir`, `os.walk`).',
-  why: 'Disk and network file systems can take milliseconds to seconds, and a synchronous call holds the event loop for all of it. `aiofiles`, or `await asyncio.to_thread(...)`, does the I/O in a worker thread while other tasks run.',
+  why: 'Disk and network file systems can take milliseconds to seconds, and a synchronous call holds the event loop for all of it. `aiofiles`, or `await asyncio.to_thread(...)` (`loop.run_in_executor` before Python 3.9; trio\'s and anyio\'s `open_file`, `Path` and `to_thread.run_sync`), does the I/O in a worker thread while other tasks run.',
   bad: `import asyncio
 import os.path
 from pathlib import Path
@@ -62,28 +62,28 @@ async def load_config(name):
         return await asyncio.to_thread(path.read_text)
     return ""
 `,
-  fix: 'Wraps `os.path` calls and `pathlib.Path` reads/writes in `await asyncio.to_thread(...)` when `asyncio` is imported (`open()` has no mechanical fix: the code using the file changes too).',
+  fix: 'Runs `os.path` calls, `os.listdir` and `pathlib.Path` reads/writes in a worker thread with what the module\'s library and the project\'s oldest Python have, when that library\'s module is imported: `await asyncio.to_thread(...)` on 3.9+, `await asyncio.get_running_loop().run_in_executor(None, ...)` before (`get_event_loop()` before 3.7; only for calls without keyword arguments, which it cannot pass on), `await trio.to_thread.run_sync(...)` / `await anyio.to_thread.run_sync(...)` in trio and anyio code (also without keyword arguments). No fix in a module importing both trio and asyncio, and none for `open()`: the code using the file changes too.',
   query: CALL_QUERY,
   check({ call, function: fn }, { model, report }) {
     const callee = model.callee(call);
     if (callee && FILE_OPENERS.has(callee)) {
       if (!model.isInCoroutine(call) || (callee === 'os.fdopen' && wrapsPipe(call, model))) return;
-      report(call, `\`${callSnippet(call)}\` opens a file with blocking I/O in ${model.describeContext(call)}; use \`aiofiles.open\` or do the file work in \`await asyncio.to_thread(...)\``);
+      report(call, `\`${callSnippet(call)}\` opens a file with blocking I/O in ${model.describeContext(call)}; use ${openAdvice(call, model)}`);
       return;
     }
     if (callee && OS_PATH_FS_CALLS.has(callee)) {
       if (!model.isInCoroutine(call)) return;
-      report(call, `\`${callSnippet(call)}\` touches the file system synchronously in ${model.describeContext(call)}; use \`await asyncio.to_thread(${fn.text}${withArguments(call)})\``, {
-        replacement: toThreadReplacement(call, model) ?? undefined,
+      report(call, `\`${callSnippet(call)}\` touches the file system synchronously in ${model.describeContext(call)}; use ${offloadCallAdvice(call, fn, model)}`, {
+        replacement: offloadReplacement(call, model) ?? undefined,
       });
       return;
     }
     const listsDirectory = callee ? OS_DIRECTORY_CALLS.get(callee) : undefined;
     if (listsDirectory !== undefined) {
       if (!model.isInCoroutine(call)) return;
-      const instead = listsDirectory ? `\`await asyncio.to_thread(${fn.text}${withArguments(call)})\`` : '`await asyncio.to_thread(...)` around the whole loop';
+      const instead = listsDirectory ? offloadCallAdvice(call, fn, model) : `${offloadAdvice(model, call)} around the whole loop`;
       report(call, `\`${callSnippet(call)}\` reads a directory synchronously in ${model.describeContext(call)}; use ${instead}`, {
-        replacement: listsDirectory ? toThreadReplacement(call, model) ?? undefined : undefined,
+        replacement: listsDirectory ? offloadReplacement(call, model) ?? undefined : undefined,
       });
       return;
     }
@@ -93,8 +93,8 @@ async def load_config(name):
     const method = callee.slice(PATH_PREFIX.length);
     const offloadable = PATH_IO_METHODS.get(method);
     if (offloadable === undefined || !model.isInCoroutine(call)) return;
-    const replacement = offloadable ? toThreadReplacement(call, model) : null;
-    const instead = offloadable ? `\`await asyncio.to_thread(${fn.text}${withArguments(call)})\`` : method === 'open' ? '`aiofiles.open` or `await asyncio.to_thread(...)`' : '`await asyncio.to_thread(...)` around the whole loop';
+    const replacement = offloadable ? offloadReplacement(call, model) : null;
+    const instead = offloadable ? offloadCallAdvice(call, fn, model) : method === 'open' ? openAdvice(call, model) : `${offloadAdvice(model, call)} around the whole loop`;
     report(call, `\`${callSnippet(call)}\` does blocking file-system I/O in ${model.describeContext(call)}; use ${instead}`, {
       replacement: replacement ?? undefined,
     });
@@ -124,7 +124,18 @@ function wrapsPipe(call: Node, model: SemanticModel): boolean {
   });
 }
 
-/** `, ...` when the call passes arguments (for the advice `asyncio.to_thread(f, ...)`). */
-function withArguments(call: Node): string {
-  return call.childForFieldName('arguments')?.namedChildCount ? ', ...' : '';
+/** The advice to run this call in a worker thread: `await asyncio.to_thread(os.path.exists, ...)`. */
+function offloadCallAdvice(call: Node, fn: Node, model: SemanticModel): string {
+  const args = call.childForFieldName('arguments')?.namedChildCount ? ['...'] : [];
+  return offloadAdvice(model, call, fn.text, args, passesKeywords(call));
+}
+
+/** What opens a file without blocking the loop, in the code's library. */
+function openAdvice(call: Node, model: SemanticModel): string {
+  const work = (library: 'asyncio' | 'trio' | 'anyio') => `do the file work in ${offloadText(library, model)}`;
+  return forLibrary(model, call, {
+    asyncio: `\`aiofiles.open\` or ${work('asyncio')}`,
+    trio: `\`await trio.open_file(...)\` or ${work('trio')}`,
+    anyio: `\`await anyio.open_file(...)\` or ${work('anyio')}`,
+  });
 }
