@@ -3,6 +3,7 @@ import { defineRule, type ReportOptions, type RuleContext } from '../src/analyze
 import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { whatIsCaught, type Caught } from './support/except-clauses.js';
 import { handsCancellationOn } from './support/cancellation-handoff.js';
+import { asyncLibrary } from '../src/analyzer/rule-helpers.js';
 
 export default defineRule({
   name: 'swallowed-cancellation',
@@ -54,7 +55,7 @@ async def worker(queue):
     if (!block || handsCancellationOn(handler, block, caught, model)) return;
     const clause = handler.text.slice(0, handler.text.indexOf(':') + 1).replace(/\s+/g, ' ');
     const catches = caught.cancellation ? 'catches' : 'also catches';
-    report(handler, `\`${clause}\` in ${model.describeContext(handler)} ${catches} the task's cancellation and never re-raises it, so the cancellation is lost: the task may run on after \`cancel()\` or a timeout, or end as if it had completed, and an \`asyncio.timeout()\` around it never raises TimeoutError; add \`raise\``, {
+    report(handler, `\`${clause}\` in ${model.describeContext(handler)} ${catches} the task's cancellation and never re-raises it, so the cancellation is lost: the task may run on after \`cancel()\` or a timeout, or end as if it had completed${timeoutEffect(handler, model)}; add \`raise\``, {
       ...fixFor(handler, block, caught, model),
       endNode: handler.child(handler.children.findIndex((c) => c?.type === ':')) ?? handler,
     });
@@ -165,6 +166,12 @@ function replaceNodeLine(node: Node, text: string, model: SemanticModel): { line
   const row = node.startPosition.row;
   const line = model.source.line(row);
   return { line: row + 1, endLine: row + 1, replacement: line.slice(0, node.startPosition.column) + text + line.slice(node.endPosition.column) };
+}
+
+/** `asyncio.timeout()` (3.11+) learns of its expiry only from the cancellation it delivers: swallowed, the
+ *  block ends without TimeoutError. Said only where the code is asyncio's and every supported Python has it. */
+function timeoutEffect(handler: Node, model: SemanticModel): string {
+  return asyncLibrary(model, handler) === 'asyncio' && model.pythonHas([3, 11]) ? ', and an `asyncio.timeout()` around it never raises TimeoutError' : '';
 }
 
 /** `asyncio.CancelledError` is the wrong class under trio or anyio. */
