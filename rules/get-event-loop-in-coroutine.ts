@@ -8,7 +8,7 @@ export default defineRule({
   aliases: [],
   severity: 'info', // it works inside a coroutine (it returns the running loop): a clarity and deprecation nit
   scope: 'coroutine',
-  what: 'Reports `asyncio.get_event_loop()` called inside a coroutine.',
+  what: 'Reports `asyncio.get_event_loop()` called inside a coroutine (in trio and anyio code too, where it is asyncio code all the same).',
   why: 'Inside a coroutine `get_event_loop()` does return the running loop, but elsewhere it is deprecated and may create a new loop or warn, depending on Python version and loop policy; `get_running_loop()` says what is meant and fails loudly when no loop runs, so the code stays correct when moved. The asyncio docs prefer it in coroutines and callbacks.',
   bad: `import asyncio
 
@@ -24,7 +24,7 @@ async def run_blocking(work):
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(None, work)
 `,
-  fix: 'Replaces the call with `asyncio.get_running_loop()`.',
+  fix: 'Replaces the call with `asyncio.get_running_loop()` (new in Python 3.7: where the project still supports 3.6, nothing is reported).',
   query: CALL_QUERY,
   check({ call, function: fn }, { model, report }) {
     if (!GET_EVENT_LOOP.has(model.callee(call) ?? '') || !model.isInCoroutine(call) || isInCompatibilityBranch(call)) return;
