@@ -46,9 +46,10 @@ const libraryCache = new WeakMap<SemanticModel, Map<Scope, AsyncLibrary>>();
 /** Which async library the code at `at` (default: the module level) is written for, by what it imports. The
  *  innermost scope that imports asyncio, trio, anyio or sniffio decides (a method that imports trio itself,
  *  as hypercorn's trio middleware does, is trio code in an asyncio module). anyio anywhere: anyio, whose API
- *  runs on either backend, so its remedies fit whichever runs the code; trio without asyncio: trio; trio
- *  beside asyncio, or sniffio (code that asks at run time which library runs it): unknown; else asyncio, also
- *  when the module imports none of them. */
+ *  runs on either backend, so its remedies fit whichever runs the code; trio beside asyncio: unknown; trio:
+ *  trio; sniffio without trio (code that asks at run time which library runs it): unknown; else asyncio, also
+ *  when the module imports none of them. A module inside the trio or anyio package counts its relative
+ *  imports of that package (`from .. import sleep` in trio's own tests). */
 export function asyncLibrary(model: SemanticModel, at?: Node): AsyncLibrary {
   let cache = libraryCache.get(model);
   if (!cache) libraryCache.set(model, cache = new Map());
@@ -58,11 +59,11 @@ export function asyncLibrary(model: SemanticModel, at?: Node): AsyncLibrary {
     answer = cache.get(scope);
     if (answer) break;
     visited.push(scope);
-    const imported = importedLibraries(scope);
+    const imported = importedLibraries(scope, model);
     if (imported.size === 0 && scope.parent) continue;
     answer = imported.has('anyio') ? 'anyio'
-      : imported.has('sniffio') ? 'unknown'
-        : imported.has('trio') ? (imported.has('asyncio') ? 'unknown' : 'trio')
+      : imported.has('trio') ? (imported.has('asyncio') ? 'unknown' : 'trio')
+        : imported.has('sniffio') ? 'unknown'
           : 'asyncio';
   }
   answer ??= 'asyncio';
@@ -71,13 +72,22 @@ export function asyncLibrary(model: SemanticModel, at?: Node): AsyncLibrary {
 }
 
 /** The libraries of LIBRARY_MODULES a scope imports itself (`import trio`, `from anyio import sleep`). */
-function importedLibraries(scope: Scope): Set<string> {
+function importedLibraries(scope: Scope, model: SemanticModel): Set<string> {
+  // Inside the trio package (`...python3-trio.trio.tests.test_x`, as the path names it), a relative import
+  // resolves to `...python3-trio.trio.x`: that prefix is trio too.
+  const parts = model.moduleName.split('.');
+  const ownPackages = ['trio', 'anyio'].flatMap((library) => {
+    const at = parts.indexOf(library);
+    return at > 0 ? [{ library, prefix: parts.slice(0, at + 1).join('.') }] : [];
+  });
   const found = new Set<string>();
   for (const bindings of scope.bindings.values()) {
     for (const binding of bindings) {
       if (binding.kind !== 'import') continue;
-      const top = binding.qualifiedName.split('.')[0];
+      const name = binding.qualifiedName;
+      const top = name.split('.')[0];
       if ((LIBRARY_MODULES as readonly string[]).includes(top)) found.add(top);
+      for (const { library, prefix } of ownPackages) if (name === prefix || name.startsWith(`${prefix}.`)) found.add(library);
     }
   }
   return found;

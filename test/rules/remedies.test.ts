@@ -96,6 +96,15 @@ describe('worker-thread fixes by library', () => {
       .toContain('use `await asyncio.get_running_loop().run_in_executor(None, input)` under asyncio, `await trio.to_thread.run_sync(input)` under trio');
   });
 
+  it('sniffio beside trio is still trio code; trio\'s own modules import it relatively', async () => {
+    expect(await message('import trio\nimport sniffio', '    time.sleep(1)', blockingSleep)).toContain('use `await trio.sleep()`');
+    const source = 'import time\n\nfrom .. import sleep\n\n\nasync def test_it():\n    time.sleep(1)\n';
+    const [inTrioPackage] = await findingsIn(source, { rules: [blockingSleep], path: 'vendor/trio/tests/test_it.py' });
+    expect(inTrioPackage.message).toContain('use `await trio.sleep()`');
+    const [elsewhere] = await findingsIn(source, { rules: [blockingSleep], path: 'vendor/app/tests/test_it.py' });
+    expect(elsewhere.message).toContain('use `await asyncio.sleep()`');
+  });
+
   it('a function that imports trio itself is trio code, in an asyncio module', async () => {
     const source = 'import asyncio\nimport time\n\n\nasync def trio_handler():\n    import trio\n\n    time.sleep(1)\n\n\nasync def asyncio_handler():\n    time.sleep(1)\n';
     const [inTrio, inAsyncio] = await findingsIn(source, { rules: [blockingSleep] });
