@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
+import { forLibrary, offloadText } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
 
 /** Synchronous database clients, by what makes them, with the asyncio driver to use instead. */
@@ -39,7 +40,7 @@ export default defineRule({
   blocksTheLoop: true,
   scope: 'coroutine',
   what: 'Reports synchronous database clients (sqlite3, psycopg2, pymysql, MySQLdb, pymongo, redis) created inside a coroutine; an SQLite database in memory (`sqlite3.connect(":memory:")`) is not reported.',
-  why: 'A synchronous driver waits for the database on the event loop\'s thread: connecting and every query on the connection stall all other tasks. The asyncio drivers (aiosqlite, asyncpg, aiomysql, motor, redis.asyncio) suspend only the calling coroutine.',
+  why: 'A synchronous driver waits for the database on the event loop\'s thread: connecting and every query on the connection stall all other tasks. The asyncio drivers (aiosqlite, asyncpg, aiomysql, motor, redis.asyncio) suspend only the calling coroutine; trio and anyio code, which they do not run on, can do the database work in a worker thread.',
   bad: `import sqlite3
 
 
@@ -63,7 +64,10 @@ async def count_users(path):
     const callee = model.callee(call);
     const instead = callee ? BLOCKING_DATABASE_CLIENTS.get(callee) : undefined;
     if (!instead || !model.isInCoroutine(call) || isInMemoryDatabase(call, callee!)) return;
-    report(call, `\`${callSnippet(call)}\` makes a synchronous database client in ${model.describeContext(call)}: connecting and every query on it block the event loop; use ${instead}`);
+    // The asyncio drivers need an asyncio loop: trio code (and anyio code, which may run on trio) has none.
+    const thread = (library: 'trio' | 'anyio') => `do the database work in ${offloadText(library, model)}`;
+    const advice = forLibrary(model, call, { asyncio: `use ${instead}`, trio: thread('trio'), anyio: thread('anyio') });
+    report(call, `\`${callSnippet(call)}\` makes a synchronous database client in ${model.describeContext(call)}: connecting and every query on it block the event loop; ${advice}`);
   },
 });
 

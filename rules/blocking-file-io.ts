@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
-import { toThreadReplacement } from '../src/analyzer/rule-helpers.js';
+import { forLibrary, offloadAdvice, offloadReplacement, offloadText, passesKeywords } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
 import { lastPart, type SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import {
@@ -15,7 +15,7 @@ export default defineRule({
   blocksTheLoop: true,
   scope: 'coroutine',
   what: 'Reports synchronous file-system I/O inside a coroutine: opening files (`open()`, `io.open`, `codecs.open`, `gzip`/`bz2`/`lzma.open`, temporary files) and reading or writing temporary files; `pathlib.Path` reads, writes, checks and `resolve()`; `os.path` and `os` calls that touch the file system (`os.stat`, `os.remove`, `os.rename`, `os.makedirs`, `os.open`...); `shutil` copies, moves and removals; directory listings (`os.listdir`, `os.scandir`, `os.walk`, `glob.glob`, `glob.iglob`); TLS set-up that reads certificate files (`ssl.create_default_context()`, `load_cert_chain`, `load_verify_locations`); and `importlib.import_module`. Pseudo-files (paths under `/proc`, `/sys`, `/dev/fd`, and `/dev/null`), descriptors that are open already (`os.fdopen(fd)`) and data in memory (`cadata=`, `io.BytesIO`, a `SpooledTemporaryFile` without `max_size`) are not reported.',
-  why: 'Disk and network file systems can take milliseconds to seconds, and a synchronous call holds the event loop for all of it. `aiofiles`, or `await asyncio.to_thread(...)`, does the I/O in a worker thread while other tasks run.',
+  why: 'Disk and network file systems can take milliseconds to seconds, and a synchronous call holds the event loop for all of it. `aiofiles`, or `await asyncio.to_thread(...)` (`loop.run_in_executor` before Python 3.9; trio\'s and anyio\'s `open_file`, `Path` and `to_thread.run_sync`), does the I/O in a worker thread while other tasks run.',
   bad: `import asyncio
 import os.path
 from pathlib import Path
@@ -38,27 +38,27 @@ async def load_config(name):
         return await asyncio.to_thread(path.read_text)
     return ""
 `,
-  fix: 'Wraps calls that return their answer (`os.path` and `os` calls, `shutil` functions, `glob.glob`, `os.listdir`, `pathlib.Path` reads, writes and checks, reads and writes of temporary files, TLS set-up) in `await asyncio.to_thread(...)` when `asyncio` is imported. Opening a file, lazy iterators (`os.scandir`, `os.walk`, `glob.iglob`, `Path.iterdir`) and `importlib.import_module` (a module\'s top-level code may need the main thread or the running loop) have no mechanical fix: the code around them changes too.',
+  fix: 'Wraps calls that return their answer (`os.path` and `os` calls, `shutil` functions, `glob.glob`, `os.listdir`, `pathlib.Path` reads, writes and checks, reads and writes of temporary files, TLS set-up) in a worker thread with what the module\'s library and the project\'s oldest Python have, when that library\'s module is imported: `await asyncio.to_thread(...)` on 3.9+, `await asyncio.get_running_loop().run_in_executor(None, ...)` before (`get_event_loop()` before 3.7; only for calls without keyword arguments, which it cannot pass on), `await trio.to_thread.run_sync(...)` / `await anyio.to_thread.run_sync(...)` in trio and anyio code (also without keyword arguments). No fix in a module importing both trio and asyncio. Opening a file, lazy iterators (`os.scandir`, `os.walk`, `glob.iglob`, `Path.iterdir`) and `importlib.import_module` (a module\'s top-level code may need the main thread or the running loop) have no mechanical fix: the code around them changes too.',
   query: CALL_QUERY,
   check({ call, function: fn }, { model, report }) {
     const callee = model.callee(call);
     const known = callee ? FILE_SYSTEM_CALLS.get(callee) : undefined;
     if (!callee || !known || !model.isInCoroutine(call) || doesNoDiskIo(call, callee, known, model)) return;
     if (known.kind === 'open') {
-      report(call, `\`${callSnippet(call)}\` opens a file with blocking I/O in ${model.describeContext(call)}; use \`aiofiles.open\` or do the file work in \`await asyncio.to_thread(...)\``);
+      report(call, `\`${callSnippet(call)}\` opens a file with blocking I/O in ${model.describeContext(call)}; use ${openAdvice(call, model)}`);
       return;
     }
     if (known.kind === 'file-system') {
-      report(call, `\`${callSnippet(call)}\` touches the file system synchronously in ${model.describeContext(call)}; use \`await asyncio.to_thread(${fn.text}${withArguments(call)})\``, {
-        replacement: known.offload ? toThreadReplacement(call, model) ?? undefined : undefined,
+      report(call, `\`${callSnippet(call)}\` touches the file system synchronously in ${model.describeContext(call)}; use ${offloadCallAdvice(call, fn, model)}`, {
+        replacement: known.offload ? offloadReplacement(call, model) ?? undefined : undefined,
       });
       return;
     }
     if (known.kind === 'directory') {
       const listsDirectory = known.offload;
-      const instead = listsDirectory ? `\`await asyncio.to_thread(${fn.text}${withArguments(call)})\`` : '`await asyncio.to_thread(...)` around the whole loop';
+      const instead = listsDirectory ? offloadCallAdvice(call, fn, model) : `${offloadAdvice(model, call)} around the whole loop`;
       report(call, `\`${callSnippet(call)}\` reads a directory synchronously in ${model.describeContext(call)}; use ${instead}`, {
-        replacement: listsDirectory ? toThreadReplacement(call, model) ?? undefined : undefined,
+        replacement: listsDirectory ? offloadReplacement(call, model) ?? undefined : undefined,
       });
       return;
     }
@@ -66,8 +66,8 @@ async def load_config(name):
     // for every rule, rather than by looking at the syntax tree of each call.
     const method = lastPart(callee);
     const offloadable = known.offload;
-    const replacement = offloadable ? toThreadReplacement(call, model) : null;
-    const instead = offloadable ? `\`await asyncio.to_thread(${fn.text}${withArguments(call)})\`` : method === 'open' ? '`aiofiles.open` or `await asyncio.to_thread(...)`' : '`await asyncio.to_thread(...)` around the whole loop';
+    const replacement = offloadable ? offloadReplacement(call, model) : null;
+    const instead = offloadable ? offloadCallAdvice(call, fn, model) : method === 'open' ? openAdvice(call, model) : `${offloadAdvice(model, call)} around the whole loop`;
     report(call, `\`${callSnippet(call)}\` does blocking file-system I/O in ${model.describeContext(call)}; use ${instead}`, {
       replacement: replacement ?? undefined,
     });
@@ -188,7 +188,18 @@ function isPseudoFileText(text: string): boolean {
   return PSEUDO_FILE_PREFIXES.some((prefix) => text === prefix || text.startsWith(`${prefix}/`));
 }
 
-/** `, ...` when the call passes arguments (for the advice `asyncio.to_thread(f, ...)`). */
-function withArguments(call: Node): string {
-  return call.childForFieldName('arguments')?.namedChildCount ? ', ...' : '';
+/** The advice to run a call in a worker thread, as the module's library and the project's Pythons allow. */
+function offloadCallAdvice(call: Node, fn: Node, model: SemanticModel): string {
+  const args = call.childForFieldName('arguments')?.namedChildCount ? ['...'] : [];
+  return offloadAdvice(model, call, fn.text, args, passesKeywords(call));
+}
+
+/** The async way to open a file in the module's library. */
+function openAdvice(call: Node, model: SemanticModel): string {
+  const work = (library: 'asyncio' | 'trio' | 'anyio') => `do the file work in ${offloadText(library, model)}`;
+  return forLibrary(model, call, {
+    asyncio: `\`aiofiles.open\` or ${work('asyncio')}`,
+    trio: `\`await trio.open_file(...)\` or ${work('trio')}`,
+    anyio: `\`await anyio.open_file(...)\` or ${work('anyio')}`,
+  });
 }

@@ -1,4 +1,5 @@
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
+import { forLibrary } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
 
 const names = (owner: string, members: string): string[] => members.split(' ').map((m) => `${owner}.${m}`);
@@ -27,7 +28,7 @@ export default defineRule({
   blocksTheLoop: true,
   scope: 'coroutine',
   what: 'Reports synchronous HTTP calls (requests, urllib, urllib3, the httpx sync API, http.client) inside a coroutine.',
-  why: 'A synchronous HTTP request holds the event loop for the whole round trip, so every other task stalls until the server answers. An async client (httpx.AsyncClient, aiohttp) suspends only the calling coroutine.',
+  why: 'A synchronous HTTP request holds the event loop for the whole round trip, so every other task stalls until the server answers. An async client (httpx.AsyncClient, which also runs on trio and anyio, or aiohttp, asyncio only) suspends only the calling coroutine.',
   bad: `import requests
 
 
@@ -47,6 +48,8 @@ async def fetch_user(user_id):
   check({ call }, { model, report }) {
     const callee = model.callee(call);
     if (!callee || !BLOCKING_HTTP_CALLS.has(callee) || !model.isInCoroutine(call)) return;
-    report(call, `\`${callSnippet(call)}\` is a blocking HTTP call in ${model.describeContext(call)}: it stalls the event loop until the server answers; use \`httpx.AsyncClient\` or \`aiohttp\``);
+    // aiohttp runs only on asyncio; httpx's async client on asyncio, trio and anyio alike.
+    const instead = forLibrary(model, call, { asyncio: '`httpx.AsyncClient` or `aiohttp`', trio: '`httpx.AsyncClient`', anyio: '`httpx.AsyncClient`' });
+    report(call, `\`${callSnippet(call)}\` is a blocking HTTP call in ${model.describeContext(call)}: it stalls the event loop until the server answers; use ${instead}`);
   },
 });

@@ -1,6 +1,8 @@
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
-import { awaitReplacement } from '../src/analyzer/rule-helpers.js';
+import { forLibrary, libraryCallReplacement } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
+
+const SLEEP = { asyncio: 'sleep', trio: 'sleep', anyio: 'sleep' };
 
 export default defineRule({
   name: 'blocking-sleep',
@@ -9,7 +11,7 @@ export default defineRule({
   blocksTheLoop: true,
   scope: 'coroutine',
   what: 'Reports `time.sleep()` called inside a coroutine.',
-  why: '`time.sleep()` blocks the whole event loop: every other task, request and timer waits until it returns. `asyncio.sleep()` suspends only the calling coroutine.',
+  why: '`time.sleep()` blocks the whole event loop: every other task, request and timer waits until it returns. `asyncio.sleep()` (`trio.sleep()`, `anyio.sleep()` in trio and anyio code) suspends only the calling coroutine.',
   bad: `import asyncio
 import time
 
@@ -24,14 +26,13 @@ import time
 async def poll():
     await asyncio.sleep(1)
 `,
-  fix: 'Replaces the call with `await asyncio.sleep(...)` when `asyncio` is imported.',
+  fix: 'Replaces the call with the sleep of the module\'s async library, when that library\'s module is imported: `await asyncio.sleep(...)`, or `await trio.sleep(...)` / `await anyio.sleep(...)` in a module that imports trio or anyio (any Python). No fix in a module importing both trio and asyncio, where the message names both.',
   query: CALL_QUERY,
   check({ call }, { model, report }) {
     if (model.callee(call) !== 'time.sleep' || !model.isInCoroutine(call)) return;
-    const args = call.childForFieldName('arguments')!;
-    const asyncio = model.moduleAlias('asyncio', call);
-    report(call, `\`${callSnippet(call)}\` blocks the event loop in ${model.describeContext(call)}; use \`await asyncio.sleep()\``, {
-      replacement: (asyncio && args.type === 'argument_list' && awaitReplacement(call, `${asyncio}.sleep${args.text}`, model)) || undefined,
+    const instead = forLibrary(model, call, { asyncio: '`await asyncio.sleep()`', trio: '`await trio.sleep()`', anyio: '`await anyio.sleep()`' });
+    report(call, `\`${callSnippet(call)}\` blocks the event loop in ${model.describeContext(call)}; use ${instead}`, {
+      replacement: libraryCallReplacement(call, SLEEP, model) ?? undefined,
     });
   },
 });

@@ -1,14 +1,21 @@
 import type { Node } from 'web-tree-sitter';
 import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
+import { forLibrary, runningLoopCall, type ByLibrary } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
 
-/** Module functions that wait for the network (a TCP handshake or a DNS lookup). */
-const BLOCKING_SOCKET_FUNCTIONS: ReadonlyMap<string, string> = new Map([
-  ['socket.create_connection', '`await asyncio.open_connection(host, port)`'],
-  ...['getaddrinfo', 'getnameinfo'].map((name): [string, string] => [`socket.${name}`, `\`await loop.${name}(...)\` (\`loop = asyncio.get_running_loop()\`)`]),
-  ...['gethostbyname', 'gethostbyname_ex', 'gethostbyaddr', 'getfqdn']
-    .map((name): [string, string] => [`socket.${name}`, '`await loop.getaddrinfo(...)` (`loop = asyncio.get_running_loop()`)']),
+/** Module functions that wait for the network (a TCP handshake or a DNS lookup), with what to use instead in
+ *  each library (`loop` stands for the running loop, which the message says how to get). */
+const BLOCKING_SOCKET_FUNCTIONS: ReadonlyMap<string, ByLibrary> = new Map([
+  ['socket.create_connection', {
+    asyncio: '`await asyncio.open_connection(host, port)`', trio: '`await trio.open_tcp_stream(host, port)`', anyio: '`await anyio.connect_tcp(host, port)`',
+  }],
+  ...['getaddrinfo', 'getnameinfo'].map((name): [string, ByLibrary] => [`socket.${name}`, {
+    asyncio: `\`await loop.${name}(...)\``, trio: `\`await trio.socket.${name}(...)\``, anyio: `\`await anyio.${name}(...)\``,
+  }]),
+  ...['gethostbyname', 'gethostbyname_ex', 'gethostbyaddr', 'getfqdn'].map((name): [string, ByLibrary] => [`socket.${name}`, {
+    asyncio: '`await loop.getaddrinfo(...)`', trio: '`await trio.socket.getaddrinfo(...)`', anyio: '`await anyio.getaddrinfo(...)`',
+  }]),
 ]);
 
 const SOCKET_PREFIX = 'socket.socket.';
@@ -17,6 +24,13 @@ const SOCKET_PREFIX = 'socket.socket.';
 const WAITING_METHODS: ReadonlySet<string> = new Set(['connect', 'connect_ex', 'recv', 'recv_into', 'recvfrom', 'recvfrom_into', 'send', 'sendall', 'sendto', 'sendfile', 'accept']);
 /** `loop.sock_*` names where they differ from the socket method's. */
 const LOOP_EQUIVALENT: Readonly<Record<string, string>> = { send: 'sendall', connect_ex: 'connect' };
+/** The Python that added each `loop.sock_*` method not in 3.5 (sock_recv_into, sock_sendfile: 3.7; the
+ *  datagram ones: 3.11). */
+const LOOP_METHOD_SINCE: Readonly<Record<string, readonly [number, number]>> = {
+  recv_into: [3, 7], sendfile: [3, 7], recvfrom: [3, 11], recvfrom_into: [3, 11], sendto: [3, 11],
+};
+/** `trio.socket` sockets have these methods too, awaited (not sendall or sendfile: trio streams send all). */
+const TRIO_SOCKET_METHODS: ReadonlySet<string> = new Set(['connect', 'recv', 'recv_into', 'recvfrom', 'recvfrom_into', 'send', 'sendto', 'accept']);
 const DATAGRAM_SAFE_METHODS: ReadonlySet<string> = new Set(['connect', 'connect_ex', 'send', 'sendto']);
 
 export default defineRule({
@@ -26,7 +40,7 @@ export default defineRule({
   blocksTheLoop: true,
   scope: 'coroutine',
   what: 'Reports blocking socket operations inside a coroutine: connect/recv/send/accept on a blocking `socket.socket`, `socket.create_connection`, and DNS lookups such as `socket.getaddrinfo` and `socket.gethostbyname`.',
-  why: 'A blocking socket call waits for the network on the event loop\'s thread, so every other task stalls until the peer answers. asyncio streams (`asyncio.open_connection`) and `loop.getaddrinfo` wait without blocking the loop.',
+  why: 'A blocking socket call waits for the network on the event loop\'s thread, so every other task stalls until the peer answers. asyncio streams (`asyncio.open_connection`) and `loop.getaddrinfo` (trio\'s and anyio\'s streams and `getaddrinfo` in their code) wait without blocking the loop.',
   bad: `import socket
 
 
@@ -54,7 +68,8 @@ async def ping(host, port):
     if (instead) {
       // NI_NUMERICHOST / AI_NUMERICHOST lookups only parse an address: no network involved.
       if (!model.isInCoroutine(call) || call.childForFieldName('arguments')?.text.includes('NUMERIC')) return;
-      report(call, `\`${callSnippet(call)}\` waits for the network and blocks the event loop in ${model.describeContext(call)}; use ${instead}`);
+      const asyncio = instead.asyncio.includes('loop.') ? `${instead.asyncio} (\`loop = ${runningLoopCall(model)}\`)` : instead.asyncio;
+      report(call, `\`${callSnippet(call)}\` waits for the network and blocks the event loop in ${model.describeContext(call)}; use ${forLibrary(model, call, { ...instead, asyncio })}`);
       return;
     }
     // Socket methods are recognised by the callee (`socket.socket.recv`), resolved once per call for every rule.
@@ -65,9 +80,26 @@ async def ping(host, port):
     const evidence = nonBlockingEvidence(model);
     if (evidence.anyNonBlocking || evidence.sockets.has(socketKey(socket, model))) return;
     if (evidence.anyDatagram && DATAGRAM_SAFE_METHODS.has(method)) return;
-    report(call, `\`${callSnippet(call)}\` waits on a blocking socket in ${model.describeContext(call)}, stalling the event loop; use asyncio streams (\`asyncio.open_connection\`) or \`loop.sock_${LOOP_EQUIVALENT[method] ?? method}(...)\` on a non-blocking socket`);
+    report(call, `\`${callSnippet(call)}\` waits on a blocking socket in ${model.describeContext(call)}, stalling the event loop; use ${forLibrary(model, call, socketAdvice(method, model))}`);
   },
 });
+
+/** What waits on the network without blocking, for a blocking socket's method, in each library: asyncio
+ *  streams or the loop's `sock_*` method where the project's oldest Python has it (datagram sockets: an
+ *  endpoint); trio's own sockets or streams; anyio's streams. */
+function socketAdvice(method: string, model: SemanticModel): ByLibrary {
+  const datagram = method === 'recvfrom' || method === 'recvfrom_into' || method === 'sendto';
+  const loopMethod = LOOP_EQUIVALENT[method] ?? method;
+  const since = LOOP_METHOD_SINCE[loopMethod];
+  const streams = datagram ? 'a datagram endpoint (`loop.create_datagram_endpoint`)' : 'asyncio streams (`asyncio.open_connection`)';
+  const asyncio = !since || model.pythonHas(since) ? `${streams} or \`loop.sock_${loopMethod}(...)\` on a non-blocking socket` : streams;
+  const trioMethod = method === 'connect_ex' ? 'connect' : method;
+  const trio = TRIO_SOCKET_METHODS.has(trioMethod)
+    ? `a \`trio.socket\` socket (\`await sock.${trioMethod}(...)\`) or trio streams (\`trio.open_tcp_stream\`)`
+    : 'trio streams (`trio.open_tcp_stream`)';
+  const anyio = datagram ? 'an anyio UDP socket (`anyio.create_udp_socket`)' : 'anyio streams (`anyio.connect_tcp`)';
+  return { asyncio, trio, anyio };
+}
 
 /** Was the socket made by a call in this module (`socket.socket()`, `create_connection()`), as a local, a
  *  global or an attribute? A socket passed in as a parameter (even annotated) may have been made non-blocking

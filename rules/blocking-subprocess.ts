@@ -1,19 +1,30 @@
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
+import { forLibrary } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
 
 const names = (owner: string, members: string): string[] => members.split(' ').map((m) => `${owner}.${m}`);
 
 const WAITS = 'waits for a process';
+const RUNS = 'runs a process and waits for it';
 
 /** What each blocking process call does, for the message (flake8-async's ASYNC220 / 221 / 222 split). */
 const BLOCKING_PROCESS_CALLS: ReadonlyMap<string, string> = new Map([
-  ...names('subprocess', 'run call check_call check_output getoutput getstatusoutput').map((n): [string, string] => [n, 'runs a process and waits for it']),
-  ...names('os', 'system').map((n): [string, string] => [n, 'runs a process and waits for it']),
+  ...names('subprocess', 'run call check_call check_output getoutput getstatusoutput').map((n): [string, string] => [n, RUNS]),
+  ...names('os', 'system').map((n): [string, string] => [n, RUNS]),
   ...names('subprocess', 'Popen').map((n): [string, string] => [n, 'starts a process synchronously']),
   ...names('os', 'popen posix_spawn posix_spawnp spawnl spawnle spawnlp spawnlpe spawnv spawnve spawnvp spawnvpe')
     .map((n): [string, string] => [n, 'starts a process synchronously']),
   ...names('os', 'wait waitpid wait3 wait4 waitid').map((n): [string, string] => [n, WAITS]),
 ]);
+
+/** What runs, starts or waits for a process without blocking, by library. */
+const RUN_INSTEAD = { asyncio: '`await asyncio.create_subprocess_exec(...)`', trio: '`await trio.run_process(...)`', anyio: '`await anyio.run_process(...)`' };
+const START_INSTEAD = { asyncio: '`await asyncio.create_subprocess_exec(...)`', trio: '`await trio.lowlevel.open_process(...)`', anyio: '`await anyio.open_process(...)`' };
+const WAIT_INSTEAD = {
+  asyncio: '`await process.wait()` on an `asyncio.create_subprocess_exec` process',
+  trio: '`await process.wait()` on a `trio.lowlevel.open_process` process',
+  anyio: '`await process.wait()` on an `anyio.open_process` process',
+};
 
 export default defineRule({
   name: 'blocking-subprocess',
@@ -22,7 +33,7 @@ export default defineRule({
   blocksTheLoop: true,
   scope: 'coroutine',
   what: 'Reports `subprocess`, `os.system`, `os.popen`, `os.spawn*` and `os.wait*` calls inside a coroutine.',
-  why: 'These start or wait for a child process on the calling thread, so the event loop stops until the process is spawned or exits. `asyncio.create_subprocess_exec` runs it without blocking other tasks.',
+  why: 'These start or wait for a child process on the calling thread, so the event loop stops until the process is spawned or exits. `asyncio.create_subprocess_exec` (`trio.run_process`, `anyio.run_process` in trio and anyio code) runs it without blocking other tasks.',
   bad: `import subprocess
 
 
@@ -47,7 +58,7 @@ async def git_head():
     if (!effect || !model.isInCoroutine(call)) return;
     // `os.waitpid(pid, os.WNOHANG)` only polls: it returns at once when no child has exited.
     if (effect === WAITS && call.childForFieldName('arguments')?.text.includes('WNOHANG')) return;
-    const instead = effect === WAITS ? '`await process.wait()` on an `asyncio.create_subprocess_exec` process' : '`await asyncio.create_subprocess_exec(...)`';
+    const instead = forLibrary(model, call, effect === WAITS ? WAIT_INSTEAD : effect === RUNS ? RUN_INSTEAD : START_INSTEAD);
     report(call, `\`${callSnippet(call)}\` ${effect}, blocking the event loop in ${model.describeContext(call)}; use ${instead}`);
   },
 });

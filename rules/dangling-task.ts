@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/analyzer/rule.js';
 import { lastPart } from '../src/analyzer/model/semantic-model.js';
+import { asyncLibrary } from '../src/analyzer/rule-helpers.js';
 import { calledName, callSnippet } from './support/calls.js';
 import { isUnreadLocal } from './support/locals.js';
 import { VALUE_USE_QUERY } from './support/value-use.js';
@@ -61,7 +62,10 @@ async def handle(user):
       const first = call.childForFieldName('arguments')?.namedChildren.find((child) => child?.type !== 'comment');
       return !!first && first.type !== 'keyword_argument' && FUTURE_MAKERS.has(model.typeOf(first) ?? '');
     };
-    const why = 'the event loop holds only a weak reference, so it may be garbage-collected before it finishes and its exception is never seen; keep it (a set plus `task.add_done_callback(tasks.discard)`) or use a TaskGroup';
+    // asyncio.TaskGroup came with 3.11; anyio code (which may run on asyncio) has its own task groups.
+    const library = asyncLibrary(model);
+    const group = library === 'anyio' ? ' or start it in an anyio task group' : library === 'asyncio' && model.pythonHas([3, 11]) ? ' or use an `asyncio.TaskGroup`' : '';
+    const why = `the event loop holds only a weak reference, so it may be garbage-collected before it finishes and its exception is never seen; keep it (a set plus \`task.add_done_callback(tasks.discard)\`)${group}`;
     // A statement that builds a list, tuple or set of tasks (`[asyncio.create_task(f(x)) for x in xs]`) or picks
     // one with `a if c else b` throws the tasks away with it.
     if (container) {

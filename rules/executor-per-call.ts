@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
+import { forLibrary, offloadText } from '../src/analyzer/rule-helpers.js';
 import { calledName, callSnippet, REPORTING_CALLS } from './support/calls.js';
 
 const EXECUTORS: ReadonlyMap<string, 'thread' | 'process'> = new Map([
@@ -16,7 +17,7 @@ export default defineRule({
   severity: 'warning',
   scope: 'coroutine',
   what: 'Reports a `ThreadPoolExecutor` or `ProcessPoolExecutor` created inside a coroutine to run work for that one call.',
-  why: 'Every call starts a fresh pool of threads or processes and tears it down again, and leaving `with executor:` waits for its workers on the event loop\'s thread. `asyncio.to_thread()` reuses the loop\'s default executor; CPU-bound work belongs in one long-lived process pool.',
+  why: 'Every call starts a fresh pool of threads or processes and tears it down again, and leaving `with executor:` waits for its workers on the event loop\'s thread. `asyncio.to_thread()` (before Python 3.9 `loop.run_in_executor(None, ...)`; `to_thread.run_sync()` in trio and anyio) reuses the loop\'s default executor; CPU-bound work belongs in one long-lived process pool.',
   bad: `import asyncio
 import concurrent.futures
 
@@ -46,9 +47,11 @@ async def checksum_async(data):
     const callee = model.callee(call);
     const kind = callee ? EXECUTORS.get(callee) : undefined;
     if (!kind || !model.isInCoroutine(call) || outlivesTheCall(call, model)) return;
+    const shared = (library: 'asyncio' | 'trio' | 'anyio') => `${offloadText(library, model, 'fn', ['*args'])} (${library === 'asyncio' ? 'the loop\'s shared executor' : `${library}'s shared worker threads`}) or one long-lived executor`;
+    const longLived = 'one long-lived `ProcessPoolExecutor` created at startup';
     const instead = kind === 'thread'
-      ? '`await asyncio.to_thread(fn, *args)` (the loop\'s shared executor) or one long-lived executor'
-      : 'one long-lived `ProcessPoolExecutor` created at startup';
+      ? forLibrary(model, call, { asyncio: shared('asyncio'), trio: shared('trio'), anyio: shared('anyio') })
+      : forLibrary(model, call, { asyncio: longLived, trio: longLived, anyio: `\`await anyio.to_process.run_sync(fn, *args)\` or ${longLived}` });
     report(call, `\`${callSnippet(call)}\` starts and tears down a ${kind} pool for this call in ${model.describeContext(call)}; use ${instead}`);
   },
 });

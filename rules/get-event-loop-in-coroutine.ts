@@ -8,7 +8,7 @@ export default defineRule({
   aliases: [],
   severity: 'info', // it works inside a coroutine (it returns the running loop): a clarity and deprecation nit
   scope: 'coroutine',
-  what: 'Reports `asyncio.get_event_loop()` called inside a coroutine.',
+  what: 'Reports `asyncio.get_event_loop()` called inside a coroutine (in trio and anyio code too, where it is asyncio code all the same).',
   why: 'Inside a coroutine `get_event_loop()` does return the running loop, but elsewhere it is deprecated and may create a new loop or warn, depending on Python version and loop policy; `get_running_loop()` says what is meant and fails loudly when no loop runs, so the code stays correct when moved. The asyncio docs prefer it in coroutines and callbacks.',
   bad: `import asyncio
 

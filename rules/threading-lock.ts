@@ -1,15 +1,25 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/analyzer/rule.js';
 import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
-import { snippet } from '../src/analyzer/rule-helpers.js';
+import { forLibrary, snippet, type ByLibrary } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
 import { WITH_QUERY, contextManagersOf, isAsyncWith } from './support/context-managers.js';
 
-/** threading primitives whose acquire waits on the calling thread, with their asyncio counterparts. */
-const ASYNCIO_EQUIVALENT: ReadonlyMap<string, string> = new Map([
-  ['threading.Lock', 'asyncio.Lock'], ['threading.RLock', 'asyncio.Lock'], ['threading.Semaphore', 'asyncio.Semaphore'],
-  ['threading.BoundedSemaphore', 'asyncio.BoundedSemaphore'], ['threading.Condition', 'asyncio.Condition'],
+const sameName = (name: string): ByLibrary => ({ asyncio: `asyncio.${name}`, trio: `trio.${name}`, anyio: `anyio.${name}` });
+
+/** threading primitives whose acquire waits on the calling thread, with their async counterparts by library. */
+const ASYNC_EQUIVALENT: ReadonlyMap<string, ByLibrary> = new Map([
+  ['threading.Lock', sameName('Lock')], ['threading.RLock', sameName('Lock')], ['threading.Semaphore', sameName('Semaphore')],
+  ['threading.BoundedSemaphore', { asyncio: 'asyncio.BoundedSemaphore', trio: 'trio.Semaphore(n, max_value=n)', anyio: 'anyio.Semaphore(n, max_value=n)' }],
+  ['threading.Condition', sameName('Condition')],
 ]);
+
+/** "use `asyncio.Lock` with `async with`", in the code's library. */
+function useInstead(type: string, at: Node, model: SemanticModel): string {
+  const equivalent = ASYNC_EQUIVALENT.get(type)!;
+  const phrase = (library: keyof ByLibrary) => `\`${equivalent[library]}\` with \`async with\``;
+  return `use ${forLibrary(model, at, { asyncio: phrase('asyncio'), trio: phrase('trio'), anyio: phrase('anyio') })}`;
+}
 
 /** A statement `x.acquire(...)`: acquiring inside an expression (`if lock.acquire(False)`) is nearly always a
  *  non-blocking try, and a narrow pattern keeps the query cheap. */
@@ -22,7 +32,7 @@ export default defineRule({
   blocksTheLoop: true,
   scope: 'coroutine',
   what: 'Reports a `threading` lock, semaphore or condition held across an `await` (`with lock:` whose body awaits) or acquired with a blocking `acquire()` in a coroutine and not released before its next `await`.',
-  why: 'While a coroutine holding a threading lock is suspended at an `await`, any other coroutine that takes the lock blocks the whole event loop, and the holder can never resume to release it: a deadlock. `asyncio.Lock` with `async with` suspends only the waiting coroutine.',
+  why: 'While a coroutine holding a threading lock is suspended at an `await`, any other coroutine that takes the lock blocks the whole event loop, and the holder can never resume to release it: a deadlock. `asyncio.Lock` (`trio.Lock`, `anyio.Lock` in trio and anyio code) with `async with` suspends only the waiting coroutine.',
   bad: `import asyncio
 import threading
 
@@ -53,7 +63,7 @@ class Cache:
   check({ with: statement, body, acquire, lock, 'acquire.args': args }, { model, report }) {
     if (statement && body) {
       if (isAsyncWith(statement)) return;
-      const held = contextManagersOf(statement).find((manager) => ASYNCIO_EQUIVALENT.has(model.typeOf(manager) ?? ''));
+      const held = contextManagersOf(statement).find((manager) => ASYNC_EQUIVALENT.has(model.typeOf(manager) ?? ''));
       if (!held || !model.isInCoroutine(statement) || !suspendsIn(body, model)) return;
       const type = model.typeOf(held)!;
       // An RLock belongs to a thread, and every coroutine of the loop runs on the same one: another coroutine
@@ -61,14 +71,13 @@ class Cache:
       const effect = type === 'threading.RLock'
         ? 'every other coroutine on the loop\'s thread re-enters it at once, so it excludes nothing between them'
         : 'another coroutine taking it blocks the event loop or deadlocks';
-      report(held, `\`with ${snippet(held)}:\` holds a \`${type}\` across \`await\` in ${model.describeContext(statement)}: ${effect}; use \`${ASYNCIO_EQUIVALENT.get(type)}\` with \`async with\``);
+      report(held, `\`with ${snippet(held)}:\` holds a \`${type}\` across \`await\` in ${model.describeContext(statement)}: ${effect}; ${useInstead(type, statement, model)}`);
       return;
     }
     if (!acquire || !lock || !args) return;
     const type = model.typeOf(lock);
-    const instead = type ? ASYNCIO_EQUIVALENT.get(type) : undefined;
-    if (!instead || !model.isInCoroutine(acquire) || !waitsIndefinitely(args) || releasedBeforeAwait(acquire, lock, model)) return;
-    report(acquire, `\`${callSnippet(acquire)}\` waits for a \`${type}\` on the event loop's thread in ${model.describeContext(acquire)}; use \`${instead}\` with \`async with\``);
+    if (!type || !ASYNC_EQUIVALENT.has(type) || !model.isInCoroutine(acquire) || !waitsIndefinitely(args) || releasedBeforeAwait(acquire, lock, model)) return;
+    report(acquire, `\`${callSnippet(acquire)}\` waits for a \`${type}\` on the event loop's thread in ${model.describeContext(acquire)}; ${useInstead(type, acquire, model)}`);
   },
 });
 

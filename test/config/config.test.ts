@@ -44,6 +44,9 @@ check:
   fail_on: warning
 pytest:
   asyncio_mode: auto
+target-version: "3.8"
+blocking:
+  report_in_tests: true
 `);
     expect(config).toEqual({
       rules: { 'blocking-sleep': 'warning', ASYNC251: 'off', 'Blocking-Sleep': 'off' },
@@ -52,6 +55,8 @@ pytest:
       review: { event: 'REQUEST_CHANGES', max_comments: 10 },
       check: { fail_on: 'warning' },
       pytest: { asyncio_mode: 'auto' },
+      'target-version': '3.8',
+      blocking: { report_in_tests: true, report_in_scripts: false, report_in_worker_threads: false },
     });
   });
 
@@ -70,7 +75,7 @@ pytest:
 
   it('names unknown keys and lists the expected ones', () => {
     expect(parseError('filters: file\n')).toBe(
-      'filters: unknown key (expected one of: rules, paths, filter, review, check, pytest)',
+      'filters: unknown key (expected one of: rules, paths, filter, review, check, target-version, blocking, pytest)',
     );
     expect(parseError('review:\n  evnt: COMMENT\n')).toBe('review.evnt: unknown key (expected one of: event, max_comments)');
   });

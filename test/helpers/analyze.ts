@@ -10,12 +10,6 @@ export async function findingsIn(source: string, options: AnalyzeOptions & { pat
   return result.findings;
 }
 
-/** The path a rule's fixture is analyzed under: exampleModulePath, unless its first line names another
- *  (`# fixture-path: tests/test_worker.py`), for rules that treat test modules differently. */
-export function fixtureModulePath(name: string, text: string): string {
-  return /^# fixture-path: (\S+)/.exec(text)?.[1] ?? exampleModulePath(name);
-}
-
 /** Apply whole-line fixes (non-overlapping, as the engine produces them) to a source text. */
 export function applyFixes(source: string, findings: readonly Finding[]): string {
   const lines = source.split('\n');
@@ -31,9 +25,9 @@ export function applyFixes(source: string, findings: readonly Finding[]): string
 
 /** `body` (the lines after `header`) once the rules' fixes are applied to `header + body`; the case must be
  *  reported, and the fixes never touch the header. */
-export async function fixedBody(header: string, body: string, rules: readonly Rule[]): Promise<string> {
+export async function fixedBody(header: string, body: string, rules: readonly Rule[], options: AnalyzeOptions = {}): Promise<string> {
   const source = `${header}${body}\n`;
-  const findings = await findingsIn(source, { rules });
+  const findings = await findingsIn(source, { ...options, rules });
   expect(findings.length, 'the case must be reported').toBeGreaterThan(0);
   return applyFixes(source, findings).slice(header.length).trimEnd();
 }
