@@ -180,6 +180,8 @@ export function selectRules(rules: readonly Rule[], options: AnalyzeOptions): Ac
     if (options.ignore?.some((s) => matches(rule, s))) return [];
     const setting = Object.entries(options.ruleSettings ?? {}).find(([key]) => ruleMatchesCode(rule, key))?.[1];
     if (setting === 'off') return [];
+    // A rule off by default runs when the config gives it a severity or `--select` names it (not by prefix).
+    if (rule.defaultEnabled === false && setting === undefined && !options.select?.some((s) => ruleMatchesCode(rule, s))) return [];
     return [{ rule, severity: setting ?? rule.severity }];
   });
 }

@@ -37,6 +37,12 @@ export interface RuleDocs {
   good: string;
   /** When the rule offers a mechanical fix: what it does. */
   fix?: string;
+  /** `false`: the rule does not run unless asked for, by a severity in the config's `rules` or by its name or
+   *  alias in `--select` (an alias prefix such as `ASYNC` does not turn it on). For rules whose findings real
+   *  code too often does not bear out; `note` says why. Absent: the rule runs. */
+  defaultEnabled?: false;
+  /** More for the docs page: why the rule is off by default, what it cannot tell. */
+  note?: string;
 }
 
 export interface Rule extends RuleDocs {

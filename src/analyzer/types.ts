@@ -91,9 +91,11 @@ export interface ProjectKnowledge {
 }
 
 export interface AnalyzeOptions {
-  /** Per-rule severity override or 'off'; keys are rule names or aliases. */
+  /** Per-rule severity override or 'off'; keys are rule names or aliases. A severity turns on a rule that is
+   *  off by default. */
   ruleSettings?: Record<string, Severity | 'off'>;
-  /** Only these rules (names or aliases); empty or absent = all. */
+  /** Only these rules (names, aliases or alias prefixes); empty or absent = all that are on by default. Naming
+   *  a rule that is off by default (not by prefix) turns it on. */
   select?: string[];
   /** Never these rules (names or aliases). */
   ignore?: string[];

@@ -54,6 +54,8 @@ describe('async-review check', () => {
     const run = sarif.runs[0];
     const rule = run.tool.driver.rules.find((r: { id: string }) => r.id === 'blocking-sleep');
     expect(rule.help.markdown).toContain('asyncio.sleep');
+    expect(rule.defaultConfiguration).toEqual({ level: 'error' });
+    expect(run.tool.driver.rules.find((r: { id: string }) => r.id === 'unbounded-gather').defaultConfiguration).toEqual({ level: 'note', enabled: false });
     expect(run.results[0]).toMatchObject({ ruleId: 'blocking-sleep', level: 'error' });
     expect(run.results[0].partialFingerprints['asyncReviewFingerprint/v1']).toMatch(/^[0-9a-f]{20}$/);
     expect(run.results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('poll.py');
@@ -91,6 +93,16 @@ describe('async-review check', () => {
     expect(runCli(['check', '--ignore', 'blocking-sleep'], root).status).toBe(0);
     expect(runCli(['check', '--select', 'ASYNC2'], root).status).toBe(1);
     expect(runCli(['check', '--select', 'missing-await'], root).status).toBe(0);
+  });
+
+  it('runs a rule that is off by default only when --select names it or the config gives it a severity', () => {
+    const fanOut = 'import asyncio\n\n\nasync def fetch_all(client, urls):\n    return await asyncio.gather(*[client.get(url) for url in urls])\n';
+    const root = makeProject({ 'fan_out.py': fanOut });
+    expect(runCli(['check'], root).status).toBe(0);
+    expect(runCli(['check', '--select', 'unbounded-gather'], root).stdout).toContain('unbounded-gather');
+    const configured = makeProject({ 'fan_out.py': fanOut, '.github/async-review.yml': 'rules:\n  unbounded-gather: warning\n' });
+    const { stdout } = runCli(['check', '--format', 'json'], configured);
+    expect(JSON.parse(stdout).findings.map((f: { rule: string; severity: string }) => `${f.rule}:${f.severity}`)).toEqual(['unbounded-gather:warning']);
   });
 
   it('refuses a --select or --ignore that names no rule, with the closest name', () => {
@@ -170,6 +182,7 @@ describe('async-review rules / rule', () => {
     const list = runCli(['rules'], root);
     expect(list.status).toBe(0);
     expect(list.stdout).toMatch(/^blocking-sleep\s+error\s+Reports `time\.sleep\(\)`/m);
+    expect(list.stdout).toMatch(/^unbounded-gather\s+off\s+Reports/m);
     const doc = runCli(['rule', 'ASYNC251'], root);
     expect(doc.stdout).toContain('# blocking-sleep');
     expect(doc.stdout).toContain('Use instead:');
