@@ -156,8 +156,9 @@ describe('async-review check', () => {
 
   it('leaves async tests alone under a conftest.py that runs them itself', () => {
     const test = 'import asyncio\n\n\nasync def test_poll():\n    await asyncio.sleep(0)\n';
-    expect(runCli(['check', '--select', 'async-test-without-runner'], makeProject({ 'tests/unit/test_poll.py': test })).status).toBe(1);
-    const hooked = makeProject({ '.git/HEAD': '', 'tests/unit/test_poll.py': test, 'tests/conftest.py': 'def pytest_pyfunc_call(pyfuncitem):\n    ...\n' });
+    const deps = { 'requirements-test.txt': 'pytest\npytest-asyncio>=0.23\n' };
+    expect(runCli(['check', '--select', 'async-test-without-runner'], makeProject({ ...deps, 'tests/unit/test_poll.py': test })).status).toBe(1);
+    const hooked = makeProject({ ...deps, '.git/HEAD': '', 'tests/unit/test_poll.py': test, 'tests/conftest.py': 'def pytest_pyfunc_call(pyfuncitem):\n    ...\n' });
     expect(runCli(['check', '--select', 'async-test-without-runner'], hooked).status).toBe(0);
     expect(runCli(['check', '--select', 'async-test-without-runner', 'tests/unit'], hooked).status).toBe(0);
     expect(runCli(['check', '--select', 'async-test-without-runner'], join(hooked, 'tests/unit')).status).toBe(0); // hook above the cwd
@@ -189,6 +190,21 @@ describe('async-review rules / rule', () => {
     const unknown = runCli(['rule', 'nope'], root);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('unknown rule "nope"');
+  });
+
+  it("reports an unmarked async test only where the test dependencies leave it unrun, each package by its own files", () => {
+    const test = 'import asyncio\n\n\nasync def test_poll():\n    await asyncio.sleep(0)\n';
+    const root = makeProject({
+      '.git/HEAD': '', 'pyproject.toml': '[project]\nname = "mono"\n[project.optional-dependencies]\ntest = ["pytest", "pytest-asyncio"]\n',
+      'tests/test_poll.py': test,
+      'legacy/requirements-dev.txt': 'pytest-aiohttp==0.3.0\n', 'legacy/tests/test_poll.py': test, // runs every coroutine test
+      'other/requirements/test.txt': 'pytest-something-unknown\n', 'other/tests/test_poll.py': test,
+      'nodeps/tests/test_poll.py': test,
+    });
+    const paths = (cwd: string) => (JSON.parse(runCli(['check', '--format', 'json', '--select', 'async-test-without-runner'], cwd).stdout).findings as { path: string }[]).map((f) => f.path);
+    expect(paths(root)).toEqual(['nodeps/tests/test_poll.py', 'tests/test_poll.py']);
+    // Without any dependency file nobody knows what runs the tests.
+    expect(paths(makeProject({ 'tests/test_poll.py': test }))).toEqual([]);
   });
 
   it("reads the checked folder's config and pytest settings, wherever it is run from", () => {
