@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { allRules } from '../../rules/index.js';
 import { loadPythonParser } from '../../src/analyzer/parser.js';
 import { applyFixes, findingsIn } from '../helpers/analyze.js';
+import { RULE_PROJECTS } from '../helpers/rule-projects.js';
 
 const fixturePath = (name: string) => new URL(`../fixtures/rules/${name}.py`, import.meta.url);
 
@@ -34,7 +35,7 @@ describe.each(withFixes.map((rule) => [rule.name, rule] as const))('%s fixture f
   it('each leaves valid Python that the rule accepts', async () => {
     const path = `tests/test_${name.replace(/-/g, '_')}.py`;
     const source = readFileSync(fixturePath(name), 'utf8');
-    const findings = await findingsIn(source, { rules: [rule], path });
+    const findings = await findingsIn(source, { rules: [rule], path, project: RULE_PROJECTS[rule.name] });
     const fixed = findings.filter((f) => f.fix);
     expect(fixed.length, `${name}: the fixture provokes no fix`).toBeGreaterThan(0);
     const problems: string[] = [];
@@ -44,7 +45,7 @@ describe.each(withFixes.map((rule) => [rule.name, rule] as const))('%s fixture f
       const { replacement } = finding.fix!;
       if ((await syntaxErrorCount(after)) > errorsBefore) problems.push(`line ${finding.line}: the fix makes a syntax error\n${replacement}`);
       // The finding is gone and nothing took its place (the module's other findings stay).
-      const again = await findingsIn(after, { rules: [rule], path });
+      const again = await findingsIn(after, { rules: [rule], path, project: RULE_PROJECTS[rule.name] });
       if (again.length >= findings.length) problems.push(`line ${finding.line}: the fix does not settle the finding\n${replacement}`);
     }
     expect(problems).toEqual([]);

@@ -5,15 +5,9 @@ import { readFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../../rules/index.js';
 import { findingsIn } from '../helpers/analyze.js';
-import type { ProjectKnowledge } from '../../src/analyzer/types.js';
+import { RULE_PROJECTS } from '../helpers/rule-projects.js';
 
 const fixturePath = (name: string) => new URL(`../fixtures/rules/${name}.py`, import.meta.url);
-
-/** What a rule needs to know of the project to report at all: async-test-without-runner, that the project's
- *  test dependencies name only plugins that leave unmarked coroutine tests unrun. */
-const PROJECT: Record<string, ProjectKnowledge> = {
-  'async-test-without-runner': { asyncTestMarks: ['anyio', 'asyncio', 'trio'] },
-};
 
 describe.each(allRules.map((rule) => [rule.name, rule] as const))('%s fixture', (name, rule) => {
   it('has a fixture with cases to report and look-alikes to leave alone', () => {
@@ -27,7 +21,7 @@ describe.each(allRules.map((rule) => [rule.name, rule] as const))('%s fixture', 
     const text = readFileSync(fixturePath(name), 'utf8');
     const expected = text.split('\n').flatMap((line, index) =>
       new RegExp(`#.*expect:[^#]*\\b${name}\\b`).test(line) ? [index + 1] : []);
-    const findings = await findingsIn(text, { rules: [rule], path: `tests/test_${name.replace(/-/g, '_')}.py`, project: PROJECT[name] });
+    const findings = await findingsIn(text, { rules: [rule], path: `tests/test_${name.replace(/-/g, '_')}.py`, project: RULE_PROJECTS[name] });
     const reported = [...new Set(findings.map((f) => f.line))];
     const missing = expected.filter((line) => !reported.includes(line)).map((line) => `${line}: ${text.split('\n')[line - 1].trim()}`);
     const noisy = findings.filter((f) => !expected.includes(f.line)).map((f) => `${f.line}: ${f.message}`);
