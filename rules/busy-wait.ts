@@ -52,9 +52,7 @@ class Job:
     if (isTestCode(model.enclosingFunction(loop), model)) return;
     // `while (await counter.n) != 12:` asks another task or process each time (an actor's attribute over RPC).
     if (condition.descendantsOfType('await').length > 0) return;
-    const advice = threadQueue
-      ? `wait for the item in a thread (\`${model.pythonHas([3, 9]) ? `await asyncio.to_thread(${snippet(threadQueue, 30)}.get)` : `await loop.run_in_executor(None, ${snippet(threadQueue, 30)}.get)`}\`), or have the producer hand it to the loop with \`loop.call_soon_threadsafe\``
-      : `wait on an \`${eventClass(sleeps[0]!, model)}\` set where the condition changes`;
+    const advice = threadQueue ? threadQueueAdvice(threadQueue, sleeps[0]!, model) : `wait on an \`${eventClass(sleeps[0]!, model)}\` set where the condition changes`;
     report(loop, `\`while ${snippet(condition)}\` polls with sleep in ${model.describeContext(loop)}; ${advice}`, {
       endNode: condition,
     });
@@ -126,6 +124,17 @@ function threadQueueIn(condition: Node, model: SemanticModel): Node | null {
     if (object && (model.typeOf(object) ?? '').startsWith('queue.')) return object;
   }
   return null;
+}
+
+/** How to wait for a thread's queue with the library the loop sleeps with. */
+function threadQueueAdvice(queue: Node, sleep: Node, model: SemanticModel): string {
+  const get = `${snippet(queue, 30)}.get`;
+  const library = awaitedSleep(sleep, model)?.split('.')[0];
+  if (library === 'trio' || library === 'anyio') {
+    return `wait for the item in a thread (\`await ${library}.to_thread.run_sync(${get})\`), or have the producer set a \`${library}.Event\` through \`${library}.from_thread.run_sync\``;
+  }
+  const inThread = model.pythonHas([3, 9]) ? `await asyncio.to_thread(${get})` : `await loop.run_in_executor(None, ${get})`;
+  return `wait for the item in a thread (\`${inThread}\`), or have the producer hand it to the loop with \`loop.call_soon_threadsafe\``;
 }
 
 /** A walrus whose new value is computed from its old one (`(n := n - 1)`, `(tries := tries + 1)`). */

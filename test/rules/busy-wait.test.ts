@@ -16,5 +16,7 @@ describe('busy-wait message', () => {
     const [finding] = await findingsIn(source, { rules: [busyWait] });
     expect(finding?.message).toContain('`await asyncio.to_thread(inbox.get)`');
     expect(finding?.message).not.toContain('asyncio.Event');
+    const [anyio] = await findingsIn(source.replace('import asyncio', 'import anyio').replace('asyncio.sleep', 'anyio.sleep'), { rules: [busyWait] });
+    expect(anyio?.message).toContain('`await anyio.to_thread.run_sync(inbox.get)`');
   });
 });
