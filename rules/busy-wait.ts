@@ -131,7 +131,7 @@ function threadQueueAdvice(queue: Node, sleep: Node, model: SemanticModel): stri
   const get = `${snippet(queue, 30)}.get`;
   const library = awaitedSleep(sleep, model)?.split('.')[0];
   if (library === 'trio' || library === 'anyio') {
-    return `wait for the item in a thread (\`await ${library}.to_thread.run_sync(${get})\`), or have the producer set a \`${library}.Event\` through \`${library}.from_thread.run_sync\``;
+    return `wait for the item in a thread (\`await ${library}.to_thread.run_sync(${get})\`), or have the producer set an \`${library}.Event\` through \`${library}.from_thread.run_sync\``;
   }
   const inThread = model.pythonHas([3, 9]) ? `await asyncio.to_thread(${get})` : `await loop.run_in_executor(None, ${get})`;
   return `wait for the item in a thread (\`${inThread}\`), or have the producer hand it to the loop with \`loop.call_soon_threadsafe\``;
