@@ -72,7 +72,7 @@ pytest:
 
   it('names unknown keys and lists the expected ones', () => {
     expect(parseError('filters: file\n')).toBe(
-      'filters: unknown key (expected one of: rules, paths, filter, review, check, pytest)',
+      'filters: unknown key (expected one of: rules, paths, filter, review, check, target-version, pytest)',
     );
     expect(parseError('review:\n  evnt: COMMENT\n')).toBe('review.evnt: unknown key (expected one of: event, max_comments)');
   });
