@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/analyzer/rule.js';
 import { decoratorName, type ClassInfo, type FunctionInfo, type SemanticModel } from '../src/analyzer/model/semantic-model.js';
+import type { AsyncTestMark } from '../src/analyzer/types.js';
 
 /** Marks under which pytest-asyncio, anyio's or trio's plugin runs an async test. */
 const RUNNER_MARKS = new Set(['pytest.mark.asyncio', 'pytest.mark.anyio', 'pytest.mark.trio']);
@@ -13,7 +14,7 @@ export default defineRule({
   name: 'async-test-without-runner',
   aliases: [],
   severity: 'error',
-  what: 'Reports an `async def test_*` in a test module with no pytest-asyncio, anyio or trio marker (on the function, its class or the module\'s `pytestmark`), when the module relies on markers (it marks other tests, or is written for asyncio).',
+  what: 'Reports an `async def test_*` in a test module with no pytest-asyncio, anyio or trio marker (on the function, its class or the module\'s `pytestmark`), when the module relies on markers (it marks other tests, or is written for asyncio) and the project\'s test dependencies are known to leave it unrun: they can be read (pyproject.toml, setup.cfg, setup.py, requirements files, tox.ini, Pipfile, noxfile.py, in the test\'s folder and above), name pytest and a plugin providing the mark, and name no pytest plugin but those known not to run unmarked coroutine tests. Silent under pytest-asyncio\'s auto mode, pytest-trio\'s trio_mode, a conftest.py hook or plugin (`pytest_plugins`) that may run them, and plugins that do (pytest-aiohttp before 1.0, pytest-jupyter, pytest-tornasync, pytest-twisted) or that we do not know.',
   why: 'Without a plugin marker pytest does not run a coroutine test: it is skipped with a warning (or, on old versions, "passes" without running), so the test silently checks nothing.',
   bad: `import asyncio
 
@@ -36,8 +37,15 @@ async def test_fetch(client):
   query: '(function_definition "async" name: (identifier) @name (#match? @name "^test")) @def',
   check({ def: definition, name }, { model, report }) {
     if (model.project.asyncTestsRunAutomatically || !isTestModule(model.moduleName) || isUnderRunnerConftest(model)) return;
-    const mark = neededMark(model);
-    if (!mark) return;
+    // Which plugins run the tests depends on the project's test dependencies: unknown, or one that runs unmarked
+    // coroutine tests (pytest-aiohttp before 1.0, pytest-jupyter...), and nothing is reported.
+    const available = model.project.asyncTestMarks;
+    if (!available) return;
+    const needed = neededMark(model);
+    if (!needed) return;
+    // The mark must be one a declared plugin provides, or one the module's other tests use (its plugin is there).
+    const { mark, used } = needed;
+    if (!used && !available.includes(mark as AsyncTestMark)) return;
     const fn = model.functionOf(definition);
     if (!fn || fn.isGenerator || !isCollectedByPytest(fn, model) || takesParameter(definition, 'anyio_backend')) return;
     if (marking(fn.decorators, model) !== 'neutral') return;
@@ -52,14 +60,14 @@ async def test_fetch(client):
   },
 });
 
-const markCache = new WeakMap<SemanticModel, string | null>();
+const markCache = new WeakMap<SemanticModel, { mark: string; used: boolean } | null>();
 
 /** The runner mark the module's async tests need, or null when the module does not show that it relies on
  *  markers. It does when it marks some test or class with one (that mark is the one to use), or when it is
  *  written for asyncio (imports asyncio or pytest_asyncio, not trio or anyio). A module that does neither
  *  most likely runs under a plugin mode or conftest hook we were not shown (pytest-trio's `trio_mode`, trio's
  *  own pytest_pyfunc_call hook), where reporting every test would be noise. */
-function neededMark(model: SemanticModel): string | null {
+function neededMark(model: SemanticModel): { mark: string; used: boolean } | null {
   let mark = markCache.get(model);
   if (mark === undefined) {
     const used = [
@@ -68,7 +76,7 @@ function neededMark(model: SemanticModel): string | null {
       ...model.classes.flatMap((cls) => markNames(cls.attributeValues.get('pytestmark'), model)),
     ].find((name) => name !== null && RUNNER_MARKS.has(name));
     const asyncioOnly = (model.importsFrom('asyncio') || model.importsFrom('pytest_asyncio')) && !model.importsFrom('trio') && !model.importsFrom('anyio');
-    mark = used ? used.slice('pytest.mark.'.length) : asyncioOnly ? 'asyncio' : null;
+    mark = used ? { mark: used.slice('pytest.mark.'.length), used: true } : asyncioOnly ? { mark: 'asyncio', used: false } : null;
     markCache.set(model, mark);
   }
   return mark;

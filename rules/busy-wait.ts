@@ -11,7 +11,7 @@ export default defineRule({
   severity: 'warning',
   blocksTheLoop: true,
   scope: 'coroutine',
-  what: 'Reports a `while` loop in a coroutine whose body only sleeps (`await asyncio.sleep(...)`), polling its condition. Tests and pytest fixtures, which poll the code under test, are left alone.',
+  what: 'Reports a `while` loop in a coroutine whose body only sleeps (`await asyncio.sleep(...)`), polling its condition, also `while q.empty():` on a thread\'s `queue.Queue`. Tests and pytest fixtures (and functions defined in them), which poll the code under test, are left alone.',
   why: 'Polling wakes the task over and over for nothing and reacts late, up to a whole sleep interval after the condition changes. An `asyncio.Event` wakes the waiter exactly when the condition becomes true.',
   bad: `import asyncio
 
@@ -43,15 +43,18 @@ class Job:
     if (sleeps.length === 0 || !statements.every((s) => s.type === 'pass_statement' || sleeps.includes(s))) return;
     // `while client.loop_misc() == OK:` does the periodic work in its condition, like `while running: tick()`.
     if (callsForEffect(condition)) return;
-    // `while q.empty():` on a `queue.Queue` that another thread fills: an asyncio.Event cannot be set from there.
-    if (readsThreadSharedState(condition, model)) return;
+    // `while not stop.is_set():` on a `threading.Event` that another thread sets: an asyncio.Event cannot be
+    // set from there. A thread's `queue.Queue` is still polled: the item can be waited for in a thread.
+    const threadQueue = threadQueueIn(condition, model);
+    if (!threadQueue && readsThreadSharedState(condition, model)) return;
     // `while (n := n - 1) > 0:` counts down: the condition is the loop's work, a timer, not a poll.
     if (countsInCondition(condition)) return;
     // A test polls the code under test, which has no event to offer it (and its loops are bounded by a timeout).
     if (isTestCode(model.enclosingFunction(loop), model)) return;
     // `while (await counter.n) != 12:` asks another task or process each time (an actor's attribute over RPC).
     if (condition.descendantsOfType('await').length > 0) return;
-    report(loop, `\`while ${snippet(condition)}\` polls with sleep in ${model.describeContext(loop)}; wait on an \`${eventClass(sleeps[0]!, model)}\` set where the condition changes`, {
+    const advice = threadQueue ? threadQueueAdvice(threadQueue, sleeps[0]!, model) : `wait on an \`${eventClass(sleeps[0]!, model)}\` set where the condition changes`;
+    report(loop, `\`while ${snippet(condition)}\` polls with sleep in ${model.describeContext(loop)}; ${advice}`, {
       endNode: condition,
     });
   },
@@ -113,6 +116,28 @@ function readsThreadSharedState(condition: Node, model: SemanticModel): boolean 
   });
 }
 
+/** The thread-safe queue (`queue.Queue`, `SimpleQueue`, ...) whose `empty()` or `qsize()` the condition polls. */
+function threadQueueIn(condition: Node, model: SemanticModel): Node | null {
+  for (const call of condition.descendantsOfType('call')) {
+    const fn = call?.childForFieldName('function');
+    const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : null;
+    const object = method === 'empty' || method === 'qsize' ? fn!.childForFieldName('object') : null;
+    if (object && (model.typeOf(object) ?? '').startsWith('queue.')) return object;
+  }
+  return null;
+}
+
+/** How to wait for a thread's queue with the library the loop sleeps with. */
+function threadQueueAdvice(queue: Node, sleep: Node, model: SemanticModel): string {
+  const get = `${snippet(queue, 30)}.get`;
+  const library = awaitedSleep(sleep, model)?.split('.')[0];
+  if (library === 'trio' || library === 'anyio') {
+    return `wait for the item in a thread (\`await ${library}.to_thread.run_sync(${get})\`), or have the producer set an \`${library}.Event\` through \`${library}.from_thread.run_sync\``;
+  }
+  const inThread = model.pythonHas([3, 9]) ? `await asyncio.to_thread(${get})` : `await loop.run_in_executor(None, ${get})`;
+  return `wait for the item in a thread (\`${inThread}\`), or have the producer hand it to the loop with \`loop.call_soon_threadsafe\``;
+}
+
 /** A walrus whose new value is computed from its old one (`(n := n - 1)`, `(tries := tries + 1)`). */
 function countsInCondition(condition: Node): boolean {
   return condition.descendantsOfType('named_expression').some((walrus) => {
@@ -131,10 +156,15 @@ function isQueryName(name: string): boolean {
 
 const FIXTURE_DECORATORS = new Set(['pytest.fixture', 'pytest_asyncio.fixture']);
 
-/** A test function (`test_*`, as pytest collects them) or a pytest fixture. */
+/** A test function (`test_*`, as pytest collects them) or a pytest fixture, or a function defined inside one
+ *  (a polling helper of the fixture is test code like the fixture). */
 function isTestCode(fn: FunctionInfo | null, model: SemanticModel): boolean {
-  if (!fn) return false;
-  return fn.name.startsWith('test') || fn.decorators.some((decorator) => FIXTURE_DECORATORS.has(decoratorName(decorator, model) ?? ''));
+  for (let scope = fn?.scope ?? null; scope; scope = scope.parent) {
+    const outer = scope.kind === 'function' || scope.kind === 'lambda' ? model.functionOf(scope.node) : undefined;
+    if (!outer) continue;
+    if (outer.name.startsWith('test') || outer.decorators.some((decorator) => FIXTURE_DECORATORS.has(decoratorName(decorator, model) ?? ''))) return true;
+  }
+  return false;
 }
 
 /** `await asyncio.sleep(...)` (or anyio/trio sleep) as a statement. */

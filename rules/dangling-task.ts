@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/analyzer/rule.js';
-import { lastPart } from '../src/analyzer/model/semantic-model.js';
+import { decoratorName, lastPart, type FunctionInfo, type SemanticModel } from '../src/analyzer/model/semantic-model.js';
+import { TRANSPARENT_DECORATORS } from '../src/analyzer/model/known-apis.js';
 import { asyncLibrary } from '../src/analyzer/rule-helpers.js';
 import { calledName, callSnippet } from './support/calls.js';
 import { isUnreadLocal } from './support/locals.js';
@@ -27,7 +28,7 @@ export default defineRule({
   name: 'dangling-task',
   aliases: ['RUF006', 'ASYNC300'],
   severity: 'warning',
-  what: 'Reports `asyncio.create_task()`, `asyncio.ensure_future()` and `loop.create_task()` whose task is thrown away: the call is a whole statement (alone, or in a list, tuple or set built as a statement such as `[asyncio.create_task(f(x)) for x in xs]`), its task is only tested for truth, or it is assigned to a local variable the function never reads.',
+  what: 'Reports `asyncio.create_task()`, `asyncio.ensure_future()` and `loop.create_task()` whose task is thrown away: the call is a whole statement (alone, or in a list, tuple or set built as a statement such as `[asyncio.create_task(f(x)) for x in xs]`), its task is only tested for truth, or it is assigned to a local variable the function never reads. A task running a local coroutine function that never suspends (no `await`, `async for` or `async with`) and catches its own errors is left alone: it runs to its end in one step, losing nothing.',
   why: 'The event loop keeps only a weak reference to tasks, so a task nobody references can be garbage-collected before it finishes; and its exception is never retrieved, so failures vanish (at best "Task exception was never retrieved" at exit).',
   bad: `import asyncio
 
@@ -56,7 +57,8 @@ async def handle(user):
   query: VALUE_USE_QUERY,
   check({ discarded, container, conditional, name, assigned }, { model, report }) {
     const isSpawn = (node: Node | null | undefined): node is Node =>
-      node?.type === 'call' && model.calleeMayEndIn(node, (name) => SPAWNER_NAMES.has(name)) && TASK_SPAWNERS.has(model.callee(node) ?? '') && !wrapsFuture(node);
+      node?.type === 'call' && model.calleeMayEndIn(node, (name) => SPAWNER_NAMES.has(name)) && TASK_SPAWNERS.has(model.callee(node) ?? '') && !wrapsFuture(node)
+      && !finishesInOneStep(node, model);
     const wrapsFuture = (call: Node) => {
       if (lastPart(model.callee(call) ?? '') !== 'ensure_future') return false;
       const first = call.childForFieldName('arguments')?.namedChildren.find((child) => child?.type !== 'comment');
@@ -96,6 +98,47 @@ async def handle(user):
     }
   },
 });
+
+/** Does the task run a local coroutine function that never suspends (no `await`, `async for` or `async with`)
+ *  and catches its own errors? The loop holds the task until its first step, which runs it to the end, and
+ *  it leaves no exception to retrieve: nothing can be lost. */
+function finishesInOneStep(spawn: Node, model: SemanticModel): boolean {
+  const first = spawn.childForFieldName('arguments')?.namedChildren.find((child) => child?.type !== 'comment');
+  if (first?.type !== 'call') return false;
+  const name = model.callee(first);
+  const fn = name ? model.definition(name) : undefined;
+  if (!fn || !('isAsync' in fn) || !fn.isAsync || fn.isGenerator || fn.isLambda) return false;
+  if (fn.decorators.some((decorator) => !TRANSPARENT_DECORATORS.has(decoratorName(decorator, model) ?? ''))) return false;
+  // A method another local class also defines may be that one for `self.name()`.
+  if (fn.ownerClass && model.classes.some((cls) => cls !== fn.ownerClass && cls.methods.has(fn.name))) return false;
+  const body = fn.node.childForFieldName('body');
+  return !!body && model.awaitPointsIn(body).length === 0 && catchesItsErrors(fn, body, model);
+}
+
+/** The body (after a docstring) is one `try` with an `except Exception` / `except BaseException` / bare
+ *  `except:` that raises nothing again, and no `else` or `finally` that could raise instead. */
+function catchesItsErrors(fn: FunctionInfo, body: Node, model: SemanticModel): boolean {
+  const statements = namedChildren(body);
+  if (statements[0]?.type === 'expression_statement' && namedChildren(statements[0])[0]?.type === 'string') statements.shift();
+  const [only] = statements;
+  if (statements.length !== 1 || only?.type !== 'try_statement') return false;
+  const clauses = namedChildren(only);
+  if (clauses.some((clause) => clause.type === 'else_clause' || clause.type === 'finally_clause')) return false;
+  return clauses.some((clause) => clause.type === 'except_clause' && catchesEverything(clause, model)
+    && clause.descendantsOfType('raise_statement').every((raise) => !!raise && model.enclosingFunction(raise) !== fn));
+}
+
+function catchesEverything(handler: Node, model: SemanticModel): boolean {
+  const value = handler.childForFieldName('value');
+  if (!value) return true; // `except:`
+  let types: Node | null = value.type === 'as_pattern' ? value.namedChildren[0] : value;
+  while (types?.type === 'parenthesized_expression') types = types.namedChildren[0];
+  const elements = types?.type === 'tuple' ? namedChildren(types) : types ? [types] : [];
+  return elements.some((element) => {
+    const caught = model.qualifiedName(element);
+    return caught === 'builtins.Exception' || caught === 'builtins.BaseException';
+  });
+}
 
 function namedChildren(node: Node): Node[] {
   return node.namedChildren.filter((child): child is Node => !!child && child.type !== 'comment');

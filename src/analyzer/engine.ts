@@ -4,7 +4,7 @@ import type { Node, Query, QueryMatch } from 'web-tree-sitter';
 import type { Captures, ReportOptions, Rule } from './rule.js';
 import type { AnalyzeOptions, Finding, Fix, ProjectKnowledge, Severity } from './types.js';
 import { loadPythonParser, type PythonParser } from './parser.js';
-import { SourceText, textForParsing } from './source-text.js';
+import { SourceText, formatSpecsForParsing, textForParsing } from './source-text.js';
 import { FACTS_QUERY, SemanticModel, moduleNameFromPath } from './model/semantic-model.js';
 import { fileDirectives, isSuppressed, ruleMatchesCode, skipsFileWithoutParsing, type CommentTest } from './suppression.js';
 import { LIBRARY_COROUTINE_FUNCTIONS } from './model/known-apis.js';
@@ -50,8 +50,16 @@ export class Engine {
     const directives = fileDirectives(text);
     if (skipsFileWithoutParsing(text, directives)) return { findings: [], parsed: false };
     const source = new SourceText(text);
-    const parsedText = textForParsing(text);
-    const tree = this.parser.parse(parsedText);
+    let parsedText = textForParsing(text);
+    let tree = this.parser.parse(parsedText);
+    // `f"{x:=10}"`: a format spec tree-sitter reads as a walrus (and sometimes as a syntax error): parse the text
+    // with that `=` blanked, as Python reads it.
+    const withFormatSpecs = formatSpecsForParsing(tree.rootNode, parsedText);
+    if (withFormatSpecs !== null) {
+      tree.delete();
+      parsedText = withFormatSpecs;
+      tree = this.parser.parse(parsedText);
+    }
     try {
       const suppressions: Suppressions = {
         isComment: commentTest(tree.rootNode, source, parsedText),
@@ -191,6 +199,8 @@ export function selectRules(rules: readonly Rule[], options: AnalyzeOptions): Ac
     if (options.ignore?.some((s) => matches(rule, s))) return [];
     const setting = Object.entries(options.ruleSettings ?? {}).find(([key]) => ruleMatchesCode(rule, key))?.[1];
     if (setting === 'off') return [];
+    // A rule off by default runs when the config gives it a severity or `--select` names it (not by prefix).
+    if (rule.defaultEnabled === false && setting === undefined && !options.select?.some((s) => ruleMatchesCode(rule, s))) return [];
     return [{ rule, severity: setting ?? rule.severity }];
   });
 }

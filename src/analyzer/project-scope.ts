@@ -14,10 +14,13 @@ export function knowledgeForPath(project: ProjectKnowledge, path: string): Proje
     .sort((a, b) => b.folder.length - a.folder.length);
   if (holding.length === 0) return project;
   const nearest = <K extends keyof FolderKnowledge>(key: K) => holding.find((entry) => entry[key] !== undefined)?.[key];
+  // A nearer folder's null (unknown) wins over a farther folder's marks, so `??` cannot pick it.
+  const marksFrom = holding.find((entry) => entry.asyncTestMarks !== undefined);
   return {
     ...project,
     targetPython: nearest('targetPython') ?? project.targetPython,
     asyncTestsRunAutomatically: nearest('asyncTestsRunAutomatically') ?? project.asyncTestsRunAutomatically,
+    asyncTestMarks: marksFrom ? marksFrom.asyncTestMarks : project.asyncTestMarks,
   };
 }
 

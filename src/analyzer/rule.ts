@@ -45,6 +45,12 @@ export interface RuleDocs {
    *  starts anything concurrent, and on a worker thread's own loop (unless the project's `blocking` settings
    *  ask for them). */
   blocksTheLoop?: boolean;
+  /** `false`: the rule does not run unless asked for, by a severity in the config's `rules` or by its name or
+   *  alias in `--select` (an alias prefix such as `ASYNC` does not turn it on). For rules whose findings real
+   *  code too often does not bear out; `note` says why. Absent: the rule runs. */
+  defaultEnabled?: false;
+  /** More for the docs page: why the rule is off by default, what it cannot tell. */
+  note?: string;
 }
 
 export interface Rule extends RuleDocs {

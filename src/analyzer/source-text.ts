@@ -1,4 +1,5 @@
 // Source text as the analyzer sees it: decoded leniently, split into lines once, with position helpers.
+import type { Node } from 'web-tree-sitter';
 
 const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -64,4 +65,41 @@ const LONG_COMMENT_RUN = /(?:^[ \t]*#[^\n]*\n){64,}/gm;
 export function textForParsing(text: string): string {
   if (!text.includes('#')) return text;
   return text.replace(LONG_COMMENT_RUN, (run) => run.replace(/[^\n]/g, ' '));
+}
+
+/** In an f-string's replacement field a `:` outside brackets starts the format spec, so `f"{x:=10}"` formats x
+ *  with the spec `=10` (pad after the sign): Python takes an unparenthesized `:=` there for the spec, never
+ *  for a walrus. tree-sitter-python reads it as a walrus: a wrong binding of `x`, and syntax errors where the
+ *  spec is no expression (`f"{x:=06.2f}"`, `f"{x:=^10}"`, `f"{x:=}"`), which can swallow the statements after
+ *  it. The text with the `=` of each such `:=` blanked (same length, so every offset holds) parses as Python
+ *  reads it; null when `root`, parsed from `text`, has none. */
+export function formatSpecsForParsing(root: Node, text: string): string | null {
+  if (!text.includes(':=')) return null;
+  const positions: number[] = [];
+  for (const operator of root.descendantsOfType(':=')) {
+    if (operator?.parent?.type === 'named_expression' && isFormatSpecStart(operator.parent)) positions.push(operator.startIndex + 1);
+  }
+  if (positions.length === 0) return null;
+  let result = '';
+  let from = 0;
+  for (const position of positions) {
+    result += `${text.slice(from, position)} `;
+    from = position + 1;
+  }
+  return result + text.slice(from);
+}
+
+/** Where a `:=` in a replacement field is not inside brackets (`{x:=,}` is read as the list `x :=` `,`). */
+const BRACKETS = new Set([
+  'parenthesized_expression', 'tuple', 'list', 'set', 'dictionary', 'argument_list', 'subscript', 'generator_expression',
+  'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'lambda', 'string', 'block', 'module',
+]);
+
+/** Does the walrus stand directly in an f-string's replacement field, inside no brackets? */
+function isFormatSpecStart(walrus: Node): boolean {
+  for (let node = walrus.parent; node; node = node.parent) {
+    if (node.type === 'interpolation') return true;
+    if (BRACKETS.has(node.type)) return false;
+  }
+  return false;
 }

@@ -69,7 +69,11 @@ export interface FolderKnowledge {
   folder: string;
   targetPython?: PythonRange;
   asyncTestsRunAutomatically?: boolean;
+  asyncTestMarks?: readonly AsyncTestMark[] | null;
 }
+
+/** The marks under which pytest-asyncio, anyio's plugin and pytest-trio run an async test. */
+export type AsyncTestMark = 'asyncio' | 'anyio' | 'trio';
 
 /** Knowledge from outside the module being analyzed: other modules of the project, test configuration.
  *  Optional everywhere; absent means "unknown", and unknown never produces a finding. */
@@ -80,6 +84,11 @@ export interface ProjectKnowledge {
   /** pytest-asyncio runs every async test without a marker (`asyncio_mode = auto`), or anyio/trio's
    *  plugin is configured to do so. */
   asyncTestsRunAutomatically?: boolean;
+  /** What the project's declared test dependencies say (src/config/test-plugins.ts): the runner marks their
+   *  plugins provide, when every pytest plugin they name is one we know to leave an unmarked coroutine test unrun
+   *  (pytest-aiohttp before 1.0, pytest-jupyter, pytest-tornasync... run it). null or absent: unknown (nothing
+   *  read, no pytest named, a plugin we do not know), and async-test-without-runner stays silent. */
+  asyncTestMarks?: readonly AsyncTestMark[] | null;
   /** Packages (dotted module-name prefixes, '' for the root) whose conftest.py runs async tests itself (a
    *  `pytest_pyfunc_call` hook, or a runner mark added at collection): their tests need no marker. */
   asyncTestRunnerPackages?: readonly string[];
@@ -93,9 +102,11 @@ export interface ProjectKnowledge {
 }
 
 export interface AnalyzeOptions {
-  /** Per-rule severity override or 'off'; keys are rule names or aliases. */
+  /** Per-rule severity override or 'off'; keys are rule names or aliases. A severity turns on a rule that is
+   *  off by default. */
   ruleSettings?: Record<string, Severity | 'off'>;
-  /** Only these rules (names or aliases); empty or absent = all. */
+  /** Only these rules (names, aliases or alias prefixes); empty or absent = all that are on by default. Naming
+   *  a rule that is off by default (not by prefix) turns it on. */
   select?: string[];
   /** Never these rules (names or aliases). */
   ignore?: string[];

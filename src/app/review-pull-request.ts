@@ -9,6 +9,7 @@ import { CONFIG_PATH, isPathIncluded } from '../config/index.js';
 import { parseConfig } from '../config/parse.js';
 import { targetFromProjectFiles } from '../config/target-python.js';
 import { asyncTestRunnerPackages, asyncTestsRunAutomatically, conftestPathsFor, isTestModulePath } from '../config/pytest.js';
+import { DEPENDENCY_FILES, asyncTestMarksFromFiles, foldersAbove } from '../config/test-plugins.js';
 import { parseFilePatch, type FileChanges } from '../diff/hunks.js';
 import { describeError, type GitHubClient, type RepoRef } from '../github/client.js';
 import { isReviewablePython, listChangedFiles, MAX_LISTED_FILES, type ChangedFile } from '../github/files.js';
@@ -18,6 +19,9 @@ import { batches, renderAnnotations } from '../render/annotations.js';
 import { renderReviewBody, renderReviewComment, type AppThread } from '../render/review.js';
 import { renderCheckOutput, renderSkippedCheck, type CheckOutput } from '../render/summary.js';
 import { lookupRule, reviewChanges } from './review-changes.js';
+
+/** Folders whose dependency files one snapshot reads at most (each asks for every name in DEPENDENCY_FILES). */
+const MAX_DEPENDENCY_FOLDERS = 12;
 
 export interface Log {
   debug(object: object | string, message?: string): void;
@@ -105,12 +109,20 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
 
   const changedPaths = python.map((file) => file.filename);
   // The conftest.py files above changed test modules come in the same queries: their hooks may run async tests.
-  const conftests = [...new Set(changedPaths.filter(isTestModulePath).flatMap(conftestPathsFor))];
+  const testModules = changedPaths.filter(isTestModulePath);
+  const conftests = [...new Set(testModules.flatMap(conftestPathsFor))];
+  // So do the dependency files of their folders and the folders above, which say what plugins run the tests
+  // (for a PR touching tests in many folders, they are not read: unknown).
+  const testFolders = [...new Set(testModules.map((path) => path.slice(0, Math.max(path.lastIndexOf('/'), 0))))];
+  const dependencyFolders = [...new Set(testModules.flatMap(foldersAbove))];
+  const dependencyFiles = dependencyFolders.length <= MAX_DEPENDENCY_FOLDERS
+    ? dependencyFolders.flatMap((folder) => DEPENDENCY_FILES.map((name) => (folder === '' ? name : `${folder}/${name}`)))
+    : [];
   const snapshot = await fetchSnapshot(octokit, {
     ...ref,
     pullNumber: request.pullNumber,
     headSha: request.headSha,
-    paths: [...new Set([...changedPaths, ...conftests])],
+    paths: [...new Set([...changedPaths, ...conftests, ...dependencyFiles])],
   });
   const parsed = parseConfig(snapshot.configText);
   if (!parsed.ok) {
@@ -135,6 +147,13 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
       asyncTestsRunAutomatically: asyncTestsRunAutomatically(config, snapshot.pytestConfigTexts),
       asyncTestRunnerPackages: asyncTestRunnerPackages(conftests, (path) => snapshot.files.get(path)?.text ?? null),
       targetPython: targetFromProjectFiles(snapshot.targetPythonTexts),
+      folders: dependencyFiles.length === 0 ? [] : testFolders.map((folder) => ({
+        folder,
+        asyncTestMarks: asyncTestMarksFromFiles(foldersAbove(`${folder === '' ? '' : `${folder}/`}x.py`), (path) => {
+          const blob = snapshot.files.get(path);
+          return blob === null ? null : blob?.text ?? undefined; // not fetched, truncated or binary: unknown
+        }),
+      })),
     },
     threads: snapshot.threads,
     unreadablePaths: unreadable.map((problem) => problem.path),

@@ -9,7 +9,7 @@ import { SEVERITY_RANK, type AnalysisResult, type Severity, type SourceFile } fr
 import { FAIL_ON } from '../config/schema.js';
 import { isPathIncluded } from '../config/index.js';
 import { collectPythonFiles, displayPath } from './collect-files.js';
-import { commonFolder, loadLocalProject, withConftestRunners } from './project.js';
+import { commonFolder, loadLocalProject, withConftestRunners, withTestDependencies } from './project.js';
 import { withFolderKnowledge } from './project-folders.js';
 import { OUTPUT_FORMATS, renderFindings, reportProblems, UsageError, type OutputFormat } from './output.js';
 import { commaList, EXIT, useColor } from './shared.js';
@@ -70,7 +70,7 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
     }
   }
   const checkedPaths = files.map((file) => file.path);
-  const knowledge = withFolderKnowledge(withConftestRunners(analyzeOptions.project, checkedPaths, cwd, project.root), project.config, checkedPaths, cwd, project.root);
+  const knowledge = withTestDependencies(withFolderKnowledge(withConftestRunners(analyzeOptions.project, checkedPaths, cwd, project.root), project.config, checkedPaths, cwd, project.root), checkedPaths, cwd, project.root);
   const analyzed = await analyzer.analyze(files, knowledge);
   result.findings = analyzed.findings;
   result.problems.push(...analyzed.problems);

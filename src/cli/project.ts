@@ -1,9 +1,10 @@
 // What the CLI knows about the project it runs in: its root, its `.github/async-review.yml`, pytest settings.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { CONFIG_PATH, DEFAULT_CONFIG, toAnalyzeOptions, type Config } from '../config/index.js';
 import { PYTEST_CONFIG_FILES, asyncTestRunnerPackages, asyncTestsRunAutomatically, isTestModulePath, configuresPytest } from '../config/pytest.js';
-import type { AnalyzeOptions, ProjectKnowledge } from '../analyzer/types.js';
+import { DEPENDENCY_FILES, asyncTestMarksOf, declaredDependencies, isRequirementsFile, type DeclaredDependencies } from '../config/test-plugins.js';
+import type { AnalyzeOptions, FolderKnowledge, ProjectKnowledge } from '../analyzer/types.js';
 
 export interface LocalProject {
   root: string;
@@ -93,4 +94,66 @@ export function withConftestRunners(project: ProjectKnowledge | undefined, paths
     }
   };
   return { ...project, asyncTestRunnerPackages: asyncTestRunnerPackages(conftests, readText) };
+}
+
+/** The project's knowledge plus, for the folder of each test module, what the dependency files of that folder
+ *  and every folder above it up to the root declare about the plugins that run async tests (asyncTestMarks:
+ *  null when unknown). `paths` are POSIX paths relative to `cwd`, as the analyzer sees them. */
+export function withTestDependencies(project: ProjectKnowledge | undefined, paths: readonly string[], cwd: string, root: string): ProjectKnowledge {
+  const declaredIn = new Map<string, DeclaredDependencies | null>();
+  const declared = (folder: string) => {
+    if (!declaredIn.has(folder)) declaredIn.set(folder, folderDependencies(folder));
+    return declaredIn.get(folder)!;
+  };
+  const folders: FolderKnowledge[] = [];
+  const seen = new Set<string>();
+  const absoluteRoot = resolve(root);
+  for (const path of paths.filter(isTestModulePath)) {
+    const start = dirname(resolve(cwd, path));
+    if (seen.has(start)) continue;
+    seen.add(start);
+    const chain: DeclaredDependencies[] = [];
+    for (let folder = start; ; folder = dirname(folder)) {
+      const found = declared(folder);
+      if (found) chain.push(found);
+      if (folder === absoluteRoot || dirname(folder) === folder || relative(absoluteRoot, folder).startsWith('..')) break;
+    }
+    folders.push({ folder: relative(cwd, start).split(sep).join('/'), asyncTestMarks: asyncTestMarksOf(chain) });
+  }
+  return { ...project, folders: [...(project?.folders ?? []), ...folders] };
+}
+
+/** What a folder's dependency files declare; null when it has none. */
+function folderDependencies(folder: string): DeclaredDependencies | null {
+  const names: string[] = [];
+  const list = (subfolder: string) => {
+    try {
+      return readdirSync(join(folder, subfolder), { withFileTypes: true });
+    } catch {
+      return [];
+    }
+  };
+  for (const entry of list('')) {
+    if (entry.isFile() && ((DEPENDENCY_FILES as readonly string[]).includes(entry.name) || isRequirementsFile(entry.name))) names.push(entry.name);
+    else if (entry.isDirectory() && /^req(uirement)?s?([-_.].*)?$/i.test(entry.name)) {
+      for (const inner of list(entry.name)) if (inner.isFile() && isRequirementsFile(`${entry.name}/${inner.name}`)) names.push(`${entry.name}/${inner.name}`);
+    }
+  }
+  if (names.length === 0) return null;
+  const read = (relativePath: string) => {
+    try {
+      return readFileSync(join(folder, relativePath), 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  const files = new Map<string, string>();
+  let unreadable = false;
+  for (const name of names) {
+    const text = read(name);
+    if (text === null) unreadable = true;
+    else files.set(name, text);
+  }
+  const result = declaredDependencies(files, read);
+  return unreadable ? { ...result, unreadable: true } : result;
 }

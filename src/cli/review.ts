@@ -15,7 +15,7 @@ import { findingAsJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
 import type { renderCheckOutput } from '../render/summary.js';
 import { reportProblems } from './output.js';
-import { loadLocalProject, withConftestRunners } from './project.js';
+import { loadLocalProject, withConftestRunners, withTestDependencies } from './project.js';
 import { withFolderKnowledge } from './project-folders.js';
 import { EXIT, useColor } from './shared.js';
 
@@ -72,7 +72,7 @@ export async function runReview(options: ReviewOptions, cwd: string, output: Nod
   );
   // Loaded here, not at start-up: `check` never needs the App's review planning.
   const [{ reviewChanges }, { renderCheckOutput }] = await Promise.all([import('../app/review-changes.js'), import('../render/summary.js')]);
-  const review = await reviewChanges({ files, changes, config: project.config, project: withFolderKnowledge(withConftestRunners(project.options.project, selected, root, root), project.config, selected, root, root) });
+  const review = await reviewChanges({ files, changes, config: project.config, project: withTestDependencies(withFolderKnowledge(withConftestRunners(project.options.project, selected, root, root), project.config, selected, root, root), selected, root, root) });
   const check = renderCheckOutput({
     plan: review.plan,
     failOn: project.config.check.fail_on,

@@ -7,12 +7,13 @@ import { UsageError } from './output.js';
 export function registerRuleCommands(program: Command): void {
   program
     .command('rules')
-    .description('list every rule with its aliases and default severity')
+    .description('list every rule with its aliases and default severity ("off" for a rule that runs only when asked for)')
     .action(() => {
       const width = Math.max(...allRules.map((r) => r.name.length));
       for (const rule of allRules) {
         const aliases = rule.aliases.length ? ` [${rule.aliases.join(', ')}]` : '';
-        process.stdout.write(`${rule.name.padEnd(width)}  ${rule.severity.padEnd(7)}  ${rule.what}${aliases}\n`);
+        const severity = rule.defaultEnabled === false ? 'off' : rule.severity;
+        process.stdout.write(`${rule.name.padEnd(width)}  ${severity.padEnd(7)}  ${rule.what}${aliases}\n`);
       }
     });
   program

@@ -15,13 +15,35 @@ const AUTO_MODE = /^[ \t]*(?:asyncio_mode[ \t]*[=:][ \t]*["']?auto["']?|trio_mod
 // TOML lists may give the option and its value as two items: `addopts = ["--asyncio-mode", "auto"]`.
 const AUTO_MODE_OPTION = /^[^#\n]*--asyncio-mode(?:=|[ \t]+|["'][ \t]*,\s*)["']?auto\b/m;
 
-/** True when one of the texts sets auto mode in pytest's own section, false when none does (absent files
- *  are null). */
+// A plugin loaded by name in `addopts` (`-p aiohttp.pytest_plugin`, `-pxdist`), outside comments; `-p no:NAME`
+// unloads one.
+const PLUGIN_OPTION = /(?:^|[\s"',[])-p(?:[ \t]+|["'][ \t]*,\s*["']|(?=[\w.]))(?!no:)([\w.]+)/gm;
+
+/** True when one of the texts sets auto mode in pytest's own section, or loads a plugin (`-p NAME` in
+ *  `addopts`) that might run async tests unmarked; false when none does (absent files are null). */
 export function detectAsyncioAutoMode(configTexts: readonly (string | null)[]): boolean {
   return configTexts.some((text) => {
     const section = text === null ? '' : pytestSection(text);
-    return AUTO_MODE.test(section) || AUTO_MODE_OPTION.test(section);
+    if (AUTO_MODE.test(section) || AUTO_MODE_OPTION.test(section)) return true;
+    const code = section.split('\n').map((line) => line.replace(/(^|\s)[#;].*$/, '')).join('\n');
+    return [...code.matchAll(PLUGIN_OPTION)].some((match) => !isInertPluginModule(match[1]!));
   });
+}
+
+/** Plugin modules known to leave unmarked coroutine tests alone (a runner that needs a mark, or no runner). */
+const INERT_PLUGIN_MODULES = new Set([
+  'pytest_asyncio', 'anyio', 'pytest_trio', 'pytester', 'xdist', 'pytest_cov', 'pytest_mock', 'pytest_timeout',
+  'pytest_httpx', 'pytest_django', 'pytest_benchmark', 'pytest_randomly', 'pytest_rerunfailures', 'pytest_env',
+  'pytest_socket', 'pytest_httpserver', 'pytest_localserver', 'pytest_subtests', 'pytest_datadir', 'pytest_regressions',
+  'pytest_snapshot', 'pytest_order', 'pytest_freezer', 'pytest_freezegun', 'pytest_recording', 'pytest_vcr', 'syrupy',
+  'hypothesis', 'faker', 'time_machine', 'respx', 'pytest_lazyfixture',
+]);
+
+/** A module of the test suite itself (`tests.fixtures.db`, `fixtures`): its fixtures, not a runner. Anything else
+ *  unknown might run async tests (`aiohttp.pytest_plugin`, `pytest_jupyter.jupyter_server`). */
+function isInertPluginModule(module: string): boolean {
+  const [top] = module.split('.');
+  return module.startsWith('_pytest.') || INERT_PLUGIN_MODULES.has(top!) || /^(tests?|testing|conftest\w*|fixtures)$/.test(top!) || /(^|\.)fixtures?(\.|$)/.test(module);
 }
 
 /** pytest's sections: `[pytest]` (pytest.ini, tox.ini), `[tool:pytest]` (setup.cfg), `[tool.pytest.ini_options]`
@@ -55,9 +77,22 @@ export function asyncTestsRunAutomatically(config: Config, configTexts: readonly
 const PYFUNC_CALL_HOOK = /^(?:async[ \t]+)?def[ \t]+pytest_pyfunc_call[ \t]*\(/m;
 const RUNNER_MARK_ADDED = /\.add_marker\([ \t]*(?:pytest\.mark\.|["'])(?:asyncio|anyio|trio)\b/;
 
-/** Does this conftest.py run the async tests of its folder (and below) without a marker? */
+/** Does this conftest.py run the async tests of its folder (and below) without a marker, or load a plugin that
+ *  might (`pytest_plugins = ["pytest_jupyter.jupyter_server"]`, `"aiohttp.pytest_plugin"`: both call every
+ *  coroutine test)? */
 export function conftestRunsAsyncTests(text: string): boolean {
-  return PYFUNC_CALL_HOOK.test(text) || RUNNER_MARK_ADDED.test(text);
+  return PYFUNC_CALL_HOOK.test(text) || RUNNER_MARK_ADDED.test(text) || pluginModules(text).some((module) => !isInertPluginModule(module));
+}
+
+/** The modules a `pytest_plugins = ...` assignment at the start of a line names (a string, or a list or tuple of
+ *  them); a value we cannot read counts as one unknown module. */
+function pluginModules(text: string): string[] {
+  const assignment = /^pytest_plugins\s*(?::[^=\n]*)?=\s*/m.exec(text);
+  if (!assignment) return [];
+  const rest = text.slice(assignment.index + assignment[0].length);
+  const value = /^[[(]/.test(rest) ? rest.slice(0, Math.max(rest.search(/[\])]/), 0) + 1) : rest.split('\n', 1)[0]!;
+  const modules = [...value.replace(/#.*$/gm, '').matchAll(/(["'])([\w.]+)\1/g)].map((match) => match[2]!);
+  return modules.length > 0 || /^[[(]\s*[\])]/.test(value) ? modules : ['?'];
 }
 
 /** pytest's default `python_files`: `test_*.py` and `*_test.py`. */

@@ -19,7 +19,7 @@ function renderIndex(rules: readonly RuleDocs[]): string {
     [
       `[${rule.name}](${rule.name}.md)`,
       rule.aliases.map((alias) => `\`${alias}\``).join(' '),
-      rule.severity,
+      rule.defaultEnabled === false ? `${rule.severity} (off by default)` : rule.severity,
       rule.fix ? 'yes' : '',
       rule.what,
     ]
@@ -31,7 +31,8 @@ function renderIndex(rules: readonly RuleDocs[]): string {
     '',
     `async-review has ${rules.length} rules. Each page says what the rule reports, why it hurts an asyncio program,`,
     'and shows the corrected form. Aliases are the ruff / flake8-async / pylint codes the rule answers to in',
-    '`# noqa`. "Fix" marks rules whose corrected form is offered as a one-click suggestion.',
+    '`# noqa`. "Fix" marks rules whose corrected form is offered as a one-click suggestion. A rule "off by default"',
+    'runs only when `.github/async-review.yml` gives it a severity or `--select` names it.',
     '',
     'Generated from `rules/` by `npm run docs`; a test fails when these pages are out of date.',
     '',

@@ -5,7 +5,7 @@ export function renderRuleDoc(rule: RuleDocs): string {
   const lines = [
     `# ${rule.name}`,
     '',
-    `- Severity: **${rule.severity}**`,
+    `- Severity: **${rule.severity}**${rule.defaultEnabled === false ? `, **off by default**: ${turnOn(rule)}` : ''}`,
     `- Aliases: ${rule.aliases.length ? rule.aliases.map((a) => `\`${a}\``).join(', ') : 'none'}`,
     `- Fix: ${rule.fix ?? 'none (the corrected form is shown)'}`,
     ...(rule.targetPython ? [`- Target Python: ${rule.targetPython}`] : []),
@@ -19,6 +19,7 @@ export function renderRuleDoc(rule: RuleDocs): string {
     '',
     rule.why,
     '',
+    ...(rule.note ? [rule.defaultEnabled === false ? '## Why is it off by default?' : '## Note', '', rule.note, ''] : []),
     '## Example',
     '',
     '```python',
@@ -33,9 +34,14 @@ export function renderRuleDoc(rule: RuleDocs): string {
     '',
     '## Suppressing it',
     '',
-    `Add \`# noqa: ${rule.aliases[0] ?? rule.name}\` (or \`# async-review: ignore[${rule.name}]\`) to the line, or set`,
-    `\`rules: { ${rule.name}: off }\` in \`.github/async-review.yml\`.`,
+    `Add \`# noqa: ${rule.aliases[0] ?? rule.name}\` (or \`# async-review: ignore[${rule.name}]\`) to the line, or ${rule.defaultEnabled === false ? 'leave it off' : 'set'}`,
+    rule.defaultEnabled === false ? '(give it no severity in `.github/async-review.yml`).' : `\`rules: { ${rule.name}: off }\` in \`.github/async-review.yml\`.`,
     '',
   ];
   return lines.join('\n');
+}
+
+/** How a user turns on a rule that is off by default. */
+function turnOn(rule: RuleDocs): string {
+  return `turn it on with \`rules: { ${rule.name}: ${rule.severity} }\` in \`.github/async-review.yml\` or \`--select ${rule.name}\``;
 }

@@ -27,7 +27,7 @@ export function renderSarif(findings: readonly Finding[], rules: readonly RuleDo
             fullDescription: { text: rule.why },
             helpUri: ruleDocsUrl(rule.name),
             help: { text: `${rule.what} ${rule.why}`, markdown: renderRuleDoc(rule) },
-            defaultConfiguration: { level: LEVEL[rule.severity] },
+            defaultConfiguration: { level: LEVEL[rule.severity], ...(rule.defaultEnabled === false ? { enabled: false } : {}) },
             properties: { tags: ['asyncio', ...rule.aliases], precision: 'high' },
           })),
         },

@@ -47,6 +47,30 @@ describe('robustness', () => {
     expect(result.problems).toEqual([{ path: 'm.py', message: expect.stringContaining('syntax errors') }]);
   });
 
+  // Python 3.12 (PEP 701) accepts all of these; tree-sitter-python reads `{x:=…}` as a walrus, which breaks where
+  // the format spec is no expression (`=10.{p}f` swallowed the statements after it).
+  const VALID_F_STRINGS = [
+    'f"{x:=06.2f}"', 'f"{x:=^10}"', 'f"{x:=}"', 'f"{x:=,}"', 'f"{x:=10.{p}f}"', 'f"{x:=_=10}"', 'f"{ x :=10}"',
+    'f"{x, y:=20}"', 'f"{a if b else c:=^10}"', 'f"{[f"{x:=4}"]}"',
+    'f"{d["k"]}"', 'f"{x!r:>{width}}"', 'f"{x:{"="}>10}"', 'f"{"a" if x else "b"}"', 'f"{x=!r:^20}"',
+  ];
+
+  it.each(VALID_F_STRINGS)('analyzes the whole of a file with the valid f-string %s: no syntax error, findings after it', async (fString) => {
+    const source = `import asyncio\nimport time\n\n\nasync def poll(x, y, a, b, c, d, p, width):\n    print(${fString})\n    time.sleep(1)\n\n\nasync def later():\n    time.sleep(2)\n`;
+    const result = await analyze(source);
+    expect(result.problems).toEqual([]);
+    expect(result.findings.map((f) => [f.rule, f.line])).toEqual([['blocking-sleep', 7], ['blocking-sleep', 11]]);
+    expect(result.findings[1].fix?.replacement).toBe('    await asyncio.sleep(2)');
+  });
+
+  it('reads `{name:=spec}` in an f-string as a format spec, not a walrus binding the name', async () => {
+    const source = 'import time as t\n\n\nasync def poll():\n    print(f"{t:=10}")\n    t.sleep(1)\n';
+    expect((await analyze(source)).findings.map((f) => [f.rule, f.line])).toEqual([['blocking-sleep', 6]]);
+    // A real walrus, parenthesized (in an f-string) or in a set display, still binds the name.
+    const walrus = 'import time as t\n\n\nasync def poll():\n    print(f"{(t:=10)}", {t:=3})\n    t.sleep(1)\n';
+    expect((await analyze(walrus)).findings).toEqual([]);
+  });
+
   it('reports nothing after an unterminated triple-quoted string, which Python reads to the end of the file', async () => {
     const source = `${BLOCKING}\nasync def a():\n    s = """unterminated\n    time.sleep(1)\n\nasync def b():\n    time.sleep(2)\n`;
     const result = await analyze(source);

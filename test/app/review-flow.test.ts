@@ -325,7 +325,8 @@ describe('configuration', () => {
     const test = 'import asyncio\n\n\nasync def test_poll():\n    await asyncio.sleep(0)\n';
     const files = [{ filename: 'tests/api/test_poll.py', status: 'added' as const, patch: addedPatch(test) }];
     const hook = 'def pytest_pyfunc_call(pyfuncitem):\n    ...\n';
-    mockRun({ files, contents: { 'tests/api/test_poll.py': test, 'tests/conftest.py': hook } });
+    const deps = { 'requirements-dev.txt': 'pytest\npytest-asyncio\n' };
+    mockRun({ files, contents: { ...deps, 'tests/api/test_poll.py': test, 'tests/conftest.py': hook } });
     await deliver('pull_request', 'opened');
     expect(recorded.reviews).toEqual([]);
     expect(recorded.checkRunUpdates[0]).toMatchObject({ conclusion: 'success' });
@@ -334,9 +335,27 @@ describe('configuration', () => {
 
     // Without the hook the same test is reported: pytest would skip it.
     recorded = newRecorded();
-    mockRun({ files, contents: { 'tests/api/test_poll.py': test } }, { review: true, token: false });
+    mockRun({ files, contents: { ...deps, 'tests/api/test_poll.py': test } }, { review: true, token: false });
     await deliver('pull_request', 'synchronize');
     expect(recorded.reviews[0].comments.map((c: any) => c.body)).toEqual([expect.stringContaining('async-test-without-runner')]);
+  });
+
+  it('reads the dependency files of the folders above changed test modules: a plugin that runs unmarked async tests keeps them quiet', async () => {
+    const test = 'import asyncio\n\n\nasync def test_poll():\n    await asyncio.sleep(0)\n';
+    const files = [{ filename: 'tests/api/test_poll.py', status: 'added' as const, patch: addedPatch(test) }];
+    mockRun({ files, contents: { 'tests/api/test_poll.py': test, 'pyproject.toml': '[project.optional-dependencies]\ntest = ["pytest", "pytest-aiohttp<1"]\n' } });
+    await deliver('pull_request', 'opened');
+    expect(recorded.reviews).toEqual([]);
+    expect(recorded.checkRunUpdates[0]).toMatchObject({ conclusion: 'success', output: { title: 'No asyncio pitfalls on the changed lines' } });
+    const asked = Object.values(recorded.snapshotQueries[0].variables);
+    expect(asked).toEqual(expect.arrayContaining(['tests/api/requirements.txt', 'tests/requirements-dev.txt', 'requirements/test.txt'].map((p) => `${HEAD_SHA}:${p}`)));
+
+    // Nothing declared: unknown, quiet too.
+    recorded = newRecorded();
+    mockRun({ files, contents: { 'tests/api/test_poll.py': test } }, { token: false });
+    await deliver('pull_request', 'synchronize');
+    expect(recorded.reviews).toEqual([]);
+    expect(recorded.checkRunUpdates[0]).toMatchObject({ conclusion: 'success' });
   });
 });
 

@@ -54,6 +54,8 @@ describe('async-review check', () => {
     const run = sarif.runs[0];
     const rule = run.tool.driver.rules.find((r: { id: string }) => r.id === 'blocking-sleep');
     expect(rule.help.markdown).toContain('asyncio.sleep');
+    expect(rule.defaultConfiguration).toEqual({ level: 'error' });
+    expect(run.tool.driver.rules.find((r: { id: string }) => r.id === 'unbounded-gather').defaultConfiguration).toEqual({ level: 'note', enabled: false });
     expect(run.results[0]).toMatchObject({ ruleId: 'blocking-sleep', level: 'error' });
     expect(run.results[0].partialFingerprints['asyncReviewFingerprint/v1']).toMatch(/^[0-9a-f]{20}$/);
     expect(run.results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('poll.py');
@@ -91,6 +93,16 @@ describe('async-review check', () => {
     expect(runCli(['check', '--ignore', 'blocking-sleep'], root).status).toBe(0);
     expect(runCli(['check', '--select', 'ASYNC2'], root).status).toBe(1);
     expect(runCli(['check', '--select', 'missing-await'], root).status).toBe(0);
+  });
+
+  it('runs a rule that is off by default only when --select names it or the config gives it a severity', () => {
+    const fanOut = 'import asyncio\n\n\nasync def fetch_all(client, urls):\n    return await asyncio.gather(*[client.get(url) for url in urls])\n';
+    const root = makeProject({ 'fan_out.py': fanOut });
+    expect(runCli(['check'], root).status).toBe(0);
+    expect(runCli(['check', '--select', 'unbounded-gather'], root).stdout).toContain('unbounded-gather');
+    const configured = makeProject({ 'fan_out.py': fanOut, '.github/async-review.yml': 'rules:\n  unbounded-gather: warning\n' });
+    const { stdout } = runCli(['check', '--format', 'json'], configured);
+    expect(JSON.parse(stdout).findings.map((f: { rule: string; severity: string }) => `${f.rule}:${f.severity}`)).toEqual(['unbounded-gather:warning']);
   });
 
   it('refuses a --select or --ignore that names no rule, with the closest name', () => {
@@ -144,8 +156,9 @@ describe('async-review check', () => {
 
   it('leaves async tests alone under a conftest.py that runs them itself', () => {
     const test = 'import asyncio\n\n\nasync def test_poll():\n    await asyncio.sleep(0)\n';
-    expect(runCli(['check', '--select', 'async-test-without-runner'], makeProject({ 'tests/unit/test_poll.py': test })).status).toBe(1);
-    const hooked = makeProject({ '.git/HEAD': '', 'tests/unit/test_poll.py': test, 'tests/conftest.py': 'def pytest_pyfunc_call(pyfuncitem):\n    ...\n' });
+    const deps = { 'requirements-test.txt': 'pytest\npytest-asyncio>=0.23\n' };
+    expect(runCli(['check', '--select', 'async-test-without-runner'], makeProject({ ...deps, 'tests/unit/test_poll.py': test })).status).toBe(1);
+    const hooked = makeProject({ ...deps, '.git/HEAD': '', 'tests/unit/test_poll.py': test, 'tests/conftest.py': 'def pytest_pyfunc_call(pyfuncitem):\n    ...\n' });
     expect(runCli(['check', '--select', 'async-test-without-runner'], hooked).status).toBe(0);
     expect(runCli(['check', '--select', 'async-test-without-runner', 'tests/unit'], hooked).status).toBe(0);
     expect(runCli(['check', '--select', 'async-test-without-runner'], join(hooked, 'tests/unit')).status).toBe(0); // hook above the cwd
@@ -170,12 +183,28 @@ describe('async-review rules / rule', () => {
     const list = runCli(['rules'], root);
     expect(list.status).toBe(0);
     expect(list.stdout).toMatch(/^blocking-sleep\s+error\s+Reports `time\.sleep\(\)`/m);
+    expect(list.stdout).toMatch(/^unbounded-gather\s+off\s+Reports/m);
     const doc = runCli(['rule', 'ASYNC251'], root);
     expect(doc.stdout).toContain('# blocking-sleep');
     expect(doc.stdout).toContain('Use instead:');
     const unknown = runCli(['rule', 'nope'], root);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('unknown rule "nope"');
+  });
+
+  it("reports an unmarked async test only where the test dependencies leave it unrun, each package by its own files", () => {
+    const test = 'import asyncio\n\n\nasync def test_poll():\n    await asyncio.sleep(0)\n';
+    const root = makeProject({
+      '.git/HEAD': '', 'pyproject.toml': '[project]\nname = "mono"\n[project.optional-dependencies]\ntest = ["pytest", "pytest-asyncio"]\n',
+      'tests/test_poll.py': test,
+      'legacy/requirements-dev.txt': 'pytest-aiohttp==0.3.0\n', 'legacy/tests/test_poll.py': test, // runs every coroutine test
+      'other/requirements/test.txt': 'pytest-something-unknown\n', 'other/tests/test_poll.py': test,
+      'nodeps/tests/test_poll.py': test,
+    });
+    const paths = (cwd: string) => (JSON.parse(runCli(['check', '--format', 'json', '--select', 'async-test-without-runner'], cwd).stdout).findings as { path: string }[]).map((f) => f.path);
+    expect(paths(root)).toEqual(['nodeps/tests/test_poll.py', 'tests/test_poll.py']);
+    // Without any dependency file nobody knows what runs the tests.
+    expect(paths(makeProject({ 'tests/test_poll.py': test }))).toEqual([]);
   });
 
   it("reads the checked folder's config and pytest settings, wherever it is run from", () => {

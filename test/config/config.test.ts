@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { allRules } from '../../rules/index.js';
 import { DEFAULT_CONFIG, isPathIncluded, toAnalyzeOptions, type Config } from '../../src/config/index.js';
 import { parseConfig } from '../../src/config/parse.js';
+import { selectRules } from '../../src/analyzer/engine.js';
+import { renderRuleDoc } from '../../src/render/rule-doc.js';
 import { configSchema } from '../../src/config/schema.js';
 
 function parseOk(text: string): Config {
@@ -138,6 +140,32 @@ describe('toAnalyzeOptions', () => {
     expect(toAnalyzeOptions(parseOk('pytest:\n  asyncio_mode: strict\n')).project).toEqual({
       asyncTestsRunAutomatically: false,
     });
+  });
+});
+
+describe('rules off by default', () => {
+  const offByDefault = allRules.filter((rule) => rule.defaultEnabled === false);
+  const selected = (options: Parameters<typeof selectRules>[1]) => selectRules(allRules, options).map(({ rule, severity }) => `${rule.name}:${severity}`);
+
+  it('unbounded-gather is one, and says why in its docs', () => {
+    expect(offByDefault.map((rule) => rule.name)).toContain('unbounded-gather');
+    for (const rule of offByDefault) {
+      expect(rule.note, rule.name).toBeTruthy();
+      expect(renderRuleDoc(rule)).toContain('off by default');
+      expect(renderRuleDoc(rule)).toContain(rule.note!);
+    }
+  });
+
+  it('run only when the config gives them a severity or --select names them', () => {
+    expect(selected({})).not.toContain('unbounded-gather:info');
+    expect(selected({})).toHaveLength(allRules.length - offByDefault.length);
+    expect(selected(toAnalyzeOptions(parseOk('rules:\n  unbounded-gather: warning\n')))).toContain('unbounded-gather:warning');
+    expect(selected(toAnalyzeOptions(parseOk('rules:\n  unbounded-gather: off\n')))).not.toContain('unbounded-gather:info');
+    expect(selected({ select: ['unbounded-gather'] })).toEqual(['unbounded-gather:info']);
+    expect(selected({ select: ['Unbounded-Gather', 'blocking-sleep'] })).toEqual(['blocking-sleep:error', 'unbounded-gather:info']);
+    // Named and switched off: off wins, as for any rule.
+    expect(selected({ select: ['unbounded-gather'], ruleSettings: { 'unbounded-gather': 'off' } })).toEqual([]);
+    expect(selected({ select: ['unbounded-gather'], ignore: ['unbounded-gather'] })).toEqual([]);
   });
 });
 

@@ -21,6 +21,14 @@ describe('detectAsyncioAutoMode', () => {
     expect(detectAsyncioAutoMode(['[pytest]\n# addopts = --asyncio-mode=auto\n'])).toBe(false);
   });
 
+  it('counts a plugin loaded with -p in addopts that might run async tests, but not -p no:NAME or a known one', () => {
+    expect(detectAsyncioAutoMode(['[pytest]\naddopts = -p aiohttp.pytest_plugin\n'])).toBe(true);
+    expect(detectAsyncioAutoMode(['[tool.pytest.ini_options]\naddopts = ["-p", "pytest_jupyter.jupyter_server"]\n'])).toBe(true);
+    expect(detectAsyncioAutoMode(['[pytest]\naddopts = -ra -p no:cacheprovider -p pytest_asyncio -pxdist\n'])).toBe(false);
+    expect(detectAsyncioAutoMode(['[pytest]\n# addopts = -p aiohttp.pytest_plugin\n'])).toBe(false);
+    expect(detectAsyncioAutoMode(['[pytest]\naddopts = --pdbcls=IPython.terminal.debugger:Pdb\n'])).toBe(false);
+  });
+
   it("finds pytest-trio's trio_mode, which runs every async test too", () => {
     expect(detectAsyncioAutoMode(['[tool.pytest.ini_options]\ntrio_mode = true\n'])).toBe(true);
     expect(detectAsyncioAutoMode(['[pytest]\ntrio_mode = false\n'])).toBe(false);
@@ -57,6 +65,15 @@ describe('conftest.py hooks that run async tests', () => {
     expect(conftestRunsAsyncTests('@pytest.hookimpl(tryfirst=True)\ndef pytest_pyfunc_call(pyfuncitem):\n    ...\n')).toBe(true);
     expect(conftestRunsAsyncTests('def pytest_collection_modifyitems(items):\n    for item in items:\n        item.add_marker(pytest.mark.asyncio)\n')).toBe(true);
     expect(conftestRunsAsyncTests('def pytest_collection_modifyitems(items):\n    for item in items:\n        item.add_marker("anyio")\n')).toBe(true);
+  });
+
+  it('counts plugins loaded with pytest_plugins that may run async tests (unknown ones too), not known or local ones', () => {
+    expect(conftestRunsAsyncTests('pytest_plugins = ["pytest_jupyter.jupyter_server"]\n')).toBe(true);
+    expect(conftestRunsAsyncTests('pytest_plugins = "aiohttp.pytest_plugin"\n')).toBe(true);
+    expect(conftestRunsAsyncTests('pytest_plugins = (\n    "pytester",\n    "some_company.pytest_helpers",\n)\n')).toBe(true);
+    expect(conftestRunsAsyncTests('pytest_plugins = PLUGINS\n')).toBe(true); // unreadable: might
+    expect(conftestRunsAsyncTests('pytest_plugins = ["pytester", "pytest_asyncio", "tests.fixtures.db", "anyio"]\n')).toBe(false);
+    expect(conftestRunsAsyncTests('pytest_plugins = []\n')).toBe(false);
   });
 
   it('does not mistake other hooks, other marks or mentions for them', () => {

@@ -3,8 +3,10 @@ import { analyzeFiles, createEngine } from '../../src/analyzer/index.js';
 import type { Rule } from '../../src/analyzer/rule.js';
 import type { AnalyzeOptions, Finding } from '../../src/analyzer/types.js';
 
-/** Findings for one in-memory module, optionally with only the given rules. */
+/** Findings for one in-memory module, optionally with only the given rules (which then run even when they are
+ *  off by default, as if `--select` named them). */
 export async function findingsIn(source: string, options: AnalyzeOptions & { path?: string; rules?: readonly Rule[] } = {}): Promise<Finding[]> {
+  if (options.rules && !options.select) options = { ...options, select: options.rules.map((rule) => rule.name) };
   const engine = await createEngine(options, options.rules);
   const result = await analyzeFiles([{ path: options.path ?? 'example.py', content: source }], options, engine);
   return result.findings;

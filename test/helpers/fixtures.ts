@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { AnalyzeOptions, PythonRange, PythonVersion } from '../../src/analyzer/types.js';
 import { exampleModulePath } from './analyze.js';
+import { RULE_PROJECTS } from './rule-projects.js';
 
 const directory = new URL('../fixtures/rules/', import.meta.url);
 
@@ -29,7 +30,8 @@ export function fixturesOf(name: string): Fixture[] {
     const path = /^# fixture-path: (\S+)/m.exec(text.split('\n').slice(0, 2).join('\n'))?.[1]
       ?? exampleModulePath(name).replace(/\.py$/, variant ? `_${variant.replace(/-/g, '_')}.py` : '.py');
     const targetPython = declaredTarget(text);
-    return { file, text, main: file === `${name}.py`, path, options: targetPython ? { project: { targetPython } } : {} };
+    const project = { ...RULE_PROJECTS[name], ...(targetPython ? { targetPython } : {}) };
+    return { file, text, main: file === `${name}.py`, path, options: { project } };
   });
 }
 

@@ -26,8 +26,12 @@ async def test_forgotten():
     pass
 `;
 
+/** The project's test dependencies name pytest-asyncio, anyio and pytest-trio, and no plugin that runs unmarked
+ *  coroutine tests. */
+const KNOWN_PLUGINS = { asyncTestMarks: ['anyio', 'asyncio', 'trio'] } as const;
+
 const run = (source: string, path = 'tests/test_api.py', auto?: boolean) =>
-  findingsIn(source, { rules: [rule], path, project: auto === undefined ? {} : { asyncTestsRunAutomatically: auto } });
+  findingsIn(source, { rules: [rule], path, project: auto === undefined ? KNOWN_PLUGINS : { ...KNOWN_PLUGINS, asyncTestsRunAutomatically: auto } });
 
 describe('async-test-without-runner', () => {
   it('reports in test_*.py and *_test.py modules only', async () => {
@@ -42,8 +46,24 @@ describe('async-test-without-runner', () => {
     expect(await run(unmarked, 'tests/test_api.py', false)).toHaveLength(1);
   });
 
+  it("stays silent unless the project's test dependencies are known to leave unmarked coroutine tests unrun", async () => {
+    const withMarks = (asyncTestMarks: ('asyncio' | 'anyio' | 'trio')[] | null | undefined, source = unmarked) =>
+      findingsIn(source, { rules: [rule], path: 'tests/test_api.py', project: { asyncTestMarks } });
+    expect(await withMarks(undefined)).toEqual([]); // not read
+    expect(await withMarks(null)).toEqual([]); // a plugin we do not know, or pytest-aiohttp < 1.0, pytest-jupyter...
+    expect(await withMarks([])).toEqual([]); // no runner declared: whatever runs the suite is installed elsewhere
+    expect(await withMarks(['asyncio'])).toHaveLength(1);
+    expect(await withMarks(['trio'])).toEqual([]); // the asyncio mark it would need is provided by no declared plugin
+    // A mark the module's other tests use has its plugin installed, declared or not (anyio comes with httpx).
+    expect(await withMarks([], partlyMarked.replace('MARK', 'anyio'))).toHaveLength(1);
+    // Per folder: the nearest folder's answer wins, an unknown one too.
+    const folders = (marks: ('asyncio')[] | null) => findingsIn(unmarked, { rules: [rule], path: 'pkg/tests/test_api.py', project: { asyncTestMarks: ['asyncio'], folders: [{ folder: 'pkg/tests', asyncTestMarks: marks }] } });
+    expect(await folders(null)).toEqual([]);
+    expect(await folders(['asyncio'])).toHaveLength(1);
+  });
+
   it('stays silent under a package whose conftest.py runs async tests itself, and only there', async () => {
-    const under = (packages: string[], path: string) => findingsIn(unmarked, { rules: [rule], path, project: { asyncTestRunnerPackages: packages } });
+    const under = (packages: string[], path: string) => findingsIn(unmarked, { rules: [rule], path, project: { ...KNOWN_PLUGINS, asyncTestRunnerPackages: packages } });
     expect(await under(['tests'], 'tests/api/test_api.py')).toEqual([]);
     expect(await under([''], 'tests/test_api.py')).toEqual([]);
     expect(await under(['tests.api'], 'tests/test_api.py')).toHaveLength(1); // the hook is below this module

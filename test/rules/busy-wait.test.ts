@@ -10,4 +10,13 @@ describe('busy-wait message', () => {
     const [finding] = await findingsIn(poll(library), { rules: [busyWait] });
     expect(finding?.message).toContain(`wait on an \`${event}\` set where the condition changes`);
   });
+
+  it("tells a poll of a thread's queue.Queue to wait for the item in a thread", async () => {
+    const source = 'import asyncio\nimport queue\n\ninbox = queue.Queue()\n\n\nasync def receive():\n    while inbox.empty():\n        await asyncio.sleep(0)\n    return inbox.get()\n';
+    const [finding] = await findingsIn(source, { rules: [busyWait] });
+    expect(finding?.message).toContain('`await asyncio.to_thread(inbox.get)`');
+    expect(finding?.message).not.toContain('asyncio.Event');
+    const [anyio] = await findingsIn(source.replace('import asyncio', 'import anyio').replace('asyncio.sleep', 'anyio.sleep'), { rules: [busyWait] });
+    expect(anyio?.message).toContain('`await anyio.to_thread.run_sync(inbox.get)`');
+  });
 });
