@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/analyzer/rule.js';
+import { isInTestFunction } from '../src/analyzer/model/test-code.js';
 import { decoratorName, type FunctionInfo, type SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { ASYNC_SLEEP_FUNCTIONS } from '../src/analyzer/model/known-apis.js';
 import { snippet } from '../src/analyzer/rule-helpers.js';
@@ -50,7 +51,7 @@ class Job:
     // `while (n := n - 1) > 0:` counts down: the condition is the loop's work, a timer, not a poll.
     if (countsInCondition(condition)) return;
     // A test polls the code under test, which has no event to offer it (and its loops are bounded by a timeout).
-    if (isTestCode(model.enclosingFunction(loop), model)) return;
+    if (isInTestFunction(loop, model)) return;
     // `while (await counter.n) != 12:` asks another task or process each time (an actor's attribute over RPC).
     if (condition.descendantsOfType('await').length > 0) return;
     const advice = threadQueue ? threadQueueAdvice(threadQueue, sleeps[0]!, model) : `wait on an \`${eventClass(sleeps[0]!, model)}\` set where the condition changes`;
@@ -152,19 +153,6 @@ function countsInCondition(condition: Node): boolean {
 /** `is_set`, `has_data`, `isRunning`, `get_state`, `can_write`... */
 function isQueryName(name: string): boolean {
   return /^_*(is|has|can|should|was|get)(_|[A-Z])/.test(name);
-}
-
-const FIXTURE_DECORATORS = new Set(['pytest.fixture', 'pytest_asyncio.fixture']);
-
-/** A test function (`test_*`, as pytest collects them) or a pytest fixture, or a function defined inside one
- *  (a polling helper of the fixture is test code like the fixture). */
-function isTestCode(fn: FunctionInfo | null, model: SemanticModel): boolean {
-  for (let scope = fn?.scope ?? null; scope; scope = scope.parent) {
-    const outer = scope.kind === 'function' || scope.kind === 'lambda' ? model.functionOf(scope.node) : undefined;
-    if (!outer) continue;
-    if (outer.name.startsWith('test') || outer.decorators.some((decorator) => FIXTURE_DECORATORS.has(decoratorName(decorator, model) ?? ''))) return true;
-  }
-  return false;
 }
 
 /** `await asyncio.sleep(...)` (or anyio/trio sleep) as a statement. */

@@ -28,7 +28,7 @@ export default defineRule({
   name: 'dangling-task',
   aliases: ['RUF006', 'ASYNC300'],
   severity: 'warning',
-  what: 'Reports `asyncio.create_task()`, `asyncio.ensure_future()` and `loop.create_task()` whose task is thrown away: the call is a whole statement (alone, or in a list, tuple or set built as a statement such as `[asyncio.create_task(f(x)) for x in xs]`), its task is only tested for truth, or it is assigned to a local variable the function never reads. A task running a local coroutine function that never suspends (no `await`, `async for` or `async with`) and catches its own errors is left alone: it runs to its end in one step, losing nothing.',
+  what: 'Reports `asyncio.create_task()`, `asyncio.ensure_future()` and `loop.create_task()` whose task is thrown away: the call is a whole statement (alone, or in a list, tuple or set built as a statement such as `[asyncio.create_task(f(x)) for x in xs]`), its task is only tested for truth, or it is assigned to a local variable the function never reads. Left alone: a task running a local coroutine function whose whole body catches its own errors (one `try` with `except Exception`, a logging wrapper such as `async def logged(coro): try: await coro except Exception: log...`): no failure can vanish, and maintainers do not take the weak reference alone for a bug (discord.py declined exactly that change); and a task started from `__del__`, best-effort cleanup of an object that is going away.',
   why: 'The event loop keeps only a weak reference to tasks, so a task nobody references can be garbage-collected before it finishes; and its exception is never retrieved, so failures vanish (at best "Task exception was never retrieved" at exit).',
   bad: `import asyncio
 
@@ -58,7 +58,7 @@ async def handle(user):
   check({ discarded, container, conditional, name, assigned }, { model, report }) {
     const isSpawn = (node: Node | null | undefined): node is Node =>
       node?.type === 'call' && model.calleeMayEndIn(node, (name) => SPAWNER_NAMES.has(name)) && TASK_SPAWNERS.has(model.callee(node) ?? '') && !wrapsFuture(node)
-      && !finishesInOneStep(node, model);
+      && !catchesItsOwnErrors(node, model) && model.enclosingFunction(node)?.name !== '__del__';
     const wrapsFuture = (call: Node) => {
       if (lastPart(model.callee(call) ?? '') !== 'ensure_future') return false;
       const first = call.childForFieldName('arguments')?.namedChildren.find((child) => child?.type !== 'comment');
@@ -99,10 +99,9 @@ async def handle(user):
   },
 });
 
-/** Does the task run a local coroutine function that never suspends (no `await`, `async for` or `async with`)
- *  and catches its own errors? The loop holds the task until its first step, which runs it to the end, and
- *  it leaves no exception to retrieve: nothing can be lost. */
-function finishesInOneStep(spawn: Node, model: SemanticModel): boolean {
+/** Does the task run a local coroutine function that catches its own errors? It leaves no exception to
+ *  retrieve; one that never suspends also runs to its end in the loop's first step. */
+function catchesItsOwnErrors(spawn: Node, model: SemanticModel): boolean {
   const first = spawn.childForFieldName('arguments')?.namedChildren.find((child) => child?.type !== 'comment');
   if (first?.type !== 'call') return false;
   const name = model.callee(first);
@@ -112,7 +111,7 @@ function finishesInOneStep(spawn: Node, model: SemanticModel): boolean {
   // A method another local class also defines may be that one for `self.name()`.
   if (fn.ownerClass && model.classes.some((cls) => cls !== fn.ownerClass && cls.methods.has(fn.name))) return false;
   const body = fn.node.childForFieldName('body');
-  return !!body && model.awaitPointsIn(body).length === 0 && catchesItsErrors(fn, body, model);
+  return !!body && catchesItsErrors(fn, body, model);
 }
 
 /** The body (after a docstring) is one `try` with an `except Exception` / `except BaseException` / bare

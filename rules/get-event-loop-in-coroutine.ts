@@ -26,11 +26,14 @@ async def run_blocking(work):
 `,
   fix: 'Replaces the call with `asyncio.get_running_loop()`.',
   targetPython: 'quiet where the project still supports Python 3.6, which has no `get_running_loop()`.',
+  note: 'Quiet in test code (test modules, `test_*` functions, fixtures): the call is right there, and the nit not worth a comment.',
   query: CALL_QUERY,
   check({ call, function: fn }, { model, report }) {
     if (!GET_EVENT_LOOP.has(model.callee(call) ?? '') || !model.isInCoroutine(call) || isInCompatibilityBranch(call)) return;
     // `get_running_loop()` came with 3.7: a project that still supports 3.6 has no better call to make.
     if (!model.pythonHas([3, 7])) return;
+    // A clarity nit: in tests, where the loop is always running, it is not worth a comment.
+    if (model.isTestCode(call)) return;
     // `asyncio.get_event_loop()` → same module path; `get_event_loop()` (from-imported) → the asyncio alias.
     const module = fn.type === 'attribute' ? fn.childForFieldName('object')?.text : model.moduleAlias('asyncio', call);
     const replacement = module && call.childForFieldName('arguments')?.text === '()' ? `${module}.get_running_loop()` : undefined;

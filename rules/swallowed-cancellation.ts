@@ -8,7 +8,6 @@ import { enclosingTimeout, isShielded } from './support/scopes-around.js';
 import { awaitsOnlyTaskObjects } from './support/awaited-tasks.js';
 import { isStartedOnlyAsTask } from './support/coroutine-starts.js';
 import { importsOtherBackend, reRaiseFix } from './support/reraise-fix.js';
-import { isTestCode } from './support/test-code.js';
 
 export default defineRule({
   name: 'swallowed-cancellation',
@@ -73,7 +72,7 @@ async def worker(queue):
  *  coroutine that then just ends as the body of a task nobody awaits inline (its owner cancels it and, at
  *  most, waits for it to finish). */
 function whoSeesTheLoss(node: Node, after: Aftermath, model: SemanticModel): string | null {
-  if (isTestCode(node, model)) return null;
+  if (model.isTestCode(node)) return null;
   if (after.kind === 'runs-on') {
     const how = after.via === 'loop' ? 'the loop goes round again' : 'the coroutine goes on to await again after the try';
     return `${how}, so the task runs on after \`cancel()\` or a timeout`;

@@ -5,6 +5,7 @@
 // tests that run a server on the same loop) shares its loop.
 import type { Node } from 'web-tree-sitter';
 import type { FunctionInfo, SemanticModel } from './semantic-model.js';
+import { isTestModuleName } from './test-code.js';
 
 /** Why a blocking call stalls nothing, or null when other work may share the loop. */
 export type LoopOwner = 'test' | 'script' | 'worker-thread';
@@ -19,13 +20,6 @@ const CONCURRENCY_STARTERS = new Set([
 
 /** Test parameters (pytest fixtures) that bring a server or client running on the test's loop. */
 const SERVER_FIXTURE = /server|client|(^|_)app$|proxy|broker/i;
-
-/** pytest's default `python_files` and a `tests`/`test` folder, or a conftest.py. */
-export function isTestModuleName(moduleName: string): boolean {
-  const parts = moduleName.split('.');
-  const last = parts[parts.length - 1] ?? '';
-  return last.startsWith('test_') || last.endsWith('_test') || last === 'conftest' || parts.slice(0, -1).some((part) => part === 'tests' || part === 'test' || part === 'testing');
-}
 
 function outermostFunction(model: SemanticModel, node: Node): FunctionInfo | null {
   let outer: FunctionInfo | null = null;

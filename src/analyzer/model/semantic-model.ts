@@ -6,6 +6,7 @@ import type { Node, QueryMatch, Tree } from 'web-tree-sitter';
 import type { ProjectKnowledge, PythonVersion } from '../types.js';
 import { rangeHas, rangeReaches } from '../project-scope.js';
 import { soleLoopOwner, type LoopOwner } from './loop-sharing.js';
+import { isTestCode } from './test-code.js';
 import type { SourceText } from '../source-text.js';
 import { ScopeTree, type Binding, type Scope } from './scopes.js';
 import {
@@ -235,6 +236,12 @@ export class SemanticModel {
   /** May the project run on `version` (its declared range reaches it)? For APIs that version removed. */
   pythonReaches(version: PythonVersion): boolean {
     return rangeReaches(this.project.targetPython, version);
+  }
+
+  /** Is the node test code: in a test module (`tests/`, `test_*.py`, `conftest.py`), a `test*` function or a
+   *  pytest fixture? Tests do on purpose what production code must not. */
+  isTestCode(node: Node): boolean {
+    return isTestCode(node, this);
   }
 
   /** Why nothing else shares the event loop where `node` runs (a test that starts no server or task, a
