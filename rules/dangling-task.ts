@@ -58,7 +58,7 @@ async def handle(user):
   check({ discarded, container, conditional, name, assigned }, { model, report }) {
     const isSpawn = (node: Node | null | undefined): node is Node =>
       node?.type === 'call' && model.calleeMayEndIn(node, (name) => SPAWNER_NAMES.has(name)) && TASK_SPAWNERS.has(model.callee(node) ?? '') && !wrapsFuture(node)
-      && !catchesItsOwnErrors(node, model) && model.enclosingFunction(node)?.name !== '__del__';
+      && !catchesItsOwnErrors(node, model) && model.enclosingFunction(node)?.name !== '__del__' && !isScriptMain(node, model);
     const wrapsFuture = (call: Node) => {
       if (lastPart(model.callee(call) ?? '') !== 'ensure_future') return false;
       const first = call.childForFieldName('arguments')?.namedChildren.find((child) => child?.type !== 'comment');
@@ -99,6 +99,16 @@ async def handle(user):
   },
 });
 
+/** A script's `if __name__ == "__main__":` block, or a `__main__` module: the task is the program's work, and
+ *  the loop runs until it ends. */
+function isScriptMain(node: Node, model: SemanticModel): boolean {
+  if (model.moduleName === '__main__' || model.moduleName.endsWith('.__main__')) return true;
+  for (let at: Node | null = node.parent; at; at = at.parent) {
+    if (at.type === 'if_statement' && at.parent?.type === 'module' && /__name__\s*==\s*["']__main__["']/.test(at.childForFieldName('condition')?.text ?? '')) return true;
+  }
+  return false;
+}
+
 /** Does the task run a local coroutine function that catches its own errors? It leaves no exception to
  *  retrieve; one that never suspends also runs to its end in the loop's first step. */
 function catchesItsOwnErrors(spawn: Node, model: SemanticModel): boolean {
@@ -115,14 +125,14 @@ function catchesItsOwnErrors(spawn: Node, model: SemanticModel): boolean {
 }
 
 /** The body (after a docstring) is one `try` with an `except Exception` / `except BaseException` / bare
- *  `except:` that raises nothing again, and no `else` or `finally` that could raise instead. */
+ *  `except:` that raises nothing again. */
 function catchesItsErrors(fn: FunctionInfo, body: Node, model: SemanticModel): boolean {
   const statements = namedChildren(body);
   if (statements[0]?.type === 'expression_statement' && namedChildren(statements[0])[0]?.type === 'string') statements.shift();
   const [only] = statements;
   if (statements.length !== 1 || only?.type !== 'try_statement') return false;
+  // An `else:` or `finally:` (`self.stop()` after a handled submit) is bookkeeping; the work is guarded.
   const clauses = namedChildren(only);
-  if (clauses.some((clause) => clause.type === 'else_clause' || clause.type === 'finally_clause')) return false;
   return clauses.some((clause) => clause.type === 'except_clause' && catchesEverything(clause, model)
     && clause.descendantsOfType('raise_statement').every((raise) => !!raise && model.enclosingFunction(raise) !== fn));
 }
