@@ -11,6 +11,8 @@ export default defineRule({
   aliases: ['ASYNC110'],
   severity: 'warning',
   blocksTheLoop: true,
+  defaultEnabled: false,
+  note: 'Off by default: whether a polling loop should wait on an event instead depends on who changes the condition, which the code rarely says. On the ecosystem check maintainers accepted 1 of 4 findings (a test client spinning on a thread\'s queue, fixed upstream); the others polled a flag set from a signal handler or by users of a public attribute, or drained connections at shutdown, where upstream keeps the loop. Turn it on (`rules: { busy-wait: warning }` or `--select busy-wait`) to review polling loops.',
   scope: 'coroutine',
   what: 'Reports a `while` loop in a coroutine whose body only sleeps (`await asyncio.sleep(...)`), polling its condition, also `while q.empty():` on a thread\'s `queue.Queue`. Tests and pytest fixtures (and functions defined in them), which poll the code under test, are left alone.',
   why: 'Polling wakes the task over and over for nothing and reacts late, up to a whole sleep interval after the condition changes. An `asyncio.Event` wakes the waiter exactly when the condition becomes true.',

@@ -89,7 +89,7 @@ export class Engine {
           // A coroutine-scoped rule sees only matches inside an `async def`: most of a module is synchronous.
           if (owner.rule.scope === 'coroutine' && !(matchInCoroutine ??= inCoroutine(match))) continue;
           const report = (node: Node, message: string, options?: ReportOptions) => {
-            if (owner.rule.blocksTheLoop && !blockingMatters(model, node)) return;
+            if ((owner.rule.blocksTheLoop && !blockingMatters(model, node)) || model.isUnreachable(node)) return;
             const finding = makeFinding(path, source, model, suppressions, owner, node, message, options);
             if (finding) findings.push(finding);
           };

@@ -1,7 +1,8 @@
 // Which Pythons a project supports: every fix and message must exist on all of them. Read from the project's
 // own declarations, as ruff reads them: `requires-python` ([project] in pyproject.toml), `python_requires`
 // (setup.cfg or setup.py), Poetry's `python` dependency, ruff's `target-version` (pyproject.toml, ruff.toml),
-// or an installed package's `Requires-Python` (METADATA / PKG-INFO). Our config's `target-version` wins.
+// or an installed package's `Requires-Python` (METADATA / PKG-INFO); failing those, the oldest
+// `Programming Language :: Python :: 3.N` classifier. Our config's `target-version` wins.
 import { parse as parseToml } from 'smol-toml';
 import type { PythonRange, PythonVersion } from '../analyzer/types.js';
 
@@ -88,7 +89,8 @@ function fromPyproject(text: string): PythonRange | undefined {
     const oldest = parseTargetVersion(ruffTarget);
     return oldest ? { oldest } : undefined;
   }
-  return undefined;
+  const classifiers = get(table, 'project', 'classifiers');
+  return Array.isArray(classifiers) ? targetFromClassifiers(classifiers.join('\n')) : undefined;
 }
 
 function fromRuffToml(text: string): PythonRange | undefined {
@@ -106,19 +108,31 @@ function fromSetupCfg(text: string): PythonRange | undefined {
       if (match) return parseRequiresPython(match[1]!.replace(/^["']|["']$/g, ''));
     }
   }
-  return undefined;
+  return targetFromClassifiers(text);
 }
 
 function fromSetupPy(text: string): PythonRange | undefined {
   const match = /\bpython_requires\s*=\s*(?:[rbuf]?)(["'])([^"'\n]+)\1/.exec(text);
-  return match ? parseRequiresPython(match[2]!) : undefined;
+  return match ? parseRequiresPython(match[2]!) : targetFromClassifiers(text);
 }
 
-/** `Requires-Python: >=3.7` in an installed package's METADATA or PKG-INFO (headers end at the first blank line). */
+/** The oldest `Programming Language :: Python :: 3.N` trove classifier in a text: a package that states no
+ *  `requires-python` still says which Pythons it supports this way. */
+export function targetFromClassifiers(text: string): PythonRange | undefined {
+  let oldest: PythonVersion | undefined;
+  for (const match of text.matchAll(/Programming Language :: Python :: (\d+)\.(\d+)\b/g)) {
+    const version: PythonVersion = [Number(match[1]), Number(match[2])];
+    if (!oldest || less(version, oldest)) oldest = version;
+  }
+  return oldest ? { oldest } : undefined;
+}
+
+/** `Requires-Python: >=3.7` in an installed package's METADATA or PKG-INFO (headers end at the first blank
+ *  line), else its oldest Python classifier. */
 export function targetFromPackageMetadata(text: string): PythonRange | undefined {
   const headers = text.split(/\r?\n\r?\n/, 1)[0] ?? '';
   const match = /^Requires-Python:\s*(.+?)\s*$/im.exec(headers);
-  return match ? parseRequiresPython(match[1]!) : undefined;
+  return match ? parseRequiresPython(match[1]!) : targetFromClassifiers(headers);
 }
 
 /** The range one of TARGET_PYTHON_FILES declares; undefined when it declares none. */

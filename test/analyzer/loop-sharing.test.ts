@@ -23,8 +23,14 @@ async def test_with_server(aiohttp_client):
 
 async def test_with_task():
     task = asyncio.create_task(asyncio.sleep(1))
-    time.sleep(0.01)  # line 15: the task shares the loop
+    time.sleep(0.01)  # line 15: the task is the code under test, which the test may block on purpose
     await task
+
+
+async def test_with_own_server():
+    server = await asyncio.start_server(print, "127.0.0.1", 0)
+    time.sleep(0.01)  # line 21: the server's handlers share the loop
+    server.close()
 `;
 
 const SCRIPT = `import asyncio
@@ -63,12 +69,12 @@ threading.Thread(target=device_thread, daemon=True).start()
 `;
 
 describe('blocking calls where nothing else shares the loop', () => {
-  it('are quiet in tests that start no server or task, and reported in tests that do', async () => {
-    expect(await lines(TEST_MODULE, 'tests/test_clock.py')).toEqual([10, 15]);
+  it('are quiet in tests that start no server, and reported in tests that do', async () => {
+    expect(await lines(TEST_MODULE, 'tests/test_clock.py')).toEqual([10, 21]);
   });
 
   it('are reported in the same code outside tests', async () => {
-    expect(await lines(TEST_MODULE, 'app/clock.py')).toEqual([6, 10, 15]);
+    expect(await lines(TEST_MODULE, 'app/clock.py')).toEqual([6, 10, 15, 21]);
   });
 
   it('are quiet in a script entry coroutine before it starts anything concurrent', async () => {
@@ -84,8 +90,27 @@ describe('blocking calls where nothing else shares the loop', () => {
 
   it('are reported where the project asks for them', async () => {
     const everywhere = { reportBlockingIn: { tests: true, scripts: true, workerThreads: true } };
-    expect(await lines(TEST_MODULE, 'tests/test_clock.py', everywhere)).toEqual([6, 10, 15]);
+    expect(await lines(TEST_MODULE, 'tests/test_clock.py', everywhere)).toEqual([6, 10, 15, 21]);
     expect(await lines(SCRIPT, 'tools/ask.py', everywhere)).toEqual([6, 8, 13]);
     expect(await lines(WORKER_THREAD, 'app/device.py', everywhere)).toEqual([7]);
+  });
+});
+
+describe('dead code', () => {
+  it('gets no finding after a raise or return of its block', async () => {
+    const source = `import time
+
+
+async def cdn_client():
+    raise NotImplementedError
+    time.sleep(1)
+
+
+async def poll(ready):
+    if ready:
+        return
+    time.sleep(1)
+`;
+    expect(await lines(source, 'app/client.py')).toEqual([12]);
   });
 });

@@ -33,6 +33,11 @@ describe('reading the Pythons a project supports', () => {
     expect(targetFromProjectFile('setup.py', 'setup(name="x", python_requires=">=3.5")')).toEqual({ oldest: [3, 5] });
     expect(targetFromProjectFile('ruff.toml', 'target-version = "py310"\n')).toEqual({ oldest: [3, 10] });
     expect(targetFromPackageMetadata('Name: x\nRequires-Python: >=3.7\n\nRequires-Python: >=2.7 in the description\n')).toEqual({ oldest: [3, 7] });
+    // Without Requires-Python, the oldest Python classifier says it.
+    const classified = 'Name: x\nClassifier: Programming Language :: Python :: 3.6\nClassifier: Programming Language :: Python :: 3.5\n\n';
+    expect(targetFromPackageMetadata(classified)).toEqual({ oldest: [3, 5] });
+    expect(targetFromProjectFile('setup.py', 'setup(classifiers=["Programming Language :: Python :: 3.8"])')).toEqual({ oldest: [3, 8] });
+    expect(targetFromProjectFile('pyproject.toml', '[project]\nclassifiers = ["Programming Language :: Python :: 3.9"]\n')).toEqual({ oldest: [3, 9] });
   });
 
   it('answers per file from the nearest folder, setting by setting', () => {

@@ -1,5 +1,5 @@
 // Does other work share the event loop where a blocking call runs? Blocking only matters there. A test body
-// that starts no server or task, a sequential script's entry coroutine before it starts anything concurrent,
+// that starts no server, a sequential script's entry coroutine before it starts anything concurrent,
 // and a coroutine run on a worker thread's own loop stall nothing but themselves; projects exempt such code
 // from ruff's ASYNC rules for that reason. Everything else (servers, bots, request handlers, library code,
 // tests that run a server on the same loop) shares its loop.
@@ -16,6 +16,13 @@ const CONCURRENCY_STARTERS = new Set([
   'open_nursery', 'create_task_group', 'start_server', 'start_unix_server', 'create_server', 'create_unix_server',
   'serve', 'serve_forever', 'run_app', 'add_reader', 'add_writer', 'call_soon', 'call_later', 'call_at',
   'create_connection', 'create_datagram_endpoint', 'subprocess_exec', 'run_forever',
+]);
+
+/** Calls that start a server on the running loop: a test that makes one shares its loop with the server's
+ *  handlers. (Tasks and nurseries a test starts are the code under test, which the test may block on purpose.) */
+const SERVER_STARTERS = new Set([
+  'start_server', 'start_unix_server', 'create_server', 'create_unix_server', 'serve', 'serve_forever', 'run_app',
+  'TestServer', 'TestClient', 'RawTestServer', 'AppRunner', 'open_tcp_listeners', 'serve_tcp', 'create_tcp_listener',
 ]);
 
 /** Test parameters (pytest fixtures) that bring a server or client running on the test's loop. */
@@ -35,9 +42,10 @@ function calledName(call: Node): string | null {
   return (fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text) ?? null;
 }
 
-/** The concurrency starters in a function's whole text (nested defs included: a helper defined there runs there). */
-function startsBefore(fn: FunctionInfo, before: number): boolean {
-  return fn.node.descendantsOfType('call').some((call) => !!call && call.startIndex < before && CONCURRENCY_STARTERS.has(calledName(call) ?? ''));
+/** Does the function (nested defs included: a helper defined there runs there) call one of `starters` before
+ *  the offset? */
+function startsBefore(fn: FunctionInfo, before: number, starters: ReadonlySet<string> = CONCURRENCY_STARTERS): boolean {
+  return fn.node.descendantsOfType('call').some((call) => !!call && call.startIndex < before && starters.has(calledName(call) ?? ''));
 }
 
 function takesServerFixture(fn: FunctionInfo): boolean {
@@ -108,7 +116,7 @@ export function soleLoopOwner(model: SemanticModel, node: Node): LoopOwner | nul
   const fn = outermostFunction(model, node);
   if (!fn) return null;
   if (isTestModuleName(model.moduleName)) {
-    return startsBefore(fn, fn.node.endIndex) || takesServerFixture(fn) ? null : 'test';
+    return startsBefore(fn, fn.node.endIndex, SERVER_STARTERS) || takesServerFixture(fn) ? null : 'test';
   }
   if (isScriptEntryBeforeConcurrency(model, fn, node)) return 'script';
   if (runsOnWorkerThread(model, fn, node)) return 'worker-thread';

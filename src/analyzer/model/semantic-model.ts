@@ -62,6 +62,9 @@ export const FACTS_QUERY = `
 (ERROR) @syntax_error
 `;
 
+/** Statements after which the rest of their block never runs. */
+const JUMPS: ReadonlySet<string> = new Set(['raise_statement', 'return_statement', 'break_statement', 'continue_statement']);
+
 export interface FunctionInfo {
   node: Node;
   /** `<lambda>` for lambdas. */
@@ -236,6 +239,18 @@ export class SemanticModel {
   /** May the project run on `version` (its declared range reaches it)? For APIs that version removed. */
   pythonReaches(version: PythonVersion): boolean {
     return rangeReaches(this.project.targetPython, version);
+  }
+
+  /** Is the node dead code: after a `raise`, `return`, `break` or `continue` of a block that holds it (a
+   *  function that starts with `raise NotImplementedError` and keeps its old body below)? */
+  isUnreachable(node: Node): boolean {
+    for (let at: Node | null = node; at?.parent; at = at.parent) {
+      if (at.parent.type !== 'block' && at.parent.type !== 'module') continue;
+      for (let before = at.previousNamedSibling; before; before = before.previousNamedSibling) {
+        if (JUMPS.has(before.type)) return true;
+      }
+    }
+    return false;
   }
 
   /** Is the node test code: in a test module (`tests/`, `test_*.py`, `conftest.py`), a `test*` function or a
