@@ -6,7 +6,7 @@ import { handsCancellationOn } from './support/cancellation-handoff.js';
 import { afterHandler, afterJump, type Aftermath } from './support/after-handler.js';
 import { enclosingTimeout, isShielded } from './support/scopes-around.js';
 import { awaitsOnlyTaskObjects } from './support/awaited-tasks.js';
-import { isStartedOnlyAsTask } from './support/coroutine-starts.js';
+import { isRunOnlyAsLoopMain, isStartedOnlyAsTask } from './support/coroutine-starts.js';
 import { importsOtherBackend, reRaiseFix } from './support/reraise-fix.js';
 
 export default defineRule({
@@ -68,11 +68,14 @@ async def worker(queue):
   },
 });
 
-/** Who sees that the cancellation was lost, as the message says it; null when no one does: test code, or a
- *  coroutine that then just ends as the body of a task nobody awaits inline (its owner cancels it and, at
- *  most, waits for it to finish). */
+/** Who sees that the cancellation was lost, as the message says it; null when no one does: test code, the
+ *  loop's main task under `run_until_complete` (no one holds it to cancel it), or a coroutine that then just
+ *  ends as the body of a task nobody awaits inline (its owner cancels it and, at most, waits for it to finish). */
 function whoSeesTheLoss(node: Node, after: Aftermath, model: SemanticModel): string | null {
   if (model.isTestCode(node)) return null;
+  const owner = model.enclosingFunction(node);
+  // The loop's main task under run_until_complete: no one holds it, so no one cancels it.
+  if (owner && isRunOnlyAsLoopMain(owner, model)) return null;
   if (after.kind === 'runs-on') {
     const how = after.via === 'loop' ? 'the loop goes round again' : 'the coroutine goes on to await again after the try';
     return `${how}, so the task runs on after \`cancel()\` or a timeout`;
@@ -80,7 +83,6 @@ function whoSeesTheLoss(node: Node, after: Aftermath, model: SemanticModel): str
   if (after.kind === 'replaced') return 'another exception leaves the coroutine in its place, so whoever waits for the task, or a timeout around it, sees an error instead of a cancellation';
   const timeout = enclosingTimeout(node, model);
   if (timeout) return `the coroutine then returns normally, so the \`${timeout.text}()\` around it never raises TimeoutError`;
-  const owner = model.enclosingFunction(node);
   if (owner && isStartedOnlyAsTask(owner, model)) return null;
   return 'the coroutine then returns as if it had completed, so a caller that awaits it carries on after `cancel()` or a timeout';
 }

@@ -9,9 +9,17 @@ import { calledName } from './calls.js';
  *  `TaskGroup.create_task`, wrappers of the same name, tornado's `gen.convert_yielded`). */
 const STARTS_COROUTINE: ReadonlySet<string> = new Set(['create_task', 'ensure_future', 'convert_yielded', 'Task']);
 
+/** Calls that run the coroutine they are given as the loop's main task, whose task object nobody else holds
+ *  and so nobody can cancel (Ctrl-C interrupts `run_until_complete` with KeyboardInterrupt, not a cancel). */
+const RUNS_AS_LOOP_MAIN: ReadonlySet<string> = new Set(['run_until_complete']);
+
 /** Calls that run the coroutine function they are given in a task (trio and anyio nurseries, trio's system
  *  tasks, tornado's IOLoop callbacks). */
 const STARTS_FUNCTION: ReadonlySet<string> = new Set(['start_soon', 'start', 'spawn_system_task', 'spawn_callback', 'add_callback']);
+
+interface Starters { coroutine: ReadonlySet<string>; fn: ReadonlySet<string> }
+const AS_TASK: Starters = { coroutine: STARTS_COROUTINE, fn: STARTS_FUNCTION };
+const AS_LOOP_MAIN: Starters = { coroutine: RUNS_AS_LOOP_MAIN, fn: new Set() };
 
 const answers = new WeakMap<SemanticModel, Map<string, boolean>>();
 
@@ -21,17 +29,28 @@ const answers = new WeakMap<SemanticModel, Map<string, boolean>>();
  *  elsewhere. A method is known by its attribute name (`self.x.run()` may be another class's `run`, and counts
  *  against it unless it resolves elsewhere); a function by the names that resolve to it or to nothing known. */
 export function isStartedOnlyAsTask(fn: FunctionInfo, model: SemanticModel): boolean {
+  return cached(fn, model, 'task', AS_TASK);
+}
+
+/** Is the coroutine function only ever run as the loop's main task (`loop.run_until_complete(self._run())`)?
+ *  No one holds that task, so no one cancels it. */
+export function isRunOnlyAsLoopMain(fn: FunctionInfo, model: SemanticModel): boolean {
+  return cached(fn, model, 'main', AS_LOOP_MAIN);
+}
+
+function cached(fn: FunctionInfo, model: SemanticModel, kind: string, starters: Starters): boolean {
   let byFunction = answers.get(model);
   if (!byFunction) answers.set(model, (byFunction = new Map()));
-  let answer = byFunction.get(fn.qualifiedName);
+  const key = `${kind}:${fn.qualifiedName}`;
+  let answer = byFunction.get(key);
   if (answer === undefined) {
-    answer = computeStartedOnlyAsTask(fn, model);
-    byFunction.set(fn.qualifiedName, answer);
+    answer = everyUseStarts(fn, model, starters);
+    byFunction.set(key, answer);
   }
   return answer;
 }
 
-function computeStartedOnlyAsTask(fn: FunctionInfo, model: SemanticModel): boolean {
+function everyUseStarts(fn: FunctionInfo, model: SemanticModel, starters: Starters): boolean {
   // Text first: most functions are named nowhere but in their own `def`.
   const mentions = model.source.text.match(new RegExp(`\\b${fn.name}\\b`, 'g'))?.length ?? 0;
   if (mentions < 2) return false;
@@ -40,7 +59,7 @@ function computeStartedOnlyAsTask(fn: FunctionInfo, model: SemanticModel): boole
     if (!identifier || identifier.text !== fn.name) continue;
     const reference = referenceTo(fn, identifier, model);
     if (reference === null) continue;
-    if (reference === 'unknown' || !startsTask(reference)) return false;
+    if (reference === 'unknown' || !startsTask(reference, starters)) return false;
     starts++;
   }
   return starts > 0;
@@ -69,28 +88,28 @@ function referenceTo(fn: FunctionInfo, identifier: Node, model: SemanticModel): 
 }
 
 /** Does this use of the function's name start it as a task? */
-function startsTask(reference: Node): boolean {
+function startsTask(reference: Node, starters: Starters): boolean {
   const parent = reference.parent;
-  if (parent?.type === 'call' && parent.childForFieldName('function')?.id === reference.id) return coroutineStartsTask(parent);
-  return parent?.type === 'argument_list' && STARTS_FUNCTION.has(calledName(parent.parent) ?? '');
+  if (parent?.type === 'call' && parent.childForFieldName('function')?.id === reference.id) return coroutineStartsTask(parent, starters.coroutine);
+  return parent?.type === 'argument_list' && starters.fn.has(calledName(parent.parent) ?? '');
 }
 
 /** Is the coroutine made by this call run as a task: given to a task-starting call, directly or through a
  *  local variable used for nothing else? */
-function coroutineStartsTask(call: Node): boolean {
-  if (isTaskArgument(call)) return true;
+function coroutineStartsTask(call: Node, starters: ReadonlySet<string>): boolean {
+  if (isTaskArgument(call, starters)) return true;
   const assignment = call.parent;
   const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.id === call.id ? assignment.childForFieldName('left') : null;
   if (target?.type !== 'identifier') return false;
   let scope: Node | null = assignment!.parent;
   while (scope && scope.type !== 'function_definition' && scope.type !== 'module') scope = scope.parent;
   const uses = (scope?.descendantsOfType('identifier') ?? []).filter((id) => id?.text === target.text && id.id !== target.id);
-  return uses.length > 0 && uses.every((use) => !!use && isTaskArgument(use));
+  return uses.length > 0 && uses.every((use) => !!use && isTaskArgument(use, starters));
 }
 
 /** `create_task(X)`, `loop.create_task(X, name=...)`, `ensure_future(coro=X)`. */
-function isTaskArgument(node: Node): boolean {
+function isTaskArgument(node: Node, starters: ReadonlySet<string>): boolean {
   let parent = node.parent;
   if (parent?.type === 'keyword_argument') parent = parent.parent;
-  return parent?.type === 'argument_list' && STARTS_COROUTINE.has(calledName(parent.parent) ?? '');
+  return parent?.type === 'argument_list' && starters.has(calledName(parent.parent) ?? '');
 }
