@@ -6,7 +6,8 @@
 export type Verdict = "TP" | "FP" | "debatable";
 
 export interface JudgedFinding {
-  /** rule | path inside the corpus | first reported line, trimmed | occurrence: stable when lines move. */
+  /** rule | path inside the corpus | first reported line, trimmed | function | occurrence: stable when lines
+   *  move. */
   key: string;
   rule: string;
   path: string;
@@ -34,11 +35,17 @@ export interface ReportedFinding {
 
 export interface KeyedFinding extends ReportedFinding { key: string }
 
-/** Keys that survive line moves: two identical findings in one file are told apart by their order. */
+/** The function a message names the finding in (`in coroutine \`Shard.reconnect\``), '' when none. */
+export function contextOf(message: string): string {
+  return /\b(?:coroutine|function|method) `([^`]+)`/.exec(message)?.[1] ?? "";
+}
+
+/** Keys that survive line moves and rewording: rule, path, the first reported line and the function it is in;
+ *  two identical findings in one function are told apart by their order. */
 export function keyFindings(findings: readonly ReportedFinding[]): KeyedFinding[] {
   const seen = new Map<string, number>();
   return findings.map((finding) => {
-    const base = `${finding.rule}|${finding.path}|${(finding.code.split("\n")[0] ?? "").trim()}`;
+    const base = `${finding.rule}|${finding.path}|${(finding.code.split("\n")[0] ?? "").trim()}|${contextOf(finding.message)}`;
     const occurrence = seen.get(base) ?? 0;
     seen.set(base, occurrence + 1);
     return { ...finding, key: `${base}|${occurrence}` };

@@ -76,6 +76,9 @@ function whoSeesTheLoss(node: Node, after: Aftermath, model: SemanticModel): str
   const owner = model.enclosingFunction(node);
   // The loop's main task under run_until_complete: no one holds it, so no one cancels it.
   if (owner && isRunOnlyAsLoopMain(owner, model)) return null;
+  // A task the module starts and never cancels (no `.cancel()` in it): only the loop's teardown could, and a
+  // handler that then cleans up is what the owner wants.
+  if (owner && isStartedOnlyAsTask(owner, model) && !/\.cancel\(/.test(model.source.text)) return null;
   if (after.kind === 'runs-on') {
     const how = after.via === 'loop' ? 'the loop goes round again' : 'the coroutine goes on to await again after the try';
     return `${how}, so the task runs on after \`cancel()\` or a timeout`;

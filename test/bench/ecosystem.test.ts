@@ -9,21 +9,24 @@ const judged = (key: string, verdict: JudgedFinding['verdict']): JudgedFinding =
 describe('ecosystem baseline', () => {
   it('keys findings by rule, path and code, not by line, and tells identical ones apart by order', () => {
     const keys = keyFindings([finding(3, '    time.sleep(1)'), finding(9, '    time.sleep(1)'), finding(12, '    time.sleep(2)')]).map((f) => f.key);
-    expect(keys).toEqual(['blocking-sleep|pkg/a.py|time.sleep(1)|0', 'blocking-sleep|pkg/a.py|time.sleep(1)|1', 'blocking-sleep|pkg/a.py|time.sleep(2)|0']);
+    expect(keys).toEqual(['blocking-sleep|pkg/a.py|time.sleep(1)||0', 'blocking-sleep|pkg/a.py|time.sleep(1)||1', 'blocking-sleep|pkg/a.py|time.sleep(2)||0']);
     expect(keyFindings([finding(40, '    time.sleep(1)')])[0]!.key).toBe(keys[0]);
+    // The function the message names tells apart identical lines in two functions, whichever goes away.
+    const inFunctions = keyFindings([{ ...finding(3, 'except E:'), message: 'in coroutine `A.run`: x' }, { ...finding(9, 'except E:'), message: 'in coroutine `A.stop`: x' }]);
+    expect(inFunctions.map((f) => f.key)).toEqual(['blocking-sleep|pkg/a.py|except E:|A.run|0', 'blocking-sleep|pkg/a.py|except E:|A.stop|0']);
   });
 
   it('shows what a change added and dropped, and the precision of what is reported', () => {
     const reported = keyFindings([finding(3, 'time.sleep(1)'), finding(4, 'time.sleep(2)'), finding(5, 'time.sleep(3)'), finding(6, 'new()')]);
     const baseline = [
-      judged('blocking-sleep|pkg/a.py|time.sleep(1)|0', 'TP'),
-      judged('blocking-sleep|pkg/a.py|time.sleep(2)|0', 'FP'),
-      judged('blocking-sleep|pkg/a.py|time.sleep(3)|0', 'debatable'),
-      judged('blocking-sleep|pkg/a.py|gone()|0', 'TP'),
+      judged('blocking-sleep|pkg/a.py|time.sleep(1)||0', 'TP'),
+      judged('blocking-sleep|pkg/a.py|time.sleep(2)||0', 'FP'),
+      judged('blocking-sleep|pkg/a.py|time.sleep(3)||0', 'debatable'),
+      judged('blocking-sleep|pkg/a.py|gone()||0', 'TP'),
     ];
     const diff = diffAgainstBaseline(reported, baseline);
     expect(diff.added.map((f) => f.code)).toEqual(['new()']);
-    expect(diff.dropped.map((entry) => entry.key)).toEqual(['blocking-sleep|pkg/a.py|gone()|0']);
+    expect(diff.dropped.map((entry) => entry.key)).toEqual(['blocking-sleep|pkg/a.py|gone()||0']);
     expect(precisionOf(diff)).toEqual({ tp: 1, fp: 1, debatable: 1, unjudged: 1, precision: 0.5, strict: 1 / 3 });
   });
 });
