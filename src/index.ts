@@ -4,6 +4,7 @@ import type { ApplicationFunctionOptions, Probot } from 'probot';
 import { registerHandlers } from './app/handler.js';
 import { healthHandler } from './app/health.js';
 import { reviewQueue } from './app/queue.js';
+import { rejectForgedWebhooksQuietly } from './app/rejected-webhooks.js';
 import { drainQueueOnShutdown } from './app/shutdown.js';
 import { ruleDocsLocation } from './render/links.js';
 
@@ -16,6 +17,7 @@ ruleDocsLocation();
 
 export default function asyncReviewApp(app: Probot, options?: ApplicationFunctionOptions): void {
   registerHandlers(app);
+  rejectForgedWebhooksQuietly(app);
   // Only `probot run` / a Server has routes and owns the process; a bare Probot (tests, serverless) has none.
   if (!options) return;
   try {
