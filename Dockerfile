@@ -2,7 +2,8 @@
 # Run:   docker run -p 3000:3000 -e APP_ID=... -e PRIVATE_KEY="$(cat key.pem)" -e WEBHOOK_SECRET=... async-review
 # test/production-layout.test.ts checks the same layout without Docker (pack, production install, start).
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24, the active LTS; package.json still supports Node >= 20.18.1 for the CLI.
+ARG NODE_IMAGE=node:24-trixie-slim
 
 # --- build: compile TypeScript with the dev dependencies ---
 FROM ${NODE_IMAGE} AS build

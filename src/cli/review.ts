@@ -139,7 +139,17 @@ async function mergeBase(root: string, requested: string | undefined): Promise<s
     } catch {
       continue;
     }
-    return (await git(root, ['merge-base', candidate, 'HEAD'])).trim();
+    try {
+      return (await git(root, ['merge-base', candidate, 'HEAD'])).trim();
+    } catch (error) {
+      // A shallow checkout (CI fetches one commit) holds the tips but not the history where they meet.
+      if ((await git(root, ['rev-parse', '--is-shallow-repository']).catch(() => '')).trim() !== 'true') throw error;
+      const branch = candidate.replace(/^origin\//, '');
+      throw new Error(
+        `the base is missing: this checkout is shallow and holds no commit where ${candidate} and HEAD meet. ` +
+          `Fetch the history (\`git fetch --unshallow\`) or fetch the base deep enough to reach it (\`git fetch --deepen=100 origin ${branch}\`, repeated until this works).`,
+      );
+    }
   }
   throw new Error(
     requested

@@ -37,8 +37,8 @@ export async function startApp(github: FakeGitHub, keys: AppKeys, secret: string
       GHE_PROTOCOL: 'http',
       HOST: '127.0.0.1',
       PORT: String(port),
-      // Forged deliveries are logged by Probot at error level with the whole payload: quiet by default,
-      // E2E_LOG_LEVEL=info to watch the App work.
+      // Quiet by default (a forged delivery is one warning line, see logging.e2e.test.ts); E2E_LOG_LEVEL=info
+      // to watch the App work.
       LOG_LEVEL: (process.env.E2E_LOG_LEVEL ?? 'fatal') as 'fatal',
       LOG_FORMAT: 'json',
     },
