@@ -6,7 +6,7 @@ import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './committed-tree.js';
 
-const READS = [/process\.env\.([A-Z][A-Z0-9_]*)/g, /process\.env\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\]/g, /\benv(?:WithDefaults)?\.([A-Z][A-Z0-9_]*)/g];
+const READS = [/process\.env\.([A-Z][A-Z0-9_]*)/g, /process\.env\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\]/g, /(?<![.\w])env(?:WithDefaults)?\.([A-Z][A-Z0-9_]*)/g];
 
 function filesUnder(dir: string, extension: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })

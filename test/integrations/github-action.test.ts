@@ -74,7 +74,8 @@ function makeOrigin(): string {
   const repo = join(scratch, 'origin');
   mkdirSync(repo);
   git(repo, ['init', '--quiet', '--initial-branch=main']);
-  commitFiles(repo, { 'service/worker.py': WORKER_BASE, 'lib/storage.py': STORAGE_BASE }, 'service');
+  // blocking-file-io is off by default: this repository turns it on, as a service that cares would.
+  commitFiles(repo, { 'service/worker.py': WORKER_BASE, 'lib/storage.py': STORAGE_BASE, '.github/async-review.yml': 'rules:\n  blocking-file-io: warning\n' }, 'service');
   for (let n = 1; n <= 4; n++) commitFiles(repo, { 'CHANGES.txt': `change ${n}\n` }, `change ${n}`);
   git(repo, ['checkout', '--quiet', '-b', 'feature', 'HEAD~3']);
   commitFiles(repo, { 'service/worker.py': WORKER_PR }, 'handler sleeps');

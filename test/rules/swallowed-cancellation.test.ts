@@ -24,6 +24,9 @@ class Topology:
     def start(self, period):
         self._task = asyncio.create_task(self._scan_loop(period))
 
+    def stop(self):
+        self._task.cancel()
+
     async def _scan_loop(self, period):
         while True:
             await asyncio.sleep(period)
