@@ -69,13 +69,16 @@ async def load_config(name):
     const callee = model.callee(call);
     if (callee && FILE_OPENERS.has(callee)) {
       if (!model.isInCoroutine(call) || (callee === 'os.fdopen' && wrapsPipe(call, model))) return;
-      report(call, `\`${callSnippet(call)}\` opens a file with blocking I/O in ${model.describeContext(call)}; use \`aiofiles.open\` or do the file work in \`await asyncio.to_thread(...)\``);
+      report(call, `\`${callSnippet(call)}\` opens a file with blocking I/O in ${model.describeContext(call)}; use \`aiofiles.open\` or do the file work in \`await asyncio.to_thread(...)\``, {
+        alias: callee === 'os.fdopen' ? 'ASYNC231' : 'ASYNC230',
+      });
       return;
     }
     if (callee && OS_PATH_FS_CALLS.has(callee)) {
       if (!model.isInCoroutine(call)) return;
       report(call, `\`${callSnippet(call)}\` touches the file system synchronously in ${model.describeContext(call)}; use \`await asyncio.to_thread(${fn.text}${withArguments(call)})\``, {
         replacement: toThreadReplacement(call, model) ?? undefined,
+        alias: 'ASYNC240',
       });
       return;
     }
@@ -85,6 +88,7 @@ async def load_config(name):
       const instead = listsDirectory ? `\`await asyncio.to_thread(${fn.text}${withArguments(call)})\`` : '`await asyncio.to_thread(...)` around the whole loop';
       report(call, `\`${callSnippet(call)}\` reads a directory synchronously in ${model.describeContext(call)}; use ${instead}`, {
         replacement: listsDirectory ? toThreadReplacement(call, model) ?? undefined : undefined,
+        alias: null, // no ruff / flake8-async code covers `os` directory listings
       });
       return;
     }
@@ -98,6 +102,7 @@ async def load_config(name):
     const instead = offloadable ? `\`await asyncio.to_thread(${fn.text}${withArguments(call)})\`` : method === 'open' ? '`aiofiles.open` or `await asyncio.to_thread(...)`' : '`await asyncio.to_thread(...)` around the whole loop';
     report(call, `\`${callSnippet(call)}\` does blocking file-system I/O in ${model.describeContext(call)}; use ${instead}`, {
       replacement: replacement ?? undefined,
+      alias: method === 'open' ? 'ASYNC230' : 'ASYNC240',
     });
   },
 });

@@ -31,6 +31,9 @@ export interface Finding {
   fix: Fix | null;
   /** The corrected form to show: the fix's replacement when there is one, else the rule's good example. */
   corrected: string;
+  /** The alias (ruff / flake8-async code) this finding answers to, when its rule covers several and says which
+   *  (blocking-file-io: `ASYNC230` for `open()`, `ASYNC240` for `os.path`). Absent: every alias of the rule. */
+  alias?: string;
 }
 
 export interface SourceFile {
@@ -101,3 +104,4 @@ export interface AnalyzeOptions {
   ignore?: string[];
   project?: ProjectKnowledge;
 }
+
