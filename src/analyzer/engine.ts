@@ -7,7 +7,7 @@ import { loadPythonParser, type PythonParser } from './parser.js';
 import { SourceText, textForParsing } from './source-text.js';
 import { FACTS_QUERY, SemanticModel, moduleNameFromPath } from './model/semantic-model.js';
 import { fileDirectives, isSuppressed, skipsFileWithoutParsing, type CommentTest } from './suppression.js';
-import { findingSeverity, mayReport } from './selection.js';
+import { findingSeverity, mayReport, perFileIgnoresMatcher } from './selection.js';
 import { LIBRARY_COROUTINE_FUNCTIONS } from './model/known-apis.js';
 import { knowledgeForPath } from './project-scope.js';
 
@@ -34,9 +34,14 @@ export class Engine {
     /** FACTS_QUERY's patterns and every rule's: one pass over the whole tree. */
     private readonly query: CompiledQuery,
     readonly ruleCount: number,
-    /** Which findings are reported, at which severity (options.select, ignore, ruleSettings). */
+    /** Which findings are reported, at which severity (options.select, ignore, ruleSettings, perFileIgnores). */
     private readonly options: AnalyzeOptions,
-  ) {}
+  ) {
+    this.fileIgnores = perFileIgnoresMatcher(options.perFileIgnores);
+  }
+
+  /** The rule selectors the config's per-file ignores list for a path. */
+  private readonly fileIgnores: (path: string) => string[];
 
   static async create(rules: readonly Rule[], options: AnalyzeOptions = {}): Promise<Engine> {
     const parser = await loadPythonParser();
@@ -73,6 +78,7 @@ export class Engine {
         else facts.push(match);
       }
       const model = new SemanticModel(tree, source, moduleNameFromPath(path), facts, project);
+      const ignoredHere = this.fileIgnores(path);
       const inCoroutine = coroutineRangeTest(model);
       const findings: Finding[] = [];
       for (const match of ruleMatches) {
@@ -84,7 +90,7 @@ export class Engine {
           if (owner.rule.scope === 'coroutine' && !(matchInCoroutine ??= inCoroutine(match))) continue;
           const report = (node: Node, message: string, options?: ReportOptions) => {
             if (owner.rule.blocksTheLoop && !blockingMatters(model, node)) return;
-            const severity = findingSeverity(owner.rule, options?.alias, this.options);
+            const severity = findingSeverity(owner.rule, options?.alias, this.options, ignoredHere);
             if (severity === null) return;
             const finding = makeFinding(path, source, model, suppressions, owner.rule, severity, node, message, options);
             if (finding) findings.push(finding);

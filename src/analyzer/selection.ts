@@ -1,9 +1,11 @@
-// Which findings a run reports, and at what severity: `--select`/`--ignore` and the config's `rules:`, by rule
-// name, alias (`ASYNC251`) or, to select, alias prefix (`ASYNC`, `ASYNC2`). A finding
+// Which findings a run reports, and at what severity: `--select`/`--ignore`, the config's `rules:` and
+// `per-file-ignores`, by rule name, alias (`ASYNC251`) or, to select, alias prefix (`ASYNC`, `ASYNC2`). A finding
 // answers to its rule's name and to the alias it was reported under (see ReportOptions.alias): `ASYNC230: off`
 // silences blocking-file-io's `open()` findings and keeps its `os.path` ones.
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import picomatch from 'picomatch';
 import type { RuleDocs } from './rule.js';
-import type { AnalyzeOptions, Severity } from './types.js';
+import type { AnalyzeOptions, PerFileIgnores, Severity } from './types.js';
 import { aliasesOf, ruleMatchesCode } from './suppression.js';
 
 /** Does `selector` (a name, an alias, or an alias prefix: upper-case letters and digits) select the finding? */
@@ -45,3 +47,15 @@ export function mayReport(rule: RuleDocs, options: AnalyzeOptions): boolean {
   return [undefined, null, ...rule.aliases].some((alias) => findingSeverity(rule, alias, options) !== null);
 }
 
+/** For each analyzed path, the rule selectors its per-file ignores list (none when nothing is configured). */
+export function perFileIgnoresMatcher(perFile: PerFileIgnores | undefined): (path: string) => string[] {
+  const entries = Object.entries(perFile?.globs ?? {});
+  if (entries.length === 0) return () => [];
+  const matchers = entries.map(([glob, codes]) => ({ matches: picomatch(glob, { dot: true, basename: !glob.includes('/') }), codes }));
+  const base = perFile?.base;
+  return (path) => {
+    let fromRoot = path.replace(/^\.\//, '');
+    if (base) fromRoot = relative(base.root, isAbsolute(path) ? path : resolve(base.cwd, path)).split(sep).join('/');
+    return matchers.filter(({ matches }) => matches(fromRoot)).flatMap(({ codes }) => codes);
+  };
+}

@@ -102,6 +102,16 @@ export interface AnalyzeOptions {
   select?: string[];
   /** Never these rules (names or aliases). */
   ignore?: string[];
+  /** Rules never reported in some files (the config's `per-file-ignores`). */
+  perFileIgnores?: PerFileIgnores;
   project?: ProjectKnowledge;
 }
 
+export interface PerFileIgnores {
+  /** Glob (relative to the project root; one without `/` also matches a file name anywhere) → rule names,
+   *  aliases or alias prefixes not reported in the files it matches. */
+  globs: Record<string, readonly string[]>;
+  /** Absolute folders, when the analyzer's paths are not relative to the project root (the CLI's paths are
+   *  relative to its working directory). Absent: the paths are relative to the root (the App). */
+  base?: { cwd: string; root: string };
+}

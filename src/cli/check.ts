@@ -52,7 +52,9 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
     if (!selectsAnyRule(allRules, selector)) throw new UsageError(`--select/--ignore: ${checkRuleName(selector) ?? `"${selector}" selects no rule`}`);
   }
   const project = await loadLocalProject(commonFolder(paths, cwd));
-  const analyzeOptions = { ...project.options, select: options.select, ignore: options.ignore };
+  // per-file-ignores globs are relative to the project root; the analyzer's paths, to the working directory.
+  const perFileIgnores = project.options.perFileIgnores && { ...project.options.perFileIgnores, base: { cwd, root: project.root } };
+  const analyzeOptions = { ...project.options, select: options.select, ignore: options.ignore, perFileIgnores };
   const analyzer = createParallelAnalyzer(analyzeOptions, { startWorkersNow: true, threads: options.threads }); // they start while we read files
   const collected = collectPythonFiles(paths, cwd);
   const files: SourceFile[] = [];

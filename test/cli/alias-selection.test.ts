@@ -1,6 +1,6 @@
 // An alias selects only what its code covers: blocking-file-io answers to ASYNC230 for open(), ASYNC231 for
 // os.fdopen(), ASYNC240 for os.path and pathlib, and to no alias for os.listdir() (no ruff code covers it), in
-// --select/--ignore, the config's rules: and # noqa.
+// --select/--ignore, the config's rules: and per-file-ignores, and # noqa.
 import { describe, expect, it } from 'vitest';
 import { makeProject, runCli } from '../helpers/cli.js';
 
@@ -46,6 +46,8 @@ describe('alias-level selection', () => {
       'load.py': FILE_IO,
     });
     expect(lines(runCli(['check', '--format', 'json'], root).stdout)).toEqual(['8 info ASYNC231', '9 error ASYNC240', '10 error ASYNC240', '12 info -']);
+    const perFile = makeProject({ '.github/async-review.yml': 'per-file-ignores:\n  "*.py": [ASYNC240]\n', 'load.py': FILE_IO });
+    expect(lines(runCli(['check', '--format', 'json'], perFile).stdout)).toEqual(['7 warning ASYNC230', '8 warning ASYNC231', '11 warning ASYNC230', '12 warning -']);
   });
 
   it('lets # noqa: ASYNC230 silence open() but not an os.path call', () => {
