@@ -23,6 +23,7 @@ interface CheckOptions {
   /** Lowest severity that makes the run exit 1; default: the config's `check.fail_on`. */
   failOn?: Severity;
   exitZero?: boolean;
+  config?: string;
 }
 
 export function registerCheckCommand(program: Command): void {
@@ -33,6 +34,7 @@ export function registerCheckCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
     .option('--select <codes>', 'only these rules (names, aliases or alias prefixes such as ASYNC), comma-separated', commaList, [])
     .option('--ignore <codes>', 'never these rules, comma-separated', commaList, [])
+    .option('--config <path>', 'use this config file (YAML, or TOML: a pyproject.toml\'s [tool.async-review]) instead of the project\'s')
     .option('--no-color', 'plain text output')
     .option('--threads <n>', 'threads to analyze with (default: one per core)', (value) => {
       const threads = Number(value);
@@ -51,7 +53,7 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
   for (const selector of [...options.select, ...options.ignore]) {
     if (!selectsAnyRule(allRules, selector)) throw new UsageError(`--select/--ignore: ${checkRuleName(selector) ?? `"${selector}" selects no rule`}`);
   }
-  const project = await loadLocalProject(commonFolder(paths, cwd));
+  const project = await loadLocalProject(commonFolder(paths, cwd), options.config, cwd);
   // per-file-ignores globs are relative to the project root; the analyzer's paths, to the working directory.
   const perFileIgnores = project.options.perFileIgnores && { ...project.options.perFileIgnores, base: { cwd, root: project.root } };
   const analyzeOptions = { ...project.options, select: options.select, ignore: options.ignore, perFileIgnores };
