@@ -1,4 +1,4 @@
-// `async-review check [PATH...]`: analyze files or folders and print findings.
+// `async-review check [PATH...]`: analyze files or folders and print findings (or their statistics).
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { allRules } from '../analyzer/index.js';
@@ -8,14 +8,17 @@ import { createParallelAnalyzer } from '../analyzer/parallel.js';
 import { SEVERITY_RANK, type AnalysisResult, type Severity, type SourceFile } from '../analyzer/types.js';
 import { FAIL_ON } from '../config/schema.js';
 import { isPathIncluded } from '../config/index.js';
+import { renderStatistics } from '../render/statistics.js';
 import { collectPythonFiles, displayPath } from './collect-files.js';
 import { commonFolder, loadLocalProject, withConftestRunners } from './project.js';
 import { withFolderKnowledge } from './project-folders.js';
-import { OUTPUT_FORMATS, renderFindings, reportProblems, UsageError, type OutputFormat } from './output.js';
+import { defaultFormat, OUTPUT_FORMATS, renderFindings, reportProblems, UsageError, type OutputFormat } from './output.js';
+import { writeReport } from './report-sink.js';
 import { commaList, EXIT, useColor } from './shared.js';
 
-interface CheckOptions {
-  format: OutputFormat;
+export interface CheckOptions {
+  /** Default: full on a terminal, concise otherwise. */
+  format?: OutputFormat;
   select: string[];
   ignore: string[];
   color?: boolean;
@@ -23,6 +26,8 @@ interface CheckOptions {
   /** Lowest severity that makes the run exit 1; default: the config's `check.fail_on`. */
   failOn?: Severity;
   exitZero?: boolean;
+  statistics?: boolean;
+  outputFile?: string;
   config?: string;
 }
 
@@ -31,9 +36,11 @@ export function registerCheckCommand(program: Command): void {
     .command('check')
     .description('analyze Python files or folders for asyncio pitfalls')
     .argument('[paths...]', 'files or folders', ['.'])
-    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
+    .addOption(new Option('--format <format>', 'output format (default: full on a terminal, concise otherwise)').choices(OUTPUT_FORMATS))
     .option('--select <codes>', 'only these rules (names, aliases or alias prefixes such as ASYNC), comma-separated', commaList, [])
     .option('--ignore <codes>', 'never these rules, comma-separated', commaList, [])
+    .option('--statistics', 'print how many findings each rule has (and how many are fixable) instead of the findings')
+    .option('--output-file <path>', 'write the report to this file instead of stdout')
     .option('--config <path>', 'use this config file (YAML, or TOML: a pyproject.toml\'s [tool.async-review]) instead of the project\'s')
     .option('--no-color', 'plain text output')
     .option('--threads <n>', 'threads to analyze with (default: one per core)', (value) => {
@@ -78,7 +85,12 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
   const analyzed = await analyzer.analyze(files, knowledge);
   result.findings = analyzed.findings;
   result.problems.push(...analyzed.problems);
-  process.stdout.write(renderFindings(options.format, result, allRules, useColor(options.color)));
+  const toTerminal = options.outputFile === undefined && process.stdout.isTTY === true;
+  const format = options.format ?? defaultFormat(toTerminal);
+  const report = options.statistics
+    ? renderStatistics(result.findings, format === 'json' ? 'json' : 'table')
+    : renderFindings(format, result, allRules, toTerminal && useColor(options.color));
+  writeReport(report, options.outputFile, cwd);
   reportProblems(result.problems);
   const failOn = options.failOn ?? project.config.check.fail_on;
   const failing = result.findings.some((finding) => SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[failOn]);
