@@ -1,15 +1,14 @@
-// `async-review check [PATH...]`: analyze files or folders and print findings (or their statistics).
-import { readFileSync } from 'node:fs';
+// `async-review check [PATH...]`: analyze files, folders or standard input, and print findings (or their
+// statistics).
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { allRules } from '../analyzer/index.js';
-import { selectsAnyRule } from '../analyzer/engine.js';
-import { checkRuleName } from '../config/known-rules.js';
+import { selectsAnyRule } from '../analyzer/selection.js';
+import { checkRuleSelector } from '../config/known-rules.js';
 import { createParallelAnalyzer } from '../analyzer/parallel.js';
-import { SEVERITY_RANK, type AnalysisResult, type Severity, type SourceFile } from '../analyzer/types.js';
+import { SEVERITY_RANK, type AnalysisResult, type AnalyzeOptions, type Severity } from '../analyzer/types.js';
 import { FAIL_ON } from '../config/schema.js';
-import { isPathIncluded } from '../config/index.js';
 import { renderStatistics } from '../render/statistics.js';
-import { collectPythonFiles, displayPath } from './collect-files.js';
+import { readPathInputs, readStdinInput } from './check-inputs.js';
 import { commonFolder, loadLocalProject, withConftestRunners } from './project.js';
 import { withFolderKnowledge } from './project-folders.js';
 import { defaultFormat, OUTPUT_FORMATS, renderFindings, reportProblems, UsageError, type OutputFormat } from './output.js';
@@ -28,19 +27,21 @@ export interface CheckOptions {
   exitZero?: boolean;
   statistics?: boolean;
   outputFile?: string;
+  stdinFilename?: string;
   config?: string;
 }
 
 export function registerCheckCommand(program: Command): void {
   program
     .command('check')
-    .description('analyze Python files or folders for asyncio pitfalls')
-    .argument('[paths...]', 'files or folders', ['.'])
+    .description('analyze Python files or folders (or standard input: -) for asyncio pitfalls')
+    .argument('[paths...]', 'files or folders (default: .), or - for standard input')
     .addOption(new Option('--format <format>', 'output format (default: full on a terminal, concise otherwise)').choices(OUTPUT_FORMATS))
     .option('--select <codes>', 'only these rules (names, aliases or alias prefixes such as ASYNC), comma-separated', commaList, [])
     .option('--ignore <codes>', 'never these rules, comma-separated', commaList, [])
     .option('--statistics', 'print how many findings each rule has (and how many are fixable) instead of the findings')
     .option('--output-file <path>', 'write the report to this file instead of stdout')
+    .option('--stdin-filename <name>', 'the name of the file read from standard input (it decides the config, test module and Python version that apply)')
     .option('--config <path>', 'use this config file (YAML, or TOML: a pyproject.toml\'s [tool.async-review]) instead of the project\'s')
     .option('--no-color', 'plain text output')
     .option('--threads <n>', 'threads to analyze with (default: one per core)', (value) => {
@@ -58,33 +59,19 @@ export function registerCheckCommand(program: Command): void {
 export async function runCheck(paths: readonly string[], options: CheckOptions, cwd: string): Promise<number> {
   // A misspelt rule would silently select nothing (or ignore nothing) and let CI pass.
   for (const selector of [...options.select, ...options.ignore]) {
-    if (!selectsAnyRule(allRules, selector)) throw new UsageError(`--select/--ignore: ${checkRuleName(selector) ?? `"${selector}" selects no rule`}`);
+    if (!selectsAnyRule(allRules, selector)) throw new UsageError(`--select/--ignore: ${checkRuleSelector(selector)}`);
   }
-  const project = await loadLocalProject(commonFolder(paths, cwd), options.config, cwd);
-  // per-file-ignores globs are relative to the project root; the analyzer's paths, to the working directory.
+  const stdin = readsStdin(paths, options.stdinFilename);
+  const targets = paths.length > 0 ? paths : ['.'];
+  const project = await loadLocalProject(commonFolder(stdin ? [options.stdinFilename ?? '.'] : targets, cwd), options.config, cwd);
   const perFileIgnores = project.options.perFileIgnores && { ...project.options.perFileIgnores, base: { cwd, root: project.root } };
-  const analyzeOptions = { ...project.options, select: options.select, ignore: options.ignore, perFileIgnores };
-  const analyzer = createParallelAnalyzer(analyzeOptions, { startWorkersNow: true, threads: options.threads }); // they start while we read files
-  const collected = collectPythonFiles(paths, cwd);
-  const files: SourceFile[] = [];
-  const result: AnalysisResult = { findings: [], problems: [], filesParsed: 0, filesSkipped: 0 };
-  for (const unreadable of collected.unreadable) result.problems.push(unreadable);
-  let unreadableCount = collected.unreadable.length;
-  for (const file of collected.files) {
-    const path = displayPath(file, cwd);
-    if (!isPathIncluded(project.config, displayPath(file, project.root))) continue;
-    try {
-      files.push({ path, content: readFileSync(file) });
-    } catch (error) {
-      result.problems.push({ path, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
-      unreadableCount++;
-    }
-  }
-  const checkedPaths = files.map((file) => file.path);
+  const analyzeOptions: AnalyzeOptions = { ...project.options, select: options.select, ignore: options.ignore, perFileIgnores };
+  const analyzer = createParallelAnalyzer(analyzeOptions, { startWorkersNow: !stdin, threads: options.threads }); // they start while we read files
+  const inputs = stdin ? await readStdinInput(options.stdinFilename, cwd, project) : readPathInputs(targets, cwd, project);
+  const checkedPaths = inputs.files.map((file) => file.path);
   const knowledge = withFolderKnowledge(withConftestRunners(analyzeOptions.project, checkedPaths, cwd, project.root), project.config, checkedPaths, cwd, project.root);
-  const analyzed = await analyzer.analyze(files, knowledge);
-  result.findings = analyzed.findings;
-  result.problems.push(...analyzed.problems);
+  const analyzed = await analyzer.analyze(inputs.files, knowledge);
+  const result: AnalysisResult = { ...analyzed, problems: [...inputs.problems, ...analyzed.problems] };
   const toTerminal = options.outputFile === undefined && process.stdout.isTTY === true;
   const format = options.format ?? defaultFormat(toTerminal);
   const report = options.statistics
@@ -95,5 +82,14 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
   const failOn = options.failOn ?? project.config.check.fail_on;
   const failing = result.findings.some((finding) => SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[failOn]);
   if (failing && !options.exitZero) return EXIT.findings;
-  return unreadableCount > 0 && result.findings.length === 0 ? EXIT.error : EXIT.clean;
+  return inputs.problems.length > 0 && result.findings.length === 0 ? EXIT.error : EXIT.clean;
+}
+
+/** `-` alone reads standard input; so does `--stdin-filename` without paths (as ruff's). */
+function readsStdin(paths: readonly string[], stdinFilename: string | undefined): boolean {
+  if (paths.includes('-')) {
+    if (paths.length > 1) throw new UsageError('- (standard input) cannot be checked together with other paths');
+    return true;
+  }
+  return paths.length === 0 && stdinFilename !== undefined;
 }
