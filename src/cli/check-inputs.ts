@@ -13,6 +13,8 @@ export interface CheckInputs {
   files: SourceFile[];
   /** Paths that could not be read. */
   problems: AnalysisProblem[];
+  /** Standard input's bytes when its name is one the config's `paths` leave out (`--fix` still hands them on). */
+  uncheckedStdin?: Buffer;
 }
 
 export function readPathInputs(paths: readonly string[], cwd: string, project: LocalProject): CheckInputs {
@@ -35,6 +37,6 @@ export async function readStdinInput(name: string | undefined, cwd: string, proj
   const content = await readStdin();
   if (name === undefined) return { files: [{ path: '-', content }], problems: [] };
   const full = resolve(cwd, name);
-  if (!isPathIncluded(project.config, displayPath(full, project.root))) return { files: [], problems: [] };
+  if (!isPathIncluded(project.config, displayPath(full, project.root))) return { files: [], problems: [], uncheckedStdin: content };
   return { files: [{ path: displayPath(full, cwd), content }], problems: [] };
 }

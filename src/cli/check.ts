@@ -1,5 +1,5 @@
-// `async-review check [PATH...]`: analyze files, folders or standard input, and print findings (or their
-// statistics).
+// `async-review check [PATH...]`: analyze files, folders or standard input, print findings (or their statistics),
+// and with `--fix` / `--diff` apply or show the fixes.
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { allRules } from '../analyzer/index.js';
 import { selectsAnyRule } from '../analyzer/selection.js';
@@ -25,6 +25,8 @@ export interface CheckOptions {
   /** Lowest severity that makes the run exit 1; default: the config's `check.fail_on`. */
   failOn?: Severity;
   exitZero?: boolean;
+  fix?: boolean;
+  diff?: boolean;
   statistics?: boolean;
   outputFile?: string;
   stdinFilename?: string;
@@ -39,6 +41,8 @@ export function registerCheckCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'output format (default: full on a terminal, concise otherwise)').choices(OUTPUT_FORMATS))
     .option('--select <codes>', 'only these rules (names, aliases or alias prefixes such as ASYNC), comma-separated', commaList, [])
     .option('--ignore <codes>', 'never these rules, comma-separated', commaList, [])
+    .option('--fix', 'apply the fixes in place, then report the findings that remain')
+    .addOption(new Option('--diff', 'print the fixes as a unified diff, write nothing; exit 1 when there is one').conflicts('statistics'))
     .option('--statistics', 'print how many findings each rule has (and how many are fixable) instead of the findings')
     .option('--output-file <path>', 'write the report to this file instead of stdout')
     .option('--stdin-filename <name>', 'the name of the file read from standard input (it decides the config, test module and Python version that apply)')
@@ -71,13 +75,27 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
   const checkedPaths = inputs.files.map((file) => file.path);
   const knowledge = withFolderKnowledge(withConftestRunners(analyzeOptions.project, checkedPaths, cwd, project.root), project.config, checkedPaths, cwd, project.root);
   const analyzed = await analyzer.analyze(inputs.files, knowledge);
-  const result: AnalysisResult = { ...analyzed, problems: [...inputs.problems, ...analyzed.problems] };
-  const toTerminal = options.outputFile === undefined && process.stdout.isTTY === true;
+  let result: AnalysisResult = { ...analyzed, problems: [...inputs.problems, ...analyzed.problems] };
+  if (options.fix || options.diff) {
+    const { applyFixesOrShowDiff } = await import('./check-fix.js'); // loaded only to fix: it brings the diff library
+    const fixing = await applyFixesOrShowDiff(inputs.files, result, { ...analyzeOptions, project: knowledge }, {
+      diff: options.diff === true, stdin, uncheckedStdin: inputs.uncheckedStdin, cwd, outputFile: options.outputFile,
+    });
+    if (fixing.exitCode !== undefined) {
+      reportProblems(fixing.result.problems);
+      return inputs.problems.length > 0 && fixing.exitCode === EXIT.clean ? EXIT.error : fixing.exitCode;
+    }
+    result = fixing.result;
+  }
+  // With `--fix` on standard input, stdout holds the fixed source: the report goes to stderr.
+  const reportToStderr = stdin && options.fix === true && options.outputFile === undefined;
+  const toTerminal = options.outputFile === undefined && !reportToStderr && process.stdout.isTTY === true;
   const format = options.format ?? defaultFormat(toTerminal);
   const report = options.statistics
     ? renderStatistics(result.findings, format === 'json' ? 'json' : 'table')
     : renderFindings(format, result, allRules, toTerminal && useColor(options.color));
-  writeReport(report, options.outputFile, cwd);
+  if (reportToStderr) process.stderr.write(report);
+  else writeReport(report, options.outputFile, cwd);
   reportProblems(result.problems);
   const failOn = options.failOn ?? project.config.check.fail_on;
   const failing = result.findings.some((finding) => SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[failOn]);

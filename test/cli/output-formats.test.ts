@@ -47,6 +47,12 @@ describe('--statistics', () => {
       { rule: 'blocking-sleep', severity: 'error', count: 1, fixable: 1 },
     ]);
   });
+
+  it('cannot be combined with --diff', () => {
+    const { status, stderr } = runCli(['check', '--statistics', '--diff'], makeProject({ 'poll.py': BLOCKING }));
+    expect(status).toBe(2);
+    expect(stderr).toContain("option '--diff' cannot be used with option '--statistics'");
+  });
 });
 
 describe('--output-file', () => {

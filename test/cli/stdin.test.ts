@@ -26,6 +26,8 @@ describe('check -', () => {
     expect(JSON.parse(run('src/poll.py')).findings).toMatchObject([{ path: 'src/poll.py', rule: 'blocking-sleep', severity: 'info' }]);
     expect(reported(run('scripts/poll.py'))).toEqual([]);
     expect(reported(run('vendor/poll.py'))).toEqual([]);
+    // --fix hands a left-out file's source on unchanged, as it would hand on a clean one.
+    expect(runCliWithInput(['check', '-', '--stdin-filename', 'vendor/poll.py', '--fix'], root, BLOCKING).stdout).toBe(BLOCKING);
   });
 
   it("treats it as a test module, and reads pytest's settings and the Pythons of its folder", () => {
