@@ -1,5 +1,6 @@
 // The config's sources: `[tool.async-review]` in pyproject.toml (the same keys and checks as the YAML file), a
 // file named with --config, and the precedence between them.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/index.js';
 import { mentionsOurTable, parsePyprojectConfig } from '../../src/config/pyproject.js';
@@ -56,5 +57,15 @@ describe('precedence', () => {
     expect(configFromFile('ci/async-review.toml', '[tool.async-review]\nfilter = "file"\n')).toMatchObject({ ok: true, config: { filter: 'file' } });
     expect(configFromFile('other/pyproject.toml', PYPROJECT)).toMatchObject({ ok: true, source: '[tool.async-review] in other/pyproject.toml' });
     expect(configFromFile('other/pyproject.toml', '[project]\nname = "x"\n')).toEqual({ ok: false, error: 'other/pyproject.toml has no [tool.async-review] table' });
+  });
+});
+
+describe('the README', () => {
+  it("documents a pyproject.toml example that parses, in the CLI's section", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### Where the CLI\'s config comes from'), readme.indexOf('## The GitHub App'));
+    const example = /```toml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(example).toBeDefined();
+    expect(parsePyprojectConfig(example!)).toMatchObject({ ok: true, config: { 'per-file-ignores': { 'tests/**': ['blocking-sleep', 'ASYNC2'] } } });
   });
 });
