@@ -47,12 +47,15 @@ async def load_config(name):
     const known = callee ? FILE_SYSTEM_CALLS.get(callee) : undefined;
     if (!callee || !known || !model.isInCoroutine(call) || doesNoDiskIo(call, callee, known, model)) return;
     if (known.kind === 'open') {
-      report(call, `\`${callSnippet(call)}\` opens a file with blocking I/O in ${model.describeContext(call)}; use ${openAdvice(call, model)}`);
+      report(call, `\`${callSnippet(call)}\` opens a file with blocking I/O in ${model.describeContext(call)}; use ${openAdvice(call, model)}`, {
+        alias: callee === 'os.fdopen' ? 'ASYNC231' : 'ASYNC230',
+      });
       return;
     }
     if (known.kind === 'file-system') {
       report(call, `\`${callSnippet(call)}\` touches the file system synchronously in ${model.describeContext(call)}; use ${offloadCallAdvice(call, fn, model)}`, {
         replacement: known.offload ? offloadReplacement(call, model) ?? undefined : undefined,
+        alias: ruffAlias(callee),
       });
       return;
     }
@@ -61,6 +64,7 @@ async def load_config(name):
       const instead = listsDirectory ? offloadCallAdvice(call, fn, model) : `${offloadAdvice(model, call)} around the whole loop`;
       report(call, `\`${callSnippet(call)}\` reads a directory synchronously in ${model.describeContext(call)}; use ${instead}`, {
         replacement: listsDirectory ? offloadReplacement(call, model) ?? undefined : undefined,
+        alias: null, // no ruff / flake8-async code covers directory listings
       });
       return;
     }
@@ -72,6 +76,7 @@ async def load_config(name):
     const instead = offloadable ? offloadCallAdvice(call, fn, model) : method === 'open' ? openAdvice(call, model) : `${offloadAdvice(model, call)} around the whole loop`;
     report(call, `\`${callSnippet(call)}\` does blocking file-system I/O in ${model.describeContext(call)}; use ${instead}`, {
       replacement: replacement ?? undefined,
+      alias: method === 'open' ? 'ASYNC230' : 'ASYNC240',
     });
   },
 });
@@ -188,6 +193,12 @@ function literalPrefix(string: Node): string {
 
 function isPseudoFileText(text: string): boolean {
   return PSEUDO_FILE_PREFIXES.some((prefix) => text === prefix || text.startsWith(`${prefix}/`));
+}
+
+/** The ruff / flake8-async code a file-system call answers to: ASYNC240 covers `os.path` and `pathlib`; the
+ *  other `os`, `shutil`, `glob`, `ssl` and `importlib` calls have none. */
+function ruffAlias(callee: string): string | null {
+  return callee.startsWith('os.path.') || callee.startsWith('pathlib.') ? 'ASYNC240' : null;
 }
 
 /** The advice to run a call in a worker thread, as the module's library and the project's Pythons allow. */

@@ -6,7 +6,8 @@ import type { AnalyzeOptions, Finding, Fix, ProjectKnowledge, Severity } from '.
 import { loadPythonParser, type PythonParser } from './parser.js';
 import { SourceText, formatSpecsForParsing, textForParsing } from './source-text.js';
 import { FACTS_QUERY, SemanticModel, moduleNameFromPath } from './model/semantic-model.js';
-import { fileDirectives, isSuppressed, ruleMatchesCode, skipsFileWithoutParsing, type CommentTest } from './suppression.js';
+import { fileDirectives, isSuppressed, skipsFileWithoutParsing, type CommentTest } from './suppression.js';
+import { findingSeverity, mayReport, perFileIgnoresMatcher } from './selection.js';
 import { LIBRARY_COROUTINE_FUNCTIONS } from './model/known-apis.js';
 import { knowledgeForPath } from './project-scope.js';
 
@@ -19,7 +20,6 @@ export interface ModuleResult {
 
 interface ActiveRule {
   rule: Rule;
-  severity: Severity;
 }
 
 /** A compiled query and, for each of its patterns, the rules it serves (none for the model's fact patterns). */
@@ -34,12 +34,19 @@ export class Engine {
     /** FACTS_QUERY's patterns and every rule's: one pass over the whole tree. */
     private readonly query: CompiledQuery,
     readonly ruleCount: number,
-  ) {}
+    /** Which findings are reported, at which severity (options.select, ignore, ruleSettings, perFileIgnores). */
+    private readonly options: AnalyzeOptions,
+  ) {
+    this.fileIgnores = perFileIgnoresMatcher(options.perFileIgnores);
+  }
+
+  /** The rule selectors the config's per-file ignores list for a path. */
+  private readonly fileIgnores: (path: string) => string[];
 
   static async create(rules: readonly Rule[], options: AnalyzeOptions = {}): Promise<Engine> {
     const parser = await loadPythonParser();
     const active = selectRules(rules, options);
-    return new Engine(parser, compile(parser, FACTS_QUERY, active), active.length);
+    return new Engine(parser, compile(parser, FACTS_QUERY, active), active.length, options);
   }
 
   /** `project`: what is known from outside the module. It is not part of the engine (whose compiled queries
@@ -79,6 +86,7 @@ export class Engine {
         else facts.push(match);
       }
       const model = new SemanticModel(tree, source, moduleNameFromPath(path), facts, project);
+      const ignoredHere = this.fileIgnores(path);
       const inCoroutine = coroutineRangeTest(model);
       const findings: Finding[] = [];
       for (const match of ruleMatches) {
@@ -90,7 +98,9 @@ export class Engine {
           if (owner.rule.scope === 'coroutine' && !(matchInCoroutine ??= inCoroutine(match))) continue;
           const report = (node: Node, message: string, options?: ReportOptions) => {
             if ((owner.rule.blocksTheLoop && !blockingMatters(model, node)) || model.isUnreachable(node)) return;
-            const finding = makeFinding(path, source, model, suppressions, owner, node, message, options);
+            const severity = findingSeverity(owner.rule, options?.alias, this.options, ignoredHere);
+            if (severity === null) return;
+            const finding = makeFinding(path, source, model, suppressions, owner.rule, severity, node, message, options);
             if (finding) findings.push(finding);
           };
           owner.rule.check(captures, { model, report });
@@ -191,29 +201,13 @@ export function mightHaveFindings(content: string | Uint8Array, project: Project
   return WORDS_OF_ASYNC_CODE.some((word) => bytes.includes(word));
 }
 
-/** The rules to run, with their effective severities. */
+/** The rules to run: those the options let some finding of through (severities are decided per finding, see
+ *  selection.ts). */
 export function selectRules(rules: readonly Rule[], options: AnalyzeOptions): ActiveRule[] {
-  const matches = (rule: Rule, selector: string) => ruleMatchesCode(rule, selector) || matchesCodePrefix(rule, selector);
-  return rules.flatMap((rule) => {
-    if (options.select?.length && !options.select.some((s) => matches(rule, s))) return [];
-    if (options.ignore?.some((s) => matches(rule, s))) return [];
-    const setting = Object.entries(options.ruleSettings ?? {}).find(([key]) => ruleMatchesCode(rule, key))?.[1];
-    if (setting === 'off') return [];
-    // A rule off by default runs when the config gives it a severity or `--select` names it (not by prefix).
-    if (rule.defaultEnabled === false && setting === undefined && !options.select?.some((s) => ruleMatchesCode(rule, s))) return [];
-    return [{ rule, severity: setting ?? rule.severity }];
-  });
+  return rules.filter((rule) => mayReport(rule, options)).map((rule) => ({ rule }));
 }
 
-/** Does `--select`/`--ignore` value `selector` name at least one of the rules (a name, an alias, a prefix)? */
-export function selectsAnyRule(rules: readonly Rule[], selector: string): boolean {
-  return rules.some((rule) => ruleMatchesCode(rule, selector) || matchesCodePrefix(rule, selector));
-}
-
-/** `ASYNC` or `ASYNC2` selects every rule with an alias starting so (ruff's prefix selection). */
-function matchesCodePrefix(rule: Rule, selector: string): boolean {
-  return /^[A-Z]+\d*$/.test(selector) && rule.aliases.some((alias) => alias.startsWith(selector));
-}
+export { selectsAnyRule } from './selection.js';
 
 /** Which rule's query fails to compile (only asked after the combined query failed). */
 function describeQueryError(parser: PythonParser, groups: ActiveRule[][]): string {
@@ -263,17 +257,17 @@ function commentTest(root: Node, source: SourceText, parsedText: string): Commen
   };
 }
 
-function makeFinding(path: string, source: SourceText, model: SemanticModel, suppressions: Suppressions, owner: ActiveRule, node: Node, message: string, options: ReportOptions = {}): Finding | null {
+function makeFinding(path: string, source: SourceText, model: SemanticModel, suppressions: Suppressions, rule: Rule, severity: Severity, node: Node, message: string, options: ReportOptions = {}): Finding | null {
   const end = options.endNode ?? node;
   // Nothing is reported from inside ERROR nodes, nor a node that itself contains one.
   if (node.hasError || end.hasError || model.isInsideSyntaxError(node) || model.isInsideSyntaxError(end)) return null;
   const startRow = node.startPosition.row;
   const endRow = end.endPosition.row;
-  if (isSuppressed(source, owner.rule, startRow, endRow, suppressions.isComment, suppressions.fileCodes)) return null;
+  if (isSuppressed(source, rule, startRow, endRow, suppressions.isComment, suppressions.fileCodes, options.alias)) return null;
   const fix = wholeLineFix(source, suppressions, node, end, options, startRow, endRow);
   return {
-    rule: owner.rule.name,
-    severity: owner.severity,
+    rule: rule.name,
+    severity,
     path,
     line: startRow + 1,
     column: source.codePointColumn(startRow, node.startPosition.column) + 1,
@@ -282,7 +276,8 @@ function makeFinding(path: string, source: SourceText, model: SemanticModel, sup
     message,
     code: source.lines.slice(startRow, endRow + 1).join('\n'),
     fix,
-    corrected: fix ? fix.replacement : owner.rule.good,
+    corrected: fix ? fix.replacement : rule.good,
+    ...(typeof options.alias === 'string' ? { alias: options.alias } : {}),
   };
 }
 

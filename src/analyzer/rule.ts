@@ -13,6 +13,9 @@ export interface ReportOptions {
   lineFix?: { line: number; endLine: number; replacement: string };
   /** Report the range from `node` to `endNode` (default: `node`). */
   endNode?: Node;
+  /** Which of the rule's aliases this finding answers to (in `--select`, `rules:`, `# noqa`), for a rule whose
+   *  aliases cover different cases; null when none of them covers it. Absent: all of them. */
+  alias?: string | null;
 }
 
 export interface RuleContext {

@@ -48,16 +48,16 @@ export function skipsFileWithoutParsing(text: string, directives: readonly FileD
 }
 
 /** Is a finding of `rule` suppressed by a comment on any of its rows (0-based, inclusive), or by a file-level
- *  `# ruff: noqa: CODE` (`fileCodes`)? */
-export function isSuppressed(source: SourceText, rule: RuleDocs, startRow: number, endRow: number, isComment: CommentTest, fileCodes: readonly string[] = []): boolean {
-  if (fileCodes.some((code) => ruleMatchesCode(rule, code))) return true;
+ *  `# ruff: noqa: CODE` (`fileCodes`)? `alias`: the one the finding answers to (see ruleMatchesCode). */
+export function isSuppressed(source: SourceText, rule: RuleDocs, startRow: number, endRow: number, isComment: CommentTest, fileCodes: readonly string[] = [], alias?: string | null): boolean {
+  if (fileCodes.some((code) => ruleMatchesCode(rule, code, alias))) return true;
   for (let row = startRow; row <= endRow; row++) {
     const comment = commentOf(source.line(row), row, isComment);
     if (comment === null) continue;
     const noqa = NOQA.exec(comment);
-    if (noqa && (noqa[1] === undefined || namesRule(noqa[1], rule))) return true;
+    if (noqa && (noqa[1] === undefined || namesRule(noqa[1], rule, alias))) return true;
     const ignore = IGNORE.exec(comment);
-    if (ignore && (ignore[1] === undefined || namesRule(ignore[1], rule))) return true;
+    if (ignore && (ignore[1] === undefined || namesRule(ignore[1], rule, alias))) return true;
   }
   return false;
 }
@@ -70,12 +70,18 @@ function commentOf(line: string, row: number, isComment: CommentTest): string | 
   return null;
 }
 
-function namesRule(list: string, rule: RuleDocs): boolean {
-  return list.split(/[\s,]+/).some((code) => ruleMatchesCode(rule, code));
+function namesRule(list: string, rule: RuleDocs, alias: string | null | undefined): boolean {
+  return list.split(/[\s,]+/).some((code) => ruleMatchesCode(rule, code, alias));
 }
 
-/** A rule answers to its name and to each alias, case-insensitively. */
-export function ruleMatchesCode(rule: RuleDocs, code: string): boolean {
+/** A rule answers to its name and to each alias, case-insensitively. A finding reported under one alias
+ *  (`alias`) answers to its rule's name and that alias only; under null, to the name only. */
+export function ruleMatchesCode(rule: RuleDocs, code: string, alias?: string | null): boolean {
   const wanted = code.trim().toLowerCase();
-  return wanted !== '' && (rule.name === wanted || rule.aliases.some((alias) => alias.toLowerCase() === wanted));
+  return wanted !== '' && (rule.name === wanted || aliasesOf(rule, alias).some((each) => each.toLowerCase() === wanted));
+}
+
+/** The aliases a finding reported under `alias` answers to (absent: every alias of its rule). */
+export function aliasesOf(rule: RuleDocs, alias?: string | null): readonly string[] {
+  return alias === undefined ? rule.aliases : alias === null ? [] : [alias];
 }

@@ -31,6 +31,9 @@ export interface Finding {
   fix: Fix | null;
   /** The corrected form to show: the fix's replacement when there is one, else the rule's good example. */
   corrected: string;
+  /** The alias (ruff / flake8-async code) this finding answers to, when its rule covers several and says which
+   *  (blocking-file-io: `ASYNC230` for `open()`, `ASYNC240` for `os.path`). Absent: every alias of the rule. */
+  alias?: string;
 }
 
 export interface SourceFile {
@@ -110,5 +113,16 @@ export interface AnalyzeOptions {
   select?: string[];
   /** Never these rules (names or aliases). */
   ignore?: string[];
+  /** Rules never reported in some files (the config's `per-file-ignores`). */
+  perFileIgnores?: PerFileIgnores;
   project?: ProjectKnowledge;
+}
+
+export interface PerFileIgnores {
+  /** Glob (relative to the project root; one without `/` also matches a file name anywhere) → rule names,
+   *  aliases or alias prefixes not reported in the files it matches. */
+  globs: Record<string, readonly string[]>;
+  /** Absolute folders, when the analyzer's paths are not relative to the project root (the CLI's paths are
+   *  relative to its working directory). Absent: the paths are relative to the root (the App). */
+  base?: { cwd: string; root: string };
 }

@@ -2,20 +2,30 @@
 import { readFileSync } from 'node:fs';
 import type { RuleDocs } from '../analyzer/rule.js';
 import type { AnalysisProblem, AnalysisResult } from '../analyzer/types.js';
+import { renderConcise } from '../render/concise.js';
 import { renderGithubActions } from '../render/github-actions.js';
 import { renderJson } from '../render/json.js';
+import { renderRdjson } from '../render/rdjson.js';
 import { renderSarif } from '../render/sarif.js';
 import { renderText } from '../render/text.js';
 
-export const OUTPUT_FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+/** `text` is the full format's old name, kept so that existing scripts go on working. */
+export const OUTPUT_FORMATS = ['full', 'concise', 'text', 'json', 'sarif', 'github', 'rdjson'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** ruff's default: the full format for a person at a terminal, one line per finding anywhere else. */
+export function defaultFormat(toTerminal: boolean): OutputFormat {
+  return toTerminal ? 'full' : 'concise';
+}
 
 export function renderFindings(format: OutputFormat, result: AnalysisResult, rules: readonly RuleDocs[], color: boolean): string {
   switch (format) {
     case 'json': return renderJson(result.findings, result.problems);
     case 'sarif': return renderSarif(result.findings, rules, packageVersion());
-    case 'github': return renderGithubActions(result.findings);
-    case 'text': return renderText(result.findings, { color });
+    case 'github': return renderGithubActions(result.findings, { seeAll: 'async-review check' });
+    case 'rdjson': return renderRdjson(result.findings);
+    case 'concise': return renderConcise(result.findings, { color, fixHint: true });
+    case 'full': case 'text': return renderText(result.findings, { color, fixHint: true });
     default: throw new UsageError(`unknown format "${format as string}" (expected ${OUTPUT_FORMATS.join(', ')})`);
   }
 }

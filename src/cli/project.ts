@@ -1,7 +1,8 @@
-// What the CLI knows about the project it runs in: its root, its `.github/async-review.yml`, pytest settings.
+// What the CLI knows about the project it runs in: its root, its config, pytest settings.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { CONFIG_PATH, DEFAULT_CONFIG, toAnalyzeOptions, type Config } from '../config/index.js';
+import { mentionsOurTable, PYPROJECT } from '../config/pyproject.js';
 import { PYTEST_CONFIG_FILES, asyncTestRunnerPackages, asyncTestsRunAutomatically, isTestModulePath, configuresPytest } from '../config/pytest.js';
 import { DEPENDENCY_FILES, asyncTestMarksOf, declaredDependencies, isRequirementsFile, type DeclaredDependencies } from '../config/test-plugins.js';
 import type { AnalyzeOptions, FolderKnowledge, ProjectKnowledge } from '../analyzer/types.js';
@@ -12,11 +13,24 @@ export interface LocalProject {
   options: AnalyzeOptions;
 }
 
-/** The repository root: the nearest folder up from `cwd` holding `.git` or the config file; else `cwd`. */
+/** The repository root: the nearest folder up from `cwd` holding `.git`, `.github/async-review.yml` or a
+ *  pyproject.toml with a `[tool.async-review]` table; else `cwd`. */
 export function findProjectRoot(cwd: string): string {
   for (let folder = cwd; ; folder = dirname(folder)) {
-    if (existsSync(join(folder, '.git')) || existsSync(join(folder, CONFIG_PATH))) return folder;
+    if (existsSync(join(folder, '.git')) || existsSync(join(folder, CONFIG_PATH)) || readPyproject(folder) !== null) return folder;
     if (dirname(folder) === folder) return cwd;
+  }
+}
+
+/** A folder's pyproject.toml when it seems to configure async-review, else null. */
+function readPyproject(folder: string): string | null {
+  const path = join(folder, PYPROJECT);
+  if (!existsSync(path)) return null;
+  try {
+    const text = readFileSync(path, 'utf8');
+    return mentionsOurTable(text) ? text : null;
+  } catch {
+    return null;
   }
 }
 
@@ -41,10 +55,11 @@ export function commonFolder(paths: readonly string[], cwd: string): string {
 }
 
 /** Loads the project's config; throws an Error whose message says exactly what is wrong with the file.
- *  `start`: the folder the project is found from (the checked paths' common folder, or the repository). */
-export async function loadLocalProject(start: string): Promise<LocalProject> {
+ *  `start`: the folder the project is found from (the checked paths' common folder, or the repository);
+ *  `configFile`: a config file named with `--config` (relative to `cwd`), used instead of the project's. */
+export async function loadLocalProject(start: string, configFile?: string, cwd = process.cwd()): Promise<LocalProject> {
   const root = findProjectRoot(start);
-  const config = await readConfig(join(root, CONFIG_PATH));
+  const config = configFile === undefined ? await readProjectConfig(root) : await readNamedConfig(configFile, cwd);
   const options = toAnalyzeOptions(config);
   const pytestTexts = nearestPytestConfig(start, root);
   options.project = { ...options.project, asyncTestsRunAutomatically: asyncTestsRunAutomatically(config, pytestTexts) };
@@ -66,13 +81,30 @@ function nearestPytestConfig(start: string, root: string): (string | null)[] {
   return read(root);
 }
 
-/** The YAML parser and the schema load only for a repository that has the file (most runs: none). */
-async function readConfig(configFile: string): Promise<Config> {
-  if (!existsSync(configFile)) return DEFAULT_CONFIG;
-  const { parseConfig } = await import('../config/parse.js');
-  const parsed = parseConfig(readFileSync(configFile, 'utf8'));
-  if (!parsed.ok) throw new Error(`invalid ${CONFIG_PATH}:\n${parsed.error}`);
-  return parsed.config;
+/** `.github/async-review.yml` or `[tool.async-review]` in pyproject.toml (see config/sources.ts). The YAML
+ *  parser and the schema load only for a repository that has a config (most runs: none). */
+async function readProjectConfig(root: string): Promise<Config> {
+  const yamlFile = join(root, CONFIG_PATH);
+  const yamlText = existsSync(yamlFile) ? readFileSync(yamlFile, 'utf8') : null;
+  const pyprojectText = readPyproject(root);
+  if (yamlText === null && pyprojectText === null) return DEFAULT_CONFIG;
+  const { configFromProjectFiles } = await import('../config/sources.js');
+  const loaded = configFromProjectFiles(yamlText, pyprojectText);
+  if (!loaded.ok) throw new Error(loaded.error);
+  return loaded.config;
+}
+
+async function readNamedConfig(configFile: string, cwd: string): Promise<Config> {
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, configFile), 'utf8');
+  } catch (error) {
+    throw new Error(`--config ${configFile}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  const { configFromFile } = await import('../config/sources.js');
+  const loaded = configFromFile(configFile, text);
+  if (!loaded.ok) throw new Error(loaded.error);
+  return loaded.config;
 }
 
 /** The project's knowledge plus the conftest.py hooks that run the given test modules' async tests: pytest

@@ -12,6 +12,7 @@ import { isPathIncluded } from '../config/index.js';
 import { parseUnifiedDiff, type FileChanges } from '../diff/hunks.js';
 import { renderGithubActions } from '../render/github-actions.js';
 import { findingAsJson } from '../render/json.js';
+import { renderRdjson } from '../render/rdjson.js';
 import { renderText } from '../render/text.js';
 import type { renderCheckOutput } from '../render/summary.js';
 import { reportProblems } from './output.js';
@@ -21,7 +22,7 @@ import { EXIT, useColor } from './shared.js';
 
 const run = promisify(execFile);
 
-export const REVIEW_FORMATS = ['text', 'github', 'json'] as const;
+export const REVIEW_FORMATS = ['text', 'github', 'json', 'rdjson'] as const;
 type ReviewFormat = (typeof REVIEW_FORMATS)[number];
 
 /** Tried in order when --base is not given. */
@@ -95,7 +96,9 @@ function render(
   const reported = review.plan.reported.filter((item) => item.onChangedLines).map((item) => item.finding);
   switch (options.format) {
     case 'github':
-      return renderGithubActions(reported);
+      return renderGithubActions(reported, { seeAll: 'async-review review' });
+    case 'rdjson':
+      return renderRdjson(reported);
     case 'json':
       return `${JSON.stringify(
         {

@@ -14,6 +14,7 @@ export const CONFIG_PATH = '.github/async-review.yml';
  *  config file never loads the schema. */
 export const DEFAULT_CONFIG: Config = Object.freeze<Config>({
   rules: {},
+  'per-file-ignores': {},
   paths: { include: [], exclude: [] },
   filter: 'added',
   review: { event: 'COMMENT', max_comments: 30 },
@@ -24,6 +25,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze<Config>({
 
 export function toAnalyzeOptions(config: Config): AnalyzeOptions {
   const options: AnalyzeOptions = { ruleSettings: { ...config.rules } };
+  if (Object.keys(config['per-file-ignores']).length > 0) options.perFileIgnores = { globs: { ...config['per-file-ignores'] } };
   if (config.pytest.asyncio_mode) {
     options.project = { asyncTestsRunAutomatically: config.pytest.asyncio_mode === 'auto' };
   }

@@ -1,11 +1,19 @@
-// Which names `rules:` in the config may use: the catalog's rule names and their aliases.
+// Which names `rules:` in the config may use (the catalog's rule names and their aliases), and which selectors
+// `per-file-ignores`, `--select` and `--ignore` may use (those, or an alias prefix such as `ASYNC2`).
 import { allRules, findRule } from '../../rules/index.js';
+import { selectsAnyRule } from '../analyzer/selection.js';
 
 /** Returns null when `name` is a known rule name or alias, else why it is not (with the closest name). */
 export function checkRuleName(name: string): string | null {
   if (findRule(name)) return null;
   const closest = closestName(name);
   return `unknown rule "${name}"${closest ? ` (did you mean "${closest}"?)` : ''}; \`async-review rules\` lists them`;
+}
+
+/** Returns null when `selector` selects at least one rule (a name, an alias or an alias prefix), else why not. */
+export function checkRuleSelector(selector: string): string | null {
+  if (selectsAnyRule(allRules, selector)) return null;
+  return checkRuleName(selector) ?? `"${selector}" selects no rule`;
 }
 
 function closestName(name: string): string | undefined {

@@ -19,9 +19,18 @@ const globList = z.preprocess(
   z.array(z.string().min(1, 'a glob cannot be empty')),
 );
 
+/** Rule names, aliases or alias prefixes; a single one is accepted where a list is expected. */
+const ruleSelectors = z.preprocess(
+  (value) => (typeof value === 'string' ? [value] : value),
+  z.array(z.string().min(1, 'a rule name cannot be empty')),
+);
+
 export const configSchema = z.strictObject({
   /** Rule name or alias → severity override or `off`. */
   rules: z.record(z.string(), severitySetting).default({}),
+  /** Glob (relative to the repository root; one without `/` matches a file name anywhere) → rules not
+   *  reported in the files it matches, as ruff's `per-file-ignores`: `"tests/**": ["blocking-sleep", "ASYNC2"]`. */
+  'per-file-ignores': z.record(z.string().min(1, 'a glob cannot be empty'), ruleSelectors).default({}),
   paths: z
     .strictObject({
       /** When non-empty, only Python files matching one of these globs are reviewed. */

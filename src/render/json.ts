@@ -9,6 +9,7 @@ export function renderJson(findings: readonly Finding[], problems: readonly Anal
 export function findingAsJson(f: Finding) {
   return {
     rule: f.rule,
+    ...(f.alias ? { alias: f.alias } : {}),
     severity: f.severity,
     path: f.path,
     line: f.line,

@@ -1,8 +1,10 @@
-// Terminal output in ruff's shape: `path:line:col: rule message`, the quoted code with a caret line, then the
-// corrected form (the fix when mechanical, else the rule's good example).
+// The full format, in ruff's shape: `path:line:col: severity rule message`, the quoted code with a caret line,
+// then the fix when mechanical, else the rule's corrected example (once per rule: it is the same every time).
 import type { Finding } from '../analyzer/types.js';
+import { findingsSummary, type SummaryOptions } from './findings-summary.js';
+import { painter, type Painter } from './paint.js';
 
-export interface TextOptions {
+export interface TextOptions extends SummaryOptions {
   color?: boolean;
 }
 
@@ -10,22 +12,22 @@ export interface TextOptions {
  *  writes them to stderr in every format. */
 export function renderText(findings: readonly Finding[], options: TextOptions = {}): string {
   const paint = painter(options.color === true);
-  const blocks = findings.map((finding) => renderFinding(finding, paint));
-  const fixable = findings.filter((f) => f.fix).length;
-  const files = new Set(findings.map((f) => f.path)).size;
-  blocks.push(findings.length === 0
-    ? paint.green('No asyncio pitfalls found.')
-    : `Found ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}` +
-      (fixable ? ` (${fixable} with a mechanical fix).` : '.'));
+  const exampleShown = new Set<string>();
+  const blocks = findings.map((finding) => {
+    const firstOfRule = !finding.fix && !exampleShown.has(finding.rule);
+    if (firstOfRule) exampleShown.add(finding.rule);
+    return renderFinding(finding, paint, firstOfRule);
+  });
+  blocks.push(findingsSummary(findings, paint, options));
   return blocks.join('\n\n') + '\n';
 }
 
-function renderFinding(finding: Finding, paint: Painter): string {
+function renderFinding(finding: Finding, paint: Painter, showExample: boolean): string {
   const lines = finding.code.split('\n');
   const gutter = String(finding.endLine).length;
   const pad = (label: string | number) => String(label).padStart(gutter);
   const out = [
-    `${paint.bold(`${finding.path}:${finding.line}:${finding.column}:`)} ${paint.severity(finding.severity, finding.rule)} ${finding.message}`,
+    `${paint.bold(`${finding.path}:${finding.line}:${finding.column}:`)} ${paint.severity(finding.severity, finding.severity)} ${paint.bold(finding.rule)} ${finding.message}`,
     `${pad('')} |`,
   ];
   lines.forEach((line, index) => {
@@ -38,9 +40,11 @@ function renderFinding(finding: Finding, paint: Painter): string {
   if (finding.fix) {
     out.push(`${pad('')} = ${paint.green('fix')}:`);
     finding.fix.replacement.split('\n').forEach((line, index) => out.push(`${pad(finding.fix!.line + index)} | ${paint.green(line)}`));
-  } else {
+  } else if (showExample) {
     out.push(`${pad('')} = ${paint.cyan('corrected form')} (see \`async-review rule ${finding.rule}\`):`);
     for (const line of finding.corrected.trimEnd().split('\n')) out.push(`${pad('')} | ${line}`);
+  } else {
+    out.push(`${pad('')} = ${paint.cyan('corrected form')}: as shown above for ${finding.rule}`);
   }
   return out.join('\n');
 }
@@ -66,22 +70,4 @@ function charWidth(char: string): number {
     || (code >= 0xff00 && code <= 0xff60) || (code >= 0xffe0 && code <= 0xffe6) || (code >= 0x1f300 && code <= 0x1f64f)
     || (code >= 0x1f900 && code <= 0x1f9ff) || (code >= 0x1fa70 && code <= 0x1faff) || (code >= 0x20000 && code <= 0x3fffd);
   return wide ? 2 : 1;
-}
-
-interface Painter {
-  bold(text: string): string;
-  red(text: string): string;
-  green(text: string): string;
-  yellow(text: string): string;
-  cyan(text: string): string;
-  severity(severity: Finding['severity'], text: string): string;
-}
-
-function painter(enabled: boolean): Painter {
-  const wrap = (code: number) => (text: string) => (enabled ? `\x1b[${code}m${text}\x1b[0m` : text);
-  const colors = { bold: wrap(1), red: wrap(31), green: wrap(32), yellow: wrap(33), cyan: wrap(36) };
-  return {
-    ...colors,
-    severity: (severity, text) => (severity === 'error' ? colors.red : severity === 'warning' ? colors.yellow : colors.cyan)(text),
-  };
 }

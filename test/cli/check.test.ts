@@ -12,12 +12,12 @@ const CLEAN = 'import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)
 describe('async-review check', () => {
   it('prints findings like ruff, with the quoted code and the fix, and exits 1', () => {
     const root = makeProject({ 'app/poll.py': BLOCKING });
-    const { status, stdout } = runCli(['check', '--no-color'], root);
+    const { status, stdout } = runCli(['check', '--no-color', '--format', 'full'], root);
     expect(status).toBe(1);
-    expect(stdout).toContain('app/poll.py:6:5: blocking-sleep `time.sleep(1)` blocks the event loop in coroutine `poll`');
+    expect(stdout).toContain('app/poll.py:6:5: error blocking-sleep `time.sleep(1)` blocks the event loop in coroutine `poll`');
     expect(stdout).toContain('6 |     time.sleep(1)');
     expect(stdout).toMatch(/= fix:\n6 \|     await asyncio\.sleep\(1\)/);
-    expect(stdout).toContain('Found 1 finding in 1 file (1 with a mechanical fix).');
+    expect(stdout).toContain('Found 1 finding in 1 file (1 fixable with `--fix`).');
   });
 
   it('exits 0 on clean code', () => {
@@ -77,7 +77,7 @@ describe('async-review check', () => {
 
   it('puts the carets under the code when the line has tabs or wide characters', () => {
     const root = makeProject({ 'poll.py': 'import asyncio\nimport time\n\n\nasync def poll():\n\tx = "🎉"; time.sleep(1)\n' });
-    const { stdout } = runCli(['check', '--no-color'], root);
+    const { stdout } = runCli(['check', '--no-color', '--format', 'full'], root);
     expect(stdout).toContain('6 | \tx = "🎉"; time.sleep(1)\n  | \t          ^^^^^^^^^^^^^\n');
   });
 
@@ -221,7 +221,7 @@ describe('async-review rules / rule', () => {
   it('writes problems to stderr in every format, and exits 2 when a file found in a folder cannot be read', () => {
     const root = makeProject({ 'ok.py': CLEAN });
     symlinkSync(join(root, 'nowhere.py'), join(root, 'dangling.py'));
-    for (const format of ['text', 'json', 'github']) {
+    for (const format of ['full', 'concise', 'json', 'github']) {
       const { status, stdout, stderr } = runCli(['check', '--format', format, '.'], root);
       expect(status).toBe(2);
       // JSON carries problems in its document too; text and github keep stdout for findings.
@@ -235,7 +235,7 @@ describe('async-review rules / rule', () => {
     const root = makeProject({ 'poll.py': BLOCKING });
     const { status, stdout } = runCli(['check'], root);
     expect(status).toBe(1);
-    expect(stdout).toContain('poll.py:6:5: blocking-sleep');
+    expect(stdout).toContain('poll.py:6:5: error blocking-sleep');
     expect(stdout).not.toContain('\u001b[');
   });
 

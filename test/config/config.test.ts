@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../../rules/index.js';
+import { analyzeFiles } from '../../src/analyzer/index.js';
 import { DEFAULT_CONFIG, isPathIncluded, toAnalyzeOptions, type Config } from '../../src/config/index.js';
 import { parseConfig } from '../../src/config/parse.js';
 import { selectRules } from '../../src/analyzer/engine.js';
@@ -35,6 +36,9 @@ rules:
   blocking-sleep: warning
   ASYNC251: off
   Blocking-Sleep: false
+per-file-ignores:
+  "tests/**": [blocking-sleep, ASYNC2]
+  conftest.py: ASYNC
 paths:
   include: ["src/**", "tests/**"]
   exclude: src/vendored/**
@@ -46,18 +50,19 @@ check:
   fail_on: warning
 pytest:
   asyncio_mode: auto
-target-version: "3.8"
+target-version: "3.9"
 blocking:
   report_in_tests: true
 `);
     expect(config).toEqual({
       rules: { 'blocking-sleep': 'warning', ASYNC251: 'off', 'Blocking-Sleep': 'off' },
+      'per-file-ignores': { 'tests/**': ['blocking-sleep', 'ASYNC2'], 'conftest.py': ['ASYNC'] },
       paths: { include: ['src/**', 'tests/**'], exclude: ['src/vendored/**'] },
       filter: 'diff_context',
       review: { event: 'REQUEST_CHANGES', max_comments: 10 },
       check: { fail_on: 'warning' },
       pytest: { asyncio_mode: 'auto' },
-      'target-version': '3.8',
+      'target-version': '3.9',
       blocking: { report_in_tests: true, report_in_scripts: false, report_in_worker_threads: false },
     });
   });
@@ -77,7 +82,7 @@ blocking:
 
   it('names unknown keys and lists the expected ones', () => {
     expect(parseError('filters: file\n')).toBe(
-      'filters: unknown key (expected one of: rules, paths, filter, review, check, target-version, blocking, pytest)',
+      'filters: unknown key (expected one of: rules, per-file-ignores, paths, filter, review, check, target-version, blocking, pytest)',
     );
     expect(parseError('review:\n  evnt: COMMENT\n')).toBe('review.evnt: unknown key (expected one of: event, max_comments)');
   });
@@ -104,6 +109,21 @@ blocking:
     expect(parseError('rules:\n  no-such-thing-at-all: off\n')).toMatch(/^rules\.no-such-thing-at-all: unknown rule "no-such-thing-at-all"; /);
   });
 
+  it('reports unknown rule names together with the other problems, in the order of the file', () => {
+    expect(parseError('review:\n  max_comments: -1\nrules:\n  blocking-slep: off\n  ASYNC251: loud\nper-file-ignores:\n  "a.py": NOPE9\n').split('\n')).toEqual([
+      expect.stringMatching(/^review\.max_comments: /),
+      expect.stringMatching(/^rules\.blocking-slep: unknown rule/),
+      expect.stringMatching(/^rules\.ASYNC251: .*\(got "loud"\)$/),
+      expect.stringMatching(/^per-file-ignores\."a\.py": unknown rule "NOPE9"/),
+    ]);
+  });
+
+  it('accepts rule names, aliases and alias prefixes in per-file-ignores, one or a list', () => {
+    expect(parseOk('per-file-ignores:\n  "*.py": ASYNC\n  "t/**": [missing-await, ASYNC2, async251]\n')['per-file-ignores']).toEqual({ '*.py': ['ASYNC'], 't/**': ['missing-await', 'ASYNC2', 'async251'] });
+    expect(parseError('per-file-ignores:\n  "t/**": [asyncio2x]\n')).toMatch(/^per-file-ignores\."t\/\*\*"\.0: /);
+    expect(parseError('per-file-ignores:\n  "t/**": 3\n')).toMatch(/^per-file-ignores\."t\/\*\*": /);
+  });
+
   it('accepts every rule name and alias of the catalog', () => {
     const names = allRules.flatMap((rule) => [rule.name, ...rule.aliases]);
     const config = parseOk(`rules:\n${names.map((name) => `  ${name}: info`).join('\n')}\n`);
@@ -127,6 +147,21 @@ blocking:
 });
 
 describe('toAnalyzeOptions', () => {
+  it('passes per-file ignores to the analyzer only when some are configured', () => {
+    expect(toAnalyzeOptions(parseOk('per-file-ignores:\n  "tests/**": [ASYNC2]\n')).perFileIgnores).toEqual({ globs: { 'tests/**': ['ASYNC2'] } });
+    expect(toAnalyzeOptions(DEFAULT_CONFIG).perFileIgnores).toBeUndefined();
+  });
+
+  it('drops per-file ignored findings in the analyzer, on repository-relative paths as the App gives them', async () => {
+    const blocking = 'import asyncio\nimport time\n\n\nasync def poll():\n    time.sleep(1)\n    open("x")\n';
+    const options = toAnalyzeOptions(parseOk('per-file-ignores:\n  "scripts/**": [blocking-sleep]\n  "legacy.py": [ASYNC230]\n'));
+    const files = ['scripts/poll.py', 'src/legacy.py', 'src/poll.py'].map((path) => ({ path, content: blocking }));
+    const { findings } = await analyzeFiles(files, options);
+    expect(findings.map((f) => `${f.path}:${f.line} ${f.rule}`)).toEqual([
+      'scripts/poll.py:7 blocking-file-io', 'src/legacy.py:6 blocking-sleep', 'src/poll.py:6 blocking-sleep', 'src/poll.py:7 blocking-file-io',
+    ]);
+  });
+
   it('passes rule settings and the pytest mode to the analyzer', () => {
     const config = parseOk('rules:\n  ASYNC251: off\n  blocking-sleep: warning\npytest:\n  asyncio_mode: auto\n');
     expect(toAnalyzeOptions(config)).toEqual({
