@@ -10,6 +10,7 @@ import blockingDatabase from './blocking-database.js';
 import blockingSocket from './blocking-socket.js';
 import threadingLock from './threading-lock.js';
 import missingAwait from './missing-await.js';
+import unusedAwaitable from './unused-awaitable.js';
 import awaitOutsideAsync from './await-outside-async.js';
 import nestedEventLoop from './nested-event-loop.js';
 import getEventLoopInCoroutine from './get-event-loop-in-coroutine.js';
@@ -38,6 +39,7 @@ export const allRules: readonly Rule[] = [
   blockingSocket,
   threadingLock,
   missingAwait,
+  unusedAwaitable,
   awaitOutsideAsync,
   nestedEventLoop,
   getEventLoopInCoroutine,
