@@ -26,6 +26,7 @@ import taskgroupControlFlow from './taskgroup-control-flow.js';
 import swallowedCancellation from './swallowed-cancellation.js';
 import clientSessionPerRequest from './client-session-per-request.js';
 import unboundedGather from './unbounded-gather.js';
+import waitWithCoroutines from './wait-with-coroutines.js';
 import queueTaskDoneNotInFinally from './queue-task-done-not-in-finally.js';
 import asyncTestWithoutRunner from './async-test-without-runner.js';
 
@@ -50,6 +51,7 @@ export const allRules: readonly Rule[] = [
   executorPerCall,
   busyWait,
   unboundedGather,
+  waitWithCoroutines,
   timeoutWithoutAwait,
   cancelScopeYield,
   taskgroupControlFlow,
