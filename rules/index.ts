@@ -16,6 +16,7 @@ import nestedEventLoop from './nested-event-loop.js';
 import getEventLoopInCoroutine from './get-event-loop-in-coroutine.js';
 import syncWithAsyncContextManager from './sync-with-async-context-manager.js';
 import syncForOverAsyncIterator from './sync-for-over-async-iterator.js';
+import asyncOverrideMismatch from './async-override-mismatch.js';
 import removedAsyncioApi from './removed-asyncio-api.js';
 import danglingTask from './dangling-task.js';
 import executorPerCall from './executor-per-call.js';
@@ -46,6 +47,7 @@ export const allRules: readonly Rule[] = [
   getEventLoopInCoroutine,
   syncWithAsyncContextManager,
   syncForOverAsyncIterator,
+  asyncOverrideMismatch,
   removedAsyncioApi,
   danglingTask,
   executorPerCall,
