@@ -24,6 +24,7 @@ import busyWait from './busy-wait.js';
 import timeoutWithoutAwait from './timeout-without-await.js';
 import cancelScopeYield from './cancel-scope-yield.js';
 import taskgroupControlFlow from './taskgroup-control-flow.js';
+import taskOutlivesContext from './task-outlives-context.js';
 import swallowedCancellation from './swallowed-cancellation.js';
 import clientSessionPerRequest from './client-session-per-request.js';
 import unboundedGather from './unbounded-gather.js';
@@ -57,6 +58,7 @@ export const allRules: readonly Rule[] = [
   timeoutWithoutAwait,
   cancelScopeYield,
   taskgroupControlFlow,
+  taskOutlivesContext,
   swallowedCancellation,
   clientSessionPerRequest,
   queueTaskDoneNotInFinally,
