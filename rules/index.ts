@@ -23,6 +23,7 @@ import executorPerCall from './executor-per-call.js';
 import busyWait from './busy-wait.js';
 import timeoutWithoutAwait from './timeout-without-await.js';
 import cancelScopeYield from './cancel-scope-yield.js';
+import yieldInContextManager from './yield-in-context-manager.js';
 import taskgroupControlFlow from './taskgroup-control-flow.js';
 import taskOutlivesContext from './task-outlives-context.js';
 import swallowedCancellation from './swallowed-cancellation.js';
@@ -57,6 +58,7 @@ export const allRules: readonly Rule[] = [
   waitWithCoroutines,
   timeoutWithoutAwait,
   cancelScopeYield,
+  yieldInContextManager,
   taskgroupControlFlow,
   taskOutlivesContext,
   swallowedCancellation,
