@@ -21,6 +21,7 @@ import removedAsyncioApi from './removed-asyncio-api.js';
 import danglingTask from './dangling-task.js';
 import executorPerCall from './executor-per-call.js';
 import busyWait from './busy-wait.js';
+import asyncLoopWithoutCheckpoint from './async-loop-without-checkpoint.js';
 import timeoutWithoutAwait from './timeout-without-await.js';
 import cancelScopeYield from './cancel-scope-yield.js';
 import yieldInContextManager from './yield-in-context-manager.js';
@@ -54,6 +55,7 @@ export const allRules: readonly Rule[] = [
   danglingTask,
   executorPerCall,
   busyWait,
+  asyncLoopWithoutCheckpoint,
   unboundedGather,
   waitWithCoroutines,
   timeoutWithoutAwait,
