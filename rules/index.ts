@@ -18,6 +18,7 @@ import syncWithAsyncContextManager from './sync-with-async-context-manager.js';
 import syncForOverAsyncIterator from './sync-for-over-async-iterator.js';
 import asyncOverrideMismatch from './async-override-mismatch.js';
 import removedAsyncioApi from './removed-asyncio-api.js';
+import deprecatedAsyncioApi from './deprecated-asyncio-api.js';
 import danglingTask from './dangling-task.js';
 import executorPerCall from './executor-per-call.js';
 import busyWait from './busy-wait.js';
@@ -52,6 +53,7 @@ export const allRules: readonly Rule[] = [
   syncForOverAsyncIterator,
   asyncOverrideMismatch,
   removedAsyncioApi,
+  deprecatedAsyncioApi,
   danglingTask,
   executorPerCall,
   busyWait,

@@ -31,3 +31,31 @@ async def main(urls):
     expect(await reported('wait-with-coroutines', source, { oldest: [3, 7], below: [3, 11] })).toEqual([]);
   });
 });
+
+describe('Python 3.14 removals and deprecations', () => {
+  const source = `import asyncio
+import inspect
+
+
+def setup(handler):
+    asyncio.set_event_loop_policy(asyncio.DefaultEventLoopPolicy())
+    asyncio.get_child_watcher()
+    return asyncio.iscoroutinefunction(handler)
+`;
+  it('reports removed child watchers where the project reaches 3.14', async () => {
+    expect(await reported('removed-asyncio-api', source)).toEqual([7]);
+    expect(await reported('removed-asyncio-api', source, { oldest: [3, 9], below: [3, 14] })).toEqual([]);
+  });
+  it('reports the policy API only where every supported Python has loop_factory (3.12)', async () => {
+    expect(await reported('deprecated-asyncio-api', source)).toEqual([8]);
+    expect(await reported('deprecated-asyncio-api', source, { oldest: [3, 12] })).toEqual([6, 6, 8]);
+    expect(await reported('deprecated-asyncio-api', source, { oldest: [3, 12], below: [3, 14] })).toEqual([]);
+  });
+  it('fixes asyncio.iscoroutinefunction only where inspect is imported and every Python is 3.12 or later', async () => {
+    const rule = findRule('deprecated-asyncio-api')!;
+    const fixes = async (targetPython: PythonRange) => (await findingsIn(source, { rules: [rule], path: 'app/module.py', project: { targetPython } }))
+      .filter((f) => f.line === 8).map((f) => f.fix?.replacement ?? null);
+    expect(await fixes({ oldest: [3, 10] })).toEqual([null]);
+    expect(await fixes({ oldest: [3, 12] })).toEqual(['    return inspect.iscoroutinefunction(handler)']);
+  });
+});
