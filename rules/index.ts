@@ -8,6 +8,7 @@ import blockingFileIo from './blocking-file-io.js';
 import blockingInput from './blocking-input.js';
 import blockingDatabase from './blocking-database.js';
 import blockingSocket from './blocking-socket.js';
+import blockingConfiguredCall from './blocking-configured-call.js';
 import threadingLock from './threading-lock.js';
 import missingAwait from './missing-await.js';
 import unusedAwaitable from './unused-awaitable.js';
@@ -43,6 +44,7 @@ export const allRules: readonly Rule[] = [
   blockingInput,
   blockingDatabase,
   blockingSocket,
+  blockingConfiguredCall,
   threadingLock,
   missingAwait,
   unusedAwaitable,

@@ -4,7 +4,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../../rules/index.js';
-import { exampleModulePath, findingsIn } from '../helpers/analyze.js';
+import { exampleModulePath, exampleProject, findingsIn } from '../helpers/analyze.js';
 
 const fixturePath = (name: string) => new URL(`../fixtures/rules/${name}.py`, import.meta.url);
 
@@ -20,7 +20,7 @@ describe.each(allRules.map((rule) => [rule.name, rule] as const))('%s fixture', 
     const text = readFileSync(fixturePath(name), 'utf8');
     const expected = text.split('\n').flatMap((line, index) =>
       new RegExp(`#.*expect:[^#]*\\b${name}\\b`).test(line) ? [index + 1] : []);
-    const findings = await findingsIn(text, { rules: [rule], path: exampleModulePath(name) });
+    const findings = await findingsIn(text, { rules: [rule], path: exampleModulePath(name), project: exampleProject(name) });
     const reported = [...new Set(findings.map((f) => f.line))];
     const missing = expected.filter((line) => !reported.includes(line)).map((line) => `${line}: ${text.split('\n')[line - 1].trim()}`);
     const noisy = findings.filter((f) => !expected.includes(f.line)).map((f) => `${f.line}: ${f.message}`);
