@@ -10,6 +10,7 @@ import blockingDatabase from './blocking-database.js';
 import blockingSocket from './blocking-socket.js';
 import blockingConfiguredCall from './blocking-configured-call.js';
 import threadingLock from './threading-lock.js';
+import freshLock from './fresh-lock.js';
 import missingAwait from './missing-await.js';
 import unusedAwaitable from './unused-awaitable.js';
 import awaitOutsideAsync from './await-outside-async.js';
@@ -46,6 +47,7 @@ export const allRules: readonly Rule[] = [
   blockingSocket,
   blockingConfiguredCall,
   threadingLock,
+  freshLock,
   missingAwait,
   unusedAwaitable,
   awaitOutsideAsync,
