@@ -18,6 +18,7 @@ import nestedEventLoop from './nested-event-loop.js';
 import getEventLoopInCoroutine from './get-event-loop-in-coroutine.js';
 import syncWithAsyncContextManager from './sync-with-async-context-manager.js';
 import syncForOverAsyncIterator from './sync-for-over-async-iterator.js';
+import awaitLockInWith from './await-lock-in-with.js';
 import asyncOverrideMismatch from './async-override-mismatch.js';
 import removedAsyncioApi from './removed-asyncio-api.js';
 import deprecatedAsyncioApi from './deprecated-asyncio-api.js';
@@ -55,6 +56,7 @@ export const allRules: readonly Rule[] = [
   getEventLoopInCoroutine,
   syncWithAsyncContextManager,
   syncForOverAsyncIterator,
+  awaitLockInWith,
   asyncOverrideMismatch,
   removedAsyncioApi,
   deprecatedAsyncioApi,

@@ -59,3 +59,22 @@ def setup(handler):
     expect(await fixes({ oldest: [3, 12] })).toEqual(['    return inspect.iscoroutinefunction(handler)']);
   });
 });
+
+describe('await-lock-in-with', () => {
+  const source = `import asyncio
+
+lock = asyncio.Lock()
+
+
+async def main():
+    with (await lock):
+        pass
+`;
+  it('reports with (await lock) where the project may run on 3.9 or later', async () => {
+    expect(await reported('await-lock-in-with', source)).toEqual([7]);
+    expect(await reported('await-lock-in-with', source, { oldest: [3, 7] })).toEqual([7]);
+  });
+  it('is quiet where every supported Python is older than 3.9', async () => {
+    expect(await reported('await-lock-in-with', source, { oldest: [3, 6], below: [3, 9] })).toEqual([]);
+  });
+});
