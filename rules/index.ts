@@ -27,6 +27,7 @@ import executorPerCall from './executor-per-call.js';
 import busyWait from './busy-wait.js';
 import asyncLoopWithoutCheckpoint from './async-loop-without-checkpoint.js';
 import timeoutWithoutAwait from './timeout-without-await.js';
+import timeoutErrorAlias from './timeout-error-alias.js';
 import cancelScopeYield from './cancel-scope-yield.js';
 import yieldInContextManager from './yield-in-context-manager.js';
 import taskgroupControlFlow from './taskgroup-control-flow.js';
@@ -67,6 +68,7 @@ export const allRules: readonly Rule[] = [
   unboundedGather,
   waitWithCoroutines,
   timeoutWithoutAwait,
+  timeoutErrorAlias,
   cancelScopeYield,
   yieldInContextManager,
   taskgroupControlFlow,

@@ -78,3 +78,22 @@ async def main():
     expect(await reported('await-lock-in-with', source, { oldest: [3, 6], below: [3, 9] })).toEqual([]);
   });
 });
+
+describe('timeout-error-alias', () => {
+  const source = `import asyncio
+
+
+async def main(fetch):
+    try:
+        await asyncio.wait_for(fetch(), 1)
+    except TimeoutError:
+        pass
+`;
+  it('reports where the project supports 3.10 or older', async () => {
+    expect(await reported('timeout-error-alias', source)).toEqual([7]);
+    expect(await reported('timeout-error-alias', source, { oldest: [3, 8] })).toEqual([7]);
+  });
+  it('is quiet where every supported Python is 3.11 or later', async () => {
+    expect(await reported('timeout-error-alias', source, { oldest: [3, 11] })).toEqual([]);
+  });
+});
