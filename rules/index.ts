@@ -34,6 +34,7 @@ import taskgroupControlFlow from './taskgroup-control-flow.js';
 import taskOutlivesContext from './task-outlives-context.js';
 import swallowedCancellation from './swallowed-cancellation.js';
 import clientSessionPerRequest from './client-session-per-request.js';
+import unclosedClientSession from './unclosed-client-session.js';
 import unboundedGather from './unbounded-gather.js';
 import waitWithCoroutines from './wait-with-coroutines.js';
 import queueTaskDoneNotInFinally from './queue-task-done-not-in-finally.js';
@@ -75,6 +76,7 @@ export const allRules: readonly Rule[] = [
   taskOutlivesContext,
   swallowedCancellation,
   clientSessionPerRequest,
+  unclosedClientSession,
   queueTaskDoneNotInFinally,
   asyncTestWithoutRunner,
 ];
