@@ -23,6 +23,7 @@ import asyncOverrideMismatch from './async-override-mismatch.js';
 import removedAsyncioApi from './removed-asyncio-api.js';
 import deprecatedAsyncioApi from './deprecated-asyncio-api.js';
 import danglingTask from './dangling-task.js';
+import shieldWithoutReference from './shield-without-reference.js';
 import executorPerCall from './executor-per-call.js';
 import busyWait from './busy-wait.js';
 import asyncLoopWithoutCheckpoint from './async-loop-without-checkpoint.js';
@@ -63,6 +64,7 @@ export const allRules: readonly Rule[] = [
   removedAsyncioApi,
   deprecatedAsyncioApi,
   danglingTask,
+  shieldWithoutReference,
   executorPerCall,
   busyWait,
   asyncLoopWithoutCheckpoint,
