@@ -29,6 +29,7 @@ import busyWait from './busy-wait.js';
 import asyncLoopWithoutCheckpoint from './async-loop-without-checkpoint.js';
 import timeoutWithoutAwait from './timeout-without-await.js';
 import timeoutErrorAlias from './timeout-error-alias.js';
+import constantDeadline from './constant-deadline.js';
 import cancelScopeYield from './cancel-scope-yield.js';
 import yieldInContextManager from './yield-in-context-manager.js';
 import taskgroupControlFlow from './taskgroup-control-flow.js';
@@ -72,6 +73,7 @@ export const allRules: readonly Rule[] = [
   waitWithCoroutines,
   timeoutWithoutAwait,
   timeoutErrorAlias,
+  constantDeadline,
   cancelScopeYield,
   yieldInContextManager,
   taskgroupControlFlow,
