@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { defineRule } from '../src/analyzer/rule.js';
+import { defineRule, type RuleContext } from '../src/analyzer/rule.js';
+import { MODULE_QUERY } from './support/module-names.js';
 import { decoratorName, type ClassInfo, type FunctionInfo, type SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { INERT_BASE_CLASSES, TRANSPARENT_DECORATORS } from '../src/analyzer/model/known-apis.js';
 
@@ -39,35 +40,43 @@ class MemoryStorage(Storage):
     async def save(self, record):
         self.records.append(record)
 `,
-  query: '(function_definition) @definition',
-  check({ definition }, { model, report }) {
-    const fn = model.functionOf(definition);
-    const owner = fn?.ownerClass;
-    if (!fn || !owner || !isComparable(fn, model) || /^__.*__$/.test(fn.name)) return;
-    const overridden = inheritedMethod(owner, fn.name, model);
-    if (!overridden || overridden.isAsync === fn.isAsync || !isComparable(overridden, model)) return;
-    // The overridden method already differs from what it overrides: that one is reported; this one restores the kind.
-    const above = inheritedMethod(overridden.ownerClass!, fn.name, model);
-    if (above && above.isAsync !== overridden.isAsync) return;
-    // `inspect.isawaitable(result)`, `asyncio.iscoroutinefunction(handler)`: the module calls either kind.
-    if (/\bis(?:awaitable|coroutine|coroutinefunction)\b/.test(model.source.text)) return;
-    const name = definition.childForFieldName('name') ?? definition;
-    const base = `${overridden.ownerClass!.name}.${fn.name}`;
-    if (overridden.isAsync) {
-      if (mayReturnAwaitable(fn, model) || onlyRaises(fn)) return;
-      report(name, `\`${owner.name}.${fn.name}\` is a plain \`def\` overriding the coroutine method \`${base}\`: callers that \`await\` it get a value that is not awaitable (TypeError); make it \`async def\``);
-    } else {
-      // A sync base that returns what it computes may be returning an awaitable (redis's command mixins return
-      // `self.execute_command(...)`, a coroutine in the async client; aiomysql's `Cursor.fetchone` a Future).
-      if (isStub(overridden) || mayReturnAwaitable(overridden, model)) return;
-      // Sync and async twins of one API (a sync client and its async subclass) override on purpose; it is a bug
-      // when the subclass inherits sync code that calls the method without awaiting it.
-      const caller = inheritedSyncCaller(owner, fn.name, model);
-      if (!caller) return;
-      report(name, `\`${owner.name}.${fn.name}\` is an \`async def\` overriding the plain method \`${base}\`, and \`${caller.ownerClass!.name}.${caller.name}\`, which \`${owner.name}\` inherits, calls \`self.${fn.name}()\` without awaiting it: on a \`${owner.name}\` that only creates a coroutine, and the override never runs; keep both the same kind`);
+  // The model knows every function already: one match per module, no node per def brought out of wasm.
+  query: MODULE_QUERY,
+  check(_captures, { model, report }) {
+    for (const fn of model.functions) {
+      const owner = fn.ownerClass;
+      // Cheap tests first: most functions are no method of a class with bases.
+      if (!owner || owner.bases.length === 0 || /^__.*__$/.test(fn.name) || !isComparable(fn, model)) continue;
+      checkOverride(fn, owner, model, report);
     }
   },
 });
+
+function checkOverride(fn: FunctionInfo, owner: ClassInfo, model: SemanticModel, report: RuleContext['report']): void {
+  const definition = fn.node;
+  const overridden = inheritedMethod(owner, fn.name, model);
+  if (!overridden || overridden.isAsync === fn.isAsync || !isComparable(overridden, model)) return;
+  // The overridden method already differs from what it overrides: that one is reported; this one restores the kind.
+  const above = inheritedMethod(overridden.ownerClass!, fn.name, model);
+  if (above && above.isAsync !== overridden.isAsync) return;
+  // `inspect.isawaitable(result)`, `asyncio.iscoroutinefunction(handler)`: the module calls either kind.
+  if (/\bis(?:awaitable|coroutine|coroutinefunction)\b/.test(model.source.text)) return;
+  const name = definition.childForFieldName('name') ?? definition;
+  const base = `${overridden.ownerClass!.name}.${fn.name}`;
+  if (overridden.isAsync) {
+    if (mayReturnAwaitable(fn, model) || onlyRaises(fn)) return;
+    report(name, `\`${owner.name}.${fn.name}\` is a plain \`def\` overriding the coroutine method \`${base}\`: callers that \`await\` it get a value that is not awaitable (TypeError); make it \`async def\``);
+  } else {
+    // A sync base that returns what it computes may be returning an awaitable (redis's command mixins return
+    // `self.execute_command(...)`, a coroutine in the async client; aiomysql's `Cursor.fetchone` a Future).
+    if (isStub(overridden) || mayReturnAwaitable(overridden, model)) return;
+    // Sync and async twins of one API (a sync client and its async subclass) override on purpose; it is a bug
+    // when the subclass inherits sync code that calls the method without awaiting it.
+    const caller = inheritedSyncCaller(owner, fn.name, model);
+    if (!caller) return;
+    report(name, `\`${owner.name}.${fn.name}\` is an \`async def\` overriding the plain method \`${base}\`, and \`${caller.ownerClass!.name}.${caller.name}\`, which \`${owner.name}\` inherits, calls \`self.${fn.name}()\` without awaiting it: on a \`${owner.name}\` that only creates a coroutine, and the override never runs; keep both the same kind`);
+  }
+}
 
 /** A plain coroutine function or a plain function (no generator, no decorator that may change what calling it
  *  returns, no property). */
@@ -81,14 +90,9 @@ function isComparable(fn: FunctionInfo, model: SemanticModel): boolean {
 function inheritedMethod(cls: ClassInfo, name: string, model: SemanticModel): FunctionInfo | null {
   const seen = new Set<ClassInfo>([cls]);
   const visit = (current: ClassInfo): FunctionInfo | null | 'absent' => {
-    for (const base of current.bases) {
-      const expr = base.type === 'subscript' ? base.childForFieldName('value') ?? base : base;
-      const qualified = model.qualifiedName(expr);
-      const local = qualified ? model.definition(qualified) : undefined;
-      if (!local || !('methods' in local)) {
-        if (INERT_BASE_CLASSES.has(qualified ?? '')) continue;
-        return null;
-      }
+    for (const local of basesOf(current, model)) {
+      if (local === 'inert') continue;
+      if (local === null) return null;
       if (seen.has(local)) continue;
       seen.add(local);
       const method = local.methods.get(name);
@@ -101,6 +105,25 @@ function inheritedMethod(cls: ClassInfo, name: string, model: SemanticModel): Fu
   };
   const found = visit(cls);
   return found === 'absent' ? null : found;
+}
+
+const resolvedBases = new WeakMap<ClassInfo, (ClassInfo | 'inert' | null)[]>();
+
+/** A class's bases in order: a local class, 'inert' (`object`, `ABC`: defines nothing), or null (unknown).
+ *  Resolved once per class: every method of it asks. */
+function basesOf(cls: ClassInfo, model: SemanticModel): (ClassInfo | 'inert' | null)[] {
+  let bases = resolvedBases.get(cls);
+  if (!bases) {
+    bases = cls.bases.map((base) => {
+      const expr = base.type === 'subscript' ? base.childForFieldName('value') ?? base : base;
+      const qualified = model.qualifiedName(expr);
+      const local = qualified ? model.definition(qualified) : undefined;
+      if (local && 'methods' in local) return local;
+      return INERT_BASE_CLASSES.has(qualified ?? '') ? 'inert' : null;
+    });
+    resolvedBases.set(cls, bases);
+  }
+  return bases;
 }
 
 /** A plain method that `cls` inherits unchanged from a local base and that calls `self.NAME(...)` as a statement. */

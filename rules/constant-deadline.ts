@@ -3,6 +3,7 @@ import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
 import { snippet } from '../src/analyzer/rule-helpers.js';
 import { replaceNode } from '../src/analyzer/engine.js';
+import { calledLastName } from './support/called-last-name.js';
 
 /** Calls taking an absolute deadline on the event loop's clock first, with the relative form to use instead. */
 const DEADLINE_CALLS: ReadonlyMap<string, string> = new Map([
@@ -14,6 +15,8 @@ const DEADLINE_CALLS: ReadonlyMap<string, string> = new Map([
   ['trio.sleep_until', 'sleep'],
   ['anyio.sleep_until', 'sleep'],
 ]);
+
+const DEADLINE_NAMES: ReadonlySet<string> = new Set([...DEADLINE_CALLS.keys()].map((name) => name.slice(name.lastIndexOf('.') + 1)));
 
 /** The loop's clock (time.monotonic() on CPython) counts from an arbitrary point, seconds since boot on Linux: a
  *  machine that has been up for a day is past any deadline below this. Larger constants may be deliberate
@@ -42,7 +45,8 @@ async def fetch(reader):
 `,
   fix: 'Calls the relative form with the same number (`asyncio.timeout`, `loop.call_later`, `trio.move_on_after`, `trio.fail_after`, `trio.sleep`, `anyio.sleep`) when the function is written as an attribute (`asyncio.timeout_at`) and the deadline is passed by position.',
   query: CALL_QUERY,
-  check({ call }, { model, report }) {
+  check({ call, function: called }, { model, report }) {
+    if (!DEADLINE_NAMES.has(calledLastName(call, called, model) ?? '')) return;
     const callee = model.callee(call);
     const relative = callee ? DEADLINE_CALLS.get(callee) : undefined;
     if (!relative) return;

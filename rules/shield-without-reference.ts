@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
 import { callSnippet } from './support/calls.js';
+import { calledLastName } from './support/called-last-name.js';
 
 const SHIELDS = new Set(['asyncio.shield', 'asyncio.tasks.shield']);
 
@@ -40,8 +41,8 @@ async def handle(record):
     await asyncio.shield(task)
 `,
   query: CALL_QUERY,
-  check({ call }, { model, report }) {
-    if (!SHIELDS.has(model.callee(call) ?? '') || call.parent?.type === 'expression_statement') return;
+  check({ call, function: fn }, { model, report }) {
+    if (calledLastName(call, fn, model) !== 'shield' || !SHIELDS.has(model.callee(call) ?? '') || call.parent?.type === 'expression_statement') return;
     const argument = call.childForFieldName('arguments')?.namedChildren.find((c): c is Node => !!c && c.type !== 'comment');
     if (argument?.type !== 'call') return;
     const inPlaceTask = TASK_MAKERS.has(model.callee(argument) ?? '');

@@ -35,19 +35,20 @@ async def fetch_or_default(fetch):
 `,
   fix: 'Writes `asyncio.TimeoutError` (when `asyncio` is imported as a module).',
   targetPython: 'Reported only where the project supports Python 3.10 or older; from 3.11 on the two names are one class.',
-  query: '(try_statement body: (block) @body) @try',
-  check({ try: statement, body }, { model, report }) {
+  query: '(try_statement) @try',
+  check({ try: statement }, { model, report }) {
     if (model.pythonHas([3, 11])) return;
     const owner = model.enclosingFunction(statement);
     const handlers = statement.namedChildren.filter((c): c is Node => c?.type === 'except_clause');
     if (handlers.length === 0) return;
-    const caught = handlers.map((handler) => ({ handler, types: caughtTypes(handler) }));
-    const all = caught.flatMap(({ types }) => types);
+    const all = handlers.flatMap(caughtTypes);
+    if (!all.some((type) => type.text === 'TimeoutError')) return; // text first: resolving names costs more
     if (all.some((type) => ASYNCIO_TIMEOUT_ERRORS.has(model.qualifiedName(type) ?? '') && !isBuiltinTimeout(type, model))) return;
     const builtin = all.find((type) => isBuiltinTimeout(type, model));
     if (!builtin || isInCompatibilityBranch(statement)) return;
     // The body must start the timeout itself (not in a nested function).
-    const timed = body.descendantsOfType('call').find((call) => !!call && ASYNCIO_TIMEOUTS.has(model.callee(call) ?? '') && model.enclosingFunction(call) === owner);
+    const body = statement.childForFieldName('body');
+    const timed = body?.descendantsOfType('call').find((call) => !!call && ASYNCIO_TIMEOUTS.has(model.callee(call) ?? '') && model.enclosingFunction(call) === owner);
     if (!timed) return;
     const asyncio = model.moduleAlias('asyncio', builtin);
     const what = model.callee(timed)!.startsWith('async_timeout') ? '`async_timeout`' : '`asyncio.wait_for()`';

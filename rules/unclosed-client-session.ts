@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
 import { callSnippet } from './support/calls.js';
+import { calledLastName } from './support/called-last-name.js';
 
 const CLIENTS: ReadonlyMap<string, string> = new Map([
   ['aiohttp.ClientSession', 'close'],
@@ -35,7 +36,9 @@ async def fetch(url):
             return await response.text()
 `,
   query: CALL_QUERY,
-  check({ call }, { model, report }) {
+  check({ call, function: called }, { model, report }) {
+    const last = calledLastName(call, called, model);
+    if (last !== 'ClientSession' && last !== 'AsyncClient') return;
     const callee = model.callee(call);
     const close = callee ? CLIENTS.get(callee) : undefined;
     if (!close) return;

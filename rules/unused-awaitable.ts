@@ -13,6 +13,8 @@ const FUTURE_RETURNING: ReadonlyMap<string, 'gather' | 'shield' | 'executor'> = 
   ['asyncio.AbstractEventLoop.run_in_executor', 'executor'],
 ]);
 
+const LAST_NAMES: ReadonlySet<string> = new Set([...FUTURE_RETURNING.keys()].map((name) => name.slice(name.lastIndexOf('.') + 1)));
+
 const CONSEQUENCE = {
   gather: 'its awaitables are scheduled as tasks nothing waits for, so the code goes on before they finish and their exceptions are never retrieved',
   shield: 'the shielded task runs with nothing waiting for it or holding it (the loop keeps only a weak reference), and shielding only matters to an `await`',
@@ -50,7 +52,7 @@ async def save_all(records):
   fix: 'Inside a coroutine, prefixes `asyncio.gather(...)` and `asyncio.shield(...)` with `await` (not `run_in_executor`, whose job may be meant to run on in the background).',
   query: VALUE_USE_QUERY,
   check({ discarded }, { model, report }) {
-    if (discarded?.type !== 'call') return;
+    if (discarded?.type !== 'call' || !model.calleeMayEndIn(discarded, (name) => LAST_NAMES.has(name))) return;
     const kind = FUTURE_RETURNING.get(model.callee(discarded) ?? '');
     if (!kind) return;
     const replacement = kind === 'executor' ? null : awaitReplacement(discarded, discarded, model);

@@ -3,6 +3,7 @@ import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
 import { replaceNode } from '../src/analyzer/engine.js';
 import { callSnippet } from './support/calls.js';
+import { calledLastName } from './support/called-last-name.js';
 
 const WAIT = new Set(['asyncio.wait', 'asyncio.tasks.wait']);
 
@@ -42,8 +43,8 @@ async def fetch_first(urls):
   fix: 'Wraps each coroutine call written in the argument itself in `asyncio.create_task(...)` (inside a coroutine, with `asyncio` imported as a module).',
   targetPython: 'Reported only where the project may run on Python 3.11 or later (its requires-python does not stop below 3.11).',
   query: CALL_QUERY,
-  check({ call }, { model, report }) {
-    if (!WAIT.has(model.callee(call) ?? '') || !model.pythonReaches([3, 11])) return;
+  check({ call, function: fn }, { model, report }) {
+    if (calledLastName(call, fn, model) !== 'wait' || !WAIT.has(model.callee(call) ?? '') || !model.pythonReaches([3, 11])) return;
     const argument = awaitablesArgument(call);
     if (!argument) return;
     const inline = coroutineCalls(argument, model);
