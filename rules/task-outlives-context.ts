@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { defineRule } from '../src/analyzer/rule.js';
-import { TASK_GROUP_TYPES } from '../src/analyzer/model/known-apis.js';
+import { CANCEL_SCOPE_TYPES, TASK_GROUP_TYPES } from '../src/analyzer/model/known-apis.js';
 import { isAsyncWith, WITH_QUERY } from './support/context-managers.js';
 import { snippet } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
@@ -55,6 +55,8 @@ async def upload_all(make_session, paths):
       const innerBody = inner.childForFieldName('body');
       if (!innerBody) continue;
       for (const [manager, target] of asTargets(inner)) {
+        // A cancel scope handed to a task is only cancelled through it; cancelling an exited scope is harmless.
+        if (CANCEL_SCOPE_TYPES.has(model.typeOf(manager) ?? '')) continue;
         for (const call of innerBody.descendantsOfType('call')) {
           if (!call || model.enclosingFunction(call) !== owner) continue;
           const method = starterOf(call, groupName);
