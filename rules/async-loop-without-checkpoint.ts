@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { defineRule } from '../src/analyzer/rule.js';
 import { snippet } from '../src/analyzer/rule-helpers.js';
+import { calledName } from './support/calls.js';
 
 /** Calls that end the process: a loop calling one may stop there. */
 const EXITS = new Set(['sys.exit', 'os._exit', 'os.abort', 'builtins.exit', 'builtins.quit']);
@@ -17,7 +18,7 @@ export default defineRule({
   severity: 'error',
   blocksTheLoop: true,
   scope: 'coroutine',
-  what: 'Reports a `while` loop in a coroutine that never awaits and cannot end from inside: `while True:` whose body has no `await`, `async for`/`async with`, `break`, `return`, `raise` or `yield` (and no `try` around it that could catch an exception ending it), or a `while COND:` whose body is only `pass`, `...` or `continue`.',
+  what: 'Reports a `while` loop in a coroutine that never awaits and cannot end from inside: `while True:` whose body has no `await`, `async for`/`async with`, `break`, `return`, `raise` or `yield` (and no `try` around it that could catch an exception ending it, nor a call such as `get_nowait()`, `next()` or `pop()` that raises once what it takes from is empty), or a `while COND:` whose body is only `pass`, `...` or `continue`.',
   why: 'A coroutine only lets other tasks run when it awaits: a loop that never does holds the event loop for as long as it spins, so nothing else runs, and if another task is what would end it (setting a flag it waits on), it spins forever.',
   bad: `import asyncio
 
@@ -48,7 +49,7 @@ class Worker:
     const idle = statements.every((s) => s.type === 'pass_statement' || s.type === 'continue_statement'
       || (s.type === 'expression_statement' && s.namedChildren[0]?.type === 'ellipsis'));
     if (isAlwaysTrue(condition)) {
-      if (!idle && (leaves(body, loop, model) || insideTry(loop, fn.node) || callsExit(body, model))) return;
+      if (!idle && (leaves(body, loop, model) || insideTry(loop, fn.node) || callsExit(body, model) || drains(body))) return;
       report(loop, `\`while ${snippet(condition)}\` in ${model.describeContext(loop)} never awaits and nothing in it ends the loop: it holds the event loop forever and no other task runs again; await inside it (\`await asyncio.sleep(...)\`, or the awaitable it is waiting for)`, { endNode: condition });
       return;
     }
@@ -101,6 +102,14 @@ function insideTry(loop: Node, fn: Node): boolean {
       && parent.namedChildren.some((c) => c?.type === 'except_clause' || c?.type === 'except_group_clause')) return true;
   }
   return false;
+}
+
+/** Calls that raise once what they take from is empty (`queue.get_nowait()`, `next(it)`, `items.pop()`): the
+ *  loop may be meant to end with that exception, caught by the caller. */
+const DRAINING = /(^|_)nowait$|^(next|pop|popleft|popitem)$/;
+
+function drains(body: Node): boolean {
+  return body.descendantsOfType('call').some((call) => DRAINING.test(calledName(call) ?? ''));
 }
 
 function callsExit(body: Node, model: SemanticModel): boolean {
