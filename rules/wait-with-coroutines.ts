@@ -100,7 +100,7 @@ function heldByVariable(expr: Node, model: SemanticModel): Node[] | null {
   const [binding] = found.bindings;
   if (binding.kind !== 'value' || binding.via !== 'assign' || !binding.value) return null;
   const written = coroutineCalls(binding.value, model);
-  if (written === null) return null;
+  if (written === null || !onlyFilledAndWaitedOn(expr.text, binding.node, found.scope.node, model)) return null;
   // `coros = []` then `coros.append(fetch(u))` in a loop.
   const added = found.scope.node.descendantsOfType('call').filter((call): call is Node => {
     const fn = call?.childForFieldName('function');
@@ -111,6 +111,26 @@ function heldByVariable(expr: Node, model: SemanticModel): Node[] | null {
     return args.length === 1 && args[0]?.type === 'call' && model.producesCoroutine(args[0]);
   }).map((call) => call.childForFieldName('arguments')!.namedChildren.find((c) => c?.type === 'call')!);
   return [...written, ...added];
+}
+
+/** Is every other mention of the local in its function one that leaves its elements as they are: `name.append(x)`
+ *  / `name.add(x)`, `len(name)`, a truth test (`if name:`), or an argument of `asyncio.wait()`? Anything else
+ *  (`name[i] = asyncio.ensure_future(name[i])`, `name.clear()`, passing it on) may replace the coroutines. */
+function onlyFilledAndWaitedOn(name: string, bound: Node, scope: Node, model: SemanticModel): boolean {
+  return scope.descendantsOfType('identifier').every((identifier) => {
+    if (!identifier || identifier.text !== name || identifier.equals(bound)) return true;
+    const parent = identifier.parent;
+    if (parent?.type === 'attribute') {
+      if (parent.childForFieldName('attribute')?.equals(identifier)) return true; // `x.name`
+      return ['append', 'add'].includes(parent.childForFieldName('attribute')?.text ?? '') && parent.parent?.type === 'call';
+    }
+    if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.equals(identifier)) return true;
+    if (['if_statement', 'while_statement', 'elif_clause', 'not_operator', 'boolean_operator'].includes(parent?.type ?? '')) return true;
+    const call = parent?.type === 'argument_list' ? parent.parent : parent?.type === 'keyword_argument' ? parent.parent?.parent : null;
+    if (call?.type !== 'call') return false;
+    const callee = model.callee(call);
+    return callee === 'builtins.len' || WAIT.has(callee ?? '');
+  });
 }
 
 /** The argument's text with each coroutine call wrapped in `wrapper(...)`. */
