@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { defineRule } from '../src/analyzer/rule.js';
 import { isInCompatibilityBranch } from './support/version-guards.js';
 
@@ -48,7 +49,8 @@ async def fetch_or_default(fetch):
     if (!builtin || isInCompatibilityBranch(statement)) return;
     // The body must start the timeout itself (not in a nested function).
     const body = statement.childForFieldName('body');
-    const timed = body?.descendantsOfType('call').find((call) => !!call && ASYNCIO_TIMEOUTS.has(model.callee(call) ?? '') && model.enclosingFunction(call) === owner);
+    const timed = body?.descendantsOfType('call').find((call) => !!call && ASYNCIO_TIMEOUTS.has(model.callee(call) ?? '')
+      && model.enclosingFunction(call) === owner && !caughtInside(call, statement, model));
     if (!timed) return;
     const asyncio = model.moduleAlias('asyncio', builtin);
     const what = model.callee(timed)!.startsWith('async_timeout') ? '`async_timeout`' : '`asyncio.wait_for()`';
@@ -57,6 +59,20 @@ async def fetch_or_default(fetch):
     });
   },
 });
+
+/** Does a `try` nested in `outer`'s body catch the timeout first (`except asyncio.TimeoutError`, `except
+ *  Exception`, a bare `except:`)? */
+function caughtInside(call: Node, outer: Node, model: SemanticModel): boolean {
+  for (let child = call, parent = call.parent; parent && parent.id !== outer.id; child = parent, parent = parent.parent) {
+    if (parent.type !== 'try_statement' || parent.childForFieldName('body')?.id !== child.id) continue;
+    const handlers = parent.namedChildren.filter((c): c is Node => c?.type === 'except_clause');
+    if (handlers.some((handler) => {
+      const types = caughtTypes(handler);
+      return types.length === 0 || types.some((type) => ASYNCIO_TIMEOUT_ERRORS.has(model.qualifiedName(type) ?? ''));
+    })) return true;
+  }
+  return false;
+}
 
 /** The exception class expressions an except clause names: `TimeoutError`, `(OSError, TimeoutError)`. */
 function caughtTypes(handler: Node): Node[] {
