@@ -6,6 +6,7 @@ import type { Scope } from '../src/analyzer/model/scopes.js';
 import { snippet } from '../src/analyzer/rule-helpers.js';
 import { replaceNode } from '../src/analyzer/engine.js';
 import { isInCompatibilityBranch } from './support/version-guards.js';
+import { usesOfNames } from './support/module-names.js';
 
 const COROUTINE_DECORATORS = new Set(['asyncio.coroutine', 'asyncio.coroutines.coroutine']);
 
@@ -26,11 +27,21 @@ const TASK_CLASS_METHODS: ReadonlyMap<string, string> = new Map([
   ['asyncio.tasks.Task.current_task', 'current_task'],
 ]);
 
+/** Child watchers, removed in Python 3.14 (deprecated since 3.12), by the names the modules defining them export. */
+const CHILD_WATCHERS = ['get_child_watcher', 'set_child_watcher', 'AbstractChildWatcher', 'SafeChildWatcher', 'FastChildWatcher',
+  'MultiLoopChildWatcher', 'ThreadedChildWatcher', 'PidfdChildWatcher'];
+const REMOVED_IN_3_14: ReadonlySet<string> = new Set([
+  ...CHILD_WATCHERS.flatMap((name) => ['asyncio', 'asyncio.unix_events', 'asyncio.events'].map((module) => `${module}.${name}`)),
+  // The policy's methods: `asyncio.get_event_loop_policy().get_child_watcher()` (the model types a call's value by the callee).
+  ...['asyncio.get_event_loop_policy', 'asyncio.events.get_event_loop_policy', 'asyncio.AbstractEventLoopPolicy', 'asyncio.DefaultEventLoopPolicy']
+    .flatMap((policy) => [`${policy}.get_child_watcher`, `${policy}.set_child_watcher`]),
+]);
+
 export default defineRule({
   name: 'removed-asyncio-api',
   aliases: [],
   severity: 'error',
-  what: 'Reports asyncio APIs that current Python no longer has: `@asyncio.coroutine` (removed in 3.11), `yield from` inside `async def`, `loop=` arguments to asyncio functions and primitives (removed in 3.10), `asyncio.Task.all_tasks()` / `asyncio.Task.current_task()` (removed in 3.9), and, where the project may run on Python 3.14, `asyncio.get_event_loop()` where no loop runs or is set (at module level, or in a sync `main()` that then starts the loop with `run_until_complete`), which 3.14 turns into a RuntimeError. (`asyncio.async()` is not reported: since 3.7 `async` is a keyword and Python itself rejects the line as a SyntaxError; use `asyncio.ensure_future()`.)',
+  what: 'Reports asyncio APIs that current Python no longer has: `@asyncio.coroutine` (removed in 3.11), `yield from` inside `async def`, `loop=` arguments to asyncio functions and primitives (removed in 3.10), `asyncio.Task.all_tasks()` / `asyncio.Task.current_task()` (removed in 3.9), and, where the project may run on Python 3.14, `asyncio.get_event_loop()` where no loop runs or is set (at module level, or in a sync `main()` that then starts the loop with `run_until_complete`), which 3.14 turns into a RuntimeError, and child watchers (`asyncio.get_child_watcher()`, `set_child_watcher()`, the `*ChildWatcher` classes: removed in 3.14). (`asyncio.async()` is not reported: since 3.7 `async` is a keyword and Python itself rejects the line as a SyntaxError; use `asyncio.ensure_future()`.)',
   why: 'On current Python these raise AttributeError or TypeError when the code runs (or SyntaxError when the module is imported), typically in the rarely exercised code paths nobody migrated; `asyncio.get_event_loop()` with no loop running or set raises RuntimeError from Python 3.14 on, where it used to create a loop.',
   bad: `import asyncio
 
@@ -53,8 +64,9 @@ async def pause(loop):
 (keyword_argument name: (identifier) @keyword (#eq? @keyword "loop")) @loop_argument
 (call function: (attribute attribute: (identifier) @method (#any-of? @method "all_tasks" "current_task"))) @call
 (call function: [(identifier) @getter (attribute attribute: (identifier) @getter)] (#eq? @getter "get_event_loop")) @get_event_loop
+(module) @module
 `,
-  check({ decorator, yield_from: yieldFrom, loop_argument: loopArgument, call, get_event_loop: getEventLoop }, { model, report: reportAny }) {
+  check({ decorator, yield_from: yieldFrom, loop_argument: loopArgument, call, get_event_loop: getEventLoop, module }, { model, report: reportAny }) {
     // Code for old Pythons, chosen by a version or hasattr test, uses the old API on purpose.
     const report: RuleContext['report'] = (node, message, options) => {
       if (!isInCompatibilityBranch(node)) reportAny(node, message, options);
@@ -67,6 +79,14 @@ async def pause(loop):
     }
     if (loopArgument) reportLoopArgument(loopArgument, { model, report });
     if (getEventLoop) reportGetEventLoopWithoutLoop(getEventLoop, { model, report });
+    if (module && model.pythonReaches([3, 14])) {
+      for (const use of usesOfNames(module, CHILD_WATCHERS, model)) {
+        // An annotation is not evaluated on 3.14 (PEP 649), nor ever for a local variable.
+        if (!REMOVED_IN_3_14.has(use.qualifiedName ?? '') || insideAnnotation(use.node)) continue;
+        const [what, fails] = use.importFrom ? [`from ${use.importFrom.childForFieldName('module_name')!.text} import ${use.name.text}`, 'the import fails (ImportError)'] : [snippet(use.node), 'AttributeError'];
+        report(use.node, `\`${what}\`: ${fails} on Python 3.14, which removed child watchers; asyncio watches child processes itself since 3.8, so ${model.pythonHas([3, 8]) ? 'drop it' : 'use it only on older Pythons, behind a version check'}`);
+      }
+    }
     if (call) {
       const replacementName = TASK_CLASS_METHODS.get(model.callee(call) ?? '');
       if (!replacementName) return;
@@ -227,6 +247,11 @@ function ownsItsLines(statement: Node, model: SemanticModel): boolean {
 /** The comment after a statement on its last line, if any. */
 function trailingComment(statement: Node, model: SemanticModel): string {
   return model.source.line(statement.endPosition.row).slice(statement.endPosition.column).trim();
+}
+
+function insideAnnotation(node: Node): boolean {
+  for (let parent = node.parent; parent; parent = parent.parent) if (parent.type === 'type') return true;
+  return false;
 }
 
 function reportLoopArgument(argument: Node, { model, report }: RuleContext): void {

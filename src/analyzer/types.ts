@@ -98,6 +98,9 @@ export interface ProjectKnowledge {
   /** The Pythons the code must run on; absent: DEFAULT_OLDEST_PYTHON onwards. Fixes and advice use only what
    *  every one of them has. */
   targetPython?: PythonRange;
+  /** Project-specific blocking calls (`blocking_calls` in the config): qualified name (`mycorp.db.query`, or
+   *  `mycorp.db.*` for everything below) → what to use instead. */
+  blockingCalls?: Readonly<Record<string, string>>;
   /** Where loop-blocking findings are reported although nothing else shares the loop there (default: none). */
   reportBlockingIn?: { tests?: boolean; scripts?: boolean; workerThreads?: boolean };
   /** Settings of sub-folders that declare their own (nearest wins); see knowledgeForPath. */

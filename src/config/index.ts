@@ -31,6 +31,7 @@ export function toAnalyzeOptions(config: Config): AnalyzeOptions {
   }
   const { report_in_tests: tests, report_in_scripts: scripts, report_in_worker_threads: workerThreads } = config.blocking;
   if (tests || scripts || workerThreads) options.project = { ...options.project, reportBlockingIn: { tests, scripts, workerThreads } };
+  if (config.blocking_calls && Object.keys(config.blocking_calls).length > 0) options.project = { ...options.project, blockingCalls: config.blocking_calls };
   const target = config['target-version'] === undefined ? undefined : parseTargetVersion(config['target-version']);
   if (target) options.project = { ...options.project, targetPython: { oldest: target } };
   return options;

@@ -68,6 +68,9 @@ export const configSchema = z.strictObject({
       report_in_worker_threads: z.boolean().default(false),
     })
     .prefault({}),
+  /** The project's own blocking calls, reported in coroutines by blocking-configured-call: qualified name
+   *  (`mycorp.db.query`, or `mycorp.db.*`) → what to use instead. */
+  blocking_calls: z.record(z.string().min(1), z.string()).optional(),
   /** Overrides what async-review detects from pyproject.toml / pytest.ini / setup.cfg / tox.ini:
    *  `auto` means every `async def test_*` runs without a marker (pytest-asyncio's asyncio_mode). */
   pytest: z

@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
+import { RULE_PROJECTS } from './rule-projects.js';
 import { analyzeFiles, createEngine } from '../../src/analyzer/index.js';
 import type { Rule } from '../../src/analyzer/rule.js';
-import type { AnalyzeOptions, Finding } from '../../src/analyzer/types.js';
+import type { AnalyzeOptions, Finding, ProjectKnowledge } from '../../src/analyzer/types.js';
 
 /** Findings for one in-memory module, optionally with only the given rules (which then run even when they are
  *  off by default, as if `--select` named them). */
@@ -39,4 +40,12 @@ export async function fixedBody(header: string, body: string, rules: readonly Ru
 export function exampleModulePath(ruleName: string): string {
   const stem = ruleName.replace(/-/g, '_');
   return ruleName === 'async-test-without-runner' ? `tests/test_${stem}.py` : `app/${stem}.py`;
+}
+
+/** What the project's config says for a rule's examples and fixture: the rule that reports the project's own
+ *  blocking calls needs some listed (its examples and fixture name `mycorp.db.*`). */
+export function exampleProject(ruleName: string): ProjectKnowledge | undefined {
+  return ruleName === 'blocking-configured-call'
+    ? { blockingCalls: { 'mycorp.db.query': 'use `await mycorp.adb.query(...)`', 'mycorp.sdk.*': 'use mycorp.asdk', 'mycorp.Client.fetch': '' } }
+    : RULE_PROJECTS[ruleName];
 }

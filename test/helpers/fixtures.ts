@@ -3,8 +3,7 @@
 // the project's supported Pythons, as requires-python would: `# target-python: >=3.8` or `>=3.8,<3.14`.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { AnalyzeOptions, PythonRange, PythonVersion } from '../../src/analyzer/types.js';
-import { exampleModulePath } from './analyze.js';
-import { RULE_PROJECTS } from './rule-projects.js';
+import { exampleModulePath, exampleProject } from './analyze.js';
 
 const directory = new URL('../fixtures/rules/', import.meta.url);
 
@@ -30,7 +29,7 @@ export function fixturesOf(name: string): Fixture[] {
     const path = /^# fixture-path: (\S+)/m.exec(text.split('\n').slice(0, 2).join('\n'))?.[1]
       ?? exampleModulePath(name).replace(/\.py$/, variant ? `_${variant.replace(/-/g, '_')}.py` : '.py');
     const targetPython = declaredTarget(text);
-    const project = { ...RULE_PROJECTS[name], ...(targetPython ? { targetPython } : {}) };
+    const project = { ...exampleProject(name), ...(targetPython ? { targetPython } : {}) };
     return { file, text, main: file === `${name}.py`, path, options: { project } };
   });
 }

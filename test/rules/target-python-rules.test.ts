@@ -1,0 +1,99 @@
+// Rules whose findings depend on the project's supported Pythons: reported where the range reaches (or starts
+// below) the version that matters, quiet where it does not.
+import { describe, expect, it } from 'vitest';
+import { findRule } from '../../rules/index.js';
+import type { PythonRange } from '../../src/analyzer/types.js';
+import { findingsIn } from '../helpers/analyze.js';
+
+async function reported(ruleName: string, source: string, targetPython?: PythonRange): Promise<number[]> {
+  const rule = findRule(ruleName)!;
+  const findings = await findingsIn(source, { rules: [rule], path: 'app/module.py', project: targetPython ? { targetPython } : {} });
+  return findings.map((f) => f.line);
+}
+
+describe('wait-with-coroutines', () => {
+  const source = `import asyncio
+
+
+async def fetch(url):
+    await asyncio.sleep(0)
+
+
+async def main(urls):
+    await asyncio.wait([fetch(url) for url in urls])
+`;
+  it('reports where the project may run on 3.11 or later', async () => {
+    expect(await reported('wait-with-coroutines', source)).toEqual([9]);
+    expect(await reported('wait-with-coroutines', source, { oldest: [3, 8] })).toEqual([9]);
+    expect(await reported('wait-with-coroutines', source, { oldest: [3, 8], below: [3, 12] })).toEqual([9]);
+  });
+  it('is quiet where every supported Python is older than 3.11', async () => {
+    expect(await reported('wait-with-coroutines', source, { oldest: [3, 7], below: [3, 11] })).toEqual([]);
+  });
+});
+
+describe('Python 3.14 removals and deprecations', () => {
+  const source = `import asyncio
+import inspect
+
+
+def setup(handler):
+    asyncio.set_event_loop_policy(asyncio.DefaultEventLoopPolicy())
+    asyncio.get_child_watcher()
+    return asyncio.iscoroutinefunction(handler)
+`;
+  it('reports removed child watchers where the project reaches 3.14', async () => {
+    expect(await reported('removed-asyncio-api', source)).toEqual([7]);
+    expect(await reported('removed-asyncio-api', source, { oldest: [3, 9], below: [3, 14] })).toEqual([]);
+  });
+  it('reports the policy API only where every supported Python has loop_factory (3.12)', async () => {
+    expect(await reported('deprecated-asyncio-api', source)).toEqual([8]);
+    expect(await reported('deprecated-asyncio-api', source, { oldest: [3, 12] })).toEqual([6, 6, 8]);
+    expect(await reported('deprecated-asyncio-api', source, { oldest: [3, 12], below: [3, 14] })).toEqual([]);
+  });
+  it('fixes asyncio.iscoroutinefunction only where inspect is imported and every Python is 3.12 or later', async () => {
+    const rule = findRule('deprecated-asyncio-api')!;
+    const fixes = async (targetPython: PythonRange) => (await findingsIn(source, { rules: [rule], path: 'app/module.py', project: { targetPython } }))
+      .filter((f) => f.line === 8).map((f) => f.fix?.replacement ?? null);
+    expect(await fixes({ oldest: [3, 10] })).toEqual([null]);
+    expect(await fixes({ oldest: [3, 12] })).toEqual(['    return inspect.iscoroutinefunction(handler)']);
+  });
+});
+
+describe('await-lock-in-with', () => {
+  const source = `import asyncio
+
+lock = asyncio.Lock()
+
+
+async def main():
+    with (await lock):
+        pass
+`;
+  it('reports with (await lock) where the project may run on 3.9 or later', async () => {
+    expect(await reported('await-lock-in-with', source)).toEqual([7]);
+    expect(await reported('await-lock-in-with', source, { oldest: [3, 7] })).toEqual([7]);
+  });
+  it('is quiet where every supported Python is older than 3.9', async () => {
+    expect(await reported('await-lock-in-with', source, { oldest: [3, 6], below: [3, 9] })).toEqual([]);
+  });
+});
+
+describe('timeout-error-alias', () => {
+  const source = `import asyncio
+
+
+async def main(fetch):
+    try:
+        await asyncio.wait_for(fetch(), 1)
+    except TimeoutError:
+        pass
+`;
+  it('reports where the project supports 3.10 or older', async () => {
+    expect(await reported('timeout-error-alias', source)).toEqual([7]);
+    expect(await reported('timeout-error-alias', source, { oldest: [3, 8] })).toEqual([7]);
+  });
+  it('is quiet where every supported Python is 3.11 or later', async () => {
+    expect(await reported('timeout-error-alias', source, { oldest: [3, 11] })).toEqual([]);
+  });
+});
