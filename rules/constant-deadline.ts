@@ -45,6 +45,7 @@ async def fetch(reader):
 `,
   fix: 'Calls the relative form with the same number (`asyncio.timeout`, `loop.call_later`, `trio.move_on_after`, `trio.fail_after`, `trio.sleep`, `anyio.sleep`) when the function is written as an attribute (`asyncio.timeout_at`) and the deadline is passed by position.',
   query: CALL_QUERY,
+  mentions: /\b(?:timeout_at|call_at|move_on_at|fail_at|sleep_until)\b/,
   check({ call, function: called }, { model, report }) {
     if (!DEADLINE_NAMES.has(calledLastName(call, called, model) ?? '')) return;
     const callee = model.callee(call);

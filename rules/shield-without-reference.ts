@@ -41,6 +41,7 @@ async def handle(record):
     await asyncio.shield(task)
 `,
   query: CALL_QUERY,
+  mentions: /\bshield\b/,
   check({ call, function: fn }, { model, report }) {
     if (calledLastName(call, fn, model) !== 'shield' || !SHIELDS.has(model.callee(call) ?? '') || call.parent?.type === 'expression_statement') return;
     const argument = call.childForFieldName('arguments')?.namedChildren.find((c): c is Node => !!c && c.type !== 'comment');

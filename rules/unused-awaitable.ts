@@ -51,6 +51,7 @@ async def save_all(records):
 `,
   fix: 'Inside a coroutine, prefixes `asyncio.gather(...)` and `asyncio.shield(...)` with `await` (not `run_in_executor`, whose job may be meant to run on in the background).',
   query: VALUE_USE_QUERY,
+  mentions: /\b(?:gather|shield|run_in_executor)\b/,
   check({ discarded }, { model, report }) {
     if (discarded?.type !== 'call' || !model.calleeMayEndIn(discarded, (name) => LAST_NAMES.has(name))) return;
     const kind = FUTURE_RETURNING.get(model.callee(discarded) ?? '');

@@ -43,6 +43,7 @@ async def fetch_first(urls):
   fix: 'Wraps each coroutine call written in the argument itself in `asyncio.create_task(...)` (inside a coroutine, with `asyncio` imported as a module).',
   targetPython: 'Reported only where the project may run on Python 3.11 or later (its requires-python does not stop below 3.11).',
   query: CALL_QUERY,
+  mentions: /\bwait\b/,
   check({ call, function: fn }, { model, report }) {
     if (calledLastName(call, fn, model) !== 'wait' || !WAIT.has(model.callee(call) ?? '') || !model.pythonReaches([3, 11])) return;
     const argument = awaitablesArgument(call);

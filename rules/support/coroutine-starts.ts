@@ -51,12 +51,15 @@ function cached(fn: FunctionInfo, model: SemanticModel, kind: string, starters: 
 }
 
 function everyUseStarts(fn: FunctionInfo, model: SemanticModel, starters: Starters): boolean {
-  // Text first: most functions are named nowhere but in their own `def`.
-  const mentions = model.source.text.match(new RegExp(`\\b${fn.name}\\b`, 'g'))?.length ?? 0;
-  if (mentions < 2) return false;
+  // Text first: most functions are named nowhere but in their own `def`. The identifiers are then found where
+  // the text names the function, not by walking the whole tree.
+  const mentions = [...model.source.text.matchAll(new RegExp(`\\b${fn.name}\\b`, 'g'))];
+  if (mentions.length < 2) return false;
   let starts = 0;
-  for (const identifier of model.tree.rootNode.descendantsOfType('identifier')) {
-    if (!identifier || identifier.text !== fn.name) continue;
+  const root = model.tree.rootNode;
+  for (const { index } of mentions) {
+    const identifier = root.descendantForIndex(index, index + fn.name.length);
+    if (identifier?.type !== 'identifier' || identifier.startIndex !== index || identifier.text !== fn.name) continue;
     const reference = referenceTo(fn, identifier, model);
     if (reference === null) continue;
     if (reference === 'unknown' || !startsTask(reference, starters)) return false;

@@ -36,6 +36,8 @@ export class Engine {
     readonly ruleCount: number,
     /** Which findings are reported, at which severity (options.select, ignore, ruleSettings, perFileIgnores). */
     private readonly options: AnalyzeOptions,
+    /** The rules that run (for their `mentions`). */
+    private readonly active: readonly ActiveRule[] = [],
   ) {
     this.fileIgnores = perFileIgnoresMatcher(options.perFileIgnores);
   }
@@ -46,7 +48,7 @@ export class Engine {
   static async create(rules: readonly Rule[], options: AnalyzeOptions = {}): Promise<Engine> {
     const parser = await loadPythonParser();
     const active = selectRules(rules, options);
-    return new Engine(parser, compile(parser, FACTS_QUERY, active), active.length, options);
+    return new Engine(parser, compile(parser, FACTS_QUERY, active), active.length, options, active);
   }
 
   /** `project`: what is known from outside the module. It is not part of the engine (whose compiled queries
@@ -89,11 +91,15 @@ export class Engine {
       const ignoredHere = this.fileIgnores(path);
       const inCoroutine = coroutineRangeTest(model);
       const findings: Finding[] = [];
+      // A rule whose words the module never says cannot report in it: its matches are not even looked at.
+      const silent = new Set<Rule>();
+      for (const { rule } of this.active) if (rule.mentions && !rule.mentions.test(text)) silent.add(rule);
       for (const match of ruleMatches) {
         const captures: Captures = {};
         for (const capture of match.captures) captures[capture.name] ??= capture.node;
         let matchInCoroutine: boolean | undefined;
         for (const owner of owners[match.patternIndex]!) {
+          if (silent.has(owner.rule)) continue;
           // A coroutine-scoped rule sees only matches inside an `async def`: most of a module is synchronous.
           if (owner.rule.scope === 'coroutine' && !(matchInCoroutine ??= inCoroutine(match))) continue;
           const report = (node: Node, message: string, options?: ReportOptions) => {

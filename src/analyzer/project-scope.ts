@@ -9,7 +9,20 @@ export const DEFAULT_OLDEST_PYTHON: PythonVersion = [3, 10];
 /** Each setting from the nearest folder holding `path` that declares it, else the project's. */
 export function knowledgeForPath(project: ProjectKnowledge, path: string): ProjectKnowledge {
   if (!project.folders?.length) return project;
-  const holding = project.folders
+  // Files of one folder share the answer (a run asks for every file).
+  const folder = path.slice(0, path.lastIndexOf('/') + 1);
+  let byFolder = answers.get(project);
+  if (!byFolder) answers.set(project, (byFolder = new Map()));
+  let answer = byFolder.get(folder);
+  if (!answer) byFolder.set(folder, (answer = resolveForPath(project, path)));
+  return answer;
+}
+
+const answers = new WeakMap<ProjectKnowledge, Map<string, ProjectKnowledge>>();
+
+function resolveForPath(project: ProjectKnowledge, path: string): ProjectKnowledge {
+  const folders = project.folders ?? [];
+  const holding = folders
     .filter(({ folder }) => folder === '' || path.startsWith(`${folder}/`))
     .sort((a, b) => b.folder.length - a.folder.length);
   if (holding.length === 0) return project;

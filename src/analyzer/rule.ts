@@ -64,6 +64,10 @@ export interface Rule extends RuleDocs {
    *  nested sync def or lambda inside a coroutine is not async context. */
   scope?: 'module' | 'coroutine';
   check(captures: Captures, context: RuleContext): void;
+  /** Words the module must say for the rule to report anything in it (the names of the library calls it looks
+   *  for): in a module that says none, the engine does not run `check` at all. Only for rules whose every
+   *  finding names one of them in the text. */
+  mentions?: RegExp;
 }
 
 /** The query of rules about calls. Rules whose query text is identical share one set of matches, so every

@@ -114,3 +114,14 @@ async def poll(ready):
     expect(await lines(source, 'app/client.py')).toEqual([12]);
   });
 });
+
+describe('rules that name their words', () => {
+  it('run only in modules that say one of them', async () => {
+    const { default: shieldWithoutReference } = await import('../../rules/shield-without-reference.js');
+    const source = 'import asyncio\n\n\nasync def save(item):\n    await asyncio.shield(write(item))\n\n\nasync def write(item):\n    await asyncio.sleep(0)\n';
+    expect((await findingsIn(source, { rules: [shieldWithoutReference], path: 'app/save.py' })).map((f) => f.line)).toEqual([5]);
+    // The same rule told it needs a word the module lacks: its check never runs.
+    const needsOther = { ...shieldWithoutReference, mentions: /\bnever_said\b/ };
+    expect(await findingsIn(source, { rules: [needsOther], path: 'app/save.py' })).toEqual([]);
+  });
+});
