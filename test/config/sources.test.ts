@@ -63,8 +63,7 @@ describe('precedence', () => {
 describe('the README', () => {
   it("documents a pyproject.toml example that parses, in the CLI's section", () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const section = readme.slice(readme.indexOf('### Where the CLI\'s config comes from'), readme.indexOf('## The GitHub App'));
-    const example = /```toml\n([\s\S]*?)```/.exec(section)?.[1];
+    const example = /^### Where the CLI's config comes from\n(?:(?!^#{2,3} )[\s\S])*?```toml\n([\s\S]*?)```/m.exec(readme)?.[1];
     expect(example).toBeDefined();
     expect(parsePyprojectConfig(example!)).toMatchObject({ ok: true, config: { 'per-file-ignores': { 'tests/**': ['blocking-sleep', 'ASYNC2'] } } });
   });
