@@ -4,16 +4,17 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeProject, runCli } from '../helpers/cli.js';
+import { enableBlockingFileIo, makeProject, runCli } from '../helpers/cli.js';
 import { runCliWithInput } from './run-with-input.js';
 
-// Two findings on line 8 each fix the whole original line: one waits for the second round.
+// Two findings on line 8 each fix the whole original line: one waits for the second round. Lines 9 and 10 are
+// blocking-file-io's (off by default: the projects given FIXABLE turn it on), with no fix and with one.
 const FIXABLE = 'import asyncio\nimport os\nimport time\n\n\nasync def poll():\n    time.sleep(1)\n    time.sleep(2); time.sleep(3)\n    open("x")\n    os.path.exists("y")\n';
 const FIXED = 'import asyncio\nimport os\nimport time\n\n\nasync def poll():\n    await asyncio.sleep(1)\n    await asyncio.sleep(2); await asyncio.sleep(3)\n    open("x")\n    await asyncio.to_thread(os.path.exists, "y")\n';
 
 describe('check --fix', () => {
   it('applies every fix, over as many rounds as overlapping fixes need, and reports what remains', () => {
-    const root = makeProject({ 'pkg/poll.py': FIXABLE });
+    const root = enableBlockingFileIo(makeProject({ 'pkg/poll.py': FIXABLE }));
     const { status, stdout, stderr } = runCli(['check', '--fix', '--format', 'json'], root);
     expect(readFileSync(join(root, 'pkg/poll.py'), 'utf8')).toBe(FIXED);
     expect(stderr).toContain('Fixed 4 findings in 1 file.');
@@ -45,7 +46,7 @@ describe('check --fix', () => {
   });
 
   it('writes the fixed source of standard input to stdout, and the report to stderr', () => {
-    const root = makeProject({});
+    const root = enableBlockingFileIo(makeProject({}));
     const { status, stdout, stderr } = runCliWithInput(['check', '-', '--stdin-filename', 'app/poll.py', '--fix'], root, FIXABLE);
     expect(stdout).toBe(FIXED);
     expect(stderr).toContain('app/poll.py:9:5: warning blocking-file-io');
@@ -55,7 +56,7 @@ describe('check --fix', () => {
 
 describe('check --diff', () => {
   it('prints a patch git applies, writes nothing, and exits 1', () => {
-    const root = makeProject({ 'pkg/poll.py': FIXABLE });
+    const root = enableBlockingFileIo(makeProject({ 'pkg/poll.py': FIXABLE }));
     const { status, stdout, stderr } = runCli(['check', '--diff'], root);
     expect(status).toBe(1);
     expect(stdout).toMatch(/^--- a\/pkg\/poll\.py\n\+\+\+ b\/pkg\/poll\.py\n@@ /);

@@ -4,14 +4,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
-import { makeProject, runCli } from '../helpers/cli.js';
+import { enableBlockingFileIo, makeProject, runCli } from '../helpers/cli.js';
 
 const BLOCKING = 'import asyncio\nimport time\n\n\nasync def poll():\n    time.sleep(1)\n';
 const FILE_IO = 'import asyncio\n\n\nasync def load():\n    open("a")\n    open("b")\n    x = "é"; open("c")\n';
+// blocking-file-io is off by default: the projects whose reports show its findings turn it on.
 
 describe('concise and full formats', () => {
   it('prints one line per finding with its severity when stdout is not a terminal', () => {
-    const root = makeProject({ 'poll.py': BLOCKING, 'load.py': FILE_IO });
+    const root = enableBlockingFileIo(makeProject({ 'poll.py': BLOCKING, 'load.py': FILE_IO }));
     const { status, stdout } = runCli(['check'], root);
     expect(status).toBe(1);
     expect(stdout.split('\n')).toEqual([
@@ -25,7 +26,7 @@ describe('concise and full formats', () => {
   });
 
   it("shows a rule's corrected example once, not under every finding", () => {
-    const root = makeProject({ 'load.py': FILE_IO });
+    const root = enableBlockingFileIo(makeProject({ 'load.py': FILE_IO }));
     const { stdout } = runCli(['check', '--format', 'full'], root);
     expect(stdout).toContain('load.py:5:5: warning blocking-file-io `open("a")`');
     expect(stdout.match(/= corrected form \(see `async-review rule blocking-file-io`\):/g)).toHaveLength(1);
@@ -37,7 +38,7 @@ describe('concise and full formats', () => {
 
 describe('--statistics', () => {
   it('counts findings per rule with their severity and how many are fixable, most frequent first', () => {
-    const root = makeProject({ 'poll.py': BLOCKING, 'load.py': FILE_IO });
+    const root = enableBlockingFileIo(makeProject({ 'poll.py': BLOCKING, 'load.py': FILE_IO }));
     const { status, stdout } = runCli(['check', '--statistics'], root);
     expect(status).toBe(1);
     expect(stdout).toBe('3  blocking-file-io  warning\n1  blocking-sleep    error    1 fixable\n');
@@ -101,7 +102,7 @@ const RDJSON_SCHEMA = {
 
 describe('--format rdjson', () => {
   it("writes reviewdog's DiagnosticResult, with UTF-8 byte columns and line-wise suggestions for fixes", () => {
-    const root = makeProject({ 'poll.py': BLOCKING, 'load.py': FILE_IO });
+    const root = enableBlockingFileIo(makeProject({ 'poll.py': BLOCKING, 'load.py': FILE_IO }));
     const { status, stdout } = runCli(['check', '--format', 'rdjson'], root);
     expect(status).toBe(1);
     const result = JSON.parse(stdout);
@@ -126,7 +127,7 @@ describe('--format rdjson', () => {
 describe('--format github past GitHub\'s annotation limits', () => {
   it('annotates 10 of each level and says in a last notice how many more there are and where', () => {
     const many = `import asyncio\nimport time\n\n\nasync def poll():\n${'    time.sleep(1)\n'.repeat(12)}${'    open("x")\n'.repeat(3)}`;
-    const root = makeProject({ 'poll.py': many });
+    const root = enableBlockingFileIo(makeProject({ 'poll.py': many }));
     const { stdout } = runCli(['check', '--format', 'github'], root);
     const lines = stdout.trimEnd().split('\n');
     expect(lines.filter((line) => line.startsWith('::error ')).length).toBe(10);
