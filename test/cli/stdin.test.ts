@@ -33,6 +33,8 @@ describe('check -', () => {
   it("treats it as a test module, and reads pytest's settings and the Pythons of its folder", () => {
     const root = makeProject({
       '.git/HEAD': '',
+      // async-test-without-runner reports only when the project's test dependencies leave the test unrun.
+      'requirements-test.txt': 'pytest\npytest-asyncio\n',
       'auto/pytest.ini': '[pytest]\nasyncio_mode = auto\n',
       'old/pyproject.toml': '[project]\nname = "old"\nrequires-python = ">=3.6"\n',
     });
@@ -40,6 +42,11 @@ describe('check -', () => {
     expect(run('tests/test_poll.py', UNMARKED_TEST)).toEqual(['tests/test_poll.py async-test-without-runner']);
     expect(run('auto/tests/test_poll.py', UNMARKED_TEST)).toEqual([]);
     expect(run('tests/poll.py', UNMARKED_TEST)).toEqual([]); // not a test module by its name
+    // A blocking call in a test module (by its name or its folder) that starts no server stalls only that test;
+    // elsewhere it is reported.
+    expect(run('test_block.py', BLOCKING)).toEqual([]);
+    expect(run('tests/block.py', BLOCKING)).toEqual([]);
+    expect(run('src/block.py', BLOCKING)).toEqual(['src/block.py blocking-sleep']);
     expect(run('new/run.py', GET_EVENT_LOOP)).toEqual(['new/run.py get-event-loop-in-coroutine']);
     expect(run('old/run.py', GET_EVENT_LOOP)).toEqual([]);
   });
