@@ -58,7 +58,7 @@ describe('installing the CLI from git', () => {
       () => ({ code: 0, stdout: '' }),
       (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
     );
-    expect(result.stdout).toContain('service.py:6:5: blocking-sleep');
+    expect(result.stdout).toContain('service.py:6:5: error blocking-sleep `time.sleep(1)` blocks the event loop in coroutine `handler`');
     expect(result.code).toBe(1);
   }, 600_000);
 });

@@ -86,7 +86,7 @@ describe.skipIf(!hasPreCommit)('pre-commit runs the hook (needs the pre-commit b
     const result = await commit('blocking');
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/async-review\.+Failed/);
-    expect(result.output).toContain('service.py:6:5: blocking-sleep `time.sleep(1)` blocks the event loop in coroutine `handler`');
+    expect(result.output).toContain('service.py:6:5: error blocking-sleep `time.sleep(1)` blocks the event loop in coroutine `handler`');
     expect(result.output).not.toContain('README.txt');
     expect(git(project, ['rev-parse', 'HEAD']).trim()).toBe(head);
   }, 120_000);
