@@ -9,6 +9,9 @@ import { FACTS_QUERY, SemanticModel, moduleNameFromPath } from './model/semantic
 import { fileDirectives, isSuppressed, ruleMatchesCode, skipsFileWithoutParsing, type CommentTest } from './suppression.js';
 import { LIBRARY_COROUTINE_FUNCTIONS } from './model/known-apis.js';
 import { knowledgeForPath } from './project-scope.js';
+import { Budget, isStackOverflow } from './limits.js';
+import { SyntaxRegions } from './syntax-regions.js';
+import { describeTooDeep, Ranges, tooDeep } from './depth.js';
 
 export interface ModuleResult {
   findings: Finding[];
@@ -29,6 +32,10 @@ interface CompiledQuery {
 }
 
 export class Engine {
+  /** Set when tree-sitter trapped inside wasm (its instance may be inconsistent): no more files are parsed
+   *  with this engine; a worker thread is replaced, the CLI's main thread leaves the rest to its workers. */
+  unusable: string | null = null;
+
   private constructor(
     private readonly parser: PythonParser,
     /** FACTS_QUERY's patterns and every rule's: one pass over the whole tree. */
@@ -43,15 +50,16 @@ export class Engine {
   }
 
   /** `project`: what is known from outside the module. It is not part of the engine (whose compiled queries
-   *  depend only on the rules), so one engine serves every project and every run. */
-  analyze(path: string, text: string, projectKnowledge: ProjectKnowledge = {}): ModuleResult {
+   *  depend only on the rules), so one engine serves every project and every run. `budget`: the file's time and
+   *  memory; when it runs out, LimitExceeded is thrown (parsing and the query are cancelled inside wasm). */
+  analyze(path: string, text: string, projectKnowledge: ProjectKnowledge = {}, budget: Budget = Budget.unlimited()): ModuleResult {
     const project = knowledgeForPath(projectKnowledge, path);
     if (this.ruleCount === 0 || !mightHaveFindings(text, project)) return { findings: [], parsed: false };
     const directives = fileDirectives(text);
     if (skipsFileWithoutParsing(text, directives)) return { findings: [], parsed: false };
     const source = new SourceText(text);
     const parsedText = textForParsing(text);
-    const tree = this.parser.parse(parsedText);
+    const tree = this.parser.parse(parsedText, budget);
     try {
       const suppressions: Suppressions = {
         isComment: commentTest(tree.rootNode, source, parsedText),
@@ -65,15 +73,29 @@ export class Engine {
       }
       const facts: QueryMatch[] = [];
       const ruleMatches: QueryMatch[] = [];
+      const errors: Node[] = [];
       const { query, owners } = this.query;
-      for (const match of query.matches(tree.rootNode)) {
+      const matches = query.matches(tree.rootNode, { progressCallback: budget.cancel });
+      budget.throwIfExceeded();
+      // Nesting deeper than real code: no match inside reaches the model or a rule (see depth.ts).
+      const deepNodes = tooDeep(tree.rootNode);
+      const deep = Ranges.of(deepNodes);
+      for (const match of matches) {
+        if (!deep.isEmpty && match.captures.some(({ node }) => deep.has(node.startIndex))) continue;
         if (owners[match.patternIndex]) ruleMatches.push(match);
-        else facts.push(match);
+        else {
+          facts.push(match);
+          if (tree.rootNode.hasError) for (const { name, node } of match.captures) if (name === 'syntax_error') errors.push(node);
+        }
       }
+      const broken = SyntaxRegions.of(errors, parsedText);
+      budget.check();
       const model = new SemanticModel(tree, source, moduleNameFromPath(path), facts, project);
       const inCoroutine = coroutineRangeTest(model);
       const findings: Finding[] = [];
+      const overflowed: number[] = [];
       for (const match of ruleMatches) {
+        budget.check();
         const captures: Captures = {};
         for (const capture of match.captures) captures[capture.name] ??= capture.node;
         let matchInCoroutine: boolean | undefined;
@@ -82,21 +104,38 @@ export class Engine {
           if (owner.rule.scope === 'coroutine' && !(matchInCoroutine ??= inCoroutine(match))) continue;
           const report = (node: Node, message: string, options?: ReportOptions) => {
             if (owner.rule.blocksTheLoop && !blockingMatters(model, node)) return;
-            const finding = makeFinding(path, source, model, suppressions, owner, node, message, options);
+            const finding = makeFinding(path, source, broken, suppressions, owner, node, message, options);
             if (finding) findings.push(finding);
           };
-          owner.rule.check(captures, { model, report });
+          try {
+            owner.rule.check(captures, { model, report });
+          } catch (error) {
+            // A rule recursing through nesting too deep for the stack loses this match, not the file.
+            if (!isStackOverflow(error)) throw error;
+            overflowed.push(match.captures[0]!.node.startPosition.row + 1);
+          }
         }
       }
       return {
         findings: dedupe(findings).sort(byPosition),
         parsed: true,
-        problem: tree.rootNode.hasError ? 'syntax errors: only the valid parts were analyzed' : undefined,
+        problem: [
+          !tree.rootNode.hasError ? undefined : broken.isEmpty ? 'syntax errors: only the valid parts were analyzed' : broken.describe(),
+          deepNodes.length > 0 ? describeTooDeep(deepNodes) : undefined,
+          overflowed.length > 0 ? describeOverflow(overflowed) : undefined,
+        ].filter(Boolean).join('; ') || undefined,
       };
     } finally {
       tree.delete();
     }
   }
+}
+
+/** `line 7 only partly analyzed: nested too deeply for the analyzer (stack overflow)`. */
+function describeOverflow(rows: number[]): string {
+  const lines = [...new Set(rows)].sort((a, b) => a - b);
+  const shown = lines.slice(0, 5).join(', ') + (lines.length > 5 ? ` and ${lines.length - 5} more` : '');
+  return `${lines.length === 1 ? 'line' : 'lines'} ${shown} only partly analyzed: nested too deeply for the analyzer (stack overflow)`;
 }
 
 /** Does a loop-blocking finding at `node` hold up other work, or does the project ask for it anyway? */
@@ -253,10 +292,10 @@ function commentTest(root: Node, source: SourceText, parsedText: string): Commen
   };
 }
 
-function makeFinding(path: string, source: SourceText, model: SemanticModel, suppressions: Suppressions, owner: ActiveRule, node: Node, message: string, options: ReportOptions = {}): Finding | null {
+function makeFinding(path: string, source: SourceText, broken: SyntaxRegions, suppressions: Suppressions, owner: ActiveRule, node: Node, message: string, options: ReportOptions = {}): Finding | null {
   const end = options.endNode ?? node;
-  // Nothing is reported from inside ERROR nodes, nor a node that itself contains one.
-  if (node.hasError || end.hasError || model.isInsideSyntaxError(node) || model.isInsideSyntaxError(end)) return null;
+  // Nothing is reported from the broken parts of ERROR nodes, nor a node that itself contains one.
+  if (node.hasError || end.hasError || broken.contains(node) || broken.contains(end)) return null;
   const startRow = node.startPosition.row;
   const endRow = end.endPosition.row;
   if (isSuppressed(source, owner.rule, startRow, endRow, suppressions.isComment, suppressions.fileCodes)) return null;
