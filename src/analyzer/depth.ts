@@ -63,6 +63,20 @@ export class Ranges {
     }
     return false;
   }
+
+  /** Does [start, end) share an index with one of the ranges? */
+  overlaps(start: number, end: number): boolean {
+    let low = 0;
+    let high = this.ranges.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const [rangeStart, rangeEnd] = this.ranges[middle]!;
+      if (end <= rangeStart) high = middle - 1;
+      else if (start >= rangeEnd) low = middle + 1;
+      else return true;
+    }
+    return false;
+  }
 }
 
 /** `lines 12–40 not analyzed: nested more than 128 levels deep`. */

@@ -10,7 +10,7 @@ import { fileDirectives, isSuppressed, ruleMatchesCode, skipsFileWithoutParsing,
 import { LIBRARY_COROUTINE_FUNCTIONS } from './model/known-apis.js';
 import { knowledgeForPath } from './project-scope.js';
 import { Budget, isStackOverflow } from './limits.js';
-import { SyntaxRegions } from './syntax-regions.js';
+import { blankRanges, SyntaxRegions, tokenRuns } from './syntax-regions.js';
 import { describeTooDeep, Ranges, tooDeep } from './depth.js';
 
 export interface ModuleResult {
@@ -58,8 +58,15 @@ export class Engine {
     const directives = fileDirectives(text);
     if (skipsFileWithoutParsing(text, directives)) return { findings: [], parsed: false };
     const source = new SourceText(text);
-    const parsedText = textForParsing(text);
-    const tree = this.parser.parse(parsedText, budget);
+    let parsedText = textForParsing(text);
+    let tree = this.parser.parse(parsedText, budget);
+    // Long runs of stray tokens in an ERROR node make tree-sitter's query quadratic: blank them, parse again.
+    const runs = tree.rootNode.hasError ? tokenRuns(tree.rootNode) : [];
+    if (runs.length > 0) {
+      parsedText = blankRanges(parsedText, runs);
+      tree.delete();
+      tree = this.parser.parse(parsedText, budget);
+    }
     try {
       const suppressions: Suppressions = {
         isComment: commentTest(tree.rootNode, source, parsedText),
@@ -75,20 +82,23 @@ export class Engine {
       const ruleMatches: QueryMatch[] = [];
       const errors: Node[] = [];
       const { query, owners } = this.query;
-      const matches = query.matches(tree.rootNode, { progressCallback: budget.cancel });
-      budget.throwIfExceeded();
-      // Nesting deeper than real code: no match inside reaches the model or a rule (see depth.ts).
+      // Nesting deeper than real code: no match inside reaches the model or a rule (see depth.ts), and the query
+      // does not even enter it (tree-sitter's query cursor is quadratic in the depth it is inside).
       const deepNodes = tooDeep(tree.rootNode);
       const deep = Ranges.of(deepNodes);
+      const matches = deep.isEmpty ? query.matches(tree.rootNode, { progressCallback: budget.cancel }) : matchesOutside(query, tree.rootNode, deep, parsedText.length, budget);
+      budget.throwIfExceeded();
       for (const match of matches) {
         if (!deep.isEmpty && match.captures.some(({ node }) => deep.has(node.startIndex))) continue;
+        // A rule given a node holding deep code would walk all of it again for each such match.
+        if (owners[match.patternIndex] && !deep.isEmpty && match.captures.some(({ node }) => deep.overlaps(node.startIndex, node.endIndex))) continue;
         if (owners[match.patternIndex]) ruleMatches.push(match);
         else {
           facts.push(match);
           if (tree.rootNode.hasError) for (const { name, node } of match.captures) if (name === 'syntax_error') errors.push(node);
         }
       }
-      const broken = SyntaxRegions.of(errors, parsedText);
+      const broken = SyntaxRegions.of(errors, parsedText, runs);
       budget.check();
       const model = new SemanticModel(tree, source, moduleNameFromPath(path), facts, project);
       const inCoroutine = coroutineRangeTest(model);
@@ -120,7 +130,8 @@ export class Engine {
         findings: dedupe(findings).sort(byPosition),
         parsed: true,
         problem: [
-          !tree.rootNode.hasError ? undefined : broken.isEmpty ? 'syntax errors: only the valid parts were analyzed' : broken.describe(),
+          text.includes('\0') ? 'NUL bytes (which Python refuses) were read as spaces' : undefined,
+          !tree.rootNode.hasError && runs.length === 0 ? undefined : broken.isEmpty ? 'syntax errors: only the valid parts were analyzed' : broken.describe(),
           deepNodes.length > 0 ? describeTooDeep(deepNodes) : undefined,
           overflowed.length > 0 ? describeOverflow(overflowed) : undefined,
         ].filter(Boolean).join('; ') || undefined,
@@ -129,6 +140,27 @@ export class Engine {
       tree.delete();
     }
   }
+}
+
+/** The query's matches in the stretches between the deep regions, once each. */
+function matchesOutside(query: Query, root: Node, deep: Ranges, length: number, budget: Budget): QueryMatch[] {
+  const seen = new Set<string>();
+  const found: QueryMatch[] = [];
+  let from = 0;
+  for (const [start, end] of [...deep.ranges, [length, length] as const]) {
+    if (start > from) {
+      // The query's range is in bytes of the UTF-16 text tree-sitter parsed (two per index), unlike Node indices.
+      for (const match of query.matches(root, { startIndex: 2 * from, endIndex: 2 * start, progressCallback: budget.cancel })) {
+        const key = `${match.patternIndex}:${match.captures.map(({ node }) => node.id).join(',')}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        found.push(match);
+      }
+      budget.throwIfExceeded();
+    }
+    from = Math.max(from, end);
+  }
+  return found;
 }
 
 /** `line 7 only partly analyzed: nested too deeply for the analyzer (stack overflow)`. */

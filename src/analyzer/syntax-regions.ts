@@ -21,8 +21,9 @@ const SELF_CONTAINED = new Set(['function_definition', 'class_definition', 'deco
 export class SyntaxRegions {
   private constructor(private readonly regions: BrokenRegion[], private readonly text: string) {}
 
-  /** From the module's ERROR nodes (any order, nested ones included) over `text`, the text that was parsed. */
-  static of(errors: readonly Node[], text: string): SyntaxRegions {
+  /** From the module's ERROR nodes (any order, nested ones included) over `text`, the text that was parsed, and
+   *  the stretches blanked before parsing (see tokenRuns). */
+  static of(errors: readonly Node[], text: string, blanked: readonly (readonly [number, number])[] = []): SyntaxRegions {
     const regions: BrokenRegion[] = [];
     const sorted = [...errors].sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
     let coveredTo = -1;
@@ -47,7 +48,8 @@ export class SyntaxRegions {
       const first = slice.search(/\S/);
       return first < 0 ? [] : [{ start: start + first, end: start + slice.trimEnd().length }];
     });
-    return new SyntaxRegions(trimmed, text);
+    const all = [...trimmed, ...blanked.map(([start, end]) => ({ start, end }))].sort((a, b) => a.start - b.start);
+    return new SyntaxRegions(all, text);
   }
 
   get isEmpty(): boolean {
@@ -97,13 +99,57 @@ export class SyntaxRegions {
   /** `syntax errors: lines 98–102 not analyzed (the rest was)`, naming up to five stretches. */
   describe(): string {
     const ranges = this.lineRanges();
-    const lines = this.text.split('\n');
-    const codeLines = lines.filter((line) => line.trim() !== '').length;
-    const skipped = ranges.reduce((sum, [first, last]) => sum + lines.slice(first - 1, last).filter((line) => line.trim() !== '').length, 0);
+    const lineCount = this.text.split('\n').length;
+    const skipped = ranges.reduce((sum, [first, last]) => sum + last - first + 1, 0);
     const shown = ranges.slice(0, 5).map(([first, last]) => (first === last ? `${first}` : `${first}–${last}`));
     const more = ranges.length > 5 ? ` and ${ranges.length - 5} more stretches` : '';
     const where = `${ranges.length === 1 && ranges[0]![0] === ranges[0]![1] ? 'line' : 'lines'} ${shown.join(', ')}${more}`;
-    const rest = skipped * 2 > codeLines ? 'most of the file; the rest was analyzed' : 'the rest was analyzed';
+    const rest = skipped * 2 > lineCount ? 'most of the file; the rest was analyzed' : 'the rest was analyzed';
     return `syntax errors: ${where} not analyzed (${rest})`;
   }
+}
+
+/** Runs of this many bracket or operator tokens in a row inside an ERROR node are blanked and parsed again. */
+const TOKEN_RUN = 256;
+
+/** Long runs of anonymous tokens (`([([([…`, thousands of stray operators) directly inside an ERROR node. For each
+ *  token there tree-sitter's query cursor looks over all the later siblings for a named one, so such a run costs
+ *  its length squared (32 KB of `([`: seconds). Nothing in it can be analyzed anyway: the engine blanks these
+ *  runs, parses again, and reports them as skipped. */
+export function tokenRuns(root: Node): [number, number][] {
+  const runs: [number, number][] = [];
+  const errors = root.type === 'ERROR' ? [root, ...root.descendantsOfType('ERROR')] : root.descendantsOfType('ERROR');
+  for (const error of errors) {
+    if (!error || error.childCount < TOKEN_RUN) continue;
+    let first: Node | null = null;
+    let last: Node | null = null;
+    let length = 0;
+    const close = () => {
+      if (first && last && length >= TOKEN_RUN) runs.push([first.startIndex, last.endIndex]);
+      first = last = null;
+      length = 0;
+    };
+    for (const child of error.children) {
+      if (!child || child.isNamed) close();
+      else {
+        first ??= child;
+        last = child;
+        length++;
+      }
+    }
+    close();
+  }
+  return runs.sort((a, b) => a[0] - b[0]);
+}
+
+/** `text` with the characters of `ranges` but line ends replaced by spaces (every offset holds). */
+export function blankRanges(text: string, ranges: readonly (readonly [number, number])[]): string {
+  let out = '';
+  let from = 0;
+  for (const [start, end] of ranges) {
+    if (start < from) continue;
+    out += text.slice(from, start) + text.slice(start, end).replace(/[^\r\n]/g, ' ');
+    from = end;
+  }
+  return out + text.slice(from);
 }
