@@ -13,13 +13,19 @@ import type { Node } from 'web-tree-sitter';
 
 export const MAX_DEPTH = 128;
 
+/** A definition under more decorators than this is left out too: the model's query pattern for decorators,
+ *  `(decorated_definition (decorator)+ @decorator …)`, makes tree-sitter copy the captures so far at each
+ *  decorator, so a stack of n costs n² (15 000: seconds). Real code stacks a handful. */
+export const MAX_DECORATORS = 256;
+
 const FLAT_CHAINS = new Set(['boolean_operator', 'binary_operator']);
 
-/** The outermost nodes nested more than `maxDepth` levels deep, in document order (usually none). Only
+/** The outermost nodes nested more than `maxDepth` levels deep, in document order (usually none), and into
+ *  `stacked` the definitions under more than MAX_DECORATORS decorators. Only
  *  subtrees that could reach that depth are visited: a subtree with fewer descendants than the levels left, or
  *  fewer than a quarter as many characters (each level of Python's grammar takes some text; a node and its
  *  only child may share theirs), cannot; in real code that leaves the big blocks and their statements. */
-export function tooDeep(root: Node, maxDepth = MAX_DEPTH): Node[] {
+export function tooDeep(root: Node, maxDepth = MAX_DEPTH, stacked: Node[] = []): Node[] {
   const found: Node[] = [];
   const stack: [Node, number][] = [[root, 0]];
   while (stack.length > 0) {
@@ -29,7 +35,12 @@ export function tooDeep(root: Node, maxDepth = MAX_DEPTH): Node[] {
       continue;
     }
     const left = maxDepth - depth;
+    // (A node too small to reach the depth is also too small to hold MAX_DECORATORS decorators.)
     if ((node.endIndex - node.startIndex) * 4 < left || node.descendantCount < left) continue;
+    if (node.type === 'decorated_definition' && node.childCount > MAX_DECORATORS + 1) {
+      stacked.push(node);
+      continue;
+    }
     const children = node.children;
     for (let i = children.length - 1; i >= 0; i--) {
       const child = children[i];
@@ -81,6 +92,15 @@ export class Ranges {
 
 /** `lines 12–40 not analyzed: nested more than 128 levels deep`. */
 export function describeTooDeep(nodes: readonly Node[], maxDepth = MAX_DEPTH): string {
+  return `${describeLines(nodes)} not analyzed: nested more than ${maxDepth} levels deep`;
+}
+
+/** `lines 9–15009 not analyzed: more than 256 decorators on one definition`. */
+export function describeStacked(nodes: readonly Node[]): string {
+  return `${describeLines(nodes)} not analyzed: more than ${MAX_DECORATORS} decorators on one definition`;
+}
+
+function describeLines(nodes: readonly Node[]): string {
   const ranges: [number, number][] = [];
   for (const node of nodes) {
     const first = node.startPosition.row + 1;
@@ -92,5 +112,5 @@ export function describeTooDeep(nodes: readonly Node[], maxDepth = MAX_DEPTH): s
   const shown = ranges.slice(0, 5).map(([first, last]) => (first === last ? `${first}` : `${first}–${last}`));
   const more = ranges.length > 5 ? ` and ${ranges.length - 5} more stretches` : '';
   const word = ranges.length === 1 && ranges[0]![0] === ranges[0]![1] ? 'line' : 'lines';
-  return `${word} ${shown.join(', ')}${more} not analyzed: nested more than ${maxDepth} levels deep`;
+  return `${word} ${shown.join(', ')}${more}`;
 }

@@ -9,9 +9,9 @@ import { FACTS_QUERY, SemanticModel, moduleNameFromPath } from './model/semantic
 import { fileDirectives, isSuppressed, ruleMatchesCode, skipsFileWithoutParsing, type CommentTest } from './suppression.js';
 import { LIBRARY_COROUTINE_FUNCTIONS } from './model/known-apis.js';
 import { knowledgeForPath } from './project-scope.js';
-import { Budget, isStackOverflow } from './limits.js';
+import { Budget, isStackOverflow, ruleTimeShareMs } from './limits.js';
 import { blankRanges, SyntaxRegions, tokenRuns } from './syntax-regions.js';
-import { describeTooDeep, Ranges, tooDeep } from './depth.js';
+import { describeStacked, describeTooDeep, Ranges, tooDeep } from './depth.js';
 
 export interface ModuleResult {
   findings: Finding[];
@@ -84,8 +84,9 @@ export class Engine {
       const { query, owners } = this.query;
       // Nesting deeper than real code: no match inside reaches the model or a rule (see depth.ts), and the query
       // does not even enter it (tree-sitter's query cursor is quadratic in the depth it is inside).
-      const deepNodes = tooDeep(tree.rootNode);
-      const deep = Ranges.of(deepNodes);
+      const stackedNodes: Node[] = [];
+      const deepNodes = tooDeep(tree.rootNode, undefined, stackedNodes);
+      const deep = Ranges.of([...deepNodes, ...stackedNodes].sort((a, b) => a.startIndex - b.startIndex));
       const matches = deep.isEmpty ? query.matches(tree.rootNode, { progressCallback: budget.cancel }) : matchesOutside(query, tree.rootNode, deep, parsedText.length, budget);
       budget.throwIfExceeded();
       for (const match of matches) {
@@ -104,6 +105,11 @@ export class Engine {
       const inCoroutine = coroutineRangeTest(model);
       const findings: Finding[] = [];
       const overflowed: number[] = [];
+      // Each rule's share of the file's time: a rule over it is stopped for the rest of this file (and says where),
+      // so that one rule's super-linear walk over a pathological file costs that rule, not the file.
+      const ruleBudgetMs = ruleTimeShareMs(parsedText.length);
+      const spent = new Map<Rule, number>();
+      const stopped = new Map<string, number>();
       for (const match of ruleMatches) {
         budget.check();
         const captures: Captures = {};
@@ -112,11 +118,13 @@ export class Engine {
         for (const owner of owners[match.patternIndex]!) {
           // A coroutine-scoped rule sees only matches inside an `async def`: most of a module is synchronous.
           if (owner.rule.scope === 'coroutine' && !(matchInCoroutine ??= inCoroutine(match))) continue;
+          if (stopped.has(owner.rule.name)) continue;
           const report = (node: Node, message: string, options?: ReportOptions) => {
             if (owner.rule.blocksTheLoop && !blockingMatters(model, node)) return;
             const finding = makeFinding(path, source, broken, suppressions, owner, node, message, options);
             if (finding) findings.push(finding);
           };
+          const started = performance.now();
           try {
             owner.rule.check(captures, { model, report });
           } catch (error) {
@@ -124,6 +132,9 @@ export class Engine {
             if (!isStackOverflow(error)) throw error;
             overflowed.push(match.captures[0]!.node.startPosition.row + 1);
           }
+          const used = (spent.get(owner.rule) ?? 0) + performance.now() - started;
+          spent.set(owner.rule, used);
+          if (used > ruleBudgetMs) stopped.set(owner.rule.name, match.captures[0]!.node.startPosition.row + 1);
         }
       }
       return {
@@ -133,6 +144,8 @@ export class Engine {
           text.includes('\0') ? 'NUL bytes (which Python refuses) were read as spaces' : undefined,
           !tree.rootNode.hasError && runs.length === 0 ? undefined : broken.isEmpty ? 'syntax errors: only the valid parts were analyzed' : broken.describe(),
           deepNodes.length > 0 ? describeTooDeep(deepNodes) : undefined,
+          stackedNodes.length > 0 ? describeStacked(stackedNodes) : undefined,
+          stopped.size > 0 ? describeStopped(stopped, ruleBudgetMs) : undefined,
           overflowed.length > 0 ? describeOverflow(overflowed) : undefined,
         ].filter(Boolean).join('; ') || undefined,
       };
@@ -161,6 +174,12 @@ function matchesOutside(query: Query, root: Node, deep: Ranges, length: number, 
     from = Math.max(from, end);
   }
   return found;
+}
+
+/** `rule swallowed-cancellation stopped at line 812 (it took over 456 ms, its share of this file's time)`. */
+function describeStopped(stopped: Map<string, number>, budgetMs: number): string {
+  const rules = [...stopped].map(([rule, line]) => `${rule} at line ${line}`).join(', ');
+  return `${stopped.size === 1 ? 'rule' : 'rules'} ${rules} stopped: over ${Math.round(budgetMs)} ms, a rule's share of this file's time; its findings after that point are missing`;
 }
 
 /** `line 7 only partly analyzed: nested too deeply for the analyzer (stack overflow)`. */
