@@ -51,7 +51,8 @@ function formatSeconds(ms: number): string {
 }
 
 /** The time one rule may spend on a file of `chars` characters before it is stopped there: 200 ms + 2 ms per KB,
- *  ten times what the costliest rule needs on real code on a loaded machine, and below the file's deadline. */
+ *  five times the most any rule needed on one file of the benchmark corpus (cold, on a loaded 2-core machine),
+ *  and well below the file's deadline. */
 export function ruleTimeShareMs(chars: number): number {
   return 200 + (2 * chars) / 1024;
 }
