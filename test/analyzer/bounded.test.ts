@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeFiles } from '../../src/analyzer/index.js';
 import { createParallelAnalyzer } from '../../src/analyzer/parallel.js';
+import { Budget, LimitExceeded } from '../../src/analyzer/limits.js';
 import type { AnalyzerPool } from '../../src/analyzer/worker-pool.js';
 // @ts-expect-error -- compiled output (`npm test` builds first), typed by the source module above
 import { AnalyzerPool as CompiledPool } from '../../dist/src/analyzer/worker-pool.js';
@@ -46,6 +47,21 @@ describe('deadline per file', () => {
     } finally {
       pool.close();
     }
+  });
+});
+
+describe('memory ceiling per file', () => {
+  it('is checked with the deadline: a file whose analysis grows the heap past it stops with a problem', () => {
+    const budget = new Budget(60_000, 16);
+    const kept: number[][] = [];
+    const grow = () => {
+      for (let i = 0; i < 10_000; i++) {
+        kept.push(new Array(1_000).fill(i)); // ~8 MB per 1 000 arrays: past 16 MB within a few hundred checks
+        budget.check();
+      }
+    };
+    expect(grow).toThrow(new LimitExceeded('not analyzed: needed more than 16 MB (memory limit)'));
+    expect(kept.length).toBeLessThan(10_000);
   });
 });
 
@@ -135,6 +151,30 @@ describe('a file that crashes the analysis', () => {
       expect(result.problems).toEqual([
         { path: 'a.py', message: 'analyzed by the stand-in' },
         { path: 'crash.py', message: 'internal error: analyzer thread exited with code 134' },
+        { path: 'b.py', message: 'analyzed by the stand-in' },
+      ]);
+    } finally {
+      pool.close();
+    }
+  });
+
+  it('is a problem in the App’s pool when its thread runs out of memory under its ceiling', async () => {
+    const url = standIn('hungry-pool-worker.mjs', `
+      import { parentPort } from 'node:worker_threads';
+      parentPort.on('message', ({ files }) => {
+        files.forEach((file, index) => {
+          parentPort.postMessage({ type: 'start', index });
+          if (file.path === 'hungry.py') for (const kept = []; ; ) kept.push(new Array(1e5).fill(index));
+          parentPort.postMessage({ type: 'file', index, result: ${OK_RESULT('file.path')} });
+        });
+        parentPort.postMessage({ type: 'done' });
+      });`);
+    // A 64 MB ceiling per file: the thread's JS heap may grow to 256 MB (twice the ceiling, at least 256 MB).
+    const pool: AnalyzerPool = new (CompiledPool as typeof AnalyzerPool)(1, { memoryLimitMB: 64, timeLimitMs: 20_000 }, url);
+    try {
+      const result = await pool.analyze(['hungry.py', 'b.py'].map((path) => ({ path, content: BLOCKING })));
+      expect(result.problems).toEqual([
+        { path: 'hungry.py', message: 'not analyzed: the analyzer thread ran out of memory (over 256 MB)' },
         { path: 'b.py', message: 'analyzed by the stand-in' },
       ]);
     } finally {
