@@ -107,11 +107,16 @@ export class Engine {
       const overflowed: number[] = [];
       // Each rule's share of the file's time: a rule over it is stopped for the rest of this file (and says where),
       // so that one rule's super-linear walk over a pathological file costs that rule, not the file.
+      // Timing every rule call costs ~2% on real code, so the rules are first timed together, once per match;
+      // only a file whose rules together pass half a rule's share is timed rule by rule from then on.
       const ruleBudgetMs = ruleTimeShareMs(parsedText.length);
       const spent = new Map<Rule, number>();
       const stopped = new Map<string, number>();
+      let byRule = false;
+      let together = 0;
+      let last = performance.now();
       for (const match of ruleMatches) {
-        budget.check();
+        budget.tick();
         const captures: Captures = {};
         for (const capture of match.captures) captures[capture.name] ??= capture.node;
         let matchInCoroutine: boolean | undefined;
@@ -124,7 +129,7 @@ export class Engine {
             const finding = makeFinding(path, source, broken, suppressions, owner, node, message, options);
             if (finding) findings.push(finding);
           };
-          const started = performance.now();
+          const started = byRule ? performance.now() : 0;
           try {
             owner.rule.check(captures, { model, report });
           } catch (error) {
@@ -132,9 +137,16 @@ export class Engine {
             if (!isStackOverflow(error)) throw error;
             overflowed.push(match.captures[0]!.node.startPosition.row + 1);
           }
+          if (!byRule) continue;
           const used = (spent.get(owner.rule) ?? 0) + performance.now() - started;
           spent.set(owner.rule, used);
           if (used > ruleBudgetMs) stopped.set(owner.rule.name, match.captures[0]!.node.startPosition.row + 1);
+        }
+        if (!byRule) {
+          const now = performance.now();
+          together += now - last;
+          last = now;
+          byRule = together > ruleBudgetMs / 2;
         }
       }
       return {

@@ -7,7 +7,7 @@
 // Every file has a deadline (limits.ts), which each thread enforces itself where it can. The main thread also
 // watches the workers (between its own files, and while it waits for them): a worker still on one file a grace
 // period past that file's deadline is stopped, the file becomes a problem, and a new worker takes its place. A
-// worker that dies (out of memory, a crash) costs only the file it was on.
+// worker that dies (out of heap, a crash) costs only the file it was on.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AnalysisResult, AnalyzeOptions, FileLimits, ProjectKnowledge, SourceFile } from './types.js';
@@ -56,11 +56,10 @@ export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: P
   const compiled = parallel.workerUrl !== undefined || import.meta.url.endsWith('.js');
   const workerCount = compiled ? Math.max(0, Math.min(parallel.threads ?? availableParallelism(), 8) - 1) : 0;
   const limits = resolveLimits(options.limits);
-  const spawn = () => new Worker(workerUrl, {
-    workerData: { options },
-    // The JS heap's hard ceiling: past it the worker is stopped (ERR_WORKER_OUT_OF_MEMORY) and its file reported.
-    resourceLimits: { maxOldGenerationSizeMb: Math.max(256, 2 * limits.memoryLimitMB) },
-  });
+  // No resourceLimits here, unlike the App's long-lived threads: a worker given them starts much slower (the
+  // CLI's wall time on the corpus grew by half), and a run of the CLI is short. The memory ceiling is the
+  // budget's, checked in the thread; a worker that still runs out of heap costs only the file it was on.
+  const spawn = () => new Worker(workerUrl, { workerData: { options } });
   const idle: Worker[] = [];
   const startWorkers = () => {
     while (idle.length < workerCount) idle.push(spawn());
@@ -141,7 +140,7 @@ class SupervisedRun {
       this.results.push(message.result);
     });
     worker.once('error', (error) => end((error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
-      ? `not analyzed: the analyzer thread ran out of memory (over ${Math.max(256, 2 * this.limits.memoryLimitMB)} MB)`
+      ? 'not analyzed: the analyzer thread ran out of memory'
       : `internal error: analyzer worker failed: ${error.message}`, true));
     worker.once('exit', (code) => end(code === UNUSABLE_EXIT_CODE ? null : `internal error: analyzer worker exited with code ${code}`, true));
     worker.once('stuck', (message: string) => end(message, true));
