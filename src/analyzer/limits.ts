@@ -50,11 +50,11 @@ function formatSeconds(ms: number): string {
   return seconds >= 10 ? String(Math.round(seconds)) : String(Number(seconds.toFixed(2)));
 }
 
-/** The time one rule may spend on a file of `chars` characters before it is stopped there: 100 ms + 2 ms per KB,
- *  three times the most any rule needed on one file of the benchmark corpus (cold, on a loaded 2-core machine),
+/** The time one rule may spend on a file of `chars` characters before it is stopped there: 50 ms + 2 ms per KB,
+ *  over twice the most any rule needed on one file of the benchmark corpus (cold, on a loaded 2-core machine),
  *  and well below the file's deadline. */
 export function ruleTimeShareMs(chars: number): number {
-  return 100 + (2 * chars) / 1024;
+  return 50 + (2 * chars) / 1024;
 }
 
 /** Thrown where a file runs out of time or memory; the caller turns it into a problem for that file. */
