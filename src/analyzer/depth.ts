@@ -27,24 +27,30 @@ const FLAT_CHAINS = new Set(['boolean_operator', 'binary_operator']);
  *  only child may share theirs), cannot; in real code that leaves the big blocks and their statements. */
 export function tooDeep(root: Node, maxDepth = MAX_DEPTH, stacked: Node[] = []): Node[] {
   const found: Node[] = [];
-  const stack: [Node, number][] = [[root, 0]];
+  // Each entry: a node, its depth, and an upper bound of its end (the next sibling's start, free to read, where
+  // the node's own end would cost a call into wasm).
+  const stack: [Node, number, number][] = [[root, 0, root.endIndex]];
   while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
+    const [node, depth, endBound] = stack.pop()!;
     if (depth > maxDepth) {
       found.push(node);
       continue;
     }
     const left = maxDepth - depth;
     // (A node too small to reach the depth is also too small to hold MAX_DECORATORS decorators.)
-    if ((node.endIndex - node.startIndex) * 4 < left || node.descendantCount < left) continue;
-    if (node.type === 'decorated_definition' && node.childCount > MAX_DECORATORS + 1) {
+    if ((endBound - node.startIndex) * 4 < left || node.descendantCount < left) continue;
+    const type = node.type;
+    if (type === 'decorated_definition' && node.childCount > MAX_DECORATORS + 1) {
       stacked.push(node);
       continue;
     }
+    const flat = FLAT_CHAINS.has(type);
     const children = node.children;
     for (let i = children.length - 1; i >= 0; i--) {
       const child = children[i];
-      if (child) stack.push([child, FLAT_CHAINS.has(child.type) && child.type === node.type ? depth : depth + 1]);
+      if (!child) continue;
+      const childEnd = i + 1 < children.length ? children[i + 1]!.startIndex : endBound;
+      stack.push([child, flat && child.type === type ? depth : depth + 1, childEnd]);
     }
   }
   return found;
