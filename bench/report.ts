@@ -4,6 +4,7 @@ import type { BenchResults } from "./results.js";
 import { differencesMarkdown } from "./findings-compare.js";
 import { intakeBurstLabels } from "./intake.js";
 import { mb, millis, ratio, seconds, table, verdict } from "./markdown.js";
+import { FUZZ_TARGET_RATIO } from "./fuzz.js";
 
 export const targets = {
   cliToRuffWall: 0.5,
@@ -25,6 +26,8 @@ function targetRows(r: BenchResults): string[][] {
   rows.push(["100-file PR at 100 ms: review posted ≤ 2.5 s", app ? seconds(app.reviewPostedMs ?? NaN) : "n/a", verdict(app?.reviewPostedMs, targets.appReviewMs, seconds)]);
   rows.push(["100-file PR at 100 ms: check completed ≤ 3.5 s", app ? seconds(app.checkCompletedMs ?? NaN) : "n/a", verdict(app?.checkCompletedMs, targets.appCheckMs, seconds)]);
   rows.push(["100-file PR: ≤ 10 API requests beyond the first annotation batch", app ? String(app.requestsBeyondFirstAnnotationBatch) : "n/a", verdict(app?.requestsBeyondFirstAnnotationBatch, targets.appExtraRequests, String)]);
+  const fuzz = r.fuzz;
+  rows.push([`no fuzzed file slower than ${FUZZ_TARGET_RATIO}× the corpus median per KB`, fuzz ? `worst ${ratio(fuzz.worst.ratio)}, ${fuzz.over} of ${fuzz.cases.length} over` : "n/a", verdict(fuzz?.worst.ratio, FUZZ_TARGET_RATIO, (v) => `${v.toFixed(1)}×`)]);
   const intake = r.intake?.bursts.find((b) => b.label === intakeBurstLabels.measured);
   rows.push(["webhook intake p99 < 100 ms (200 concurrent)", intake ? millis(intake.p99Ms) : "n/a", verdict(intake?.p99Ms, targets.intakeP99Ms, millis)]);
   return rows;
@@ -64,6 +67,24 @@ function corpusSection(r: BenchResults): string {
     const last = r.sizeScaling[r.sizeScaling.length - 1];
     out.push(`Time per KB at ${last.sizeKb / 1000} MB is ${ratio(last.usPerKb / first.usPerKb)} that at ${first.sizeKb} KB (1.00× is perfectly linear).`, "");
   }
+  out.push(fuzzSection(r));
+  return out.join("\n");
+}
+
+function fuzzSection(r: BenchResults): string {
+  const f = r.fuzz;
+  const out = ["### Bounded analysis under fuzzing", ""];
+  if (!f) return out.concat("Not measured in this run (`--only fuzz` measures it).", "").join("\n");
+  const limit = (f.corpusMedianUsPerKb * f.targetRatio) / 1000;
+  out.push(`\`bench/fuzz.ts\` (seed ${f.seed}): ${f.cases.filter((c) => c.kind === "shape").length} synthetic pathological files (deep nesting of every bracket, operator and statement kind, stacked decorators, comment runs with form feeds, closing and unclosed runs, unterminated strings, huge lines, NUL bytes, invalid UTF-8; at ${f.sizesKb.join(", ")} KB) and ${f.cases.filter((c) => c.kind === "mutation").length} seeded mutations of corpus files, each analyzed alone on the App's analyzer pool (one thread, the default per-file deadline) and timed. Baseline: the median time per KB of ${f.corpusFiles} real corpus files of 8 KB and more measured the same way, ${(f.corpusMedianUsPerKb / 1000).toFixed(2)} ms per KB; the target is no file over ${f.targetRatio}× that (${limit.toFixed(1)} ms per KB).`, "");
+  out.push(table(["figure", "value", "target"], [
+    ["worst file, time per KB / corpus median", `${ratio(f.worst.ratio)} (${f.worst.name}, ${(f.worst.usPerKb / 1000).toFixed(2)} ms per KB)`, `≤ ${f.targetRatio}×: ${f.worst.ratio <= f.targetRatio ? "**met**" : "**missed**"}`],
+    [`files over ${f.targetRatio}×`, `${f.over} of ${f.cases.length}`, "0"],
+    ["files not analyzed (deadline, memory, stack, thread stopped)", String(f.notAnalyzed), "each reported as a problem"],
+  ]), "");
+  const slowest = [...f.cases].sort((a, b) => b.ratio - a.ratio).slice(0, 12);
+  out.push("Slowest files per KB:", "");
+  out.push(table(["file", "size", "time", "per KB", "× corpus median", "problems reported"], slowest.map((c) => [c.name, `${(c.bytes / 1024).toFixed(0)} KB`, millis(c.ms), `${(c.usPerKb / 1000).toFixed(2)} ms`, ratio(c.ratio), c.problems.join("; ").replace(/\|/g, "\\|") || "none"])), "");
   return out.join("\n");
 }
 
@@ -165,7 +186,7 @@ export function renderBenchmarks(r: BenchResults): string {
     intakeSection(r),
     "## Reproduce",
     "",
-    "`npm run bench` (all parts, about 8 minutes) or `npm run bench -- --quick` (fewer rounds and sizes, under 2 minutes; writes to `bench/.cache/quick/` and leaves this file alone). `-- --only corpus,sizes,app,intake` re-measures some parts and keeps the others from the last results; `-- --render` rewrites this file from `bench/results.json` without measuring. The first run downloads the corpus (≈ 5 MB of .deb) with `apt-get` (`node dist/bench/corpus.js` alone does only that); later runs reuse it. GNU time (`/usr/bin/time`, Debian package `time`) measures the processes and is installed if missing.",
+    "`npm run bench` (all parts, about 8 minutes) or `npm run bench -- --quick` (fewer rounds and sizes, under 2 minutes; writes to `bench/.cache/quick/` and leaves this file alone). `-- --only corpus,sizes,fuzz,app,intake` re-measures some parts and keeps the others from the last results; `-- --render` rewrites this file from `bench/results.json` without measuring. The first run downloads the corpus (≈ 5 MB of .deb) with `apt-get` (`node dist/bench/corpus.js` alone does only that); later runs reuse it. GNU time (`/usr/bin/time`, Debian package `time`) measures the processes and is installed if missing.",
     "",
   ].join("\n");
 }

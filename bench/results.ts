@@ -5,6 +5,7 @@ import type { CorpusTiming } from "./corpus-timing.js";
 import type { FindingsComparison } from "./findings-compare.js";
 import type { MachineInfo } from "./machine.js";
 import type { SizePoint } from "./size-scaling.js";
+import type { FuzzResults } from "./fuzz.js";
 
 export interface AppScenario {
   latencyMs: number;
@@ -59,6 +60,8 @@ export interface BenchResults {
   corpusTiming?: Omit<CorpusTiming, "lastOutput">;
   findings?: FindingsComparison;
   sizeScaling?: SizePoint[];
+  /** Bounded analysis: mutated corpus files and pathological shapes, time per KB against the corpus median. */
+  fuzz?: FuzzResults;
   /** CPU time by bucket from one --cpu-prof run of the CLI and of the parse floor on the corpus. */
   cpuProfiles?: { cli: CliProfile; parseFloor: CliProfile };
   app?: AppResults;

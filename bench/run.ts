@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only corpus,sizes,app,intake] [-- --render]`: runs every benchmark one after the
+// `npm run bench [-- --quick] [-- --only corpus,sizes,fuzz,app,intake] [-- --render]`: runs every benchmark one after the
 // other (never in parallel: they would measure each other) and writes BENCHMARKS.md, bench/results.json
 // and bench/results/differences.md. Quick mode writes to bench/.cache/quick/ instead.
 import { execFileSync } from "node:child_process";
@@ -20,8 +20,9 @@ import { renderBenchmarks } from "./report.js";
 import { ruffKnowsCode, ruffVersion } from "./ruff-codes.js";
 import type { BenchResults } from "./results.js";
 import type { SizePoint } from "./size-scaling.js";
+import { fuzzSummary, type FuzzResults } from "./fuzz.js";
 
-const stages = ["corpus", "sizes", "app", "intake"] as const;
+const stages = ["corpus", "sizes", "fuzz", "app", "intake"] as const;
 type Stage = (typeof stages)[number];
 
 const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, only: { type: "string" }, render: { type: "boolean", default: false } } });
@@ -105,6 +106,15 @@ if (only.has("sizes")) {
     const output = execFileSync(process.execPath, [join(distBench, "size-scaling.js"), ...(quick ? ["--quick"] : [])], { encoding: "utf8", maxBuffer: 1 << 24 });
     results.sizeScaling = JSON.parse(output) as SizePoint[];
     for (const p of results.sizeScaling) log(`   ${String(p.sizeKb).padStart(5)} KB  ${p.medianMs.toFixed(1)} ms  ${p.usPerKb.toFixed(0)} µs/KB`);
+  });
+}
+
+if (only.has("fuzz")) {
+  await stage("bounded analysis under fuzzing", async () => {
+    // Its own process, as the size scaling: a fresh heap, and a stuck analysis can never hold up the bench.
+    const output = execFileSync(process.execPath, [join(distBench, "fuzz.js"), "--json", ...(quick ? ["--quick"] : [])], { encoding: "utf8", maxBuffer: 1 << 26 });
+    results.fuzz = JSON.parse(output) as FuzzResults;
+    for (const line of fuzzSummary(results.fuzz)) log(`   ${line}`);
   });
 }
 

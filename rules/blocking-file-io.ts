@@ -10,7 +10,7 @@ import {
 
 export default defineRule({
   name: 'blocking-file-io',
-  aliases: ['ASYNC230', 'ASYNC231', 'ASYNC240'],
+  aliases: ['ASYNC230', 'ASYNC240'], // not ASYNC231 (os.fdopen): wrapping a descriptor that is open already does no I/O
   severity: 'warning',
   blocksTheLoop: true,
   defaultEnabled: false,
@@ -48,7 +48,7 @@ async def load_config(name):
     if (!callee || !known || !model.isInCoroutine(call) || doesNoDiskIo(call, callee, known, model)) return;
     if (known.kind === 'open') {
       report(call, `\`${callSnippet(call)}\` opens a file with blocking I/O in ${model.describeContext(call)}; use ${openAdvice(call, model)}`, {
-        alias: callee === 'os.fdopen' ? 'ASYNC231' : 'ASYNC230',
+        alias: 'ASYNC230',
       });
       return;
     }

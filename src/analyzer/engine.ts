@@ -10,6 +10,9 @@ import { fileDirectives, isSuppressed, skipsFileWithoutParsing, type CommentTest
 import { findingSeverity, mayReport, perFileIgnoresMatcher } from './selection.js';
 import { LIBRARY_COROUTINE_FUNCTIONS } from './model/known-apis.js';
 import { knowledgeForPath } from './project-scope.js';
+import { Budget, isStackOverflow, ruleTimeShareMs } from './limits.js';
+import { blankRanges, SyntaxRegions, tokenRuns } from './syntax-regions.js';
+import { describeStacked, describeTooDeep, Ranges, tooDeep } from './depth.js';
 
 export interface ModuleResult {
   findings: Finding[];
@@ -29,6 +32,10 @@ interface CompiledQuery {
 }
 
 export class Engine {
+  /** Set when tree-sitter trapped inside wasm (its instance may be inconsistent): no more files are parsed
+   *  with this engine; a worker thread is replaced, the CLI's main thread leaves the rest to its workers. */
+  unusable: string | null = null;
+
   private constructor(
     private readonly parser: PythonParser,
     /** FACTS_QUERY's patterns and every rule's: one pass over the whole tree. */
@@ -52,22 +59,30 @@ export class Engine {
   }
 
   /** `project`: what is known from outside the module. It is not part of the engine (whose compiled queries
-   *  depend only on the rules), so one engine serves every project and every run. */
-  analyze(path: string, text: string, projectKnowledge: ProjectKnowledge = {}): ModuleResult {
+   *  depend only on the rules), so one engine serves every project and every run. `budget`: the file's time and
+   *  memory; when it runs out, LimitExceeded is thrown (parsing and the query are cancelled inside wasm). */
+  analyze(path: string, text: string, projectKnowledge: ProjectKnowledge = {}, budget: Budget = Budget.unlimited()): ModuleResult {
     const project = knowledgeForPath(projectKnowledge, path);
     if (this.ruleCount === 0 || !mightHaveFindings(text, project)) return { findings: [], parsed: false };
     const directives = fileDirectives(text);
     if (skipsFileWithoutParsing(text, directives)) return { findings: [], parsed: false };
     const source = new SourceText(text);
     let parsedText = textForParsing(text);
-    let tree = this.parser.parse(parsedText);
+    let tree = this.parser.parse(parsedText, budget);
     // `f"{x:=10}"`: a format spec tree-sitter reads as a walrus (and sometimes as a syntax error): parse the text
     // with that `=` blanked, as Python reads it.
     const withFormatSpecs = formatSpecsForParsing(tree.rootNode, parsedText);
     if (withFormatSpecs !== null) {
       tree.delete();
       parsedText = withFormatSpecs;
-      tree = this.parser.parse(parsedText);
+      tree = this.parser.parse(parsedText, budget);
+    }
+    // Long runs of stray tokens in an ERROR node make tree-sitter's query quadratic: blank them, parse again.
+    const runs = tree.rootNode.hasError ? tokenRuns(tree.rootNode) : [];
+    if (runs.length > 0) {
+      parsedText = blankRanges(parsedText, runs);
+      tree.delete();
+      tree = this.parser.parse(parsedText, budget);
     }
     try {
       const suppressions: Suppressions = {
@@ -82,11 +97,27 @@ export class Engine {
       }
       const facts: QueryMatch[] = [];
       const ruleMatches: QueryMatch[] = [];
+      const errors: Node[] = [];
       const { query, owners } = this.query;
-      for (const match of query.matches(tree.rootNode)) {
+      // Nesting deeper than real code: no match inside reaches the model or a rule (see depth.ts), and the query
+      // does not even enter it (tree-sitter's query cursor is quadratic in the depth it is inside).
+      const stackedNodes: Node[] = [];
+      const deepNodes = tooDeep(tree.rootNode, undefined, stackedNodes);
+      const deep = Ranges.of([...deepNodes, ...stackedNodes].sort((a, b) => a.startIndex - b.startIndex));
+      const matches = deep.isEmpty ? query.matches(tree.rootNode, { progressCallback: budget.cancel }) : matchesOutside(query, tree.rootNode, deep, parsedText.length, budget);
+      budget.throwIfExceeded();
+      for (const match of matches) {
+        if (!deep.isEmpty && match.captures.some(({ node }) => deep.has(node.startIndex))) continue;
+        // A rule given a node holding deep code would walk all of it again for each such match.
+        if (owners[match.patternIndex] && !deep.isEmpty && match.captures.some(({ node }) => deep.overlaps(node.startIndex, node.endIndex))) continue;
         if (owners[match.patternIndex]) ruleMatches.push(match);
-        else facts.push(match);
+        else {
+          facts.push(match);
+          if (tree.rootNode.hasError) for (const { name, node } of match.captures) if (name === 'syntax_error') errors.push(node);
+        }
       }
+      const broken = SyntaxRegions.of(errors, parsedText, runs);
+      budget.check();
       const model = new SemanticModel(tree, source, moduleNameFromPath(path), facts, project);
       const ignoredHere = this.fileIgnores(path);
       const inCoroutine = coroutineRangeTest(model);
@@ -94,7 +125,19 @@ export class Engine {
       // A rule whose words the module never says cannot report in it: its matches are not even looked at.
       const silent = new Set<Rule>();
       for (const { rule } of this.active) if (rule.mentions && !rule.mentions.test(text)) silent.add(rule);
+      const overflowed: number[] = [];
+      // Each rule's share of the file's time: a rule over it is stopped for the rest of this file (and says where),
+      // so that one rule's super-linear walk over a pathological file costs that rule, not the file.
+      // Timing every rule call costs ~2% on real code, so the rules are first timed together, once per match;
+      // only a file whose rules together pass half a rule's share is timed rule by rule from then on.
+      const ruleBudgetMs = ruleTimeShareMs(parsedText.length);
+      const spent = new Map<Rule, number>();
+      const stopped = new Map<string, number>();
+      let byRule = false;
+      let together = 0;
+      let last = performance.now();
       for (const match of ruleMatches) {
+        budget.tick();
         const captures: Captures = {};
         for (const capture of match.captures) captures[capture.name] ??= capture.node;
         let matchInCoroutine: boolean | undefined;
@@ -102,25 +145,84 @@ export class Engine {
           if (silent.has(owner.rule)) continue;
           // A coroutine-scoped rule sees only matches inside an `async def`: most of a module is synchronous.
           if (owner.rule.scope === 'coroutine' && !(matchInCoroutine ??= inCoroutine(match))) continue;
+          if (stopped.has(owner.rule.name)) continue;
           const report = (node: Node, message: string, options?: ReportOptions) => {
             if ((owner.rule.blocksTheLoop && !blockingMatters(model, node)) || model.isUnreachable(node)) return;
             const severity = findingSeverity(owner.rule, options?.alias, this.options, ignoredHere);
             if (severity === null) return;
-            const finding = makeFinding(path, source, model, suppressions, owner.rule, severity, node, message, options);
+            const finding = makeFinding(path, source, broken, suppressions, owner.rule, severity, node, message, options);
             if (finding) findings.push(finding);
           };
-          owner.rule.check(captures, { model, report });
+          const started = byRule ? performance.now() : 0;
+          try {
+            owner.rule.check(captures, { model, report });
+          } catch (error) {
+            // A rule recursing through nesting too deep for the stack loses this match, not the file.
+            if (!isStackOverflow(error)) throw error;
+            overflowed.push(match.captures[0]!.node.startPosition.row + 1);
+          }
+          if (!byRule) continue;
+          const used = (spent.get(owner.rule) ?? 0) + performance.now() - started;
+          spent.set(owner.rule, used);
+          if (used > ruleBudgetMs) stopped.set(owner.rule.name, match.captures[0]!.node.startPosition.row + 1);
+        }
+        if (!byRule) {
+          const now = performance.now();
+          together += now - last;
+          last = now;
+          byRule = together > ruleBudgetMs / 2;
         }
       }
       return {
         findings: dedupe(findings).sort(byPosition),
         parsed: true,
-        problem: tree.rootNode.hasError ? 'syntax errors: only the valid parts were analyzed' : undefined,
+        problem: [
+          text.includes('\0') ? 'NUL bytes (which Python refuses) were read as spaces' : undefined,
+          !tree.rootNode.hasError && runs.length === 0 ? undefined : broken.isEmpty ? 'syntax errors: only the valid parts were analyzed' : broken.describe(),
+          deepNodes.length > 0 ? describeTooDeep(deepNodes) : undefined,
+          stackedNodes.length > 0 ? describeStacked(stackedNodes) : undefined,
+          stopped.size > 0 ? describeStopped(stopped, ruleBudgetMs) : undefined,
+          overflowed.length > 0 ? describeOverflow(overflowed) : undefined,
+        ].filter(Boolean).join('; ') || undefined,
       };
     } finally {
       tree.delete();
     }
   }
+}
+
+/** The query's matches in the stretches between the deep regions, once each. */
+function matchesOutside(query: Query, root: Node, deep: Ranges, length: number, budget: Budget): QueryMatch[] {
+  const seen = new Set<string>();
+  const found: QueryMatch[] = [];
+  let from = 0;
+  for (const [start, end] of [...deep.ranges, [length, length] as const]) {
+    if (start > from) {
+      // The query's range is in bytes of the UTF-16 text tree-sitter parsed (two per index), unlike Node indices.
+      for (const match of query.matches(root, { startIndex: 2 * from, endIndex: 2 * start, progressCallback: budget.cancel })) {
+        const key = `${match.patternIndex}:${match.captures.map(({ node }) => node.id).join(',')}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        found.push(match);
+      }
+      budget.throwIfExceeded();
+    }
+    from = Math.max(from, end);
+  }
+  return found;
+}
+
+/** `rule swallowed-cancellation stopped at line 812 (it took over 456 ms, its share of this file's time)`. */
+function describeStopped(stopped: Map<string, number>, budgetMs: number): string {
+  const rules = [...stopped].map(([rule, line]) => `${rule} at line ${line}`).join(', ');
+  return `${stopped.size === 1 ? 'rule' : 'rules'} ${rules} stopped: over ${Math.round(budgetMs)} ms, a rule's share of this file's time; its findings after that point are missing`;
+}
+
+/** `line 7 only partly analyzed: nested too deeply for the analyzer (stack overflow)`. */
+function describeOverflow(rows: number[]): string {
+  const lines = [...new Set(rows)].sort((a, b) => a - b);
+  const shown = lines.slice(0, 5).join(', ') + (lines.length > 5 ? ` and ${lines.length - 5} more` : '');
+  return `${lines.length === 1 ? 'line' : 'lines'} ${shown} only partly analyzed: nested too deeply for the analyzer (stack overflow)`;
 }
 
 /** Does a loop-blocking finding at `node` hold up other work, or does the project ask for it anyway? */
@@ -263,10 +365,10 @@ function commentTest(root: Node, source: SourceText, parsedText: string): Commen
   };
 }
 
-function makeFinding(path: string, source: SourceText, model: SemanticModel, suppressions: Suppressions, rule: Rule, severity: Severity, node: Node, message: string, options: ReportOptions = {}): Finding | null {
+function makeFinding(path: string, source: SourceText, broken: SyntaxRegions, suppressions: Suppressions, rule: Rule, severity: Severity, node: Node, message: string, options: ReportOptions = {}): Finding | null {
   const end = options.endNode ?? node;
-  // Nothing is reported from inside ERROR nodes, nor a node that itself contains one.
-  if (node.hasError || end.hasError || model.isInsideSyntaxError(node) || model.isInsideSyntaxError(end)) return null;
+  // Nothing is reported from the broken parts of ERROR nodes, nor a node that itself contains one.
+  if (node.hasError || end.hasError || broken.contains(node) || broken.contains(end)) return null;
   const startRow = node.startPosition.row;
   const endRow = end.endPosition.row;
   if (isSuppressed(source, rule, startRow, endRow, suppressions.isComment, suppressions.fileCodes, options.alias)) return null;

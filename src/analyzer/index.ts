@@ -3,10 +3,12 @@ import type { Rule } from './rule.js';
 import type { AnalysisResult, AnalyzeOptions, ProjectKnowledge, SourceFile } from './types.js';
 import { Engine } from './engine.js';
 import { decodeSource } from './source-text.js';
+import { Budget, isStackOverflow, isWasmTrap, LimitExceeded, resolveLimits, STACK_OVERFLOW_MESSAGE, type FileLimits } from './limits.js';
 import { allRules } from '../../rules/index.js';
 
 export type * from './types.js';
 export { allRules, findRule } from '../../rules/index.js';
+export { resolveLimits, fileTimeLimitMs, timeLimitMessage, DEFAULT_LIMITS } from './limits.js';
 
 /** Files larger than this are reported as a problem instead of parsed (tree-sitter and memory stay bounded). */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -18,12 +20,18 @@ export async function createEngine(options: AnalyzeOptions = {}, rules: readonly
 export async function analyzeFiles(files: Iterable<SourceFile>, options: AnalyzeOptions = {}, engine?: Engine): Promise<AnalysisResult> {
   const active = engine ?? (await createEngine(options));
   const result: AnalysisResult = { findings: [], problems: [], filesParsed: 0, filesSkipped: 0 };
-  for (const file of files) analyzeOne(active, file, options.project, result);
+  const limits = resolveLimits(options.limits);
+  for (const file of files) {
+    if (active.unusable) result.problems.push({ path: file.path, message: `not analyzed: ${active.unusable}` });
+    else analyzeOne(active, file, options.project, limits, result);
+  }
   return result;
 }
 
-/** Analyze one file into `result`. Never throws: a failure becomes a problem for that file. */
-function analyzeOne(engine: Engine, file: SourceFile, project: ProjectKnowledge | undefined, result: AnalysisResult): void {
+/** Analyze one file into `result`. Never throws: a failure becomes a problem for that file, and so does a file
+ *  over its time or memory limit, or one nested so deeply that the analysis overflows the stack. */
+export function analyzeOne(engine: Engine, file: SourceFile, project: ProjectKnowledge | undefined, limits: Required<FileLimits>, result: AnalysisResult): void {
+  const problemsBefore = result.problems.length;
   try {
     const size = typeof file.content === 'string' ? file.content.length : file.content.byteLength;
     if (size > MAX_FILE_BYTES) {
@@ -33,13 +41,21 @@ function analyzeOne(engine: Engine, file: SourceFile, project: ProjectKnowledge 
     }
     const { text, invalidUtf8 } = decodeSource(file.content);
     if (invalidUtf8) result.problems.push({ path: file.path, message: 'not valid UTF-8: undecodable bytes were replaced before analysis' });
-    const module = engine.analyze(file.path, text, project);
+    const module = engine.analyze(file.path, text, project, Budget.forFile(limits, size));
     if (module.parsed) result.filesParsed++;
     else result.filesSkipped++;
     if (module.problem) result.problems.push({ path: file.path, message: module.problem });
     for (const finding of module.findings) result.findings.push(finding);
   } catch (error) {
-    result.problems.push({ path: file.path, message: `internal error: ${(error as Error).message}` });
-    if (process.env.ASYNC_REVIEW_DEBUG) console.error(error);
+    result.problems.length = problemsBefore; // one problem per file that was not analyzed
+    result.filesSkipped++;
+    if (error instanceof LimitExceeded) result.problems.push({ path: file.path, message: error.message });
+    else if (isStackOverflow(error)) result.problems.push({ path: file.path, message: STACK_OVERFLOW_MESSAGE });
+    else {
+      result.problems.push({ path: file.path, message: `internal error: ${(error as Error).message}` });
+      if (process.env.ASYNC_REVIEW_DEBUG) console.error(error);
+      // tree-sitter's wasm may be left inconsistent by a trap: this thread must not parse with it again.
+      if (isWasmTrap(error)) engine.unusable = `the parser failed inside wasm on ${file.path} earlier in this thread`;
+    }
   }
 }

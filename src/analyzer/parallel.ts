@@ -3,14 +3,23 @@
 // finish within about one file of each other (a fixed split left a thread idle whenever the other started
 // late or met slower code). Workers start (load wasm, compile the query) while the caller is still reading
 // files; files that cannot hold a finding are never shipped.
+//
+// Every file has a deadline (limits.ts), which each thread enforces itself where it can. The main thread also
+// watches the workers (between its own files, and while it waits for them): a worker still on one file a grace
+// period past that file's deadline is stopped, the file becomes a problem, and a new worker takes its place. A
+// worker that dies (out of heap, a crash) costs only the file it was on.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { AnalysisResult, AnalyzeOptions, ProjectKnowledge, SourceFile } from './types.js';
-import { analyzeFiles, createEngine } from './index.js';
-import { claimFiles, createClaims, merge, mightHaveFindingsInFile, sizeOf, type Claims } from './shares.js';
+import type { AnalysisResult, AnalyzeOptions, FileLimits, ProjectKnowledge, SourceFile } from './types.js';
+import type { Engine } from './engine.js';
+import { analyzeFiles, analyzeOne, createEngine } from './index.js';
+import { claimIndexed, createClaims, MAX_THREAD_SLOTS, merge, mightHaveFindingsInFile, sizeOf, type Claims } from './shares.js';
+import { fileTimeLimitMs, hardTimeLimitMs, resolveLimits, timeLimitMessage, UNUSABLE_EXIT_CODE } from './limits.js';
 
 /** Below this many bytes of candidate source, a worker's start-up costs more than it saves. */
 const PARALLEL_THRESHOLD_BYTES = 512 * 1024;
+/** How often the main thread lets the watchdog and the workers' messages in while it analyzes. */
+const YIELD_EVERY_MS = 25;
 
 export interface ParallelAnalyzer {
   /** `project` replaces the options' project knowledge for these files (the CLI learns it while reading them). */
@@ -25,6 +34,8 @@ export interface ParallelOptions {
   /** Start the workers now, so that their start-up overlaps the caller reading files (the CLI does this;
    *  otherwise workers start only when the files turn out to be worth it). */
   startWorkersNow?: boolean;
+  /** The compiled worker to run (tests run a stand-in); default ./worker.js beside this module. */
+  workerUrl?: URL;
 }
 
 /** What a worker is sent: every candidate file, and the claims it shares with the other threads. */
@@ -36,17 +47,26 @@ export interface WorkerTask {
   project?: ProjectKnowledge;
 }
 
+/** What a worker sends: each file's result as soon as it has it, then `done`. */
+export type WorkerMessage = { type: 'file'; index: number; result: AnalysisResult } | { type: 'done' };
+
 export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: ParallelOptions = {}): ParallelAnalyzer {
-  const workerUrl = new URL('./worker.js', import.meta.url);
+  const workerUrl = parallel.workerUrl ?? new URL('./worker.js', import.meta.url);
   // Worker threads need the compiled worker (running from TypeScript sources, e.g. under vitest, there is none).
-  const workerCount = import.meta.url.endsWith('.js') ? Math.max(0, Math.min(parallel.threads ?? availableParallelism(), 8) - 1) : 0;
-  const workers: Worker[] = [];
+  const compiled = parallel.workerUrl !== undefined || import.meta.url.endsWith('.js');
+  const workerCount = compiled ? Math.max(0, Math.min(parallel.threads ?? availableParallelism(), 8) - 1) : 0;
+  const limits = resolveLimits(options.limits);
+  // No resourceLimits here, unlike the App's long-lived threads: a worker given them starts much slower (the
+  // CLI's wall time on the corpus grew by half), and a run of the CLI is short. The memory ceiling is the
+  // budget's, checked in the thread; a worker that still runs out of heap costs only the file it was on.
+  const spawn = () => new Worker(workerUrl, { workerData: { options } });
+  const idle: Worker[] = [];
   const startWorkers = () => {
-    while (workers.length < workerCount) workers.push(new Worker(workerUrl, { workerData: { options } }));
+    while (idle.length < workerCount) idle.push(spawn());
   };
   if (parallel.startWorkersNow) startWorkers();
   const enginePromise = createEngine(options);
-  const close = () => workers.forEach((worker) => void worker.terminate());
+  const close = () => idle.splice(0).forEach((worker) => void worker.terminate());
   return {
     close,
     async analyze(files, project = options.project) {
@@ -62,32 +82,129 @@ export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: P
       }
       startWorkers();
       const largestFirst = [...candidates].sort((a, b) => sizeOf(b) - sizeOf(a));
-      const claims = createClaims(largestFirst.length);
-      // Workers claim files while this thread is still compiling its own engine.
-      const fromWorkers = workers.map((worker, index) => analyzeOnWorker(worker, { files: largestFirst, claims, thread: index + 1, project }));
+      const run = new SupervisedRun(largestFirst, project, limits, spawn);
       try {
-        const own = await analyzeFiles(claimFiles(largestFirst, claims, 0), callOptions, await enginePromise);
-        return merge([own, ...(await Promise.all(fromWorkers))], files, skipped);
+        // Workers claim files while this thread is still compiling its own engine.
+        for (const worker of idle.splice(0)) run.watch(worker);
+        return merge(await run.finish(await enginePromise, callOptions), files, skipped);
       } finally {
-        close();
+        run.stopAll();
       }
     },
   };
 }
 
-/** A worker's part; a worker that dies mid-way costs the files it had claimed a problem each, never the run. */
-export function analyzeOnWorker(worker: Worker, task: WorkerTask): Promise<AnalysisResult> {
-  return new Promise((resolve) => {
-    const lost = (reason: string) => {
-      const claimed = task.files.filter((_, index) => task.claims.owners[index] === task.thread);
-      resolve({
-        findings: [], filesParsed: 0, filesSkipped: claimed.length,
-        problems: claimed.map((file) => ({ path: file.path, message: `internal error: analyzer worker ${reason}` })),
-      });
+/** One parallel run: the workers' results as they arrive, the watchdog, and the main thread's share. */
+class SupervisedRun {
+  private readonly claims: Claims;
+  private readonly results: AnalysisResult[] = [];
+  /** Per file: has a result (or a problem) been collected? */
+  private readonly settled: Uint8Array;
+  private readonly live = new Map<number, { worker: Worker; ended: Promise<void> }>();
+  private nextSlot = 1;
+
+  constructor(
+    private readonly files: SourceFile[],
+    private readonly project: ProjectKnowledge | undefined,
+    private readonly limits: Required<FileLimits>,
+    private readonly spawn: () => Worker,
+  ) {
+    this.claims = createClaims(files.length);
+    this.settled = new Uint8Array(files.length);
+  }
+
+  /** Hand `worker` the run; it claims files until none is left. */
+  watch(worker: Worker): void {
+    if (this.nextSlot >= MAX_THREAD_SLOTS) {
+      void worker.terminate();
+      return;
+    }
+    const slot = this.nextSlot++;
+    let resolveEnded!: () => void;
+    const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
+    this.live.set(slot, { worker, ended });
+    /** The worker is done with the run: `blame` the file it was on, if any; `replace` it if files are left. */
+    const end = (blame: string | null, replace: boolean) => {
+      if (!this.live.has(slot)) return; // already ended (the watchdog stopped it, or it said it was done)
+      this.live.delete(slot);
+      const index = Atomics.load(this.claims.current, slot);
+      if (blame !== null && index >= 0) this.settle(index, { path: this.files[index]!.path, message: blame });
+      void worker.terminate();
+      if (replace) this.replace();
+      resolveEnded();
     };
-    worker.once('message', resolve);
-    worker.once('error', (error) => lost(`failed: ${error.message}`));
-    worker.once('exit', (code) => lost(`exited with code ${code}`));
-    worker.postMessage(task);
-  });
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'done') return end(null, false);
+      if (this.settled[message.index]) return;
+      this.settled[message.index] = 1;
+      this.results.push(message.result);
+    });
+    worker.once('error', (error) => end((error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+      ? 'not analyzed: the analyzer thread ran out of memory'
+      : `internal error: analyzer worker failed: ${error.message}`, true));
+    worker.once('exit', (code) => end(code === UNUSABLE_EXIT_CODE ? null : `internal error: analyzer worker exited with code ${code}`, true));
+    worker.once('stuck', (message: string) => end(message, true));
+    worker.postMessage({ files: this.files, claims: this.claims, thread: slot, project: this.project } satisfies WorkerTask);
+  }
+
+  /** Stop every worker past its file's hard deadline: the file becomes a problem; a new worker takes over. */
+  private watchdog = (): void => {
+    const now = Date.now();
+    for (const [slot, { worker }] of this.live) {
+      const index = Atomics.load(this.claims.current, slot);
+      if (index < 0) continue;
+      const bytes = sizeOf(this.files[index]!);
+      if (now - this.claims.startedAt[slot]! <= hardTimeLimitMs(this.limits, bytes)) continue;
+      worker.emit('stuck', timeLimitMessage(fileTimeLimitMs(this.limits, bytes)));
+    }
+  };
+
+  /** A new worker for the files still unclaimed, if any. */
+  private replace(): void {
+    if (Atomics.load(this.claims.next, 0) < this.files.length) this.watch(this.spawn());
+  }
+
+  private settle(index: number, problem: { path: string; message: string }): void {
+    if (this.settled[index]) return;
+    this.settled[index] = 1;
+    this.results.push({ findings: [], problems: [problem], filesParsed: 0, filesSkipped: 1 });
+  }
+
+  /** Analyze this thread's share, then wait for the workers; files a stopped worker had claimed without a word
+   *  about them (its last messages may be lost when it is stopped) are analyzed here at the end. */
+  async finish(engine: Engine, options: AnalyzeOptions): Promise<AnalysisResult[]> {
+    const interval = setInterval(this.watchdog, 100);
+    try {
+      let lastYield = performance.now();
+      for (const [index, file] of claimIndexed(this.files, this.claims, 0)) {
+        this.analyzeHere(engine, index, file, options);
+        if (engine.unusable) break; // the workers take the rest
+        if (performance.now() - lastYield > YIELD_EVERY_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+        }
+      }
+      while (this.live.size > 0) await Promise.race([...this.live.values()].map(({ ended }) => ended));
+    } finally {
+      clearInterval(interval);
+    }
+    for (let index = 0; index < this.files.length; index++) {
+      if (!this.settled[index]) this.analyzeHere(engine, index, this.files[index]!, options);
+    }
+    return this.results;
+  }
+
+  private analyzeHere(engine: Engine, index: number, file: SourceFile, options: AnalyzeOptions): void {
+    if (this.settled[index]) return;
+    this.settled[index] = 1;
+    const result: AnalysisResult = { findings: [], problems: [], filesParsed: 0, filesSkipped: 0 };
+    if (engine.unusable) result.problems.push({ path: file.path, message: `not analyzed: ${engine.unusable}` });
+    else analyzeOne(engine, file, options.project, this.limits, result);
+    this.results.push(result);
+  }
+
+  stopAll(): void {
+    for (const { worker } of this.live.values()) void worker.terminate();
+    this.live.clear();
+  }
 }

@@ -1,15 +1,21 @@
-// A thread of the AnalyzerPool: answers each { files, options } with its AnalysisResult, one at a time, keeping
-// engines by rule options (which rules, at which severity).
+// A thread of the AnalyzerPool: analyzes each job's files one at a time, keeping engines by rule options (which
+// rules, at which severity). It says when it starts each file and sends each file's result as soon as it has
+// it, so that the pool can time every file on its own and, if it must stop this thread, lose only that file.
 import { parentPort } from 'node:worker_threads';
-import type { AnalyzeOptions, SourceFile } from './types.js';
+import type { AnalysisResult, AnalyzeOptions, SourceFile } from './types.js';
 import type { Engine } from './engine.js';
-import { analyzeFiles, createEngine } from './index.js';
+import { analyzeOne, createEngine, resolveLimits } from './index.js';
+import { UNUSABLE_EXIT_CODE } from './limits.js';
+
+
+/** What a pool thread sends: `start` before each file, `file` with its result, `done` after the job. */
+export type PoolMessage = { type: 'start'; index: number } | { type: 'file'; index: number; result: AnalysisResult } | { type: 'done' };
 
 const MAX_ENGINES = 8;
 const engines = new Map<string, Promise<Engine>>();
 
 function engineFor(options: AnalyzeOptions): Promise<Engine> {
-  const { project: _project, ...ruleOptions } = options; // project knowledge is per call, not per engine
+  const { project: _project, limits: _limits, ...ruleOptions } = options; // per call, not per engine
   const key = JSON.stringify(ruleOptions);
   let engine = engines.get(key);
   if (!engine) {
@@ -20,6 +26,17 @@ function engineFor(options: AnalyzeOptions): Promise<Engine> {
   return engine;
 }
 
+const post = (message: PoolMessage) => parentPort!.postMessage(message);
+
 parentPort!.on('message', async ({ files, options }: { files: SourceFile[]; options: AnalyzeOptions }) => {
-  parentPort!.postMessage(await analyzeFiles(files, options, await engineFor(options)));
+  const engine = await engineFor(options);
+  const limits = resolveLimits(options.limits);
+  for (const [index, file] of files.entries()) {
+    post({ type: 'start', index });
+    const result: AnalysisResult = { findings: [], problems: [], filesParsed: 0, filesSkipped: 0 };
+    analyzeOne(engine, file, options.project, limits, result);
+    post({ type: 'file', index, result });
+    if (engine.unusable) process.exit(UNUSABLE_EXIT_CODE);
+  }
+  post({ type: 'done' });
 });

@@ -22,26 +22,46 @@ export function balance(files: readonly SourceFile[], count: number): SourceFile
 }
 
 /** Files handed out one at a time to several threads: `next` is the index of the next unclaimed file, `owners`
- *  the thread that claimed each file (so a worker that dies can be told which files it took). Shared memory:
- *  the same counters in every thread. */
+ *  the thread that claimed each file, and per thread the file it is analyzing (`current`, -1 for none) since when
+ *  (`startedAt`, ms since the epoch), so that a thread stuck on one file can be told which and stopped. Shared
+ *  memory: the same counters in every thread. */
 export interface Claims {
   next: Int32Array;
   owners: Int32Array;
+  current: Int32Array;
+  startedAt: Float64Array;
 }
+
+/** Thread numbers a run can use, replacements of stopped workers included. */
+export const MAX_THREAD_SLOTS = 64;
 
 export function createClaims(fileCount: number): Claims {
   return {
     next: new Int32Array(new SharedArrayBuffer(4)),
     owners: new Int32Array(new SharedArrayBuffer(4 * Math.max(1, fileCount))).fill(-1),
+    current: new Int32Array(new SharedArrayBuffer(4 * MAX_THREAD_SLOTS)).fill(-1),
+    startedAt: new Float64Array(new SharedArrayBuffer(8 * MAX_THREAD_SLOTS)),
   };
+}
+
+/** The files `thread` claims, with their indices, in list order, until every file is taken by some thread. */
+export function* claimIndexed(files: readonly SourceFile[], claims: Claims, thread: number): Generator<[number, SourceFile]> {
+  try {
+    for (let index = Atomics.add(claims.next, 0, 1); index < files.length; index = Atomics.add(claims.next, 0, 1)) {
+      Atomics.store(claims.owners, index, thread);
+      claims.startedAt[thread] = Date.now();
+      Atomics.store(claims.current, thread, index);
+      yield [index, files[index]!];
+      Atomics.store(claims.current, thread, -1);
+    }
+  } finally {
+    Atomics.store(claims.current, thread, -1);
+  }
 }
 
 /** The files `thread` claims, in list order, until every file is taken by some thread. */
 export function* claimFiles(files: readonly SourceFile[], claims: Claims, thread: number): Generator<SourceFile> {
-  for (let index = Atomics.add(claims.next, 0, 1); index < files.length; index = Atomics.add(claims.next, 0, 1)) {
-    Atomics.store(claims.owners, index, thread);
-    yield files[index]!;
-  }
+  for (const [, file] of claimIndexed(files, claims, thread)) yield file;
 }
 
 /** One result, in the callers' file order. */

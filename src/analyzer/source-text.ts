@@ -59,12 +59,19 @@ export class SourceText {
 /** tree-sitter-python's scanner looks ahead over every following comment line at each line end, so a run of
  *  n comment lines costs n² (4 000 lines: seconds; 40 000: minutes). Blanking the lines of long runs (same
  *  length, so every offset holds) keeps parsing linear; short runs are left alone, so code, fixes and
- *  messages never see a difference. Findings quote the original text. */
-const LONG_COMMENT_RUN = /(?:^[ \t]*#[^\n]*\n){64,}/gm;
+ *  messages never see a difference. Findings quote the original text. Blank lines inside a run (also those
+ *  holding only form feeds, vertical tabs or a CR) belong to it: the scanner looks ahead over them too, and a
+ *  comment block interleaved with form-feed lines otherwise costs the same n² (91 KB: 22 s). Nothing on such
+ *  lines matters to Python's indentation, so blanking them changes no meaning. */
+const LONG_COMMENT_RUN = /(?:^[ \t\f\v\r]*(?:#[^\n]*)?\n){64,}/gm;
 
-export function textForParsing(text: string): string {
+export function textForParsing(original: string): string {
+  // Python refuses a file holding a NUL byte; tree-sitter's error recovery over many of them is super-linear
+  // (128 KB: seconds). Read as spaces (the engine says so), the rest of the file is parsed as usual.
+  const text = original.includes('\0') ? original.replace(/\0/g, ' ') : original;
   if (!text.includes('#')) return text;
-  return text.replace(LONG_COMMENT_RUN, (run) => run.replace(/[^\n]/g, ' '));
+  // A run of blank lines alone is left as it is (nothing to gain; tabs in blank lines of a string stay).
+  return text.replace(LONG_COMMENT_RUN, (run) => (run.includes('#') ? run.replace(/[^\n]/g, ' ') : run));
 }
 
 /** In an f-string's replacement field a `:` outside brackets starts the format spec, so `f"{x:=10}"` formats x

@@ -1,5 +1,8 @@
 // The analyzer's public data: what goes in (source files) and what comes out (findings).
 // Everything here is plain data so that the CLI, the App and worker threads can pass it around.
+import type { FileLimits } from './limits.js';
+
+export type { FileLimits };
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -119,6 +122,9 @@ export interface AnalyzeOptions {
   /** Rules never reported in some files (the config's `per-file-ignores`). */
   perFileIgnores?: PerFileIgnores;
   project?: ProjectKnowledge;
+  /** Each file's deadline and memory ceiling (defaults in limits.ts: 5 s + 2 s per MB of source, 1 GB). A file over them
+   *  is reported as a problem and the run goes on. */
+  limits?: FileLimits;
 }
 
 export interface PerFileIgnores {

@@ -1,12 +1,25 @@
-// A worker thread (see parallel.ts): compile the engine at once, then analyze the files it claims.
+// A worker thread (see parallel.ts): compile the engine at once, then analyze the files it claims, sending each
+// file's result as soon as it has it (a worker stopped past a file's deadline loses only that file).
 import { parentPort, workerData } from 'node:worker_threads';
-import type { AnalyzeOptions } from './types.js';
-import type { WorkerTask } from './parallel.js';
-import { analyzeFiles, createEngine } from './index.js';
-import { claimFiles } from './shares.js';
+import type { AnalysisResult, AnalyzeOptions } from './types.js';
+import type { WorkerMessage, WorkerTask } from './parallel.js';
+import { analyzeOne, createEngine, resolveLimits } from './index.js';
+import { claimIndexed } from './shares.js';
+import { UNUSABLE_EXIT_CODE } from './limits.js';
 
 const { options } = workerData as { options: AnalyzeOptions };
 const engine = createEngine(options);
+const post = (message: WorkerMessage) => parentPort!.postMessage(message);
+
 parentPort!.once('message', async ({ files, claims, thread, project }: WorkerTask) => {
-  parentPort!.postMessage(await analyzeFiles(claimFiles(files, claims, thread), { ...options, project }, await engine));
+  const ready = await engine;
+  const limits = resolveLimits(options.limits);
+  for (const [index, file] of claimIndexed(files, claims, thread)) {
+    const result: AnalysisResult = { findings: [], problems: [], filesParsed: 0, filesSkipped: 0 };
+    analyzeOne(ready, file, project, limits, result);
+    post({ type: 'file', index, result });
+    if (ready.unusable) break;
+  }
+  post({ type: 'done' });
+  if (ready.unusable) process.exit(UNUSABLE_EXIT_CODE);
 });

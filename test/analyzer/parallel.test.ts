@@ -1,8 +1,11 @@
 // How the CLI's threads share files (src/analyzer/parallel.ts): every file is claimed by exactly one thread,
-// and a worker that dies loses only the files it had claimed, each reported as a problem.
-import { Worker } from 'node:worker_threads';
+// and a worker that dies costs only the file it was on, reported as a problem.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { analyzeOnWorker } from '../../src/analyzer/parallel.js';
+import { createParallelAnalyzer } from '../../src/analyzer/parallel.js';
 import { claimFiles, createClaims } from '../../src/analyzer/shares.js';
 import type { SourceFile } from '../../src/analyzer/types.js';
 
@@ -27,21 +30,36 @@ describe('claims', () => {
 });
 
 describe('a worker that dies', () => {
-  it('costs the files it had claimed a problem each, and leaves the rest to the other threads', async () => {
-    const claims = createClaims(files.length);
-    // Claims two files as the real worker does (shared counter, owner recorded), then exits mid-analysis.
-    const dying = new Worker(`
-      const { parentPort } = require('node:worker_threads');
+  it('costs only the file it was on a problem; the files it had finished or claimed are not lost', async () => {
+    // A stand-in worker that claims two files as the real one does (shared counter, owner and current file
+    // recorded), reports the first, then exits while on the second. A new worker replaces it.
+    const dir = mkdtempSync(join(tmpdir(), 'dying-worker-'));
+    const url = pathToFileURL(join(dir, 'dying.mjs'));
+    writeFileSync(url, `
+      import { parentPort } from 'node:worker_threads';
       parentPort.once('message', ({ claims, thread }) => {
-        for (let n = 0; n < 2; n++) Atomics.store(claims.owners, Atomics.add(claims.next, 0, 1), thread);
-        process.exit(3);
-      });`, { eval: true });
-    const result = await analyzeOnWorker(dying, { files, claims, thread: 1 });
-    expect(result.findings).toEqual([]);
-    expect(result.problems).toEqual([
-      { path: 'm0.py', message: 'internal error: analyzer worker exited with code 3' },
-      { path: 'm1.py', message: 'internal error: analyzer worker exited with code 3' },
-    ]);
-    expect([...claimFiles(files, claims, 0)].map((file) => file.path)).toEqual(['m2.py', 'm3.py', 'm4.py', 'm5.py', 'm6.py']);
+        if (thread !== 1) return parentPort.postMessage({ type: 'done' }); // the replacement leaves the rest to the main thread
+        for (let n = 0; n < 2; n++) {
+          const index = Atomics.add(claims.next, 0, 1);
+          Atomics.store(claims.owners, index, thread);
+          Atomics.store(claims.current, thread, index);
+          if (n === 0) parentPort.postMessage({ type: 'file', index, result: { findings: [], problems: [{ path: 'm6.py', message: 'seen by the worker' }], filesParsed: 1, filesSkipped: 0 } });
+        }
+        setTimeout(() => process.exit(3), 50);
+      });`);
+    const big = files.map((file, i) => ({ path: file.path, content: `import asyncio\nasync def f():\n    pass\n${'#'.repeat(i + 1)}\n${'x = 1\n'.repeat(15_000)}` }));
+    const analyzer = createParallelAnalyzer({}, { threads: 2, workerUrl: url });
+    try {
+      const result = await analyzer.analyze(big);
+      // Largest first: the worker took m6 (reported) and m5 (died on it); the main thread did the rest.
+      expect(result.problems).toEqual([
+        { path: 'm5.py', message: 'internal error: analyzer worker exited with code 3' },
+        { path: 'm6.py', message: 'seen by the worker' },
+      ]);
+      expect(result.filesParsed).toBe(6);
+    } finally {
+      analyzer.close();
+      rmSync(dir, { recursive: true });
+    }
   });
 });

@@ -23,16 +23,14 @@ describe('AnalyzerPool', () => {
     expect(pooled.filesSkipped).toBe(1);
   });
 
-  it('stops a share that runs out of time, reports its files as problems, and goes on with the next', async () => {
-    const limited: AnalyzerPool = new (CompiledPool as typeof AnalyzerPool)(1, { baseTimeLimitMs: 2_000, timeLimitMsPerMB: 0 });
+  it('gives every file its own deadline: files over it are problems, the others in the same share are analyzed', async () => {
+    const limited: AnalyzerPool = new (CompiledPool as typeof AnalyzerPool)(1, { timeLimitMs: 150, timeLimitMsPerMB: 0 });
     try {
-      // ~9 MB: several seconds of work, far over the limit; the small request waits behind it on the same thread.
-      const huge = Array.from({ length: 40 }, (_, i) => ({ path: `huge${i}.py`, content: `${BLOCKING}${FILLER}` }));
-      const [stopped, next] = await Promise.all([limited.analyze(huge), limited.analyze([{ path: 'small.py', content: BLOCKING }])]);
-      expect(stopped.findings).toEqual([]);
-      expect(stopped.problems.map((p) => p.path)).toEqual(huge.map((f) => f.path));
-      expect(stopped.problems[0].message).toBe('analysis stopped after 2 s (time limit)');
-      expect(next.findings.map((f) => [f.path, f.rule])).toEqual([['small.py', 'blocking-sleep']]);
+      // ~2 MB each: far more than 0.15 s of work; the small file shares their thread and request.
+      const huge = Array.from({ length: 3 }, (_, i) => ({ path: `huge${i}.py`, content: `${BLOCKING}${FILLER.repeat(10)}` }));
+      const result = await limited.analyze([...huge, { path: 'small.py', content: BLOCKING }]);
+      expect(result.problems).toEqual(huge.map((f) => ({ path: f.path, message: 'not analyzed: took longer than 0.15 s (time limit)' })));
+      expect(result.findings.map((f) => [f.path, f.rule])).toEqual([['small.py', 'blocking-sleep']]);
     } finally {
       limited.close();
     }
