@@ -6,7 +6,7 @@
 import { MAX_FILE_BYTES } from '../analyzer/index.js';
 import type { SourceFile } from '../analyzer/types.js';
 import { CONFIG_PATH, isPathIncluded } from '../config/index.js';
-import { parseConfig } from '../config/parse.js';
+import { configFromProjectFiles } from '../config/sources.js';
 import { targetFromProjectFiles } from '../config/target-python.js';
 import { asyncTestRunnerPackages, asyncTestsRunAutomatically, conftestPathsFor, isTestModulePath } from '../config/pytest.js';
 import { DEPENDENCY_FILES, asyncTestMarksFromFiles, foldersAbove } from '../config/test-plugins.js';
@@ -124,12 +124,13 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
     headSha: request.headSha,
     paths: [...new Set([...changedPaths, ...conftests, ...dependencyFiles])],
   });
-  const parsed = parseConfig(snapshot.configText);
+  // `.github/async-review.yml`, or `[tool.async-review]` in pyproject.toml, both from the default branch.
+  const parsed = configFromProjectFiles(snapshot.configText, snapshot.configPyprojectText);
   if (!parsed.ok) {
     const output = renderSkippedCheck(
       'neutral',
-      `Invalid ${CONFIG_PATH}`,
-      `\`${CONFIG_PATH}\` on the default branch is invalid, so nothing was analyzed:\n\n\`\`\`\n${parsed.error}\n\`\`\`\n\nFix the file on the default branch, then re-run this check.`,
+      parsed.error.startsWith('invalid ') ? `Invalid ${parsed.error.slice('invalid '.length, parsed.error.indexOf(':\n'))}` : 'Two async-review configurations',
+      `The configuration on the default branch is invalid, so nothing was analyzed:\n\n\`\`\`\n${parsed.error}\n\`\`\`\n\nFix it on the default branch, then re-run this check.`,
     );
     await complete(output);
     return { conclusion: output.conclusion, commentsPosted: 0, threadsResolved: 0 };

@@ -19,6 +19,8 @@ export interface BlobContent {
 export interface PullRequestSnapshot {
   /** The config file on the default branch; null when there is none. */
   configText: string | null;
+  /** pyproject.toml on the default branch (its `[tool.async-review]` table may hold the config); null when absent. */
+  configPyprojectText: string | null;
   /** pytest's configuration files at the head commit, in PYTEST_CONFIG_FILES order; null when absent. */
   pytestConfigTexts: (string | null)[];
   /** The files that declare the project's Pythons at the head commit, in TARGET_PYTHON_FILES order. */
@@ -64,6 +66,7 @@ export async function fetchSnapshot(octokit: GitHubClient, request: SnapshotRequ
   }
   return {
     configText: blobText(repository.config),
+    configPyprojectText: blobText(repository.configPyproject),
     pytestConfigTexts: PYTEST_CONFIG_FILES.map((_, index) => blobText(repository[`pytest${index}`])),
     targetPythonTexts: TARGET_PYTHON_FILES.map((_, index) => blobText(repository[`target${index}`])),
     files,
@@ -105,6 +108,9 @@ async function queryChunk(
     declarations.push('$config: String!', '$number: Int!');
     variables.number = request.pullNumber;
     fields.push(`config: object(expression: $config) { ${BLOB_FIELDS} }`);
+    variables.configPyproject = 'HEAD:pyproject.toml';
+    declarations.push('$configPyproject: String!');
+    fields.push(`configPyproject: object(expression: $configPyproject) { ${BLOB_FIELDS} }`);
     PYTEST_CONFIG_FILES.forEach((file, index) => {
       variables[`pytest${index}`] = `${request.headSha}:${file}`;
       declarations.push(`$pytest${index}: String!`);

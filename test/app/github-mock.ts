@@ -82,6 +82,8 @@ export interface PullState {
   contents?: Record<string, string | { large: string }>;
   /** `.github/async-review.yml` on the default branch. */
   config?: string;
+  /** pyproject.toml on the default branch (its `[tool.async-review]` table configures the App too). */
+  defaultPyproject?: string;
   /** pytest configuration files at the head commit by name. */
   pytest?: Record<string, string>;
   threads?: Thread[];
@@ -175,7 +177,7 @@ export function mockSnapshot(recorded: Recorded, state: PullState, times = 1): n
 
 function blobAt(state: PullState, revision: string, path: string): unknown {
   let text: string | { large: string } | undefined;
-  if (revision === 'HEAD') text = path === '.github/async-review.yml' ? state.config : undefined;
+  if (revision === 'HEAD') text = path === '.github/async-review.yml' ? state.config : path === 'pyproject.toml' ? state.defaultPyproject : undefined;
   else if (revision === HEAD_SHA) text = state.pytest?.[path] ?? state.contents?.[path];
   else throw new Error(`unexpected revision ${revision}`);
   if (text === undefined) return null;

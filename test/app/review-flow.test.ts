@@ -295,6 +295,23 @@ describe('configuration', () => {
     expect(update.output.summary).toMatch(/filter: .*"added".*\(got "everything"\)/);
   });
 
+  it("reads the config from pyproject.toml's [tool.async-review] on the default branch too", async () => {
+    mockRun({ files: [sleeper], contents: { 'app/poll.py': BLOCKING }, defaultPyproject: '[project]\nname = "app"\n\n[tool.async-review.rules]\nblocking-sleep = "warning"\n\n[tool.async-review.check]\nfail_on = "error"\n' }, { review: true });
+    await deliver('pull_request', 'opened');
+    const [update] = recorded.checkRunUpdates;
+    // The finding is a warning now, below fail_on: the check passes.
+    expect(update).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(update.output.annotations).toEqual([expect.objectContaining({ annotation_level: 'warning', title: 'blocking-sleep' })]);
+    expect(recorded.snapshotQueries[0].variables.configPyproject).toBe('HEAD:pyproject.toml');
+  });
+
+  it('gives a neutral check when both config files configure it', async () => {
+    mockRun({ files: [sleeper], contents: { 'app/poll.py': BLOCKING }, config: 'filter: file\n', defaultPyproject: '[tool.async-review]\nfilter = "added"\n' });
+    await deliver('pull_request', 'opened');
+    expect(recorded.reviews).toEqual([]);
+    expect(recorded.checkRunUpdates[0]).toMatchObject({ conclusion: 'neutral', output: { title: 'Two async-review configurations' } });
+  });
+
   it('applies rule severities, fail_on, paths and the comment cap from the config', async () => {
     const many = `import time\n\n\nasync def poll():\n${Array.from({ length: 60 }, (_, i) => `    time.sleep(${i})`).join('\n')}\n`;
     mockRun(
