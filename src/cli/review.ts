@@ -3,10 +3,12 @@
 // on a pull request, then printed (text), emitted as GitHub Actions workflow commands, or as JSON.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { Option, type Command } from 'commander';
-import type { AnalysisProblem, SourceFile } from '../analyzer/types.js';
+import type { AnalysisProblem, Severity, SourceFile } from '../analyzer/types.js';
+import { FAIL_ON } from '../config/schema.js';
+import { writeReport } from './report-sink.js';
 import type { ReviewOfChanges } from '../app/review-changes.js';
 import { isPathIncluded } from '../config/index.js';
 import { parseUnifiedDiff, type FileChanges } from '../diff/hunks.js';
@@ -32,6 +34,10 @@ interface ReviewOptions {
   base?: string;
   format: ReviewFormat;
   color?: boolean;
+  /** Lowest severity that makes the run exit 1; default: the config's `check.fail_on`. */
+  failOn?: Severity;
+  config?: string;
+  outputFile?: string;
 }
 
 export function registerReviewCommand(program: Command): void {
@@ -41,15 +47,22 @@ export function registerReviewCommand(program: Command): void {
     .option('--base <ref>', `branch or commit to compare with (default: the first of ${DEFAULT_BASES.join(', ')} that exists)`)
     .addOption(new Option('--format <format>', 'output format').choices(REVIEW_FORMATS).default('text'))
     .option('--no-color', 'plain text output')
-    .action(async (options: ReviewOptions) => {
-      process.exitCode = await runReview(options, process.cwd());
+    .argument('[paths...]', 'review only changed files under these files or folders (default: all)')
+    .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the run exit 1 (default: check.fail_on)').choices(FAIL_ON))
+    .option('--config <path>', 'use this config file instead of the project\'s')
+    .option('--output-file <path>', 'write the report to this file instead of stdout')
+    .action(async (paths: string[], options: ReviewOptions) => {
+      process.exitCode = await runReview(options, process.cwd(), undefined, paths);
     });
 }
 
 /** Exit 1 when the App's check would fail (a finding at or above `check.fail_on` on a changed line). */
-export async function runReview(options: ReviewOptions, cwd: string, output: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runReview(options: ReviewOptions, cwd: string, output?: NodeJS.WritableStream, paths: readonly string[] = []): Promise<number> {
   const root = (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
-  const project = await loadLocalProject(root);
+  const project = await loadLocalProject(root, options.config, cwd);
+  // Paths given on the command line, as folders or files relative to the repository root.
+  const under = paths.map((path) => relative(root, resolve(cwd, path)).split(sep).join('/'));
+  const isUnder = (file: string) => under.length === 0 || under.some((prefix) => prefix === '' || file === prefix || file.startsWith(`${prefix}/`));
   const base = await mergeBase(root, options.base);
   // Working tree against the merge-base: committed and uncommitted changes to tracked files.
   const pathspec = ['--', '*.py', '*.pyi'];
@@ -57,7 +70,7 @@ export async function runReview(options: ReviewOptions, cwd: string, output: Nod
   const diff = parseUnifiedDiff(await git(root, ['diff', '-M', '--unified=3', '--no-color', '--no-ext-diff', base, ...pathspec]));
   const hunksByPath = new Map(diff.map((file) => [file.path, file.changes]));
 
-  const selected = names.filter((path) => isPathIncluded(project.config, path));
+  const selected = names.filter((path) => isPathIncluded(project.config, path) && isUnder(path));
   const files: SourceFile[] = [];
   const unreadable: AnalysisProblem[] = [];
   for (const path of selected) {
@@ -76,12 +89,14 @@ export async function runReview(options: ReviewOptions, cwd: string, output: Nod
   const review = await reviewChanges({ files, changes, config: project.config, project: withTestDependencies(withFolderKnowledge(withConftestRunners(project.options.project, selected, root, root), project.config, selected, root, root), selected, root, root) });
   const check = renderCheckOutput({
     plan: review.plan,
-    failOn: project.config.check.fail_on,
+    failOn: options.failOn ?? project.config.check.fail_on,
     filesAnalyzed: files.length,
     problems: [...unreadable, ...review.analysis.problems],
   });
   const problems = [...unreadable, ...review.analysis.problems];
-  output.write(render(options, review, check, base, problems));
+  const report = render(options, review, check, base, problems);
+  if (output) output.write(report);
+  else writeReport(report, options.outputFile, cwd);
   reportProblems(problems);
   return check.conclusion === 'failure' ? EXIT.findings : unreadable.length > 0 ? EXIT.error : EXIT.clean;
 }

@@ -19,10 +19,10 @@ function write(path: string, text: string): void {
   writeFileSync(join(repo, path), text);
 }
 
-async function review(options: { base?: string; format: 'text' | 'github' | 'json' }): Promise<{ code: number; out: string }> {
+async function review(options: { base?: string; format: 'text' | 'github' | 'json'; failOn?: 'error' | 'warning' | 'info' }, paths: string[] = []): Promise<{ code: number; out: string }> {
   let out = '';
   const sink = new Writable({ write: (chunk, _encoding, done) => ((out += chunk.toString()), done()) });
-  const code = await runReview({ ...options, color: false }, join(repo, 'pkg'), sink);
+  const code = await runReview({ ...options, color: false }, join(repo, 'pkg'), sink, paths);
   return { code, out };
 }
 
@@ -103,10 +103,26 @@ describe('async-review review', () => {
     await expect(review({ base: 'main', format: 'text' })).rejects.toThrow(/invalid \.github\/async-review\.yml:\nfilter: /);
   });
 
+  it('reviews only the changed files under the paths given, and fails on --fail-on', async () => {
+    write('pkg/service.py', 'import asyncio\nimport time\n\n\nasync def serve():\n    await asyncio.sleep(0)\n    time.sleep(1)\n');
+    write('pkg/sub/other.py', 'import asyncio\nimport time\n\n\nasync def other():\n    time.sleep(2)\n');
+    git('add', '.');
+    git('commit', '-qm', 'feature');
+    const paths = (out: string) => (JSON.parse(out) as { findings: { path: string }[] }).findings.map((f) => f.path).sort();
+    // Relative to the working directory (pkg/), as a shell user types them.
+    expect(paths((await review({ base: 'main', format: 'json' }, ['sub'])).out)).toEqual(['pkg/sub/other.py']);
+    expect(paths((await review({ base: 'main', format: 'json' }, ['service.py', 'sub/other.py'])).out)).toEqual(['pkg/service.py', 'pkg/sub/other.py']);
+    expect((await review({ base: 'main', format: 'json' }, ['nowhere'])).code).toBe(0);
+    // The findings are errors: a fail level above them would pass; --fail-on info still fails.
+    write('.github/async-review.yml', 'rules:\n  blocking-sleep: info\n');
+    expect((await review({ base: 'main', format: 'json' })).code).toBe(0);
+    expect((await review({ base: 'main', format: 'json', failOn: 'info' })).code).toBe(1);
+  });
+
   it('registers `review` with --base and --format on a commander program', () => {
     const program = new Command('async-review');
     registerReviewCommand(program);
     const command = program.commands.find((c) => c.name() === 'review');
-    expect(command?.options.map((o) => o.long)).toEqual(['--base', '--format', '--no-color']);
+    expect(command?.options.map((o) => o.long)).toEqual(['--base', '--format', '--no-color', '--fail-on', '--config', '--output-file']);
   });
 });
