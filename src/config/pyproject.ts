@@ -15,28 +15,29 @@ export function mentionsOurTable(text: string): boolean {
 /** Our config from a pyproject.toml's text; null when it has no `[tool.async-review]` table. */
 export function parsePyprojectConfig(text: string): ParseConfigResult | null {
   if (!mentionsOurTable(text)) return null;
-  let document: Record<string, unknown>;
-  try {
-    document = parseToml(text) as Record<string, unknown>;
-  } catch (error) {
-    return { ok: false, error: tomlErrorLine(error) };
-  }
-  const tool = document.tool as Record<string, unknown> | undefined;
-  if (!tool || typeof tool !== 'object' || !('async-review' in tool)) return null;
-  return validateConfig(tool['async-review']);
+  const parsed = parseDocument(text);
+  if ('error' in parsed) return { ok: false, error: parsed.error };
+  return parsed.ours === undefined ? null : validateConfig(parsed.ours);
 }
 
 /** A TOML file given with `--config` that is not a pyproject.toml: its `[tool.async-review]` table when it has
  *  one, else the whole document. */
 export function parseTomlConfig(text: string): ParseConfigResult {
+  const parsed = parseDocument(text);
+  if ('error' in parsed) return { ok: false, error: parsed.error };
+  return validateConfig(parsed.ours ?? parsed.document);
+}
+
+/** A TOML document and its `[tool.async-review]` table (undefined when it has none), or the syntax error. */
+function parseDocument(text: string): { document: Record<string, unknown>; ours: unknown } | { error: string } {
   let document: Record<string, unknown>;
   try {
     document = parseToml(text) as Record<string, unknown>;
   } catch (error) {
-    return { ok: false, error: tomlErrorLine(error) };
+    return { error: tomlErrorLine(error) };
   }
   const tool = document.tool as Record<string, unknown> | undefined;
-  return validateConfig(tool && typeof tool === 'object' && 'async-review' in tool ? tool['async-review'] : document);
+  return { document, ours: tool && typeof tool === 'object' && 'async-review' in tool ? tool['async-review'] : undefined };
 }
 
 function tomlErrorLine(error: unknown): string {
