@@ -39,6 +39,7 @@ async function start(logFormat: 'pretty' | 'json'): Promise<Started> {
       PORT: String(port),
       LOG_LEVEL: 'info',
       LOG_FORMAT: logFormat,
+      WEBHOOK_MAX_BYTES: String(1024 * 1024),
     },
   });
   let output = '';
@@ -106,6 +107,18 @@ describe.each(['pretty', 'json'] as const)('the App log (LOG_FORMAT=%s)', (logFo
     expect(lines[0]).toMatch(/webhook rejected \(400\): signature does not match WEBHOOK_SECRET; event pull_request, delivery forged-delivery-1, from 127\.0\.0\.1/);
     if (logFormat === 'json') expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40 });
     else expect(lines[0]).toMatch(/^WARN/);
+  });
+
+  it('refuses a body over the limit before buffering it, with one line', async () => {
+    const from = app.lines().length;
+    const body = JSON.stringify({ action: 'opened', padding: 'x'.repeat(2 * 1024 * 1024) });
+    const response = await deliver(app, 'pull_request', 'huge-delivery-1', body, sign(body));
+    expect(response.status).toBe(413);
+    const lines = await linesAfter(app, from, 1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/webhook rejected \(413\): body over 1048576 bytes; event pull_request, delivery huge-delivery-1/);
+    // The App still answers afterwards.
+    expect((await fetch(`${app.url}/health`)).status).toBe(200);
   });
 
   it('still logs valid deliveries and answers them', async () => {
