@@ -32,14 +32,20 @@ export function registerHandlers(app: Probot, queue: ReviewQueue = reviewQueue):
     const { payload } = context;
     const installationId = payload.installation?.id;
     if (installationId === undefined) return context.log.warn('pull_request event without an installation: ignored');
+    // A signed payload can still be malformed: without a head commit and a number there is nothing to review.
+    const pull = payload.pull_request as { number?: unknown; head?: { sha?: unknown } } | undefined;
+    const headSha = pull?.head?.sha;
+    if (typeof headSha !== 'string' || !/^[0-9a-f]{40}$/i.test(headSha) || typeof pull?.number !== 'number' || !payload.repository?.owner?.login) {
+      return context.log.warn(`${context.name} without a pull request head commit, number or repository: ignored`);
+    }
     enqueue(
       context,
       {
         installationId,
         owner: payload.repository.owner.login,
         repo: payload.repository.name,
-        pullNumber: payload.pull_request.number,
-        headSha: payload.pull_request.head.sha,
+        pullNumber: pull.number,
+        headSha,
       },
       true,
     );

@@ -100,6 +100,18 @@ describe('webhook handlers', () => {
     await reviewQueue.onIdle();
     expect(recorded.checkRunCreations).toEqual([]);
   });
+
+  it('ignores a pull_request webhook without a head commit, and queues nothing', async () => {
+    const payload = examplePayload('pull_request', 'opened');
+    delete payload.pull_request.head.sha;
+    await probot.receive({ id: 'no-head-sha', name: 'pull_request', payload });
+    const broken = examplePayload('pull_request', 'opened');
+    broken.pull_request.head.sha = 'not-a-sha';
+    await probot.receive({ id: 'bad-head-sha', name: 'pull_request', payload: broken });
+    expect(reviewQueue.stats).toEqual({ queued: 0, running: 0 });
+    await reviewQueue.onIdle();
+    expect(recorded.checkRunCreations).toEqual([]);
+  });
 });
 
 describe('ReviewQueue', () => {
