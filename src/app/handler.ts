@@ -14,15 +14,24 @@ export const PULL_REQUEST_EVENTS = [
 ] as const;
 
 export function registerHandlers(app: Probot, queue: ReviewQueue = reviewQueue): void {
-  const run = async (job: ReviewJob) =>
-    reviewPullRequest({
-      ...job,
-      octokit: await app.auth(job.installationId),
-      log: app.log.child({ repo: `${job.owner}/${job.repo}`, pull: job.pullNumber, sha: job.headSha }),
-    });
+  const run = async (job: ReviewJob): Promise<void> => {
+    const log = app.log.child({ repo: `${job.owner}/${job.repo}`, pull: job.pullNumber, sha: job.headSha });
+    const outcome = await reviewPullRequest({ ...job, octokit: await app.auth(job.installationId), log });
+    // Deliveries came out of order (a late event for an older commit superseded the newest push): GitHub's
+    // head is what gets reviewed, unless it already was.
+    const head: ReviewJob = { ...job, headSha: outcome.supersededBy ?? job.headSha, rerun: undefined };
+    if (outcome.supersededBy && !queue.wasLastReviewed(head)) {
+      const result = queue.enqueue(head, run, {
+        newHead: true,
+        onError: (error) => log.error({ err: error }, `review job failed: ${describeError(error)}`),
+      });
+      log.info(`${job.owner}/${job.repo}#${job.pullNumber}@${outcome.supersededBy.slice(0, 7)} (the head, after a late delivery): ${result}`);
+    }
+  };
   const enqueue = (context: Context, job: ReviewJob, newHead: boolean) => {
     const result = queue.enqueue(job, run, {
       newHead,
+      deliveryId: context.id,
       onError: (error) => context.log.error({ err: error }, `review job failed: ${describeError(error)}`),
     });
     context.log.info(`${job.owner}/${job.repo}#${job.pullNumber}@${job.headSha.slice(0, 7)}: ${result}`);
@@ -78,6 +87,6 @@ export function registerHandlers(app: Probot, queue: ReviewQueue = reviewQueue):
       numbers = data.filter((pull) => pull.state === 'open' && pull.head.sha === headSha).map((pull) => pull.number);
     }
     if (numbers.length === 0) return context.log.info(`no open pull request has head ${headSha}: nothing to re-run`);
-    for (const pullNumber of numbers) enqueue(context, { installationId, ...repository, pullNumber, headSha }, false);
+    for (const pullNumber of numbers) enqueue(context, { installationId, ...repository, pullNumber, headSha, rerun: true }, false);
   }
 }

@@ -13,15 +13,22 @@ export interface ReviewJob {
   repo: string;
   pullNumber: number;
   headSha: string;
+  /** An explicit re-run from the Checks UI (see ReviewRequest.rerun). */
+  rerun?: boolean;
 }
 
 export type ReviewRunner = (job: ReviewJob) => Promise<unknown>;
 
 export type EnqueueResult = 'queued' | 'coalesced';
 
+/** Pull requests whose last reviewed head is remembered. */
+const MAX_REMEMBERED = 10_000;
+
 export interface EnqueueOptions {
   /** The job comes from a push (pull_request event), so it supersedes older queued pushes. */
   newHead: boolean;
+  /** The webhook delivery's id (X-GitHub-Delivery), which GitHub keeps when it redelivers. */
+  deliveryId?: string;
   onError: (error: unknown) => void;
 }
 
@@ -34,6 +41,10 @@ export class ReviewQueue {
   /** The last job of each pull request: the next one starts after it. */
   readonly #pullTails = new Map<string, Promise<void>>();
   readonly #jobs = new Set<Promise<void>>();
+  /** The head last reviewed per repo#pr (bounded). */
+  readonly #reviewed = new Map<string, string>();
+  /** Deliveries whose review ran (bounded): GitHub's redelivery of one is not reviewed again. */
+  readonly #delivered = new Set<string>();
 
   constructor(concurrency = 4) {
     this.#queue = new PQueue({ concurrency });
@@ -44,6 +55,8 @@ export class ReviewQueue {
     const pull = pullKey(job);
     // A push is the pull request's newest head even when its commit is already queued or running
     // (A -> B -> A force-pushes): the B queued in between is superseded.
+    // GitHub redelivers with the delivery's own id: one whose review already ran opens no second check run.
+    if (options.deliveryId !== undefined && this.#delivered.has(options.deliveryId)) return 'coalesced';
     if (options.newHead) this.#latestHead.set(pull, job.headSha);
     if (this.#inFlight.has(key)) return 'coalesced';
     this.#inFlight.add(key);
@@ -54,6 +67,8 @@ export class ReviewQueue {
         this.#queue.add(async () => {
           if (options.newHead && this.#isSuperseded(job)) return;
           await run(job);
+          if (!job.rerun) this.#remember(pull, job.headSha);
+          if (options.deliveryId !== undefined) this.#rememberDelivery(options.deliveryId);
         }),
       )
       .catch(options.onError)
@@ -78,6 +93,28 @@ export class ReviewQueue {
 
   get stats(): { queued: number; running: number } {
     return { queued: this.#jobs.size - this.#queue.pending, running: this.#queue.pending };
+  }
+
+  /** Forget which heads and deliveries were reviewed (tests that reuse commits and delivery ids). */
+  forgetReviewed(): void {
+    this.#reviewed.clear();
+    this.#delivered.clear();
+  }
+
+  /** Was this job's commit the last head reviewed for its pull request? */
+  wasLastReviewed(job: ReviewJob): boolean {
+    return this.#reviewed.get(pullKey(job)) === job.headSha;
+  }
+
+  #remember(pull: string, headSha: string): void {
+    this.#reviewed.delete(pull);
+    this.#reviewed.set(pull, headSha);
+    if (this.#reviewed.size > MAX_REMEMBERED) this.#reviewed.delete(this.#reviewed.keys().next().value!);
+  }
+
+  #rememberDelivery(deliveryId: string): void {
+    this.#delivered.add(deliveryId);
+    if (this.#delivered.size > MAX_REMEMBERED) this.#delivered.delete(this.#delivered.values().next().value!);
   }
 
   /** A push newer than this job's commit arrived (queued, running or already reviewed): its review says it all. */

@@ -35,6 +35,8 @@ export interface ReviewRequest extends RepoRef {
   pullNumber: number;
   headSha: string;
   installationId?: number;
+  /** An explicit re-run from the Checks UI: it may be of an older commit, and then completes its check only. */
+  rerun?: boolean;
   log: Log;
 }
 
@@ -42,6 +44,8 @@ export interface ReviewOutcome {
   conclusion: CheckOutput['conclusion'] | 'not-reported';
   commentsPosted: number;
   threadsResolved: number;
+  /** The pull request's head when it is not the commit this review was for: that one needs its review. */
+  supersededBy?: string;
 }
 
 export async function reviewPullRequest(request: ReviewRequest): Promise<ReviewOutcome> {
@@ -124,6 +128,19 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
     headSha: request.headSha,
     paths: [...new Set([...changedPaths, ...conftests, ...dependencyFiles])],
   });
+  // A late or redelivered event for a commit that is no longer the head must not post the findings the new head
+  // fixed, nor resolve the threads it still has: GitHub's word on the head decides, not the delivery order.
+  const stale = snapshot.currentHeadSha !== null && snapshot.currentHeadSha !== request.headSha;
+  if (stale && !request.rerun) {
+    const output = renderSkippedCheck(
+      'neutral',
+      'Superseded by a newer push',
+      `The pull request's head is now ${snapshot.currentHeadSha!.slice(0, 7)}, so this review of ${request.headSha.slice(0, 7)} posts nothing; the newer commit gets its own.`,
+    );
+    await complete(output);
+    log.info(`${ref.owner}/${ref.repo}#${request.pullNumber}@${request.headSha.slice(0, 7)}: superseded by ${snapshot.currentHeadSha!.slice(0, 7)}, nothing posted`);
+    return { conclusion: output.conclusion, commentsPosted: 0, threadsResolved: 0, supersededBy: snapshot.currentHeadSha! };
+  }
   // `.github/async-review.yml`, or `[tool.async-review]` in pyproject.toml, both from the default branch.
   const parsed = configFromProjectFiles(snapshot.configText, snapshot.configPyprojectText);
   if (!parsed.ok) {
@@ -161,7 +178,8 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
   });
 
   let reviewError: string | undefined;
-  if (plan.comments.length > 0) {
+  // A re-run of an older commit completes its check; the pull request's review and threads belong to the head.
+  if (plan.comments.length > 0 && !stale) {
     try {
       await postReview(octokit, ref, {
         pullNumber: request.pullNumber,
@@ -193,7 +211,7 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
   });
   await complete(output, renderAnnotations(plan.reported));
 
-  const threadsResolved = await resolveStale(request, plan.staleThreads);
+  const threadsResolved = stale ? 0 : await resolveStale(request, plan.staleThreads);
   log.info(
     { pull: request.pullNumber, sha: request.headSha, findings: plan.reported.length, comments: plan.comments.length, resolved: threadsResolved },
     `reviewed ${ref.owner}/${ref.repo}#${request.pullNumber}: ${output.conclusion}`,

@@ -27,6 +27,9 @@ export interface PullRequestSnapshot {
   targetPythonTexts: (string | null)[];
   /** Each requested path at the head commit; null when it does not exist there. */
   files: Map<string, BlobContent | null>;
+  /** The pull request's head commit as GitHub says it now (null when not told): a review of another commit is
+   *  stale. */
+  currentHeadSha: string | null;
   /** Review threads the App started (their first comment carries a fingerprint). */
   threads: AppThread[];
 }
@@ -71,6 +74,7 @@ export async function fetchSnapshot(octokit: GitHubClient, request: SnapshotRequ
     targetPythonTexts: TARGET_PYTHON_FILES.map((_, index) => blobText(repository[`target${index}`])),
     files,
     threads: threadNodes.flatMap(toAppThread),
+    currentHeadSha: (repository.pullRequest as PullRequestNode | null)?.headRefOid ?? null,
   };
 }
 
@@ -85,6 +89,7 @@ interface ThreadConnection {
   nodes: ThreadNode[];
 }
 interface PullRequestNode {
+  headRefOid?: string | null;
   reviewThreads: ThreadConnection;
 }
 
@@ -121,7 +126,7 @@ async function queryChunk(
       declarations.push(`$target${index}: String!`);
       fields.push(`target${index}: object(expression: $target${index}) { ${BLOB_FIELDS} }`);
     });
-    fields.push(`pullRequest(number: $number) { reviewThreads(first: ${THREADS_PER_PAGE}) { ${THREAD_FIELDS} } }`);
+    fields.push(`pullRequest(number: $number) { headRefOid reviewThreads(first: ${THREADS_PER_PAGE}) { ${THREAD_FIELDS} } }`);
   }
   const query = `query(${declarations.join(', ')}) {
   repository(owner: $owner, name: $name) {

@@ -87,6 +87,8 @@ export interface PullState {
   /** pytest configuration files at the head commit by name. */
   pytest?: Record<string, string>;
   threads?: Thread[];
+  /** The pull request's head as GitHub answers it now (default: HEAD_SHA, the commit under review). */
+  currentHead?: string;
 }
 
 export interface Recorded {
@@ -160,6 +162,7 @@ export function mockSnapshot(recorded: Recorded, state: PullState, times = 1): n
       }
       if (body.query.includes('pullRequest(')) {
         repository.pullRequest = {
+          headRefOid: state.currentHead ?? HEAD_SHA,
           reviewThreads: {
             pageInfo: { hasNextPage: false, endCursor: null },
             nodes: (state.threads ?? []).map((thread) => ({

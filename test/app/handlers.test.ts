@@ -14,8 +14,11 @@ import {
   mockSnapshot,
   newRecorded,
   type Recorded,
+  mockReview,
+  mockResolveMutation,
 } from './github-mock.js';
 
+const BLOCKING = 'import asyncio\nimport time\n\n\nasync def poll():\n    time.sleep(1)\n';
 const CLEAN = 'import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n';
 const files = [{ filename: 'app/poll.py', status: 'added' as const, patch: addedPatch(CLEAN) }];
 
@@ -24,6 +27,8 @@ let recorded: Recorded;
 
 beforeAll(() => nock.disableNetConnect());
 beforeEach(async () => {
+  // Tests deliver the same commit with other contents: the queue must not take it for one already reviewed.
+  reviewQueue.forgetReviewed();
   nock.cleanAll();
   probot = await createProbot();
   recorded = newRecorded();
@@ -73,6 +78,34 @@ describe('webhook handlers', () => {
     await reviewQueue.onIdle();
     expect(recorded.checkRunCreations).toEqual([expect.objectContaining({ head_sha: HEAD_SHA, name: 'async-review' })]);
     expect(recorded.checkRunUpdates[0].conclusion).toBe('success');
+  });
+
+  it('completes a re-run of an older commit without touching the pull request\'s review or threads', async () => {
+    const payload = examplePayload('check_run', 'rerequested');
+    payload.check_run.name = 'async-review';
+    payload.repository = examplePayload('pull_request', 'opened').repository;
+    payload.installation = { id: 1 };
+    payload.check_run.head_sha = HEAD_SHA;
+    payload.check_run.pull_requests = [{ number: 2, base: { repo: { id: payload.repository.id } } }];
+    mockAccessToken();
+    mockCheckRunCreation(recorded);
+    mockFileList(recorded, [{ filename: 'app/poll.py', status: 'added' as const, patch: addedPatch(BLOCKING) }]);
+    // GitHub says the head moved on; the App's thread on the pull request must stay as it is.
+    mockSnapshot(recorded, {
+      files, contents: { 'app/poll.py': BLOCKING }, currentHead: 'c'.repeat(40),
+      threads: [{ id: 'PRRT_kept', isResolved: false, path: 'app/other.py', body: `x <!-- async-review:fp=${'0'.repeat(20)} -->` }],
+    });
+    mockCheckRunUpdates(recorded);
+    // Offered, so that a review or a resolved thread would be recorded; neither may be used.
+    const review = mockReview(recorded);
+    const resolve = mockResolveMutation(recorded);
+    await probot.receive({ id: 'rerun-old', name: 'check_run', payload });
+    await reviewQueue.onIdle();
+    expect(recorded.reviews).toEqual([]);
+    expect(recorded.mutations).toEqual([]);
+    expect(recorded.checkRunUpdates[0]).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(review.isDone() || resolve.isDone()).toBe(false);
+    nock.cleanAll();
   });
 
   it("ignores re-runs of other apps' check runs", async () => {

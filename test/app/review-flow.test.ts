@@ -41,6 +41,8 @@ let recorded: Recorded;
 
 beforeAll(() => nock.disableNetConnect());
 beforeEach(async () => {
+  // Tests deliver the same commit with other contents: the queue must not take it for one already reviewed.
+  reviewQueue.forgetReviewed();
   nock.cleanAll();
   probot = await createProbot();
   recorded = newRecorded();
@@ -281,6 +283,24 @@ describe('files without a patch', () => {
     expect(update.conclusion).toBe('success');
     expect(update.output.summary).toContain('_(GitHub sent no diff for this file)_');
     expect(update.output).not.toHaveProperty('annotations');
+  });
+});
+
+describe('a review of a commit that is no longer the head', () => {
+  const NEWER = 'b'.repeat(40);
+
+  it('posts no review and resolves no thread: the check says it was superseded', async () => {
+    mockRun({
+      files: [sleeper],
+      contents: { 'app/poll.py': BLOCKING },
+      currentHead: NEWER,
+      threads: [{ id: 'PRRT_old', isResolved: false, path: 'app/gone.py', body: 'old finding <!-- async-review:fp=0123456789abcdef0123 -->' }],
+    });
+    await deliver('pull_request', 'opened');
+    expect(recorded.reviews).toEqual([]);
+    expect(recorded.mutations).toEqual([]);
+    expect(recorded.checkRunUpdates[0]).toMatchObject({ status: 'completed', conclusion: 'neutral', output: { title: 'Superseded by a newer push' } });
+    expect(recorded.checkRunUpdates[0].output.summary).toContain(NEWER.slice(0, 7));
   });
 });
 
