@@ -46,6 +46,16 @@ function mockOneRun(): void {
   mockCheckRunUpdates(recorded);
 }
 
+/** GitHub's re-run of our check on HEAD_SHA, in the pull request example's repository. */
+function ourCheckRerun(): any {
+  const payload = examplePayload('check_run', 'rerequested');
+  payload.check_run.name = 'async-review';
+  payload.repository = examplePayload('pull_request', 'opened').repository;
+  payload.installation = { id: 1 };
+  payload.check_run.head_sha = HEAD_SHA;
+  return payload;
+}
+
 describe('webhook handlers', () => {
   it('coalesces a redelivered pull_request webhook for the same head SHA', async () => {
     mockOneRun();
@@ -57,11 +67,7 @@ describe('webhook handlers', () => {
   });
 
   it('reviews each pull request of a re-requested check run, looking them up by commit when not listed', async () => {
-    const payload = examplePayload('check_run', 'rerequested');
-    payload.check_run.name = 'async-review';
-    payload.repository = examplePayload('pull_request', 'opened').repository;
-    payload.installation = { id: 1 };
-    payload.check_run.head_sha = HEAD_SHA;
+    const payload = ourCheckRerun();
     expect(payload.check_run.pull_requests).toEqual([]);
     mockAccessToken();
     nock('https://api.github.com')
@@ -81,11 +87,7 @@ describe('webhook handlers', () => {
   });
 
   it('completes a re-run of an older commit without touching the pull request\'s review or threads', async () => {
-    const payload = examplePayload('check_run', 'rerequested');
-    payload.check_run.name = 'async-review';
-    payload.repository = examplePayload('pull_request', 'opened').repository;
-    payload.installation = { id: 1 };
-    payload.check_run.head_sha = HEAD_SHA;
+    const payload = ourCheckRerun();
     payload.check_run.pull_requests = [{ number: 2, base: { repo: { id: payload.repository.id } } }];
     mockAccessToken();
     mockCheckRunCreation(recorded);
