@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { allRules } from '../../rules/index.js';
-import type { Finding } from '../../src/analyzer/types.js';
+import { sampleFinding } from '../helpers/findings.js';
 import { RULE_DOCS_BASE_URL, ruleDocsLocation, ruleDocsUrl } from '../../src/render/links.js';
 import { planReview, renderCommentBody, type RuleLookup } from '../../src/render/review.js';
 import { renderSarif } from '../../src/render/sarif.js';
@@ -22,19 +22,7 @@ afterEach(() => {
   vi.resetModules();
 });
 
-const finding: Finding = {
-  rule: 'blocking-sleep',
-  severity: 'error',
-  path: 'app/main.py',
-  line: 4,
-  column: 5,
-  endLine: 4,
-  endColumn: 18,
-  message: '`time.sleep()` blocks the event loop in `main()`',
-  code: '    time.sleep(1)',
-  fix: { line: 4, endLine: 4, replacement: '    await asyncio.sleep(1)' },
-  corrected: '    await asyncio.sleep(1)',
-};
+const finding = sampleFinding();
 const rules: RuleLookup = (name) => ({ name, aliases: [], why: `Why ${name} matters.` });
 const item = { finding, placement: { kind: 'inline' as const, startLine: 4, line: 4, suggestion: true }, onChangedLines: true, fingerprint: 'f'.repeat(20) };
 

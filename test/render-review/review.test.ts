@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/analyzer/types.js';
+import { sampleFinding } from '../helpers/findings.js';
 import type { Placement } from '../../src/diff/placement.js';
 import { renderAnnotations, batches } from '../../src/render/annotations.js';
 import { extractFingerprint, fingerprintFindings } from '../../src/render/fingerprint.js';
@@ -19,22 +20,7 @@ const rules: RuleLookup = (name) =>
     ? { name, aliases: ['ASYNC251'], why: 'time.sleep() blocks the whole event loop.' }
     : { name, aliases: [], why: `Why ${name} matters.` };
 
-function finding(overrides: Partial<Finding> = {}): Finding {
-  return {
-    rule: 'blocking-sleep',
-    severity: 'error',
-    path: 'app/main.py',
-    line: 4,
-    column: 5,
-    endLine: 4,
-    endColumn: 18,
-    message: '`time.sleep()` blocks the event loop in `main()`',
-    code: '    time.sleep(1)',
-    fix: { line: 4, endLine: 4, replacement: '    await asyncio.sleep(1)' },
-    corrected: '    await asyncio.sleep(1)',
-    ...overrides,
-  };
-}
+const finding = sampleFinding;
 
 const inline = (startLine: number, line: number, suggestion: boolean): Placement => ({ kind: 'inline', startLine, line, suggestion });
 
