@@ -3,6 +3,7 @@
 import { findRule } from '../analyzer/index.js';
 import { AnalyzerPool } from '../analyzer/worker-pool.js';
 import type { AnalysisResult, ProjectKnowledge, SourceFile } from '../analyzer/types.js';
+import type { ProjectContext } from '../analyzer/project/module-source.js';
 import { toAnalyzeOptions, type Config } from '../config/index.js';
 import type { FileChanges } from '../diff/hunks.js';
 import { placeFindings } from '../diff/placement.js';
@@ -18,6 +19,8 @@ export interface ChangeSet {
   project?: ProjectKnowledge;
   /** The App's earlier threads on the pull request. */
   threads?: readonly AppThread[];
+  /** Where the modules the changed files import are read (the head commit's tree), for cross-module rules. */
+  context?: ProjectContext;
   /** Changed files that could not be read: their earlier threads are kept. */
   unreadablePaths?: readonly string[];
 }

@@ -22,3 +22,12 @@ export interface SummaryCache {
   get(contentId: string): Promise<unknown | undefined>;
   set(contentId: string, summary: unknown): Promise<void>;
 }
+
+/** Repository context for one analysis: where imported modules are read, and where their summaries are
+ *  cached. Absent: every rule sees only the checked files (and the cross-module questions stay unknown). */
+export interface ProjectContext {
+  source: ModuleSource;
+  cache?: SummaryCache;
+  /** Folders imports resolve under, relative to the repository root (default: '' and 'src', as ruff does). */
+  sourceRoots?: readonly string[];
+}
