@@ -1,7 +1,8 @@
 // One review of one pull request at one head SHA. Needs nothing from the webhook, so any queue can run it.
 // Order (each write waits ≥ 1 s behind the previous one under Probot's throttling):
-//   check run in_progress ‖ file list → one GraphQL snapshot → analyze → one review → check completed
-//   (+1 update per further 50 annotations) → one mutation resolving stale threads.
+//   check run in_progress ‖ file list → one GraphQL snapshot ‖ the head tree (repository context) → analyze
+//   (+ one unthrottled GraphQL read of imported modules) → one review → check completed (+1 update per further
+//   50 annotations) → one mutation resolving stale threads.
 // Whatever throws, the check run is completed with the reason.
 import { MAX_FILE_BYTES } from '../analyzer/index.js';
 import type { SourceFile } from '../analyzer/types.js';
@@ -18,6 +19,7 @@ import { completeCheckRun, createCheckRun, postReview, resolveThreads } from '..
 import { batches, renderAnnotations } from '../render/annotations.js';
 import { renderReviewBody, renderReviewComment, type AppThread } from '../render/review.js';
 import { renderCheckOutput, renderSkippedCheck, type CheckOutput } from '../render/summary.js';
+import { repositoryContextEnabled, startRepositoryContext } from './repository-context.js';
 import { lookupRule, reviewChanges } from './review-changes.js';
 
 /** Folders whose dependency files one snapshot reads at most (each asks for every name in DEPENDENCY_FILES). */
@@ -122,6 +124,10 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
   const dependencyFiles = dependencyFolders.length <= MAX_DEPENDENCY_FOLDERS
     ? dependencyFolders.flatMap((folder) => DEPENDENCY_FILES.map((name) => (folder === '' ? name : `${folder}/${name}`)))
     : [];
+  // The head tree comes beside the snapshot (a GET: not held back by the write throttle the query waits on).
+  const contextRead = repositoryContextEnabled()
+    ? startRepositoryContext({ ...ref, octokit, headSha: request.headSha, log })
+    : Promise.resolve(undefined);
   const snapshot = await fetchSnapshot(octokit, {
     ...ref,
     pullNumber: request.pullNumber,
@@ -156,6 +162,7 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
   const selected = python.filter((file) => isPathIncluded(config, file.filename));
   const { files, unreadable } = await readSources(octokit, ref, selected, snapshot.files);
   const changes = new Map<string, FileChanges | null>(selected.map((file) => [file.filename, changesOf(file, files)]));
+  const repositoryContext = await contextRead;
 
   const { analysis, plan } = await reviewChanges({
     files,
@@ -174,6 +181,7 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
       })),
     },
     threads: snapshot.threads,
+    context: repositoryContext?.context,
     unreadablePaths: unreadable.map((problem) => problem.path),
   });
 
@@ -213,7 +221,14 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
 
   const threadsResolved = stale ? 0 : await resolveStale(request, plan.staleThreads);
   log.info(
-    { pull: request.pullNumber, sha: request.headSha, findings: plan.reported.length, comments: plan.comments.length, resolved: threadsResolved },
+    {
+      pull: request.pullNumber,
+      sha: request.headSha,
+      findings: plan.reported.length,
+      comments: plan.comments.length,
+      resolved: threadsResolved,
+      context: repositoryContext ? repositoryContext.source.stats : 'none',
+    },
     `reviewed ${ref.owner}/${ref.repo}#${request.pullNumber}: ${output.conclusion}`,
   );
   return { conclusion: output.conclusion, commentsPosted: reviewError ? 0 : plan.comments.length, threadsResolved };
