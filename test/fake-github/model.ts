@@ -57,6 +57,8 @@ export interface Repository {
   branches: Map<string, string>;
   blobs: Map<string, Buffer>;
   pulls: Map<number, PullRequest>;
+  /** Entries a recursive tree lists before GitHub says `truncated: true` (GitHub: 100 000). */
+  treeEntryLimit: number;
 }
 
 export type AnnotationLevel = 'notice' | 'warning' | 'failure';
@@ -192,6 +194,8 @@ export interface RepositoryOptions {
   installationId?: number;
   /** Files on the default branch. */
   files?: Record<string, FileContent>;
+  /** Entries a recursive tree lists before it is truncated (default 100 000, as on GitHub). */
+  treeEntryLimit?: number;
 }
 
 export interface PullRequestOptions extends RepositoryOptions {
@@ -268,6 +272,7 @@ export class Model {
       branches: new Map(),
       blobs: new Map(),
       pulls: new Map(),
+      treeEntryLimit: options.treeEntryLimit ?? 100_000,
     };
     this.state.repositories.set(repo.fullName.toLowerCase(), repo);
     const root = this.commit(repo, [], new Map(), 'Initial commit', options.files ?? {});

@@ -144,6 +144,38 @@ export function createRestRoutes(model: Model, apiUrl: () => string, webUrl: () 
       body: { sha: request.params.sha, node_id: nodeId('B', request.params.sha!), size: blob.length, url: `${apiUrl()}${request.path}`, content: base64Lines(blob), encoding: 'base64' },
     };
   });
+  // The tree of a commit (or branch); with ?recursive=1 every entry below it, cut at the repository's
+  // treeEntryLimit with `truncated: true` as GitHub does past 100 000 entries.
+  route('GET', '/repos/:owner/:repo/git/trees/:sha', 'installation', (request) => {
+    const repo = repoOf(request);
+    const ref = decodeURIComponent(request.params.sha!);
+    const sha = repo.commits.has(ref) ? ref : repo.branches.get(ref.replace(/^refs\/heads\//, ''));
+    if (!sha) throw notFound();
+    const files = repo.commits.get(sha)!.files;
+    const recursive = ['1', 'true'].includes(request.query.get('recursive') ?? '');
+    const entries = new Map<string, { path: string; mode: string; type: 'blob' | 'tree'; sha: string; size?: number; url: string }>();
+    for (const [path, content] of files) {
+      const parts = path.split('/');
+      for (let depth = 1; depth < parts.length && (recursive || depth === 1); depth++) {
+        const folder = parts.slice(0, depth).join('/');
+        const treeSha = gitBlobSha(Buffer.from(`tree:${sha}:${folder}`));
+        entries.set(folder, { path: folder, mode: '040000', type: 'tree', sha: treeSha, url: `${apiUrl()}/repos/${repo.fullName}/git/trees/${treeSha}` });
+      }
+      if (!recursive && parts.length > 1) continue;
+      const blobSha = gitBlobSha(content);
+      entries.set(path, { path, mode: '100644', type: 'blob', sha: blobSha, size: content.length, url: `${apiUrl()}/repos/${repo.fullName}/git/blobs/${blobSha}` });
+    }
+    const listed = [...entries.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return {
+      status: 200,
+      body: {
+        sha: gitBlobSha(Buffer.from(`tree:${sha}:`)),
+        url: `${apiUrl()}${request.path}`,
+        tree: listed.slice(0, repo.treeEntryLimit),
+        truncated: listed.length > repo.treeEntryLimit,
+      },
+    };
+  });
   route('GET', '/repos/:owner/:repo/contents/:path+', 'installation', (request) => {
     const repo = repoOf(request);
     const ref = request.query.get('ref') ?? repo.defaultBranch;
