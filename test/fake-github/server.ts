@@ -49,6 +49,8 @@ export interface Fault {
   body?: unknown;
   /** How many matching requests fail; default 1. */
   times?: number;
+  /** For "/graphql": only the operation of this name fails (e.g. the App's "RepositoryContext" reads). */
+  operationName?: string;
 }
 
 export interface PushOptions {
@@ -114,7 +116,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (fake.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.latencyMs));
     try {
       if (raw.length && body === undefined) throw new HttpError(400, 'Problems parsing JSON');
-      answer = injectedFault(method, route) ?? (await dispatch(method, route, parsed.pathname, parsed.searchParams, body, request));
+      answer = injectedFault(method, route, graphql?.name) ?? (await dispatch(method, route, parsed.pathname, parsed.searchParams, body, request));
     } catch (error) {
       if (!(error instanceof HttpError)) console.error('fake GitHub: handler failed', error);
       const httpError = error instanceof HttpError ? error : new HttpError(500, String(error));
@@ -144,11 +146,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     });
   }
 
-  function injectedFault(method: string, route: string): RestResponse | undefined {
+  function injectedFault(method: string, route: string, operationName: string | undefined): RestResponse | undefined {
     const fault = faults.find(
       (candidate) =>
         candidate.remaining > 0 &&
         (candidate.method === undefined || candidate.method === method) &&
+        (candidate.operationName === undefined || candidate.operationName === operationName) &&
         (typeof candidate.route === 'string' ? candidate.route === route : candidate.route.test(route)),
     );
     if (!fault) return undefined;
