@@ -39,8 +39,8 @@ function peakRssMb(pid: number): number {
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
-/** `nodeArgs` go to the App's node (e.g. --cpu-prof to see where its time goes). */
-export async function startAppServer(keys: AppKeys, githubHost: string, nodeArgs: string[] = []): Promise<AppServer> {
+/** `nodeArgs` go to the App's node (e.g. --cpu-prof to see where its time goes); `env` adds to its environment. */
+export async function startAppServer(keys: AppKeys, githubHost: string, nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<AppServer> {
   if (!existsSync(appEntry)) throw new Error(`${appEntry} is not built`);
   const port = await freePort();
   // An empty working directory: Probot reads a .env file from it, and a developer's .env must not leak in.
@@ -60,6 +60,7 @@ export async function startAppServer(keys: AppKeys, githubHost: string, nodeArgs
       GHE_HOST: githubHost,
       GHE_PROTOCOL: "http",
       LOG_LEVEL: "warn",
+      ...env,
     },
   });
   let output = "";

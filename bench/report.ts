@@ -1,5 +1,6 @@
 // Writes BENCHMARKS.md from bench/results.json's data: the tables, the targets beside the figures, and
 // for a missed target the figures that explain what limits it.
+import { appContextSection, appContextTargetRows } from "./app-context.js";
 import type { BenchResults } from "./results.js";
 import { differencesMarkdown } from "./findings-compare.js";
 import { intakeBurstLabels } from "./intake.js";
@@ -26,6 +27,7 @@ function targetRows(r: BenchResults): string[][] {
   rows.push(["100-file PR at 100 ms: review posted ≤ 2.5 s", app ? seconds(app.reviewPostedMs ?? NaN) : "n/a", verdict(app?.reviewPostedMs, targets.appReviewMs, seconds)]);
   rows.push(["100-file PR at 100 ms: check completed ≤ 3.5 s", app ? seconds(app.checkCompletedMs ?? NaN) : "n/a", verdict(app?.checkCompletedMs, targets.appCheckMs, seconds)]);
   rows.push(["100-file PR: ≤ 10 API requests beyond the first annotation batch", app ? String(app.requestsBeyondFirstAnnotationBatch) : "n/a", verdict(app?.requestsBeyondFirstAnnotationBatch, targets.appExtraRequests, String)]);
+  rows.push(...appContextTargetRows(r));
   const fuzz = r.fuzz;
   rows.push([`no fuzzed file slower than ${FUZZ_TARGET_RATIO}× the corpus median per KB`, fuzz ? `worst ${ratio(fuzz.worst.ratio)}, ${fuzz.over} of ${fuzz.cases.length} over` : "n/a", verdict(fuzz?.worst.ratio, FUZZ_TARGET_RATIO, (v) => `${v.toFixed(1)}×`)]);
   const intake = r.intake?.bursts.find((b) => b.label === intakeBurstLabels.measured);
@@ -183,10 +185,11 @@ export function renderBenchmarks(r: BenchResults): string {
     corpusSection(r),
     findingsSection(r),
     appSection(r),
+    appContextSection(r),
     intakeSection(r),
     "## Reproduce",
     "",
-    "`npm run bench` (all parts, about 8 minutes) or `npm run bench -- --quick` (fewer rounds and sizes, under 2 minutes; writes to `bench/.cache/quick/` and leaves this file alone). `-- --only corpus,sizes,fuzz,app,intake` re-measures some parts and keeps the others from the last results; `-- --render` rewrites this file from `bench/results.json` without measuring. The first run downloads the corpus (≈ 5 MB of .deb) with `apt-get` (`node dist/bench/corpus.js` alone does only that); later runs reuse it. GNU time (`/usr/bin/time`, Debian package `time`) measures the processes and is installed if missing.",
+    "`npm run bench` (all parts, about 8 minutes) or `npm run bench -- --quick` (fewer rounds and sizes, under 2 minutes; writes to `bench/.cache/quick/` and leaves this file alone). `-- --only corpus,sizes,fuzz,app,appctx,intake` re-measures some parts and keeps the others from the last results; `-- --render` rewrites this file from `bench/results.json` without measuring. The first run downloads the corpus (≈ 5 MB of .deb) with `apt-get` (`node dist/bench/corpus.js` alone does only that); later runs reuse it. GNU time (`/usr/bin/time`, Debian package `time`) measures the processes and is installed if missing.",
     "",
   ].join("\n");
 }

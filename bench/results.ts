@@ -34,6 +34,34 @@ export interface AppScenario {
 
 export interface AppResults { scenarios: AppScenario[]; skipped?: string; notes: string[] }
 
+/** One review in the repository-context benchmark (bench/app-context.ts). */
+export interface AppContextRun {
+  withContext: boolean;
+  push: "opened" | "synchronize";
+  latencyMs: number;
+  reviewPostedMs?: number;
+  checkCompletedMs?: number;
+  /** Token requests not counted. */
+  apiRequests: number;
+  treeRequests: number;
+  contextQueries: number;
+  inlineComments: number;
+  peakRssMb: number;
+  timeline: { request: string; startMs: number; endMs: number; status: number }[];
+}
+
+interface WithoutWith { without: number; with: number }
+
+export interface AppContextResults {
+  repetitions: number;
+  runs: AppContextRun[];
+  /** Medians per push, without and with context. */
+  summary: { push: "opened" | "synchronize"; reviewPostedMs: WithoutWith; checkCompletedMs: WithoutWith; apiRequests: WithoutWith; peakRssMb: WithoutWith }[];
+  /** The context reads alone (tree, then two levels of imports), as the analyzer makes them. */
+  reads?: { latencyMs: number; treeMs: number; totalMs: number; requests: number; modulesAnswered: number; modulesFetched: number; bytesFetched: number; prefetchHits: number; unknown: number };
+  skipped?: string;
+}
+
 export interface IntakeBurst {
   label: string;
   p50Ms: number;
@@ -65,6 +93,7 @@ export interface BenchResults {
   /** CPU time by bucket from one --cpu-prof run of the CLI and of the parse floor on the corpus. */
   cpuProfiles?: { cli: CliProfile; parseFloor: CliProfile };
   app?: AppResults;
+  appContext?: AppContextResults;
   intake?: IntakeResults;
   errors: string[];
   /** When each part was measured (they differ after a partial rerun with --only). */

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only corpus,sizes,fuzz,app,intake] [-- --render]`: runs every benchmark one after the
+// `npm run bench [-- --quick] [-- --only corpus,sizes,fuzz,app,appctx,intake] [-- --render]`: runs every benchmark one after the
 // other (never in parallel: they would measure each other) and writes BENCHMARKS.md, bench/results.json
 // and bench/results/differences.md. Quick mode writes to bench/.cache/quick/ instead.
 import { execFileSync } from "node:child_process";
@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { allRules } from "../rules/index.js";
+import { runAppContextBenchmark } from "./app-context.js";
 import { runAppBenchmarks } from "./app-e2e.js";
 import { appEntry } from "./app-server.js";
 import { ensureCorpus } from "./corpus.js";
@@ -22,7 +23,7 @@ import type { BenchResults } from "./results.js";
 import type { SizePoint } from "./size-scaling.js";
 import { fuzzSummary, type FuzzResults } from "./fuzz.js";
 
-const stages = ["corpus", "sizes", "fuzz", "app", "intake"] as const;
+const stages = ["corpus", "sizes", "fuzz", "app", "appctx", "intake"] as const;
 type Stage = (typeof stages)[number];
 
 const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, only: { type: "string" }, render: { type: "boolean", default: false } } });
@@ -123,6 +124,12 @@ const appMissing = existsSync(appEntry) ? undefined : "the App (dist/src/index.j
 if (only.has("app")) {
   await stage("the App end to end against the fake GitHub", async () => {
     results.app = appMissing ? { scenarios: [], notes: [], skipped: appMissing } : await runAppBenchmarks(quick, log);
+  });
+}
+
+if (only.has("appctx")) {
+  await stage("the App with and without repository context", async () => {
+    results.appContext = appMissing ? { repetitions: 0, runs: [], summary: [], skipped: appMissing } : await runAppContextBenchmark(quick, log);
   });
 }
 

@@ -26,7 +26,8 @@ export async function fetchHeadTree(octokit: GitHubClient, ref: RepoRef, headSha
     ...ref,
     tree_sha: headSha,
     recursive: '1',
-    request: { signal: AbortSignal.timeout(timeoutMs) },
+    // Best-effort: a failure means no context at once, not retries with back-off that hold the review.
+    request: { signal: AbortSignal.timeout(timeoutMs), retries: 0 },
   });
   if (data.truncated) throw new TreeUnavailable('GitHub truncated the head tree (too many files)');
   const tree = new Map<string, TreeBlob>();
