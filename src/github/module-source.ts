@@ -111,7 +111,8 @@ export class GitHubModuleSource implements ModuleSource {
     const ahead = isLastRequest ? await this.siblingsToFetchAhead(wanted) : [];
     const batch = this.withinCaps([...wanted, ...ahead]);
     const wantedSet = new Set(wanted);
-    this.stats.unknown += wanted.filter((path) => !batch.includes(path)).length;
+    const batchSet = new Set(batch);
+    this.stats.unknown += wanted.filter((path) => !batchSet.has(path)).length;
     if (batch.length === 0) return result;
 
     for (const path of batch) this.tried.add(path);

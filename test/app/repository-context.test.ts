@@ -3,6 +3,7 @@
 // caps, the reads ahead, the summary cache across pushes, and the fallbacks when GitHub fails.
 import { generateKeyPairSync } from 'node:crypto';
 import type { Octokit } from '@octokit/rest';
+import { Probot } from 'probot';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startRepositoryContext, type RepositoryContext } from '../../src/app/repository-context.js';
 import type { Log } from '../../src/app/review-pull-request.js';
@@ -184,5 +185,22 @@ describe('the summary cache across pushes', () => {
       read: ['billing/__init__.py', 'billing/retry.py'],
     });
     expect(contextQueries(start).map(askedPaths)).toEqual([['billing/__init__.py', 'billing/retry.py']]);
+  });
+});
+
+describe('with the App\'s own client (Probot, default throttling)', () => {
+  it('reads modules with the installation token, not held ≥ 1 s behind the previous GraphQL request', async () => {
+    const pull = await addPull({});
+    const probot = new Probot({ appId: APP_ID, privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), baseUrl: github.apiUrl, logLevel: 'fatal' });
+    const appOctokit = (await probot.auth(1)) as unknown as GitHubClient;
+    const context = (await startRepositoryContext({ owner, repo, octokit: appOctokit, headSha: pull.headSha, log, cache: new MemorySummaryCache() }))!;
+    // A GraphQL request through the throttled client, as the snapshot query is: the next one it sends waits 1 s.
+    await appOctokit.graphql('query { viewer { login } }');
+    const start = github.requests.length;
+    const texts = await context.source.read(['billing/db.py']);
+    expect(texts.get('billing/db.py')).toBe(DB);
+    const [previous, query] = [github.requests[start - 1]!, contextQueries(start)[0]!];
+    expect(query.status).toBe(200);
+    expect(query.startedAt - previous.startedAt).toBeLessThan(500);
   });
 });
