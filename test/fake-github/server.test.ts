@@ -231,6 +231,22 @@ describe('git data', () => {
     expect(String(raw.data)).toBe('filter: added\n');
     expect((await rejection(octokit.rest.repos.getContent({ owner, repo, path: 'missing.yml' }))).status).toBe(404);
   });
+
+  it("serves a commit's tree, recursive or not, with blob SHAs and sizes, truncated past the repository's limit", async () => {
+    const head = github.state.repositories.get('octo-org/service')!.pulls.get(7)!.headSha;
+    const { data: top } = await octokit.rest.git.getTree({ owner, repo, tree_sha: head });
+    expect(top.tree.map((entry) => [entry.path, entry.type])).toEqual([['.github', 'tree'], ['app', 'tree'], ['new.py', 'blob']]);
+    const { data: all } = await octokit.rest.git.getTree({ owner, repo, tree_sha: head, recursive: '1' });
+    expect(all.truncated).toBe(false);
+    expect(all.tree.filter((entry) => entry.type === 'blob').map((entry) => entry.path)).toEqual(['.github/async-review.yml', 'app/main.py', 'new.py']);
+    const main = all.tree.find((entry) => entry.path === 'app/main.py')!;
+    expect(main).toMatchObject({ sha: execFileSync('git', ['hash-object', '--stdin'], { input: CHANGED }).toString().trim(), size: Buffer.byteLength(CHANGED), mode: '100644' });
+    github.state.repositories.get('octo-org/service')!.treeEntryLimit = 2;
+    const { data: cut } = await octokit.rest.git.getTree({ owner, repo, tree_sha: head, recursive: '1' });
+    expect(cut.truncated).toBe(true);
+    expect(cut.tree).toHaveLength(2);
+    expect((await rejection(octokit.rest.git.getTree({ owner, repo, tree_sha: 'f'.repeat(40) }))).status).toBe(404);
+  });
 });
 
 describe('GraphQL', () => {
