@@ -77,6 +77,8 @@ export class GitHubModuleSource implements ModuleSource {
   private paths?: ReadonlySet<string>;
   private byFolder?: Map<string, string[]>;
   private failed = false;
+  /** Reads run one after another, so concurrent calls share the request budget and what was fetched. */
+  private previous: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: GitHubModuleSourceOptions) {
     this.limits = { ...DEFAULT_CONTEXT_LIMITS, ...options.limits };
@@ -91,7 +93,13 @@ export class GitHubModuleSource implements ModuleSource {
     return this.options.tree.get(path)?.sha;
   }
 
-  async read(paths: readonly string[]): Promise<ReadonlyMap<string, string>> {
+  read(paths: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    const next = this.previous.then(() => this.readNow(paths));
+    this.previous = next.catch(() => undefined);
+    return next;
+  }
+
+  private async readNow(paths: readonly string[]): Promise<ReadonlyMap<string, string>> {
     const result = new Map<string, string>();
     const wanted: string[] = [];
     for (const path of new Set(paths)) {

@@ -126,6 +126,19 @@ describe('reading modules', () => {
     expect(context.source.stats).toMatchObject({ requests: 1, prefetchHits: 2, unknown: 1 });
   });
 
+  it('answers concurrent reads within the same one-query budget', async () => {
+    const pull = await addPull({ 'other/tool.py': 'x = 1\n' });
+    const context = (await contextFor(pull))!;
+    const start = github.requests.length;
+    const [first, second, third] = await Promise.all([
+      context.source.read(['billing/db.py']),
+      context.source.read(['billing/retry.py']),
+      context.source.read(['other/tool.py']),
+    ]);
+    expect([first.get('billing/db.py'), second.get('billing/retry.py'), third.size]).toEqual([DB, RETRY, 0]);
+    expect(contextQueries(start)).toHaveLength(1);
+  });
+
   it('caps the modules and bytes one review fetches', async () => {
     const many = Object.fromEntries(Array.from({ length: 12 }, (_, index) => [`lib/m${index}.py`, `X = ${index}\n`]));
     const pull = await addPull(many);
@@ -133,6 +146,11 @@ describe('reading modules', () => {
     const texts = await context.source.read(Object.keys(many));
     expect(texts.size).toBe(5);
     expect(context.source.stats).toMatchObject({ requests: 1, modulesFetched: 5, unknown: 7 });
+
+    // Each module is 6 or 7 bytes: 20 bytes in all hold the first three.
+    const bytesCapped = (await contextFor(pull, undefined, { maxTotalBytes: 20, maxPrefetch: 0 }))!;
+    expect([...(await bytesCapped.source.read(Object.keys(many))).keys()]).toEqual(['lib/m0.py', 'lib/m1.py', 'lib/m2.py']);
+    expect(bytesCapped.source.stats.bytesFetched).toBeLessThanOrEqual(20);
   });
 
   it('leaves the modules unknown when the query fails, and asks no more', async () => {
