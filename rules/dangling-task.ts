@@ -5,6 +5,7 @@ import { TRANSPARENT_DECORATORS } from '../src/analyzer/model/known-apis.js';
 import { asyncLibrary } from '../src/analyzer/rule-helpers.js';
 import { calledName, callSnippet } from './support/calls.js';
 import { isUnreadLocal } from './support/locals.js';
+import { continuesAKeptTask } from './support/continuations.js';
 import { functionHeldBy } from '../src/analyzer/model/held-functions.js';
 import { VALUE_USE_QUERY } from './support/value-use.js';
 
@@ -29,7 +30,7 @@ export default defineRule({
   name: 'dangling-task',
   aliases: ['RUF006', 'ASYNC300'],
   severity: 'warning',
-  what: 'Reports `asyncio.create_task()`, `asyncio.ensure_future()` and `loop.create_task()` whose task is thrown away: the call is a whole statement (alone, or in a list, tuple or set built as a statement such as `[asyncio.create_task(f(x)) for x in xs]`), its task is only tested for truth, or it is assigned to a local variable the function never reads. Left alone: a task running a local coroutine function (or one the class keeps in an attribute, `self._pointer = wrapper`) that leaves nothing for an owner to collect: its whole body catches its own errors (one `try` with `except Exception`, a logging wrapper such as `async def logged(coro): try: await coro except Exception: log...`); it is a delayed action (`await asyncio.sleep(delay)`, then one `try` whose `except` handles the failure it expects, as in discord.py\'s `delete_after`), held by the loop\'s timer while it waits; or it never suspends and only ends the process (`if errors: sys.exit(1)`), so it runs to its end in the loop\'s next step. Maintainers do not take the weak reference alone for a bug there (discord.py declined exactly that change). Also left alone: a task started from `__del__`, best-effort cleanup of an object that is going away.',
+  what: 'Reports `asyncio.create_task()`, `asyncio.ensure_future()` and `loop.create_task()` whose task is thrown away: the call is a whole statement (alone, or in a list, tuple or set built as a statement such as `[asyncio.create_task(f(x)) for x in xs]`), its task is only tested for truth, or it is assigned to a local variable the function never reads. Left alone: a task running a local coroutine function (or one the class keeps in an attribute, `self._pointer = wrapper`) that leaves nothing for an owner to collect: its whole body catches its own errors (one `try` with `except Exception`, a logging wrapper such as `async def logged(coro): try: await coro except Exception: log...`); it is a delayed action (`await asyncio.sleep(delay)`, then one `try` whose `except` handles the failure it expects, as in discord.py\'s `delete_after`), held by the loop\'s timer while it waits; or it never suspends and only ends the process (`if errors: sys.exit(1)`), so it runs to its end in the loop\'s next step; or it continues a task the object keeps (`self._slow.append(task)`, then a coroutine that starts with `await task`), which holds it and whose cancel ends it. Maintainers do not take the weak reference alone for a bug there (discord.py declined exactly that change). Also left alone: a task started from `__del__`, best-effort cleanup of an object that is going away.',
   why: 'The event loop keeps only a weak reference to tasks, so a task nobody references can be garbage-collected before it finishes; and its exception is never retrieved, so failures vanish (at best "Task exception was never retrieved" at exit).',
   bad: `import asyncio
 
@@ -111,8 +112,8 @@ function isScriptMain(node: Node, model: SemanticModel): boolean {
 }
 
 /** Does the task run a local coroutine function that leaves nothing for an owner to collect? One whose whole
- *  body catches its own errors; a delayed action (it sleeps, then does one guarded step); or one that never
- *  suspends and can only end the process. */
+ *  body catches its own errors; a delayed action (it sleeps, then does one guarded step); one that never
+ *  suspends and can only end the process; or the continuation of a task the object keeps. */
 function catchesItsOwnErrors(spawn: Node, model: SemanticModel): boolean {
   const first = spawn.childForFieldName('arguments')?.namedChildren.find((child) => child?.type !== 'comment');
   if (first?.type !== 'call') return false;
@@ -123,7 +124,8 @@ function catchesItsOwnErrors(spawn: Node, model: SemanticModel): boolean {
   // A method another local class also defines may be that one for `self.name()`.
   if (fn.ownerClass && model.classes.some((cls) => cls !== fn.ownerClass && cls.methods.has(fn.name))) return false;
   const body = fn.node.childForFieldName('body');
-  return !!body && (catchesItsErrors(fn, body, model) || isDelayedGuardedAction(fn, body, model) || onlyEndsTheProcess(fn, body, model));
+  return !!body && (catchesItsErrors(fn, body, model) || isDelayedGuardedAction(fn, body, model) || onlyEndsTheProcess(fn, body, model)
+    || continuesAKeptTask(spawn, first, fn, model));
 }
 
 /** The body (after a docstring) is one `try` with an `except Exception` / `except BaseException` / bare
