@@ -57,7 +57,9 @@ async def handle(user):
     task.add_done_callback(background_tasks.discard)
 `,
   query: VALUE_USE_QUERY,
-  check({ discarded, container, conditional, name, assigned }, { model, report }) {
+  // Every spawner's name: a module that never says either starts no task this rule reports.
+  mentions: /\b(?:create_task|ensure_future)\b/,
+  check({ discarded, container, conditional, name, assigned }, { model, report: reportAny }) {
     const isSpawn = (node: Node | null | undefined): node is Node =>
       node?.type === 'call' && model.calleeMayEndIn(node, (name) => SPAWNER_NAMES.has(name)) && TASK_SPAWNERS.has(model.callee(node) ?? '') && !wrapsFuture(node)
       && !catchesItsOwnErrors(node, model) && model.enclosingFunction(node)?.name !== '__del__' && !isScriptMain(node, model);
@@ -66,40 +68,46 @@ async def handle(user):
       const first = call.childForFieldName('arguments')?.namedChildren.find((child) => child?.type !== 'comment');
       return !!first && first.type !== 'keyword_argument' && FUTURE_MAKERS.has(model.typeOf(first) ?? '');
     };
-    // asyncio.TaskGroup came with 3.11; anyio code (which may run on asyncio) has its own task groups.
-    const library = asyncLibrary(model);
-    const group = library === 'anyio' ? ' or start it in an anyio task group' : library === 'asyncio' && model.pythonHas([3, 11]) ? ' or use an `asyncio.TaskGroup`' : '';
-    const why = `the event loop holds only a weak reference, so it may be garbage-collected before it finishes and its exception is never seen; keep it (a set plus \`task.add_done_callback(tasks.discard)\`)${group}`;
+    // Worded only when there is something to report (most matches are other calls).
+    const report = (node: Node, what: string) => reportAny(node, `${what}: ${whyItMatters(model)}`);
     // A statement that builds a list, tuple or set of tasks (`[asyncio.create_task(f(x)) for x in xs]`) or picks
     // one with `a if c else b` throws the tasks away with it.
     if (container) {
-      for (const call of droppedCalls(container).filter(isSpawn)) report(call, `the task from \`${callSnippet(call)}\` is not kept (${model.describeContext(call)}): ${why}`);
+      for (const call of droppedCalls(container).filter(isSpawn)) report(call, `the task from \`${callSnippet(call)}\` is not kept (${model.describeContext(call)})`);
       return;
     }
     // `x if asyncio.create_task(...) else y`: the task is only tested for truth, then dropped.
     if (conditional) {
       let test = namedChildren(conditional)[1];
       while (test?.type === 'parenthesized_expression') test = namedChildren(test)[0];
-      if (isSpawn(test)) report(test, `the task from \`${callSnippet(test)}\` is only tested for truth and not kept (${model.describeContext(test)}): ${why}`);
+      if (isSpawn(test)) report(test, `the task from \`${callSnippet(test)}\` is only tested for truth and not kept (${model.describeContext(test)})`);
       return;
     }
     // `asyncio.create_task(job()).add_done_callback(log_errors)`: the callback is kept by the task, not the
     // task by anyone, so the task can still be collected mid-run.
     const callbackOwner = calledName(discarded) === 'add_done_callback' ? discarded!.childForFieldName('function')?.childForFieldName('object') : null;
     if (isSpawn(callbackOwner)) {
-      report(callbackOwner, `the task from \`${callSnippet(callbackOwner)}\` only gets a done callback and is not kept (${model.describeContext(callbackOwner)}): ${why}`);
+      report(callbackOwner, `the task from \`${callSnippet(callbackOwner)}\` only gets a done callback and is not kept (${model.describeContext(callbackOwner)})`);
       return;
     }
     const call = discarded ?? assigned;
     if (!isSpawn(call)) return;
     // The call is the whole statement: nothing keeps the task.
-    if (discarded) report(call, `the task from \`${callSnippet(call)}\` is not kept (${model.describeContext(call)}): ${why}`);
+    if (discarded) report(call, `the task from \`${callSnippet(call)}\` is not kept (${model.describeContext(call)})`);
     // Kept only in a local variable nothing reads: the reference is gone when the function returns.
     else if (name && isUnreadLocal(name, model)) {
-      report(call, `the task from \`${callSnippet(call)}\` is assigned to \`${name.text}\`, which ${model.describeContext(call)} never reads: ${why}`);
+      report(call, `the task from \`${callSnippet(call)}\` is assigned to \`${name.text}\`, which ${model.describeContext(call)} never reads`);
     }
   },
 });
+
+/** Why a thrown-away task matters, and how to keep it. asyncio.TaskGroup came with 3.11; anyio code (which may
+ *  run on asyncio) has its own task groups. */
+function whyItMatters(model: SemanticModel): string {
+  const library = asyncLibrary(model);
+  const group = library === 'anyio' ? ' or start it in an anyio task group' : library === 'asyncio' && model.pythonHas([3, 11]) ? ' or use an `asyncio.TaskGroup`' : '';
+  return `the event loop holds only a weak reference, so it may be garbage-collected before it finishes and its exception is never seen; keep it (a set plus \`task.add_done_callback(tasks.discard)\`)${group}`;
+}
 
 /** A script's `if __name__ == "__main__":` block, or a `__main__` module: the task is the program's work, and
  *  the loop runs until it ends. */

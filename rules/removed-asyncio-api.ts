@@ -111,11 +111,12 @@ function reportGetEventLoopWithoutLoop(call: Node, { model, report }: RuleContex
   if (!GET_EVENT_LOOP.has(model.callee(call) ?? '') || !model.pythonReaches([3, 14])) return;
   const text = model.source.text;
   // A loop set (or a policy installed) earlier is what get_event_loop() returns: no error.
-  if (text.lastIndexOf('set_event_loop', call.startIndex) >= 0 || catchesRuntimeError(call)) return;
+  if (text.lastIndexOf('set_event_loop', call.startIndex) >= 0) return;
   const fn = model.enclosingFunction(call);
   const where = isModuleLevel(call, model) ? 'at module level'
     : fn && isEntryPoint(fn, model) && startsLoopAfter(call, fn.node) && !text.includes('set_event_loop') ? `in function \`${fn.name}\`, which starts the loop itself` : null;
-  if (!where) return;
+  // (Most calls are in methods, where `where` is null: the climb through the tree for a `try` comes last.)
+  if (!where || catchesRuntimeError(call)) return;
   const asyncio = model.moduleAlias('asyncio', call);
   const fix = model.pythonHas([3, 7]) && asyncio ? asyncioRunFix(call, asyncio, model) : undefined;
   const run = model.pythonHas([3, 7]) ? ', or run the program with `asyncio.run(main())`' : '';
