@@ -30,7 +30,7 @@ export default defineRule({
   name: 'dangling-task',
   aliases: ['RUF006', 'ASYNC300'],
   severity: 'warning',
-  what: 'Reports `asyncio.create_task()`, `asyncio.ensure_future()` and `loop.create_task()` whose task is thrown away: the call is a whole statement (alone, or in a list, tuple or set built as a statement such as `[asyncio.create_task(f(x)) for x in xs]`), its task is only tested for truth, or it is assigned to a local variable the function never reads. Left alone: a task running a local coroutine function (or one the class keeps in an attribute, `self._pointer = wrapper`) that leaves nothing for an owner to collect: its whole body catches its own errors (one `try` with `except Exception`, a logging wrapper such as `async def logged(coro): try: await coro except Exception: log...`); it is a delayed action (`await asyncio.sleep(delay)`, then one `try` whose `except` handles the failure it expects, as in discord.py\'s `delete_after`), held by the loop\'s timer while it waits; or it never suspends and only ends the process (`if errors: sys.exit(1)`), so it runs to its end in the loop\'s next step; or it continues a task the object keeps (`self._slow.append(task)`, then a coroutine that starts with `await task`), which holds it and whose cancel ends it. Maintainers do not take the weak reference alone for a bug there (discord.py declined exactly that change). Also left alone: a task started from `__del__`, best-effort cleanup of an object that is going away.',
+  what: 'Reports `asyncio.create_task()`, `asyncio.ensure_future()` and `loop.create_task()` whose task is thrown away: the call is a whole statement (alone, or in a list, tuple or set built as a statement such as `[asyncio.create_task(f(x)) for x in xs]`), its task is only tested for truth, or it is assigned to a local variable the function never reads. Left alone: a task running a local coroutine function (or one the class keeps in an attribute, `self._pointer = wrapper`) that leaves nothing for an owner to collect: its whole body catches its own errors (one `try` with `except Exception`, a logging wrapper such as `async def logged(coro): try: await coro except Exception: log...`); it is a delayed action written in place (a nested `async def` that does `await asyncio.sleep(delay)`, then one `try` whose `except` handles the failure it expects, as in discord.py\'s `delete_after`), held by the loop\'s timer while it waits; or it never suspends and only ends the process (`if errors: sys.exit(1)`), so it runs to its end in the loop\'s next step; or it continues a task the object keeps (`self._slow.append(task)`, then a coroutine that starts with `await task`), which holds it and whose cancel ends it. Maintainers do not take the weak reference alone for a bug there (discord.py declined exactly that change). Also left alone: a task started from `__del__`, best-effort cleanup of an object that is going away.',
   why: 'The event loop keeps only a weak reference to tasks, so a task nobody references can be garbage-collected before it finishes; and its exception is never retrieved, so failures vanish (at best "Task exception was never retrieved" at exit).',
   bad: `import asyncio
 
@@ -132,7 +132,7 @@ function catchesItsOwnErrors(spawn: Node, model: SemanticModel): boolean {
   // A method another local class also defines may be that one for `self.name()`.
   if (fn.ownerClass && model.classes.some((cls) => cls !== fn.ownerClass && cls.methods.has(fn.name))) return false;
   const body = fn.node.childForFieldName('body');
-  return !!body && (catchesItsErrors(fn, body, model) || isDelayedGuardedAction(fn, body, model) || onlyEndsTheProcess(fn, body, model)
+  return !!body && (catchesItsErrors(fn, body, model) || isDelayedGuardedAction(spawn, fn, body, model) || onlyEndsTheProcess(fn, body, model)
     || continuesAKeptTask(spawn, first, fn, model));
 }
 
@@ -144,10 +144,13 @@ function catchesItsErrors(fn: FunctionInfo, body: Node, model: SemanticModel): b
   return statements.length === 1 && isGuard(fn, only, model, (clause) => catchesEverything(clause, model));
 }
 
-/** `await asyncio.sleep(delay)`, then one `try` whose `except` (of any type) raises nothing again: a delayed
- *  action (discord.py's `delete_after`). The task spends its life on the loop's timer, which holds it, and the
- *  step it was made for handles the failure it expects; there is no result to wait for. */
-function isDelayedGuardedAction(fn: FunctionInfo, body: Node, model: SemanticModel): boolean {
+/** `await asyncio.sleep(delay)`, then one `try` whose `except` (of any type) raises nothing again, written in
+ *  place: a nested `async def` of the function that starts it (discord.py's `delete_after`). The task spends
+ *  its life on the loop's timer, which holds it, and the one step it was made for handles the failure it
+ *  expects; there is no result to wait for. A method (`self._reconnect()` after a delay) is the object's
+ *  machinery instead, which its owner must be able to cancel on close: still reported. */
+function isDelayedGuardedAction(spawn: Node, fn: FunctionInfo, body: Node, model: SemanticModel): boolean {
+  if (fn.ownerClass || !fn.node.parent || model.enclosingFunction(fn.node.parent) !== model.enclosingFunction(spawn)) return false;
   const statements = bodyStatements(body);
   let sleeps = 0;
   while (statements.length > 1 && isSleep(statements[0], model)) {
