@@ -41,7 +41,7 @@ export default defineRule({
   name: 'removed-asyncio-api',
   aliases: [],
   severity: 'error',
-  what: 'Reports asyncio APIs that current Python no longer has: `@asyncio.coroutine` (removed in 3.11), `yield from` inside `async def`, `loop=` arguments to asyncio functions and primitives (removed in 3.10), `asyncio.Task.all_tasks()` / `asyncio.Task.current_task()` (removed in 3.9), and, where the project may run on Python 3.14, `asyncio.get_event_loop()` where no loop runs or is set (at module level, or in a sync `main()` that then starts the loop with `run_until_complete`), which 3.14 turns into a RuntimeError, and child watchers (`asyncio.get_child_watcher()`, `set_child_watcher()`, the `*ChildWatcher` classes: removed in 3.14). (`asyncio.async()` is not reported: since 3.7 `async` is a keyword and Python itself rejects the line as a SyntaxError; use `asyncio.ensure_future()`.)',
+  what: 'Reports asyncio APIs that current Python no longer has: `@asyncio.coroutine` (removed in 3.11), `yield from` inside `async def`, `loop=` arguments to asyncio functions and primitives (removed in 3.10), `asyncio.Task.all_tasks()` / `asyncio.Task.current_task()` (removed in 3.9), and, where the project may run on Python 3.14, `asyncio.get_event_loop()` where no loop runs or is set (at module level, or in a sync `main()` that then starts the loop with `run_until_complete`), which 3.14 turns into a RuntimeError, and child watchers (`asyncio.get_child_watcher()`, `set_child_watcher()`, the `*ChildWatcher` classes: removed in 3.14). Compatibility code is left alone: a branch chosen by a version or `hasattr` test, an attempt of the old API caught by `except AttributeError`/`TypeError`, and a `loop=` call in the `except` fallback of a `try` that first attempts the same call without it (`try: asyncio.Event()` / `except RuntimeError: asyncio.Event(loop=loop)`), which runs only where that attempt failed. (`asyncio.async()` is not reported: since 3.7 `async` is a keyword and Python itself rejects the line as a SyntaxError; use `asyncio.ensure_future()`.)',
   why: 'On current Python these raise AttributeError or TypeError when the code runs (or SyntaxError when the module is imported), typically in the rarely exercised code paths nobody migrated; `asyncio.get_event_loop()` with no loop running or set raises RuntimeError from Python 3.14 on, where it used to create a loop.',
   bad: `import asyncio
 
@@ -111,11 +111,12 @@ function reportGetEventLoopWithoutLoop(call: Node, { model, report }: RuleContex
   if (!GET_EVENT_LOOP.has(model.callee(call) ?? '') || !model.pythonReaches([3, 14])) return;
   const text = model.source.text;
   // A loop set (or a policy installed) earlier is what get_event_loop() returns: no error.
-  if (text.lastIndexOf('set_event_loop', call.startIndex) >= 0 || catchesRuntimeError(call)) return;
+  if (text.lastIndexOf('set_event_loop', call.startIndex) >= 0) return;
   const fn = model.enclosingFunction(call);
   const where = isModuleLevel(call, model) ? 'at module level'
     : fn && isEntryPoint(fn, model) && startsLoopAfter(call, fn.node) && !text.includes('set_event_loop') ? `in function \`${fn.name}\`, which starts the loop itself` : null;
-  if (!where) return;
+  // (Most calls are in methods, where `where` is null: the climb through the tree for a `try` comes last.)
+  if (!where || catchesRuntimeError(call)) return;
   const asyncio = model.moduleAlias('asyncio', call);
   const fix = model.pythonHas([3, 7]) && asyncio ? asyncioRunFix(call, asyncio, model) : undefined;
   const run = model.pythonHas([3, 7]) ? ', or run the program with `asyncio.run(main())`' : '';
@@ -259,11 +260,24 @@ function reportLoopArgument(argument: Node, { model, report }: RuleContext): voi
   const call = args?.parent;
   if (args?.type !== 'argument_list' || call?.type !== 'call') return;
   const callee = model.callee(call);
-  if (!callee || !LOOP_PARAMETER_REMOVED.has(callee)) return;
+  if (!callee || !LOOP_PARAMETER_REMOVED.has(callee) || isFallbackOfLooplessCall(call, callee, model)) return;
   const remaining = withoutArgument(args, argument, model.source.text);
   report(argument, `\`${snippet(argument)}\` in \`${callee}()\`: the \`loop\` parameter was removed in Python 3.10 (TypeError); drop it, asyncio uses the running loop`, {
     lineFix: remaining === null ? undefined : replaceNode(model.source, args, args, remaining),
   });
+}
+
+/** `try: asyncio.Event()` / `except RuntimeError: asyncio.Event(loop=loop)` (mitmproxy's Master): the try
+ *  attempts the same call without `loop=`, and the handler is the fallback for the old Pythons where that
+ *  failed. On a Python without the parameter the attempt succeeds, so the fallback never runs there. */
+function isFallbackOfLooplessCall(call: Node, callee: string, model: SemanticModel): boolean {
+  for (let at = call.parent; at && at.type !== 'function_definition' && at.type !== 'module'; at = at.parent) {
+    if (at.type !== 'except_clause' || at.parent?.type !== 'try_statement') continue;
+    const attempt = at.parent.childForFieldName('body');
+    return !!attempt && attempt.descendantsOfType('call').some((other) => !!other && model.callee(other) === callee
+      && !other.childForFieldName('arguments')?.namedChildren.some((arg) => arg?.type === 'keyword_argument' && arg.childForFieldName('name')?.text === 'loop'));
+  }
+  return false;
 }
 
 /** The argument list's text without one argument and its separating comma; null when a comment is in the way. */

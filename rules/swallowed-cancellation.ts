@@ -1,12 +1,12 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type ReportOptions, type RuleContext } from '../src/analyzer/rule.js';
-import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
+import type { FunctionInfo, SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { clauseText, whatIsCaught } from './support/except-clauses.js';
 import { handsCancellationOn } from './support/cancellation-handoff.js';
 import { afterHandler, afterJump, type Aftermath } from './support/after-handler.js';
 import { enclosingTimeout, isShielded } from './support/scopes-around.js';
 import { awaitsOnlyTaskObjects } from './support/awaited-tasks.js';
-import { isRunOnlyAsLoopMain, isStartedOnlyAsTask } from './support/coroutine-starts.js';
+import { isAwaitedOnlyAsLastStep, isRunOnlyAsLoopMain, isStartedOnlyAsTask } from './support/coroutine-starts.js';
 import { importsOtherBackend, reRaiseFix } from './support/reraise-fix.js';
 
 export default defineRule({
@@ -14,7 +14,7 @@ export default defineRule({
   aliases: ['ASYNC103', 'ASYNC104'],
   severity: 'warning',
   scope: 'coroutine',
-  what: 'Reports `except asyncio.CancelledError`, `except BaseException` or a bare `except:` in a coroutine whose handler does not re-raise where the lost cancellation shows (the task runs on: a loop goes round again or more awaits follow the try; another exception takes its place; callers that may await the coroutine inline carry on as if it had completed; or a timeout scope around it never fires), and a `return`, `break` or `continue` in the `finally:` of a try that awaits (it discards the exception in flight). Left alone on purpose: the end of a coroutine the module only ever starts as a task (`create_task(self._reader())`, `nursery.start_soon(self._serve)`) and never awaits inline, the owner\'s `task.cancel()` then `await task`, handlers behind an earlier clause that re-raises the cancellation (`except (OSError, get_cancelled_exc_class()): raise`), trio/anyio shielded cancel scopes, handlers that cancel their scope again, and test code (test modules and folders, `test_*` functions, pytest fixtures).',
+  what: 'Reports `except asyncio.CancelledError`, `except BaseException` or a bare `except:` in a coroutine whose handler does not re-raise where the lost cancellation shows (the task runs on: a loop goes round again or more awaits follow the try; another exception takes its place; callers that may await the coroutine inline carry on as if it had completed; or a timeout scope around it never fires), and a `return`, `break` or `continue` in the `finally:` of a try that awaits (it discards the exception in flight). Left alone on purpose: the end of a coroutine whose ending nothing in its module observes (one the module only ever starts as a task, `create_task(self._reader())`, `nursery.start_soon(self._serve)`, and never awaits inline; a private loop coroutine, `async def _keepalive_loop(self): while ...`, that its module never names, the body of a background task the project starts from another module; one every caller in the module awaits as its last step, in a module that cancels nothing and sets no timeout), the owner\'s `task.cancel()` then `await task`, handlers behind an earlier clause that re-raises the cancellation (`except (OSError, get_cancelled_exc_class()): raise`), trio/anyio shielded cancel scopes, handlers that cancel their scope again, and test code (test modules and folders, `test_*` functions, pytest fixtures).',
   why: 'Cancellation is delivered as an exception, so a handler that swallows it makes `task.cancel()`, timeouts and TaskGroup shutdown silently fail: the task keeps running and whoever waits for it hangs, a caller carries on with a result that was never produced, or `asyncio.timeout()` never raises TimeoutError. A background task that only ends after the handler loses nothing its owner could notice.',
   bad: `import asyncio
 
@@ -86,9 +86,30 @@ function whoSeesTheLoss(node: Node, after: Aftermath, model: SemanticModel): str
   if (after.kind === 'replaced') return 'another exception leaves the coroutine in its place, so whoever waits for the task, or a timeout around it, sees an error instead of a cancellation';
   const timeout = enclosingTimeout(node, model);
   if (timeout) return `the coroutine then returns normally, so the \`${timeout.text}()\` around it never raises TimeoutError`;
-  if (owner && isStartedOnlyAsTask(owner, model)) return null;
+  if (owner && (isStartedOnlyAsTask(owner, model) || isBackgroundLoopStartedElsewhere(owner, node, model))) return null;
+  // Every caller here ends right after awaiting it, and nothing here cancels or sets a deadline: no code in
+  // the module carries on after a swallowed cancellation (tornado's accept_connection, awaited last by get()).
+  if (owner && !CANCELS_OR_TIMES_OUT.test(model.source.text) && isAwaitedOnlyAsLastStep(owner, model)) return null;
   return 'the coroutine then returns as if it had completed, so a caller that awaits it carries on after `cancel()` or a timeout';
 }
+
+/** A private loop coroutine (`async def _keepalive_loop(self): while self.is_connected(): ...`) that its
+ *  module never names: the project starts it from another module (a mixin's method, telethon's client), and a
+ *  loop that runs until it is cancelled is the body of a background task, not a call whose result anyone
+ *  awaits. The handler sits in or around that loop, so the task just ends. */
+function isBackgroundLoopStartedElsewhere(owner: FunctionInfo, handler: Node, model: SemanticModel): boolean {
+  if (!/^_[^_]/.test(owner.name) || (model.source.text.match(new RegExp(`\\b${owner.name}\\b`, 'g'))?.length ?? 0) > 1) return false;
+  const tryStatement = handler.parent;
+  const loopAround = (node: Node | null): boolean => {
+    for (let at = node; at && at.id !== owner.node.id; at = at.parent) if (at.type === 'while_statement') return true;
+    return false;
+  };
+  const loopInside = tryStatement?.childForFieldName('body')?.namedChildren.some((statement) => statement?.type === 'while_statement');
+  return !!loopInside || loopAround(tryStatement);
+}
+
+/** What in a module may cancel a task or put a deadline on it. */
+const CANCELS_OR_TIMES_OUT = /\.cancel\(|\bwait_for\b|\btimeout(?:_at)?\(|\b(?:move_on|fail)_(?:after|at)\b|\bCancelScope\b/;
 
 function advice(after: Aftermath, fix: ReportOptions, model: SemanticModel): string {
   if (fix.lineFix) return 'add `raise`';

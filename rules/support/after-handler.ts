@@ -89,6 +89,12 @@ function enclosingLoop(node: Node): Node | null {
   return null;
 }
 
+/** Does the coroutine await nothing more once `statement` completes normally (it only ends, perhaps after
+ *  some sync code)? */
+export function awaitsNothingAfter(statement: Node, model: SemanticModel): boolean {
+  return onwardFrom(statement, model, null).kind === 'ends';
+}
+
 /** What runs after `statement` completes normally, climbing out of the blocks around it: a following statement
  *  that awaits, a loop that goes round again (unless `handlerBlock` has just made its condition false,
  *  `while self.running:` ... `self.running = False`), the else clause of a try, or the function's end. Awaits in

@@ -4,6 +4,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FunctionInfo, SemanticModel } from '../../src/analyzer/model/semantic-model.js';
 import { calledName } from './calls.js';
+import { awaitsNothingAfter } from './after-handler.js';
 
 /** Calls that run the coroutine they are given as a task (`asyncio.create_task`, `loop.create_task`,
  *  `TaskGroup.create_task`, wrappers of the same name, tornado's `gen.convert_yielded`). */
@@ -38,19 +39,43 @@ export function isRunOnlyAsLoopMain(fn: FunctionInfo, model: SemanticModel): boo
   return cached(fn, model, 'main', AS_LOOP_MAIN);
 }
 
+/** Is the coroutine function awaited in this module, and every time as its caller's last step (`await
+ *  self.ws.accept(self)` as the end of a handler, `return await self._run()`), never started, stored or
+ *  passed on? Then no caller here carries on after it. */
+export function isAwaitedOnlyAsLastStep(fn: FunctionInfo, model: SemanticModel): boolean {
+  let byFunction = answers.get(model);
+  if (!byFunction) answers.set(model, (byFunction = new Map()));
+  const key = `tail:${fn.qualifiedName}`;
+  let answer = byFunction.get(key);
+  if (answer === undefined) {
+    answer = everyUse(fn, model, (reference) => isLastStepAwait(reference, model));
+    byFunction.set(key, answer);
+  }
+  return answer;
+}
+
+/** `await ref(...)` as a statement after which the caller awaits nothing more, or `return await ref(...)`. */
+function isLastStepAwait(reference: Node, model: SemanticModel): boolean {
+  const call = reference.parent;
+  if (call?.type !== 'call' || call.childForFieldName('function')?.id !== reference.id || call.parent?.type !== 'await') return false;
+  const statement = call.parent.parent;
+  if (statement?.type === 'return_statement') return true;
+  return statement?.type === 'expression_statement' && awaitsNothingAfter(statement, model);
+}
+
 function cached(fn: FunctionInfo, model: SemanticModel, kind: string, starters: Starters): boolean {
   let byFunction = answers.get(model);
   if (!byFunction) answers.set(model, (byFunction = new Map()));
   const key = `${kind}:${fn.qualifiedName}`;
   let answer = byFunction.get(key);
   if (answer === undefined) {
-    answer = everyUseStarts(fn, model, starters);
+    answer = everyUse(fn, model, (reference) => startsTask(reference, starters));
     byFunction.set(key, answer);
   }
   return answer;
 }
 
-function everyUseStarts(fn: FunctionInfo, model: SemanticModel, starters: Starters): boolean {
+function everyUse(fn: FunctionInfo, model: SemanticModel, isExpected: (reference: Node) => boolean): boolean {
   // Text first: most functions are named nowhere but in their own `def`. The identifiers are then found where
   // the text names the function, not by walking the whole tree.
   const mentions = [...model.source.text.matchAll(new RegExp(`\\b${fn.name}\\b`, 'g'))];
@@ -62,7 +87,7 @@ function everyUseStarts(fn: FunctionInfo, model: SemanticModel, starters: Starte
     if (identifier?.type !== 'identifier' || identifier.startIndex !== index || identifier.text !== fn.name) continue;
     const reference = referenceTo(fn, identifier, model);
     if (reference === null) continue;
-    if (reference === 'unknown' || !startsTask(reference, starters)) return false;
+    if (reference === 'unknown' || !isExpected(reference)) return false;
     starts++;
   }
   return starts > 0;

@@ -7,6 +7,7 @@ import type { ProjectKnowledge, PythonVersion } from '../types.js';
 import { rangeHas, rangeReaches } from '../project-scope.js';
 import { soleLoopOwner, type LoopOwner } from './loop-sharing.js';
 import { isTestCode } from './test-code.js';
+import { inBranchNeverTaken } from './dead-branches.js';
 import type { SourceText } from '../source-text.js';
 import { ScopeTree, type Binding, type Scope } from './scopes.js';
 import {
@@ -242,8 +243,10 @@ export class SemanticModel {
   }
 
   /** Is the node dead code: after a `raise`, `return`, `break` or `continue` of a block that holds it (a
-   *  function that starts with `raise NotImplementedError` and keeps its old body below)? */
+   *  function that starts with `raise NotImplementedError` and keeps its old body below), or in a branch never
+   *  taken (dead-branches.ts)? */
   isUnreachable(node: Node): boolean {
+    if (inBranchNeverTaken(node)) return true;
     for (let at: Node | null = node; at?.parent; at = at.parent) {
       if (at.parent.type !== 'block' && at.parent.type !== 'module') continue;
       for (let before = at.previousNamedSibling; before; before = before.previousNamedSibling) {
