@@ -1,0 +1,24 @@
+// aiosqlite: https://aiosqlite.omnilib.dev/en/stable/api.html (source: aiosqlite/core.py, aiosqlite/cursor.py)
+import { defineLibrary } from '../library.js';
+
+export default defineLibrary({
+  module: 'aiosqlite',
+  sources: ['https://aiosqlite.omnilib.dev/en/stable/api.html', 'https://github.com/omnilib/aiosqlite/blob/main/aiosqlite/cursor.py'],
+  functions: {
+    // A Connection, which `await` or `async with` starts (it has `__await__` and `__aenter__`, no `__enter__`).
+    connect: { returns: 'aiosqlite.Connection', awaitReturns: 'aiosqlite.Connection' },
+  },
+  classes: {
+    Connection: {
+      aliases: ['aiosqlite.core.Connection'],
+      coroutines: 'execute executemany executescript execute_insert execute_fetchall cursor commit rollback close interrupt create_function backup',
+      asyncContextManager: true,
+    },
+    Cursor: {
+      aliases: ['aiosqlite.cursor.Cursor'],
+      coroutines: 'execute executemany executescript fetchone fetchmany fetchall close',
+      asyncContextManager: true,
+      asyncIterable: true,
+    },
+  },
+});
