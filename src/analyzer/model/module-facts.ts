@@ -16,7 +16,7 @@ export const FACTS_QUERY = `
 (decorated_definition (decorator)+ @decorator definition: (_) @decorated)
 (assignment left: (identifier) @assign.name type: (_)? @assign.type right: (_)? @assign.value)
 (assignment left: [(pattern_list) (tuple_pattern) (list_pattern) (list_splat_pattern)] @unpack.target right: (_)? @unpack.value)
-(assignment left: (attribute object: (identifier) @attribute.object attribute: (identifier) @attribute.name) right: (_) @attribute.value)
+(assignment left: (attribute object: (identifier) @attribute.object attribute: (identifier) @attribute.name) type: (_)? @attribute.type right: (_)? @attribute.value)
 (augmented_assignment left: (identifier) @augmented.name) @augmented
 (for_statement left: (_) @loop.target)
 (for_in_clause left: (_) @comprehension.target)
@@ -71,6 +71,9 @@ export interface ClassInfo {
   /** Attributes also bound in ways whose value is not read (`self.a, self.b = pair`, `for self.x in ...`,
    *  `with ... as self.x`, a loop or import in the class body): their type is unknown. */
   opaqueAttributes: Set<string>;
+  /** Annotations that declare an attribute's type: `NAME: T` in the class body (a dataclass field, a
+   *  declaration), `self.NAME: T = ...` in methods. */
+  attributeAnnotations: Map<string, Node[]>;
   scope: Scope;
 }
 
@@ -123,7 +126,11 @@ export class ModuleFacts {
         this.scopes.bind(this.scopes.scopeOf(name), name.text, {
           kind: 'value', node: name, value: c['assign.value'] ?? null, annotation: c['assign.type'] ?? null, via: 'assign',
         });
-      } else if (c['attribute.object']) selfAssignments.push({ object: c['attribute.object'], name: c['attribute.name'].text, value: c['attribute.value'] });
+      } else if (c['attribute.object']) {
+        const annotation = c['attribute.type'] ?? null;
+        // `self.x: T` declares without assigning: only its annotation is a fact.
+        if (c['attribute.value'] || annotation) selfAssignments.push({ object: c['attribute.object'], name: c['attribute.name'].text, value: c['attribute.value'] ?? null, annotation, declaresOnly: !c['attribute.value'] });
+      }
       else if (c['unpack.target']) this.bindUnpacking(c['unpack.target'], c['unpack.value']);
       else if (c['loop.target']) this.bindOpaqueTargets(c['loop.target']);
       else if (c['comprehension.target']) this.bindOpaqueTargets(c['comprehension.target'], true);
@@ -293,6 +300,7 @@ export class ModuleFacts {
       methods: new Map(),
       attributeValues: new Map(),
       opaqueAttributes: new Set(),
+      attributeAnnotations: new Map(),
       scope,
     };
     this.classes.push(info);
@@ -407,7 +415,7 @@ export class ModuleFacts {
   protected recordAttributeTarget(target: Node, value: Node | null): void {
     const object = target.childForFieldName('object');
     const name = target.childForFieldName('attribute');
-    if (object?.type === 'identifier' && name) this.attributeAssignments.push({ object, name: name.text, value });
+    if (object?.type === 'identifier' && name) this.attributeAssignments.push({ object, name: name.text, value, annotation: null, declaresOnly: false });
   }
 
   /** `self.x = value` inside methods, and `x = value` directly in the class body. */
@@ -417,17 +425,19 @@ export class ModuleFacts {
         for (const binding of bindings) {
           if (binding.kind === 'value' && binding.via === 'assign') {
             if (binding.value) addTo(cls.attributeValues, name, binding.value);
+            if (binding.annotation) addTo(cls.attributeAnnotations, name, binding.annotation);
           } else if (binding.kind !== 'function' && binding.kind !== 'class') cls.opaqueAttributes.add(name);
         }
       }
     }
-    for (const { object, name, value } of selfAssignments) {
+    for (const { object, name, value, annotation, declaresOnly } of selfAssignments) {
       const scope = this.ownerScope(object);
       const fn = scope.kind === 'function' ? this.functionsByNodeId.get(scope.node.id) : undefined;
       if (fn?.ownerClass && object.text === fn.firstParameter) {
+        if (annotation) addTo(fn.ownerClass.attributeAnnotations, name, annotation);
         if (value) addTo(fn.ownerClass.attributeValues, name, value);
-        else fn.ownerClass.opaqueAttributes.add(name);
-      } else addTo(this.patchedAttributes, `${object.text}.${name}`, object);
+        else if (!declaresOnly) fn.ownerClass.opaqueAttributes.add(name);
+      } else if (!declaresOnly) addTo(this.patchedAttributes, `${object.text}.${name}`, object);
     }
   }
 }
@@ -446,6 +456,10 @@ interface AttributeAssignment {
   name: string;
   /** Null when bound by a loop, a with target or unpacking we do not read element by element. */
   value: Node | null;
+  /** `self.x: T = value` / `self.x: T`: the declared type. */
+  annotation: Node | null;
+  /** `self.x: T` without a value: declares the type and binds nothing. */
+  declaresOnly: boolean;
 }
 
 /** A match's captures by name (first node per name), plus every `decorator` capture in `decorator$`. */

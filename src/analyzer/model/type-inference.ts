@@ -19,6 +19,8 @@ import type { Binding, Scope } from './scopes.js';
 
 /** `Optional[X]` and `Union[X, Y]` in annotations. */
 const UNION_FORMS = new Set(['typing.Optional', 'typing.Union', 'typing_extensions.Optional', 'typing_extensions.Union']);
+/** Annotations that qualify the type they wrap: `ClassVar[X]`, `Final[X]`, `Annotated[X, ...]`. */
+const QUALIFIER_FORMS = new Set(['ClassVar', 'Final', 'Annotated'].flatMap((form) => [`typing.${form}`, `typing_extensions.${form}`]));
 
 export abstract class TypeInference extends ClassHierarchy {
   protected readonly typeCache = new Map<string, string | null>();
@@ -206,11 +208,26 @@ export abstract class TypeInference extends ClassHierarchy {
     for (let expr of members) {
       if (expr.type === 'generic_type') expr = expr.namedChildren[0] ?? expr;
       else if (expr.type === 'subscript') expr = expr.childForFieldName('value') ?? expr;
-      const type = expr.type === 'identifier' || expr.type === 'attribute' ? this.computeQualifiedName(expr, depth + 1) : null;
+      const type = expr.type === 'identifier' || expr.type === 'attribute' ? this.computeQualifiedName(expr, depth + 1)
+        : expr.type === 'string' ? this.forwardReferenceType(expr) : null;
       if (!type || (agreed && agreed !== type)) return null;
       agreed = type;
     }
     return agreed;
+  }
+
+  /** A forward reference (`"aiohttp.ClientSession"`, `'Pool'`): the dotted name in the string, resolved where
+   *  the annotation is. Anything more complex in a string stays unknown. */
+  protected forwardReferenceType(annotation: Node): string | null {
+    const text = /^[rRuU]?(['"])([A-Za-z_][\w.]*)\1$/.exec(annotation.text)?.[2];
+    if (!text) return null;
+    const [first, ...rest] = text.split('.');
+    const found = this.scopes.lookup(first, this.scopes.scopeOf(annotation));
+    const binding = found?.bindings.length === 1 ? found.bindings[0] : undefined;
+    let base: string | null | undefined = null;
+    if (binding?.kind === 'import') base = binding.qualifiedName;
+    else if (binding?.kind === 'class') base = this.classesByNodeId.get(binding.node.id)?.qualifiedName;
+    return base ? [base, ...rest].join('.') : null;
   }
 
   /** The members of an annotation's union other than `None`; null when the annotation is too deep to read. */
@@ -236,6 +253,8 @@ export abstract class TypeInference extends ClassHierarchy {
       parameters = expr.childrenForFieldName('subscript').filter((c): c is Node => !!c);
     }
     const headName = head && (head.type === 'identifier' || head.type === 'attribute') ? this.computeQualifiedName(head, depth + 1) : null;
+    // `ClassVar[X]`, `Final[X]`, `Annotated[X, ...]` declare an X.
+    if (headName && QUALIFIER_FORMS.has(headName) && parameters.length > 0) return this.annotationMembers(parameters[0], depth + 1);
     if (headName && UNION_FORMS.has(headName) && parameters.length > 0 && (headName.endsWith('.Union') || parameters.length === 1)) {
       const members: Node[] = [];
       for (const parameter of parameters) {
@@ -248,15 +267,16 @@ export abstract class TypeInference extends ClassHierarchy {
     return [expr];
   }
 
+  /** The type of `obj.attribute` for an instance of a local class: what its annotations declare (`session:
+   *  ClientSession` in the class body, `self._pool: asyncpg.Pool | None = None`), else the one type every value
+   *  assigned to it agrees on (`self._session = aiohttp.ClientSession()` in `__init__`). Values of local
+   *  subclasses count too. Unknown when the values disagree, one is unknown (without an annotation), or an
+   *  annotated attribute is assigned a value known to be of another type. */
   protected attributeType(cls: ClassInfo, attribute: string, depth: number): string | null {
     if (cls.opaqueAttributes.has(attribute)) return null;
     const own = cls.attributeValues.get(attribute);
-    // The object may be an instance of a local subclass that sets the attribute to something else
-    // (`Base.start` sets an AsyncConn, `Sub.start` a SyncConn): its values count too.
-    const subclasses = own ? this.localSubclasses(cls) : [];
-    if (subclasses.some((sub) => sub.opaqueAttributes.has(attribute))) return null;
-    const values = own && [...own, ...subclasses.flatMap((sub) => sub.attributeValues.get(attribute) ?? [])];
-    if (!values) {
+    const ownAnnotations = cls.attributeAnnotations.get(attribute);
+    if (!own && !ownAnnotations) {
       for (const base of cls.bases) {
         const baseClass = this.localClass(base);
         const type = baseClass ? this.attributeType(baseClass, attribute, depth + 1) : null;
@@ -264,11 +284,43 @@ export abstract class TypeInference extends ClassHierarchy {
       }
       return null;
     }
+    // The object may be an instance of a local subclass that sets the attribute to something else
+    // (`Base.start` sets an AsyncConn, `Sub.start` a SyncConn): its values count too.
+    const subclasses = this.localSubclasses(cls);
+    if (subclasses.some((sub) => sub.opaqueAttributes.has(attribute))) return null;
+    const values = [...(own ?? []), ...subclasses.flatMap((sub) => sub.attributeValues.get(attribute) ?? [])];
+    const annotations = [...(ownAnnotations ?? []), ...subclasses.flatMap((sub) => sub.attributeAnnotations.get(attribute) ?? [])];
     // `self.session = None` in `__init__`, `self.session = ClientSession()` in `start()`: None has no
     // attributes, so wherever the attribute is used as a value of the other type (`self.session.close()`), it
     // is one, as for an `Optional[X]` annotation. (`self.root = self.root / "sub"` refers back to the attribute.)
     const notNone = values.filter((value) => value.type !== 'none');
-    return this.agreedType(`${cls.qualifiedName}#${attribute}`, notNone, (value) => this.computeType(value, depth + 1));
+    const key = `${cls.qualifiedName}#${attribute}`;
+    if (annotations.length === 0) return this.agreedType(key, notNone, (value) => this.computeType(value, depth + 1));
+    return this.declaredAttributeType(key, annotations, notNone, depth);
+  }
+
+  /** The type the annotations of an attribute agree on, unless a value assigned to it is known to be of
+   *  another type (a test double, a sync client assigned by a subclass). A value of unknown type
+   *  (`self._pool = pool`, an unannotated parameter) takes the declared type. */
+  protected declaredAttributeType(key: string, annotations: readonly Node[], values: readonly Node[], depth: number): string | null {
+    if (this.typesInProgress.has(key)) return this.typesInProgress.get(key) ?? null;
+    let declared: string | null = null;
+    for (const annotation of annotations) {
+      const type = this.annotationType(annotation, depth + 1);
+      if (!type || (declared && declared !== type)) return null;
+      declared = type;
+    }
+    if (!declared) return null;
+    // A value computed from the attribute itself (`self.root = self.root / "sub"`) sees the declared type.
+    this.typesInProgress.set(key, declared);
+    try {
+      return values.every((value) => {
+        const type = this.computeType(value, depth + 1);
+        return type === null || type === declared;
+      }) ? declared : null;
+    } finally {
+      this.typesInProgress.delete(key);
+    }
   }
 
   protected abstract makesAsyncContextManager(qualifiedName: string): boolean;
