@@ -1,5 +1,7 @@
 // aiosqlite: https://aiosqlite.omnilib.dev/en/stable/api.html (source: aiosqlite/core.py, aiosqlite/cursor.py)
-import { defineLibrary } from '../library.js';
+import { defineLibrary, type CallableKnowledge } from '../library.js';
+
+const CURSOR: CallableKnowledge = { coroutine: true, awaitReturns: 'aiosqlite.Cursor', enters: 'aiosqlite.Cursor' };
 
 export default defineLibrary({
   module: 'aiosqlite',
@@ -11,7 +13,9 @@ export default defineLibrary({
   classes: {
     Connection: {
       aliases: ['aiosqlite.core.Connection'],
-      coroutines: 'execute executemany executescript execute_insert execute_fetchall cursor commit rollback close interrupt create_function backup',
+      coroutines: 'execute_insert execute_fetchall commit rollback close interrupt create_function backup',
+      // These give a Cursor, awaited (`await db.execute(...)`) or entered (`async with db.execute(...) as cursor`).
+      methods: Object.fromEntries('execute executemany executescript cursor'.split(' ').map((name) => [name, CURSOR])),
       asyncContextManager: true,
     },
     Cursor: {
