@@ -173,3 +173,28 @@ class Offline(Base):
 `)).toEqual([]);
   });
 });
+
+describe('missing-await: declared attributes assigned by functions', () => {
+  it('keeps the declared type when a factory function or a dataclass field makes the value', async () => {
+    expect(await lines(`${IMPORTS}
+from dataclasses import dataclass, field
+from .sessions import make_session
+
+
+class Built:
+    def __init__(self):
+        self._session: aiohttp.ClientSession = make_session()
+
+    async def close(self):
+        self._session.close()
+
+
+@dataclass
+class Settings:
+    session: ClientSession = field(default=None)
+
+    async def close(self):
+        self.session.close()
+`)).toEqual([16, 24]);
+  });
+});

@@ -24,6 +24,8 @@ export type BlockingCall =
   | { kind: 'process'; does: string; instead: 'run' | 'start' | 'wait' }
   /** blocking-sleep: a sleep on the calling thread. */
   | { kind: 'sleep' }
+  /** blocking-input: a read from the terminal. */
+  | { kind: 'input' }
   /** blocking-socket: a network wait (TCP handshake, DNS lookup); `instead`: what to await in each library
    *  (`loop` stands for the running loop). */
   | { kind: 'socket'; instead: AdviceByLibrary };

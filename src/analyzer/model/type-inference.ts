@@ -216,6 +216,13 @@ export abstract class TypeInference extends ClassHierarchy {
     return agreed;
   }
 
+  /** Is this type a class (a local one, or a name in CapWords as classes are), not a function named after
+   *  what it returns? */
+  protected namesClass(type: string): boolean {
+    const local = this.definitions.get(type);
+    return local ? 'methods' in local : /^[A-Z]/.test(lastPart(type));
+  }
+
   /** A forward reference (`"aiohttp.ClientSession"`, `'Pool'`): the dotted name in the string, resolved where
    *  the annotation is. Anything more complex in a string stays unknown. */
   protected forwardReferenceType(annotation: Node): string | null {
@@ -299,9 +306,10 @@ export abstract class TypeInference extends ClassHierarchy {
     return this.declaredAttributeType(key, annotations, notNone, depth);
   }
 
-  /** The type the annotations of an attribute agree on, unless a value assigned to it is known to be of
-   *  another type (a test double, a sync client assigned by a subclass). A value of unknown type
-   *  (`self._pool = pool`, an unannotated parameter) takes the declared type. */
+  /** The type the annotations of an attribute agree on, unless a value assigned to it is known to be an
+   *  instance of another class (a test double, a sync client assigned by a subclass). A value of unknown type
+   *  (`self._pool = pool`, an unannotated parameter) or made by a function (`self._session = make_session()`,
+   *  `field(default=None)`: the model names such values after the function) takes the declared type. */
   protected declaredAttributeType(key: string, annotations: readonly Node[], values: readonly Node[], depth: number): string | null {
     if (this.typesInProgress.has(key)) return this.typesInProgress.get(key) ?? null;
     let declared: string | null = null;
@@ -316,7 +324,7 @@ export abstract class TypeInference extends ClassHierarchy {
     try {
       return values.every((value) => {
         const type = this.computeType(value, depth + 1);
-        return type === null || type === declared;
+        return type === null || type === declared || !this.namesClass(type);
       }) ? declared : null;
     } finally {
       this.typesInProgress.delete(key);

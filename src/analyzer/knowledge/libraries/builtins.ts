@@ -6,6 +6,7 @@ export default defineLibrary({
   sources: ['https://docs.python.org/3/library/functions.html'],
   functions: {
     open: { enters: 'io.IOBase' },
+    input: { blocking: { kind: 'input' } },
     staticmethod: { roles: ['transparent-decorator'] },
     classmethod: { roles: ['transparent-decorator'] },
   },

@@ -9,6 +9,8 @@ export default defineLibrary({
     'https://motor.readthedocs.io/en/stable/api-asyncio/asyncio_motor_collection.html',
     'https://motor.readthedocs.io/en/stable/api-asyncio/asyncio_motor_database.html',
     'https://motor.readthedocs.io/en/stable/api-asyncio/asyncio_motor_client.html',
+    'https://github.com/mongodb/motor/blob/master/motor/core.pyi',
+    'https://github.com/mongodb/motor/blob/master/motor/motor_asyncio.pyi',
   ],
   classes: {
     AsyncIOMotorClient: {
@@ -27,6 +29,7 @@ export default defineLibrary({
       ].join(' '),
       methods: { find: { returns: 'motor.motor_asyncio.AsyncIOMotorCursor' } },
     },
-    AsyncIOMotorCursor: { coroutines: 'to_list', asyncIterable: true },
+    // `to_list()` returns a Future that runs whether awaited or not: not a coroutine.
+    AsyncIOMotorCursor: { asyncIterable: true },
   },
 });
