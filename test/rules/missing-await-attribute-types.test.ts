@@ -198,3 +198,63 @@ class Settings:
 `)).toEqual([16, 24]);
   });
 });
+
+describe('missing-await: properties', () => {
+  it('follows a property to the type it returns, by annotation or by its returns, through two properties', async () => {
+    expect(await lines(`${IMPORTS}
+import functools
+
+
+class Connection:
+    def __init__(self):
+        self._session = aiohttp.ClientSession()
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        return self._session
+
+    @functools.cached_property
+    def pool(self):
+        return asyncpg.create_pool()
+
+
+class Service:
+    @property
+    def connection(self):
+        return Connection()
+
+    async def stop(self):
+        self.connection.session.close()
+        self.connection.session.get("https://example.org")
+`)).toEqual([29, 30]);
+  });
+
+  it('stays silent when a subclass overrides the property with a plain attribute or another type', async () => {
+    expect(await lines(`${IMPORTS}
+
+
+class Base:
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        return self._session
+
+    async def stop(self):
+        self.session.close()
+
+
+class Stubbed(Base):
+    session = None
+
+
+class Other:
+    @property
+    def session(self):
+        if self.fast:
+            return aiohttp.ClientSession()
+        return object()
+
+    async def stop(self):
+        self.session.close()
+`)).toEqual([]);
+  });
+});

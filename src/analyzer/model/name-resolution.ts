@@ -8,6 +8,9 @@ export const MAX_INFERENCE_DEPTH = 8;
 
 export const OVERLOAD_DECORATORS = new Set(['typing.overload', 'typing_extensions.overload']);
 
+/** Decorators that make a method a property: reading the attribute calls it. */
+export const PROPERTY_DECORATORS = new Set(['builtins.property', 'functools.cached_property']);
+
 export abstract class NameResolution extends ModuleFacts {
   protected readonly qualifiedCache = new Map<string, string | null>();
   protected readonly calleeCache = new Map<number, string | null>();
@@ -84,7 +87,8 @@ export abstract class NameResolution extends ModuleFacts {
         const local = this.definitions.get(objectName);
         if (local && 'methods' in local) return this.memberQualifiedName(local, attribute);
         if (!local) return `${objectName}.${attribute}`;
-        return null;
+        // `self.session.close`: `self.session` names a property, whose value has a type of its own.
+        if (!this.isProperty(local)) return null;
       }
       const type = this.computeType(object, depth + 1);
       if (!type) return null;
@@ -186,6 +190,11 @@ export abstract class NameResolution extends ModuleFacts {
   protected isOverloadStub(definition: Node): boolean {
     const fn = this.functionsByNodeId.get(definition.id);
     return fn !== undefined && fn.decorators.some((d) => OVERLOAD_DECORATORS.has(decoratorName(d, this) ?? ''));
+  }
+
+  /** Is the local function a property (`@property`, `@functools.cached_property`)? Reading it gives a value. */
+  protected isProperty(fn: import('./module-facts.js').FunctionInfo): boolean {
+    return fn.decorators.some((decorator) => PROPERTY_DECORATORS.has(decoratorName(decorator, this) ?? ''));
   }
 
   /** The type of an expression's value (see TypeInference): `obj.attr` names a member of obj's type. */

@@ -12,7 +12,7 @@ import {
   CONTEXT_ENTER_TYPES,
   ASYNC_GENERATOR,
 } from './known-apis.js';
-import { lastPart, type ClassInfo } from './module-facts.js';
+import { lastPart, type ClassInfo, type FunctionInfo } from './module-facts.js';
 import { MAX_INFERENCE_DEPTH } from './name-resolution.js';
 import { ClassHierarchy } from './class-hierarchy.js';
 import type { Binding, Scope } from './scopes.js';
@@ -68,7 +68,7 @@ export abstract class TypeInference extends ClassHierarchy {
         const objectType = this.computeType(object, depth + 1);
         const cls = objectType ? this.definitions.get(objectType) : undefined;
         if (!cls || !('methods' in cls)) return objectType ? ATTRIBUTE_TYPES.get(`${objectType}.${attribute}`) ?? null : null;
-        return this.attributeType(cls, attribute, depth);
+        return this.attributeType(cls, attribute, depth) ?? this.propertyType(cls, attribute, depth);
       }
       default: return null;
     }
@@ -304,6 +304,34 @@ export abstract class TypeInference extends ClassHierarchy {
     const key = `${cls.qualifiedName}#${attribute}`;
     if (annotations.length === 0) return this.agreedType(key, notNone, (value) => this.computeType(value, depth + 1));
     return this.declaredAttributeType(key, annotations, notNone, depth);
+  }
+
+  /** The type a property gives (`@property def session(self) -> ClientSession`, or what all its returns agree
+   *  on: `return self._session`), when the class or its local bases define it as one and no local subclass
+   *  overrides it with anything else. */
+  protected propertyType(cls: ClassInfo, attribute: string, depth: number): string | null {
+    const property = this.findMember(cls, attribute);
+    if (typeof property !== 'object' || !this.isProperty(property)) return null;
+    const overrides = this.localSubclasses(cls).flatMap((sub) => {
+      const found = this.findMember(sub, attribute);
+      return found === property ? [] : [found];
+    });
+    if (overrides.some((found) => typeof found !== 'object' || !this.isProperty(found))) return null;
+    const getters = [property, ...(overrides as FunctionInfo[])];
+    return this.agreedType(`${cls.qualifiedName}#${attribute}()`, getters, (getter) => this.getterType(getter, depth + 1));
+  }
+
+  /** What a getter returns: its return annotation, else the one type its `return` values agree on. */
+  protected getterType(getter: FunctionInfo, depth: number): string | null {
+    if (getter.isAsync || getter.isGenerator) return null;
+    const annotation = getter.node.childForFieldName('return_type');
+    if (annotation) return this.annotationType(annotation, depth + 1);
+    const values = getter.node.descendantsOfType('return_statement')
+      .filter((r): r is Node => !!r && this.enclosingFunction(r) === getter)
+      .map((r) => r.namedChildren.find((c) => c?.type !== 'comment') ?? null);
+    if (values.length === 0 || values.some((v) => v === null)) return null;
+    const notNone = (values as Node[]).filter((v) => v.type !== 'none');
+    return this.agreedType(`${getter.qualifiedName}()`, notNone, (value) => this.computeType(value, depth + 1));
   }
 
   /** The type the annotations of an attribute agree on, unless a value assigned to it is known to be an
