@@ -36,6 +36,12 @@ export abstract class TypeInference extends ClassHierarchy {
     return result;
   }
 
+  /** The type of `instance.name` for an instance of a local class: an attribute's assigned or declared type,
+   *  or a property's; null when unknown. (What a module's summary can tell other modules about its classes.) */
+  instanceMemberType(cls: ClassInfo, name: string): string | null {
+    return this.attributeType(cls, name, 0) ?? this.propertyType(cls, name, 0);
+  }
+
   protected computeType(expr: Node, depth: number): string | null {
     if (depth > MAX_INFERENCE_DEPTH) return null;
     switch (expr.type) {
