@@ -1,6 +1,6 @@
 // Library knowledge as data: the tables in src/analyzer/knowledge/libraries/ drive the model, and a new table
 // is all it takes to teach the analyzer a library.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import missingAwait from '../../rules/missing-await.js';
 import syncWithAsyncContextManager from '../../rules/sync-with-async-context-manager.js';
 import blockingDatabase from '../../rules/blocking-database.js';
@@ -45,6 +45,12 @@ describe('library tables', () => {
 });
 
 describe('table entries drive findings', () => {
+  // The first analysis in a thread compiles the query and warms the JIT: on a loaded machine it can outlast a
+  // rule's time share (src/analyzer/limits.ts), which would cut findings short. Pay it before the cases.
+  beforeAll(async () => {
+    await findingsIn('async def warm_up():\n    pass\n', { rules: [missingAwait] });
+  });
+
   it('aiodocker: a Docker client closed without await, and a container call through its `containers` attribute', async () => {
     expect(await lines(`import aiodocker
 

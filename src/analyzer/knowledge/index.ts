@@ -1,7 +1,7 @@
 // Every library table in ./libraries/, assembled into the lookup tables the semantic model and the rules
 // read (by qualified name: `aiohttp.ClientSession.get`). To teach async-review a library, add a file there
 // and list it below; nothing else changes (README: "Teaching async-review a library").
-import type { BlockingCall, CallableKnowledge, ClassKnowledge, LibraryKnowledge, Role } from './library.js';
+import type { AdviceByLibrary, BlockingCall, CallableKnowledge, ClassKnowledge, LibraryKnowledge, Role } from './library.js';
 import aiodocker from './libraries/aiodocker.js';
 import aiofiles from './libraries/aiofiles.js';
 import aiohttp from './libraries/aiohttp.js';
@@ -59,6 +59,7 @@ export interface KnowledgeTables {
   asyncOnlyIterables: Set<string>;
   blockingCalls: Map<string, BlockingCall>;
   closeMethods: Map<string, string>;
+  asyncEquivalents: Map<string, AdviceByLibrary>;
   roles: Map<Role, Set<string>>;
   starExports: Map<string, Set<string>>;
 }
@@ -72,7 +73,7 @@ export function assemble(libraries: readonly LibraryKnowledge[]): KnowledgeTable
   const tables: KnowledgeTables = {
     coroutineFunctions: new Set(), callResultTypes: new Map(), callResultElementTypes: new Map(), awaitResultTypes: new Map(),
     awaitResultElementTypes: new Map(), attributeTypes: new Map(), contextEnterTypes: new Map(), asyncOnlyContextManagers: new Set(),
-    asyncOnlyIterables: new Set(), blockingCalls: new Map(), closeMethods: new Map(), roles: new Map(), starExports: new Map(),
+    asyncOnlyIterables: new Set(), blockingCalls: new Map(), closeMethods: new Map(), asyncEquivalents: new Map(), roles: new Map(), starExports: new Map(),
   };
   const put = <V>(map: Map<string, V>, key: string, value: V) => {
     const known = map.get(key);
@@ -84,7 +85,7 @@ export function assemble(libraries: readonly LibraryKnowledge[]): KnowledgeTable
     if (!names) tables.roles.set(role, (names = new Set()));
     names.add(name);
   };
-  const addCallable = (name: string, call: CallableKnowledge & { roles?: readonly Role[] }) => {
+  const addCallable = (name: string, call: CallableKnowledge) => {
     if (call.coroutine) tables.coroutineFunctions.add(name);
     if (call.returns) put(tables.callResultTypes, name, call.returns);
     if (call.returnsTuple) put(tables.callResultElementTypes, name, call.returnsTuple);
@@ -108,6 +109,7 @@ export function assemble(libraries: readonly LibraryKnowledge[]): KnowledgeTable
     if (cls.enters) put(tables.contextEnterTypes, name, cls.enters);
     if (cls.asyncIterable) tables.asyncOnlyIterables.add(name);
     if (cls.closeMethod) put(tables.closeMethods, name, cls.closeMethod);
+    if (cls.asyncEquivalent) put(tables.asyncEquivalents, name, cls.asyncEquivalent);
     for (const role of cls.roles ?? []) addRole(role, name);
   };
   for (const library of libraries) {

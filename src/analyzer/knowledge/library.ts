@@ -51,6 +51,8 @@ export interface CallableKnowledge {
   asyncIterable?: boolean;
   /** It blocks the event loop's thread, and the named rule reports it inside coroutines. */
   blocking?: BlockingCall;
+  /** Roles rules ask about (`task-spawner`, `async-sleep`, `transparent-decorator`...). */
+  roles?: readonly Role[];
 }
 
 /** A class of the library (or any type its functions return). */
@@ -72,6 +74,8 @@ export interface ClassKnowledge {
   asyncIterable?: boolean;
   /** Roles rules ask about (task groups, cancel scopes, concurrency limiters...). */
   roles?: readonly Role[];
+  /** The async libraries' counterpart, for advice (`threading.Lock` → `asyncio.Lock`, `trio.Lock`...). */
+  asyncEquivalent?: AdviceByLibrary;
   /** The method (a coroutine) that releases what an instance holds (`close`, `aclose`): an instance made and
    *  never closed or entered leaks it (unclosed-client-session). */
   closeMethod?: string;
@@ -98,7 +102,11 @@ export type Role =
   /** A decorator that turns an async generator function into an async context manager factory. */
   | 'async-context-manager-decorator'
   /** An async HTTP client that pools connections, made to be shared (`aiohttp.ClientSession`). */
-  | 'http-client-session';
+  | 'http-client-session'
+  /** Schedules a task and returns the only strong reference to it (`asyncio.create_task`). */
+  | 'task-spawner'
+  /** Makes a Future whose work runs whether or not it is awaited (`loop.run_in_executor`). */
+  | 'future-maker';
 
 /** Everything known about one library: one file in ./libraries/. Names in `functions` and `classes` are
  *  relative to `module` (`to_thread.run_sync` in anyio's table is `anyio.to_thread.run_sync`). */
@@ -110,7 +118,7 @@ export interface LibraryKnowledge {
   /** Module-level functions that return a coroutine, space-separated (shorthand, as in ClassKnowledge). */
   coroutines?: string;
   /** Module-level functions (and other callables) whose calls give more than a coroutine. */
-  functions?: Readonly<Record<string, CallableKnowledge & { roles?: readonly Role[] }>>;
+  functions?: Readonly<Record<string, CallableKnowledge>>;
   /** The library's classes. */
   classes?: Readonly<Record<string, ClassKnowledge>>;
   /** What `from MODULE import *` binds, for the names rules ask about, by module (the library's module or its

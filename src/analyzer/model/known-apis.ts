@@ -53,6 +53,15 @@ export function blockingCallsOf<K extends import('../knowledge/library.js').Bloc
 /** Classes whose instances hold connections until a close method (a coroutine) is awaited, by that method. */
 export const CLOSE_METHODS: ReadonlyMap<string, string> = KNOWLEDGE.closeMethods;
 
+/** Synchronous primitives (`threading.Lock`) by their async counterparts in each library. */
+export const ASYNC_EQUIVALENTS = KNOWLEDGE.asyncEquivalents;
+
+/** Calls that schedule a task and return the only strong reference to it. */
+export const TASK_SPAWNERS: ReadonlySet<string> = withRole('task-spawner');
+
+/** What makes a Future (not a coroutine) whose work runs anyway, as the model names the value's type. */
+export const FUTURE_MAKERS: ReadonlySet<string> = withRole('future-maker');
+
 /** Async HTTP clients that pool connections and are made to be shared. */
 export const HTTP_CLIENT_SESSIONS: ReadonlySet<string> = withRole('http-client-session');
 
