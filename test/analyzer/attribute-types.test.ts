@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { loadPythonParser } from '../../src/analyzer/parser.js';
 import { SourceText } from '../../src/analyzer/source-text.js';
 import { FACTS_QUERY, SemanticModel } from '../../src/analyzer/model/semantic-model.js';
+import danglingTask from '../../rules/dangling-task.js';
+import { findingsIn } from '../helpers/analyze.js';
 
 async function memberTypes(code: string, className: string): Promise<Record<string, string | null>> {
   const parser = await loadPythonParser();
@@ -74,5 +76,25 @@ class Mixed:
         self.two = asyncio.Event()
         self.unknown = given
 `, 'Mixed')).toEqual({ declared: null, reset: null, two: null, unknown: null });
+  });
+});
+
+describe('other rules follow attribute types too', () => {
+  it('dangling-task: a task created on a loop held in an annotated attribute and not kept', async () => {
+    const findings = await findingsIn(`import asyncio
+from typing import Optional
+
+
+class Heartbeat:
+    def __init__(self, loop):
+        self._loop: Optional[asyncio.AbstractEventLoop] = loop
+
+    def beat(self):
+        self._loop.create_task(self.ping())
+
+    async def ping(self):
+        await asyncio.sleep(0)
+`, { rules: [danglingTask], path: 'app/heartbeat.py' });
+    expect(findings.map((f) => f.line)).toEqual([10]);
   });
 });
