@@ -2,28 +2,11 @@ import type { Node } from 'web-tree-sitter';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
 import { forLibrary, offloadText } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
+import { blockingCallsOf } from '../src/analyzer/model/known-apis.js';
 
-/** Synchronous database clients, by what makes them, with the asyncio driver to use instead. */
-const BLOCKING_DATABASE_CLIENTS: ReadonlyMap<string, string> = new Map([
-  ['sqlite3.connect', '`aiosqlite.connect`'],
-  ['sqlite3.dbapi2.connect', '`aiosqlite.connect`'],
-  ['psycopg2.connect', '`asyncpg.connect` or `psycopg.AsyncConnection.connect`'],
-  ['psycopg.connect', '`psycopg.AsyncConnection.connect`'],
-  ['psycopg.Connection.connect', '`psycopg.AsyncConnection.connect`'],
-  ['pymysql.connect', '`aiomysql.connect`'],
-  ['pymysql.Connect', '`aiomysql.connect`'],
-  ['MySQLdb.connect', '`aiomysql.connect`'],
-  ['MySQLdb.Connect', '`aiomysql.connect`'],
-  ['mysql.connector.connect', '`aiomysql.connect`'],
-  ['pymongo.MongoClient', '`motor.motor_asyncio.AsyncIOMotorClient` or `pymongo.AsyncMongoClient`'],
-  ['redis.Redis', '`redis.asyncio.Redis`'],
-  ['redis.StrictRedis', '`redis.asyncio.Redis`'],
-  ['redis.from_url', '`redis.asyncio.from_url`'],
-  ['redis.Redis.from_url', '`redis.asyncio.Redis.from_url`'],
-  ['redis.StrictRedis.from_url', '`redis.asyncio.Redis.from_url`'],
-  ['redis.client.Redis', '`redis.asyncio.Redis`'],
-  ['redis.client.StrictRedis', '`redis.asyncio.Redis`'],
-]);
+/** Synchronous database clients, by what makes them, with the asyncio driver to use instead (the library
+ *  tables: src/analyzer/knowledge/libraries/). */
+const BLOCKING_DATABASE_CLIENTS: ReadonlyMap<string, string> = new Map([...blockingCallsOf('database')].map(([name, call]) => [name, call.instead]));
 
 /** Clients that keep the database in the process's memory when the database they are given (first argument,
  *  or the keyword) is named so: no disk and no server behind them, so nothing waits. SQLite reads a `file:`

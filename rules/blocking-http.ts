@@ -1,25 +1,11 @@
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
 import { forLibrary } from '../src/analyzer/rule-helpers.js';
+import { blockingCallsOf } from '../src/analyzer/model/known-apis.js';
 import { callSnippet } from './support/calls.js';
 
-const names = (owner: string, members: string): string[] => members.split(' ').map((m) => `${owner}.${m}`);
-const VERBS = 'get post put patch delete head options request';
-
-/** Synchronous HTTP clients: every one of these waits for the network on the calling thread. */
-const BLOCKING_HTTP_CALLS: ReadonlySet<string> = new Set([
-  ...names('requests', VERBS),
-  ...names('requests.api', VERBS),
-  ...names('requests.Session', `${VERBS} send`),
-  ...names('urllib.request', 'urlopen urlretrieve'),
-  'urllib3.request',
-  ...['urllib3.PoolManager', 'urllib3.ProxyManager', 'urllib3.HTTPConnectionPool', 'urllib3.HTTPSConnectionPool',
-    'urllib3.poolmanager.PoolManager', 'urllib3.poolmanager.ProxyManager',
-    'urllib3.connectionpool.HTTPConnectionPool', 'urllib3.connectionpool.HTTPSConnectionPool']
-    .flatMap((pool) => names(pool, 'request urlopen request_encode_url request_encode_body')),
-  ...names('httpx', `${VERBS} stream`),
-  ...names('httpx.Client', `${VERBS} stream send`),
-  ...['http.client.HTTPConnection', 'http.client.HTTPSConnection'].flatMap((conn) => names(conn, 'request getresponse')),
-]);
+/** Synchronous HTTP clients (requests, urllib, urllib3, httpx's sync API, http.client): every one of these waits
+ *  for the network on the calling thread. The library tables say which (src/analyzer/knowledge/libraries/). */
+const BLOCKING_HTTP_CALLS = blockingCallsOf('http');
 
 export default defineRule({
   name: 'blocking-http',

@@ -1,6 +1,7 @@
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
 import { forLibrary, libraryCallReplacement } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
+import { BLOCKING_CALLS } from '../src/analyzer/model/known-apis.js';
 
 const SLEEP = { asyncio: 'sleep', trio: 'sleep', anyio: 'sleep' };
 
@@ -29,7 +30,8 @@ async def poll():
   fix: 'Replaces the call with the sleep of the module\'s async library, when that library\'s module is imported: `await asyncio.sleep(...)`, or `await trio.sleep(...)` / `await anyio.sleep(...)` in a module that imports trio or anyio (any Python). No fix in a module importing both trio and asyncio, where the message names both.',
   query: CALL_QUERY,
   check({ call }, { model, report }) {
-    if (model.callee(call) !== 'time.sleep' || !model.isInCoroutine(call)) return;
+    const callee = model.callee(call);
+    if (!callee || BLOCKING_CALLS.get(callee)?.kind !== 'sleep' || !model.isInCoroutine(call)) return;
     const instead = forLibrary(model, call, { asyncio: '`await asyncio.sleep()`', trio: '`await trio.sleep()`', anyio: '`await anyio.sleep()`' });
     report(call, `\`${callSnippet(call)}\` blocks the event loop in ${model.describeContext(call)}; use ${instead}`, {
       replacement: libraryCallReplacement(call, SLEEP, model) ?? undefined,

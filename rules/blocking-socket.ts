@@ -3,20 +3,12 @@ import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
 import { forLibrary, runningLoopCall, type ByLibrary } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
+import { blockingCallsOf } from '../src/analyzer/model/known-apis.js';
 
 /** Module functions that wait for the network (a TCP handshake or a DNS lookup), with what to use instead in
- *  each library (`loop` stands for the running loop, which the message says how to get). */
-const BLOCKING_SOCKET_FUNCTIONS: ReadonlyMap<string, ByLibrary> = new Map([
-  ['socket.create_connection', {
-    asyncio: '`await asyncio.open_connection(host, port)`', trio: '`await trio.open_tcp_stream(host, port)`', anyio: '`await anyio.connect_tcp(host, port)`',
-  }],
-  ...['getaddrinfo', 'getnameinfo'].map((name): [string, ByLibrary] => [`socket.${name}`, {
-    asyncio: `\`await loop.${name}(...)\``, trio: `\`await trio.socket.${name}(...)\``, anyio: `\`await anyio.${name}(...)\``,
-  }]),
-  ...['gethostbyname', 'gethostbyname_ex', 'gethostbyaddr', 'getfqdn'].map((name): [string, ByLibrary] => [`socket.${name}`, {
-    asyncio: '`await loop.getaddrinfo(...)`', trio: '`await trio.socket.getaddrinfo(...)`', anyio: '`await anyio.getaddrinfo(...)`',
-  }]),
-]);
+ *  each library (`loop` stands for the running loop, which the message says how to get), from the library
+ *  tables (src/analyzer/knowledge/libraries/socket.ts). */
+const BLOCKING_SOCKET_FUNCTIONS: ReadonlyMap<string, ByLibrary> = new Map([...blockingCallsOf('socket')].map(([name, call]) => [name, call.instead]));
 
 const SOCKET_PREFIX = 'socket.socket.';
 

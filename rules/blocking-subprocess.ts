@@ -1,21 +1,11 @@
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
 import { forLibrary } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
+import { blockingCallsOf } from '../src/analyzer/model/known-apis.js';
 
-const names = (owner: string, members: string): string[] => members.split(' ').map((m) => `${owner}.${m}`);
-
-const WAITS = 'waits for a process';
-const RUNS = 'runs a process and waits for it';
-
-/** What each blocking process call does, for the message (flake8-async's ASYNC220 / 221 / 222 split). */
-const BLOCKING_PROCESS_CALLS: ReadonlyMap<string, string> = new Map([
-  ...names('subprocess', 'run call check_call check_output getoutput getstatusoutput').map((n): [string, string] => [n, RUNS]),
-  ...names('os', 'system').map((n): [string, string] => [n, RUNS]),
-  ...names('subprocess', 'Popen').map((n): [string, string] => [n, 'starts a process synchronously']),
-  ...names('os', 'popen posix_spawn posix_spawnp spawnl spawnle spawnlp spawnlpe spawnv spawnve spawnvp spawnvpe')
-    .map((n): [string, string] => [n, 'starts a process synchronously']),
-  ...names('os', 'wait waitpid wait3 wait4 waitid').map((n): [string, string] => [n, WAITS]),
-]);
+/** What each blocking process call does, for the message (flake8-async's ASYNC220 / 221 / 222 split), from the
+ *  library tables (src/analyzer/knowledge/libraries/). */
+const BLOCKING_PROCESS_CALLS = blockingCallsOf('process');
 
 /** What runs, starts or waits for a process without blocking, by library. */
 const RUN_INSTEAD = { asyncio: '`await asyncio.create_subprocess_exec(...)`', trio: '`await trio.run_process(...)`', anyio: '`await anyio.run_process(...)`' };
@@ -57,8 +47,8 @@ async def git_head():
     const effect = callee ? BLOCKING_PROCESS_CALLS.get(callee) : undefined;
     if (!effect || !model.isInCoroutine(call)) return;
     // `os.waitpid(pid, os.WNOHANG)` only polls: it returns at once when no child has exited.
-    if (effect === WAITS && call.childForFieldName('arguments')?.text.includes('WNOHANG')) return;
-    const instead = forLibrary(model, call, effect === WAITS ? WAIT_INSTEAD : effect === RUNS ? RUN_INSTEAD : START_INSTEAD);
-    report(call, `\`${callSnippet(call)}\` ${effect}, blocking the event loop in ${model.describeContext(call)}; use ${instead}`);
+    if (effect.instead === 'wait' && call.childForFieldName('arguments')?.text.includes('WNOHANG')) return;
+    const instead = forLibrary(model, call, effect.instead === 'wait' ? WAIT_INSTEAD : effect.instead === 'run' ? RUN_INSTEAD : START_INSTEAD);
+    report(call, `\`${callSnippet(call)}\` ${effect.does}, blocking the event loop in ${model.describeContext(call)}; use ${instead}`);
   },
 });

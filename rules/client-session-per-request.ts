@@ -2,8 +2,10 @@ import type { Node } from 'web-tree-sitter';
 import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
 import { callSnippet } from './support/calls.js';
+import { HTTP_CLIENT_SESSIONS } from '../src/analyzer/model/known-apis.js';
 
-const ASYNC_HTTP_CLIENTS: ReadonlySet<string> = new Set(['aiohttp.ClientSession', 'aiohttp.client.ClientSession', 'httpx.AsyncClient']);
+/** Async HTTP clients that pool connections (the library tables give them the `http-client-session` role). */
+const ASYNC_HTTP_CLIENTS = HTTP_CLIENT_SESSIONS;
 
 /** Where code runs once per iteration: the body of a loop, the element part of a comprehension. */
 const REPEATED_PART: Readonly<Record<string, string>> = {

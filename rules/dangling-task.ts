@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/analyzer/rule.js';
 import { decoratorName, lastPart, type FunctionInfo, type SemanticModel } from '../src/analyzer/model/semantic-model.js';
-import { TRANSPARENT_DECORATORS } from '../src/analyzer/model/known-apis.js';
+import { FUTURE_MAKERS as FUTURE_MAKER_NAMES, TASK_SPAWNERS as TASK_SPAWNER_NAMES, TRANSPARENT_DECORATORS } from '../src/analyzer/model/known-apis.js';
 import { asyncLibrary } from '../src/analyzer/rule-helpers.js';
 import { calledName, callSnippet } from './support/calls.js';
 import { isUnreadLocal } from './support/locals.js';
@@ -9,19 +9,14 @@ import { continuesAKeptTask } from './support/continuations.js';
 import { functionHeldBy } from '../src/analyzer/model/held-functions.js';
 import { VALUE_USE_QUERY } from './support/value-use.js';
 
-/** Calls that schedule a task and return the only strong reference to it. Task groups (asyncio.TaskGroup,
- *  anyio/trio start_soon) keep their own reference, so they are not listed. */
-const TASK_SPAWNERS = new Set([
-  'asyncio.create_task', 'asyncio.ensure_future', 'asyncio.tasks.create_task', 'asyncio.tasks.ensure_future',
-  'asyncio.AbstractEventLoop.create_task',
-]);
+/** Calls that schedule a task and return the only strong reference to it (the library tables' `task-spawner`
+ *  role). Task groups (asyncio.TaskGroup, anyio/trio start_soon) keep their own reference, so they are not listed. */
+const TASK_SPAWNERS = TASK_SPAWNER_NAMES;
 
-/** What makes a Future rather than a coroutine (the type of the value, as the model names it): `ensure_future`
- *  hands a Future back unchanged, schedules no task, and the Future's work (an executor job) runs anyway. */
-const FUTURE_MAKERS = new Set([
-  'asyncio.AbstractEventLoop.run_in_executor', 'asyncio.AbstractEventLoop.create_future', 'asyncio.wrap_future',
-  'asyncio.futures.wrap_future', 'asyncio.Future', 'asyncio.futures.Future',
-]);
+/** What makes a Future rather than a coroutine (the type of the value, as the model names it; the `future-maker`
+ *  role): `ensure_future` hands a Future back unchanged, schedules no task, and the Future's work (an executor
+ *  job) runs anyway. */
+const FUTURE_MAKERS = FUTURE_MAKER_NAMES;
 
 /** `create_task`, `ensure_future`: what a call of a spawner ends with. */
 const SPAWNER_NAMES = new Set([...TASK_SPAWNERS].map(lastPart));

@@ -41,6 +41,7 @@ async def handle(record):
         print("saved")
 `,
   fix: 'Inside a coroutine, prefixes the call with `await`.',
+  note: 'Coroutine functions are those the module defines (`async def`, methods through `self`, `cls` and `super()`) and the async libraries\' coroutines that their tables list (`asyncio`, `aiohttp`, `httpx`, `asyncpg`, `aiosqlite`, `aiodocker`, `redis.asyncio`, `motor`, `anyio`, `trio`...). A library method is found through the type of what it is called on: a variable made by a constructor or factory (`session = aiohttp.ClientSession()`), an annotated parameter or local (`session: aiohttp.ClientSession`), or an attribute, assigned in any method (`self._session = aiohttp.ClientSession()` in `__init__`, then `self._session.close()` in `stop()`) or declared by an annotation (`_pool: asyncpg.Pool` in the class body, `self._redis: redis.Redis | None = None`; `Optional[...]` and string forward references too), or a property (by its return annotation or its returns, also through several: `self.client.session.close()`). An attribute assigned different types, or also something unknown, has no type, and the rule stays silent on it; so does a method of a class it cannot see.',
   query: VALUE_USE_QUERY,
   check({ discarded, container, test, conditional, name: target, assigned }, { model, report }) {
     const reportCall = (call: Node, usedAsTruthValue: boolean, unreadVariable?: string) => {

@@ -3,16 +3,12 @@ import { defineRule } from '../src/analyzer/rule.js';
 import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { forLibrary, snippet, type ByLibrary } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
+import { ASYNC_EQUIVALENTS } from '../src/analyzer/model/known-apis.js';
 import { WITH_QUERY, contextManagersOf, isAsyncWith } from './support/context-managers.js';
 
-const sameName = (name: string): ByLibrary => ({ asyncio: `asyncio.${name}`, trio: `trio.${name}`, anyio: `anyio.${name}` });
-
-/** threading primitives whose acquire waits on the calling thread, with their async counterparts by library. */
-const ASYNC_EQUIVALENT: ReadonlyMap<string, ByLibrary> = new Map([
-  ['threading.Lock', sameName('Lock')], ['threading.RLock', sameName('Lock')], ['threading.Semaphore', sameName('Semaphore')],
-  ['threading.BoundedSemaphore', { asyncio: 'asyncio.BoundedSemaphore', trio: 'trio.Semaphore(n, max_value=n)', anyio: 'anyio.Semaphore(n, max_value=n)' }],
-  ['threading.Condition', sameName('Condition')],
-]);
+/** threading primitives whose acquire waits on the calling thread, with their async counterparts by library
+ *  (src/analyzer/knowledge/libraries/threading.ts). */
+const ASYNC_EQUIVALENT: ReadonlyMap<string, ByLibrary> = ASYNC_EQUIVALENTS;
 
 /** "use `asyncio.Lock` with `async with`", in the code's library. */
 function useInstead(type: string, at: Node, model: SemanticModel): string {

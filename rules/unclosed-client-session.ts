@@ -3,12 +3,10 @@ import type { SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
 import { callSnippet } from './support/calls.js';
 import { calledLastName } from './support/called-last-name.js';
+import { CLOSE_METHODS, HTTP_CLIENT_SESSIONS } from '../src/analyzer/model/known-apis.js';
 
-const CLIENTS: ReadonlyMap<string, string> = new Map([
-  ['aiohttp.ClientSession', 'close'],
-  ['aiohttp.client.ClientSession', 'close'],
-  ['httpx.AsyncClient', 'aclose'],
-]);
+/** Async HTTP clients, by the method that closes them (from the library tables). */
+const CLIENTS: ReadonlyMap<string, string> = new Map([...CLOSE_METHODS].filter(([type]) => HTTP_CLIENT_SESSIONS.has(type)));
 
 /** Names that may close the client or hand it to something that does. */
 const CLOSING = /^(a?close|detach|_?_a?(enter|exit)__)$/;

@@ -3,7 +3,8 @@
 // a cancellation to check it happened, poll the code under test), and nobody else shares their loop unless
 // they start a server or task.
 import type { Node } from 'web-tree-sitter';
-import { decoratorName, type SemanticModel } from './semantic-model.js';
+import type { SemanticModel } from './semantic-model.js';
+import { decoratorName } from './name-resolution.js';
 
 const FIXTURE_DECORATORS: ReadonlySet<string> = new Set(['pytest.fixture', 'pytest_asyncio.fixture']);
 

@@ -1,0 +1,90 @@
+// Class hierarchies within the module: where a member is found (a simple MRO over local bases), which local
+// subclasses may override it, and whether a base we cannot see comes first (then the answer is unknown).
+import { INERT_BASE_CLASSES } from './known-apis.js';
+import type { ClassInfo, FunctionInfo } from './module-facts.js';
+import { NameResolution, decoratorName } from './name-resolution.js';
+
+export abstract class ClassHierarchy extends NameResolution {
+  /** A method or attribute of a local class, searching local base classes (depth first, like a simple MRO).
+   *  Returns undefined when not found or when a base class that is not local comes first (it might define
+   *  the name). */
+  findMember(cls: ClassInfo, name: string): FunctionInfo | 'attribute' | undefined {
+    const found = this.lookupMember(cls, name, new Set());
+    return found === 'unknown' ? undefined : found;
+  }
+
+  /** Like findMember, but tells "not defined anywhere in the hierarchy" (undefined) from "a base class we
+   *  cannot see comes first and might define it" ('unknown'). Inert bases (`object`, `abc.ABC`, `Generic[T]`)
+   *  define nothing rules ask about. */
+  protected lookupMember(cls: ClassInfo, name: string, seen = new Set<ClassInfo>()): FunctionInfo | 'attribute' | 'unknown' | undefined {
+    if (seen.has(cls)) return undefined;
+    seen.add(cls);
+    const method = cls.methods.get(name);
+    if (method) return method;
+    if (cls.attributeValues.has(name) || cls.opaqueAttributes.has(name)) return 'attribute';
+    for (const base of cls.bases) {
+      const baseClass = this.localClass(base);
+      if (!baseClass) {
+        if (INERT_BASE_CLASSES.has(this.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') ?? base : base) ?? '')) continue;
+        return 'unknown';
+      }
+      const found = this.lookupMember(baseClass, name, seen);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** Does a local subclass of the method's class redefine it as something `compatible` rejects (a sync def
+   *  for a coroutine method, an instance attribute), itself or through a base it lists before the method's
+   *  class (`class Client(SyncMixin, Base)`: a Client finds SyncMixin.close before Base.close)? Then
+   *  `self.name()` in the base class may be that instead. */
+  protected hasIncompatibleOverride(fn: FunctionInfo, compatible: (override: FunctionInfo, model: NameResolution) => boolean): boolean {
+    const owner = fn.ownerClass;
+    if (!owner) return false;
+    return this.classes.some((cls) => {
+      if (cls === owner || !this.inheritsFrom(cls, owner)) return false;
+      const override = cls.methods.get(fn.name);
+      if (cls.attributeValues.has(fn.name) || cls.opaqueAttributes.has(fn.name) || (override !== undefined && !compatible(override, this))) return true;
+      const found = this.lookupMember(cls, fn.name);
+      return found === 'attribute' || (typeof found === 'object' && found !== fn && !compatible(found, this));
+    });
+  }
+
+  protected readonly subclassesOf = new Map<ClassInfo, ClassInfo[]>();
+
+  /** The module's classes that inherit from `cls`, directly or not (asked once per class). */
+  protected localSubclasses(cls: ClassInfo): ClassInfo[] {
+    let subclasses = this.subclassesOf.get(cls);
+    if (!subclasses) this.subclassesOf.set(cls, (subclasses = this.classes.filter((other) => other !== cls && this.inheritsFrom(other, cls))));
+    return subclasses;
+  }
+
+  protected inheritsFrom(cls: ClassInfo, ancestor: ClassInfo, seen = new Set<ClassInfo>()): boolean {
+    if (seen.has(cls)) return false;
+    seen.add(cls);
+    return cls.bases.some((base) => {
+      const baseClass = this.localClass(base);
+      return baseClass === ancestor || (baseClass !== undefined && this.inheritsFrom(baseClass, ancestor, seen));
+    });
+  }
+
+  /** Is `name` assigned as an attribute (`self.name = ...`, or in the class body) in the class or its local
+   *  bases? An instance attribute hides a method of the same name. */
+  protected assignsAttribute(cls: ClassInfo, name: string, seen = new Set<ClassInfo>()): boolean {
+    if (seen.has(cls)) return false;
+    seen.add(cls);
+    if (cls.attributeValues.has(name) || cls.opaqueAttributes.has(name)) return true;
+    return cls.bases.some((base) => {
+      const baseClass = this.localClass(base);
+      return baseClass !== undefined && this.assignsAttribute(baseClass, name, seen);
+    });
+  }
+
+  protected hasMember(cls: ClassInfo, name: string): boolean {
+    return this.findMember(cls, name) !== undefined;
+  }
+
+  protected isStaticMethod(fn: FunctionInfo): boolean {
+    return fn.decorators.some((d) => decoratorName(d, this) === 'builtins.staticmethod');
+  }
+}
