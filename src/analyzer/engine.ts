@@ -68,6 +68,7 @@ export class Engine {
     if (skipsFileWithoutParsing(text, directives)) return { findings: [], parsed: false };
     const source = new SourceText(text);
     let parsedText = textForParsing(text);
+    const preparing = performance.now();
     let tree = this.parser.parse(parsedText, budget);
     // `f"{x:=10}"`: a format spec tree-sitter reads as a walrus (and sometimes as a syntax error): parse the text
     // with that `=` blanked, as Python reads it.
@@ -127,10 +128,11 @@ export class Engine {
       for (const { rule } of this.active) if (rule.mentions && !rule.mentions.test(text)) silent.add(rule);
       const overflowed: number[] = [];
       // Each rule's share of the file's time: a rule over it is stopped for the rest of this file (and says where),
-      // so that one rule's super-linear walk over a pathological file costs that rule, not the file.
+      // so that one rule's super-linear walk over a pathological file costs that rule, not the file. The share
+      // grows with the time parsing and matching took, so a loaded machine slows both alike and drops nothing.
       // Timing every rule call costs ~2% on real code, so the rules are first timed together, once per match;
       // only a file whose rules together pass half a rule's share is timed rule by rule from then on.
-      const ruleBudgetMs = ruleTimeShareMs(parsedText.length);
+      const ruleBudgetMs = ruleTimeShareMs(parsedText.length, performance.now() - preparing);
       const spent = new Map<Rule, number>();
       const stopped = new Map<string, number>();
       let byRule = false;

@@ -52,9 +52,12 @@ function formatSeconds(ms: number): string {
 
 /** The time one rule may spend on a file of `chars` characters before it is stopped there: 50 ms + 2 ms per KB,
  *  over twice the most any rule needed on one file of the benchmark corpus (cold, on a loaded 2-core machine),
- *  and well below the file's deadline. */
-export function ruleTimeShareMs(chars: number): number {
-  return 50 + (2 * chars) / 1024;
+ *  and well below the file's deadline; or, when more, 3× what parsing and matching the file took
+ *  (`preparedMs`). Wall-clock time on a busy machine stretches the rules and the parse alike: scaling by
+ *  the parse keeps a loaded machine from stopping a rule that is merely slowed, while a super-linear walk still
+ *  outgrows the linear parse and is stopped. */
+export function ruleTimeShareMs(chars: number, preparedMs = 0): number {
+  return Math.max(50 + (2 * chars) / 1024, 3 * preparedMs);
 }
 
 /** Thrown where a file runs out of time or memory; the caller turns it into a problem for that file. */
