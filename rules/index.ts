@@ -9,6 +9,7 @@ import blockingInput from './blocking-input.js';
 import blockingDatabase from './blocking-database.js';
 import blockingSocket from './blocking-socket.js';
 import blockingConfiguredCall from './blocking-configured-call.js';
+import blockingViaHelper from './blocking-via-helper.js';
 import threadingLock from './threading-lock.js';
 import freshLock from './fresh-lock.js';
 import missingAwait from './missing-await.js';
@@ -51,6 +52,7 @@ export const allRules: readonly Rule[] = [
   blockingDatabase,
   blockingSocket,
   blockingConfiguredCall,
+  blockingViaHelper,
   threadingLock,
   freshLock,
   missingAwait,

@@ -4,6 +4,7 @@ import { defineRule } from '../src/analyzer/rule.js';
 import { snippet } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
 import { isUnreadLocal } from './support/locals.js';
+import { lastPart, type SemanticModel } from '../src/analyzer/model/semantic-model.js';
 
 /** Where `await` would change what the surrounding code means (an async generator expression) or is invalid. */
 const AWAIT_HOSTILE = new Set(['generator_expression', 'lambda']);
@@ -52,8 +53,9 @@ async def handle(record):
           ? `the coroutine \`${callSnippet(call)}\` is assigned to \`${unreadVariable}\`, which nothing reads, and never awaited: \`${name}\` never runs`
           : `the coroutine \`${callSnippet(call)}\` is created but never awaited: \`${name}\` never runs`;
       const fixable = model.mayAwait(call) && !insideAwaitHostileExpression(call);
+      const elsewhere = definedElsewhere(call, model);
       const remedy = fixable ? `write \`await ${callSnippet(call)}\`` : 'await it from a coroutine, or hand it to asyncio.run() / a task';
-      report(call, `${lost} (${model.describeContext(call)}); ${remedy}`, {
+      report(call, `${lost} (${model.describeContext(call)}${elsewhere}); ${remedy}`, {
         replacement: fixable ? `await ${call.text}` : undefined,
       });
     };
@@ -104,6 +106,13 @@ function lostCalls(expr: Node, discarded: boolean): { call: Node; tested: boolea
     }
     default: return [];
   }
+}
+
+/** `; \`fetch_invoice\` is a coroutine function, billing/db.py:12` for a callee defined in another module. */
+function definedElsewhere(call: Node, model: SemanticModel): string {
+  const callee = model.callee(call);
+  const where = callee ? model.definedElsewhere(callee) : null;
+  return where ? `; \`${lastPart(callee!)}\` is a coroutine function, ${where}` : '';
 }
 
 /** Is the call inside a generator expression or lambda within its function, where `await` changes meaning? */

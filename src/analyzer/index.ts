@@ -5,6 +5,8 @@ import { Engine } from './engine.js';
 import { decodeSource } from './source-text.js';
 import { Budget, isStackOverflow, isWasmTrap, LimitExceeded, resolveLimits, STACK_OVERFLOW_MESSAGE, type FileLimits } from './limits.js';
 import { allRules } from '../../rules/index.js';
+import type { ModuleToSummarize } from './project/build-index.js';
+import type { ModuleSummary } from './project/summary.js';
 
 export type * from './types.js';
 export { allRules, findRule } from '../../rules/index.js';
@@ -15,6 +17,20 @@ export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 export async function createEngine(options: AnalyzeOptions = {}, rules: readonly Rule[] = allRules): Promise<Engine> {
   return Engine.create(rules, options);
+}
+
+/** Summarizes modules for the project index on this thread; a module that fails (or runs over its limits) is
+ *  left out (null): what it defines stays unknown. */
+export function summarizeModules(engine: Engine, modules: readonly ModuleToSummarize[], limits: Required<FileLimits>): (ModuleSummary | null)[] {
+  return modules.map(({ text, moduleName, isPackage }) => {
+    if (engine.unusable || text.length > MAX_FILE_BYTES) return null;
+    try {
+      return engine.summarize(text, moduleName, isPackage, Budget.forFile(limits, text.length));
+    } catch (error) {
+      if (isWasmTrap(error)) engine.unusable = 'the parser failed inside wasm while summarizing an imported module';
+      return null;
+    }
+  });
 }
 
 export async function analyzeFiles(files: Iterable<SourceFile>, options: AnalyzeOptions = {}, engine?: Engine): Promise<AnalysisResult> {

@@ -12,7 +12,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AnalysisResult, AnalyzeOptions, FileLimits, ProjectKnowledge, SourceFile } from './types.js';
 import type { Engine } from './engine.js';
-import { analyzeFiles, analyzeOne, createEngine } from './index.js';
+import { analyzeFiles, analyzeOne, createEngine, summarizeModules } from './index.js';
+import type { ModuleToSummarize } from './project/build-index.js';
+import type { ModuleSummary } from './project/summary.js';
 import { claimIndexed, createClaims, MAX_THREAD_SLOTS, merge, mightHaveFindingsInFile, sizeOf, type Claims } from './shares.js';
 import { fileTimeLimitMs, hardTimeLimitMs, resolveLimits, timeLimitMessage, UNUSABLE_EXIT_CODE } from './limits.js';
 
@@ -24,6 +26,8 @@ const YIELD_EVERY_MS = 25;
 export interface ParallelAnalyzer {
   /** `project` replaces the options' project knowledge for these files (the CLI learns it while reading them). */
   analyze(files: readonly SourceFile[], project?: ProjectKnowledge): Promise<AnalysisResult>;
+  /** Summarize modules for the project index (see project/build-index.ts). */
+  summarize(modules: readonly ModuleToSummarize[]): Promise<(ModuleSummary | null)[]>;
   /** Stop workers that were not needed. */
   close(): void;
 }
@@ -69,6 +73,8 @@ export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: P
   const close = () => idle.splice(0).forEach((worker) => void worker.terminate());
   return {
     close,
+    // On this thread, while the workers start (they load wasm and compile the rules' query meanwhile).
+    summarize: async (modules) => summarizeModules(await enginePromise, modules, limits),
     async analyze(files, project = options.project) {
       const callOptions: AnalyzeOptions = { ...options, project };
       const candidates = files.filter((file) => mightHaveFindingsInFile(file, callOptions));

@@ -1,6 +1,7 @@
 // The analyzer's public data: what goes in (source files) and what comes out (findings).
 // Everything here is plain data so that the CLI, the App and worker threads can pass it around.
 import type { FileLimits } from './limits.js';
+import type { ProjectIndexData } from './project/summary.js';
 
 export type { FileLimits };
 
@@ -87,6 +88,9 @@ export interface ProjectKnowledge {
   /** Qualified names (e.g. `pkg.utils.fetch`, `pkg.client.Client.get`) of coroutine functions defined in
    *  the project's other modules. */
   coroutineFunctions?: ReadonlySet<string>;
+  /** Summaries of the project modules the checked files import (built from a ProjectContext before the
+   *  files are analyzed, see project/build-index.ts): names imported from them resolve to what they are. */
+  index?: ProjectIndexData;
   /** pytest-asyncio runs every async test without a marker (`asyncio_mode = auto`), or anyio/trio's
    *  plugin is configured to do so. */
   asyncTestsRunAutomatically?: boolean;

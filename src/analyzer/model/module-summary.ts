@@ -1,0 +1,88 @@
+// What a module tells the others (see project/summary.ts): read from its semantic model once, as plain data.
+// Which calls block is asked of the loop-blocking rules themselves (`blocks`), so the summary knows what they
+// know and nothing more.
+import type { Node } from 'web-tree-sitter';
+import { LOOP_STARTERS } from './known-apis.js';
+import type { ClassInfo, FunctionInfo } from './module-facts.js';
+import { decoratorName } from './name-resolution.js';
+import type { SemanticModel } from './semantic-model.js';
+import { SUMMARY_VERSION, type ClassSummary, type FunctionSummary, type ModuleSummary } from '../project/summary.js';
+
+/** Does this call, in the body of the sync function `fn`, block the loop of a coroutine that calls `fn`? */
+export type BlockingProbe = (call: Node, fn: FunctionInfo) => boolean;
+
+/** How many calls of other functions a sync function's summary keeps (to follow chains of helpers). */
+const MAX_CALLS = 40;
+
+/** A sync function that looks for a running loop (or hands the work to a thread, or patches asyncio to nest
+ *  loops) before it starts one is meant to be called from a coroutine too: it does not count as starting one. */
+const LOOP_GUARDS = /get_running_loop|_get_running_loop|is_running|Thread|nest_asyncio|run_coroutine_threadsafe/;
+
+const PROPERTY_DECORATORS: ReadonlySet<string> = new Set(['builtins.property', 'functools.cached_property']);
+
+/** `calls`: the module's call nodes (any order); `blocks`: null when nothing is to be said about blocking. */
+export function summarizeModule(model: SemanticModel, calls: readonly Node[], blocks: BlockingProbe | null): ModuleSummary {
+  const callsIn = new Map<FunctionInfo, Node[]>();
+  for (const call of calls) {
+    const fn = model.enclosingFunction(call);
+    if (!fn || fn.isAsync || fn.isLambda || fn.isGenerator) continue;
+    const list = callsIn.get(fn);
+    if (list) list.push(call);
+    else callsIn.set(fn, [call]);
+  }
+  const guardedModule = model.importsFrom('nest_asyncio');
+  const summarizeFunction = (fn: FunctionInfo): FunctionSummary => {
+    const summary: FunctionSummary = { line: fn.node.startPosition.row + 1, kind: model.functionKind(fn) };
+    if (summary.kind === 'sync' && fn.decorators.some((d) => PROPERTY_DECORATORS.has(decoratorName(d, model) ?? ''))) {
+      const returns = model.returnType(fn);
+      if (returns) summary.returns = returns;
+    }
+    if (summary.kind !== 'sync' || fn.isGenerator) return summary;
+    const own = (callsIn.get(fn) ?? []).sort((a, b) => a.startIndex - b.startIndex);
+    const guarded = guardedModule || LOOP_GUARDS.test(fn.node.text);
+    const others: { callee: string; line: number }[] = [];
+    for (const call of own) {
+      const callee = model.callee(call);
+      if (!callee) continue;
+      const line = call.startPosition.row + 1;
+      if (LOOP_STARTERS.has(callee)) {
+        if (!guarded) summary.runsLoop ??= { call: callee, line };
+      } else if (!summary.blocks && blocks?.(call, fn)) summary.blocks = { call: callee, line };
+      else if (!callee.startsWith('builtins.') && others.length < MAX_CALLS && !others.some((o) => o.callee === callee)) others.push({ callee, line });
+    }
+    if (others.length > 0) summary.calls = others;
+    return summary;
+  };
+  const summarizeClass = (cls: ClassInfo): ClassSummary => {
+    const methods: Record<string, FunctionSummary> = {};
+    const attributes: Record<string, string | null> = {};
+    for (const [name, bindings] of cls.scope.bindings) {
+      const fn = bindings.length === 1 && bindings[0].kind === 'function' ? model.functionOf(bindings[0].node) : undefined;
+      if (fn) methods[name] = summarizeFunction(fn);
+      else if (bindings.some((b) => b.kind === 'function')) methods[name] = { line: bindings[0].node.startPosition.row + 1, kind: 'unknown' };
+    }
+    for (const name of new Set([...cls.attributeValues.keys(), ...cls.opaqueAttributes])) {
+      if (Object.hasOwn(methods, name)) delete methods[name]; // an attribute of that name hides the method
+      attributes[name] = cls.opaqueAttributes.has(name) ? null : model.attributeTypeOf(cls, name);
+    }
+    const bases = cls.bases.map((base) => model.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') ?? base : base));
+    return { line: cls.node.startPosition.row + 1, bases, methods, attributes };
+  };
+  const summary: ModuleSummary = { version: SUMMARY_VERSION, functions: {}, classes: {}, imports: {}, opaque: [], starImports: [] };
+  for (const [name, bindings] of model.scopes.module.bindings) {
+    const first = bindings[0];
+    // `try: import x` / `except ImportError: x = None`: the name is the import wherever it is used.
+    const imports = bindings.filter((b) => !(b.kind === 'value' && b.value?.type === 'none'));
+    if (imports.length > 0 && imports.every((b) => b.kind === 'import' && b.qualifiedName === (imports[0] as { qualifiedName: string }).qualifiedName)) {
+      summary.imports[name] = (imports[0] as { qualifiedName: string }).qualifiedName;
+    } else if (bindings.length === 1 && first.kind === 'function') {
+      const fn = model.functionOf(first.node);
+      if (fn) summary.functions[name] = summarizeFunction(fn);
+    } else if (bindings.length === 1 && first.kind === 'class') {
+      const cls = model.classOf(first.node);
+      if (cls) summary.classes[name] = summarizeClass(cls);
+    } else summary.opaque.push(name);
+  }
+  summary.starImports = model.starImportedModules();
+  return summary;
+}
