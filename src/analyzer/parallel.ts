@@ -20,6 +20,8 @@ import { fileTimeLimitMs, hardTimeLimitMs, resolveLimits, timeLimitMessage, UNUS
 
 /** Below this many bytes of candidate source, a worker's start-up costs more than it saves. */
 const PARALLEL_THRESHOLD_BYTES = 512 * 1024;
+/** Below this many modules per thread, summarizing on other threads is not worth a message. */
+const MIN_MODULES_PER_SHARE = 16;
 /** How often the main thread lets the watchdog and the workers' messages in while it analyzes. */
 const YIELD_EVERY_MS = 25;
 
@@ -51,8 +53,13 @@ export interface WorkerTask {
   project?: ProjectKnowledge;
 }
 
-/** What a worker sends: each file's result as soon as it has it, then `done`. */
-export type WorkerMessage = { type: 'file'; index: number; result: AnalysisResult } | { type: 'done' };
+/** Modules to summarize for the project index (before the analysis task). */
+export interface SummaryTask {
+  summarize: ModuleToSummarize[];
+}
+
+/** What a worker sends: each file's result as soon as it has it, then `done`; or the summaries asked for. */
+export type WorkerMessage = { type: 'file'; index: number; result: AnalysisResult } | { type: 'done' } | { type: 'summaries'; summaries: (ModuleSummary | null)[] };
 
 export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: ParallelOptions = {}): ParallelAnalyzer {
   const workerUrl = parallel.workerUrl ?? new URL('./worker.js', import.meta.url);
@@ -73,8 +80,16 @@ export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: P
   const close = () => idle.splice(0).forEach((worker) => void worker.terminate());
   return {
     close,
-    // On this thread, while the workers start (they load wasm and compile the rules' query meanwhile).
-    summarize: async (modules) => summarizeModules(await enginePromise, modules, limits),
+    // Split over the idle workers and this thread (a module's summary costs about what analyzing it does).
+    async summarize(modules) {
+      const shares = workerCount > 0 && modules.length >= MIN_MODULES_PER_SHARE * 2 ? Math.min(idle.length + 1, Math.ceil(modules.length / MIN_MODULES_PER_SHARE)) : 1;
+      const size = Math.ceil(modules.length / shares);
+      const parts = Array.from({ length: shares }, (_, i) => modules.slice(i * size, (i + 1) * size));
+      const [own, ...others] = parts;
+      const fromWorkers = others.map((part, i) => summarizeOn(idle[i]!, part));
+      const here = summarizeModules(await enginePromise, own ?? [], limits);
+      return [...here, ...(await Promise.all(fromWorkers)).flat()];
+    },
     async analyze(files, project = options.project) {
       const callOptions: AnalyzeOptions = { ...options, project };
       const candidates = files.filter((file) => mightHaveFindingsInFile(file, callOptions));
@@ -98,6 +113,22 @@ export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: P
       }
     },
   };
+}
+
+/** Summaries from an idle worker; a worker that fails leaves its modules unknown (null). */
+function summarizeOn(worker: Worker, modules: ModuleToSummarize[]): Promise<(ModuleSummary | null)[]> {
+  return new Promise((resolve) => {
+    const unknown = () => resolve(modules.map(() => null));
+    const onMessage = (message: WorkerMessage) => {
+      if (message.type !== 'summaries') return;
+      worker.off('message', onMessage);
+      worker.off('error', unknown);
+      resolve(message.summaries);
+    };
+    worker.on('message', onMessage);
+    worker.once('error', unknown);
+    worker.postMessage({ summarize: modules } satisfies SummaryTask);
+  });
 }
 
 /** One parallel run: the workers' results as they arrive, the watchdog, and the main thread's share. */
@@ -141,6 +172,7 @@ class SupervisedRun {
     };
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'done') return end(null, false);
+      if (message.type !== 'file') return;
       if (this.settled[message.index]) return;
       this.settled[message.index] = 1;
       this.results.push(message.result);

@@ -1,7 +1,7 @@
 // The CLI's ModuleSource: the repository on disk. Imports resolve against the repository root (the nearest
 // folder up with `.git` or a pyproject.toml), even when `check` is given one file, and only the modules the
 // checked files reach are read.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ModuleSource } from '../analyzer/project/module-source.js';
 import { SKIPPED_FOLDERS } from './collect-files.js';
@@ -35,21 +35,35 @@ export function diskModuleSource(root: string): ModuleSource {
 /** Every `.py` / `.pyi` file under the root (POSIX, relative), skipping what `check` skips. */
 function listPythonFiles(root: string): Set<string> {
   const found = new Set<string>();
+  const seen = new Set<string>();
   const walk = (folder: string, prefix: string) => {
     let entries;
     try {
+      const real = realpathSync(folder);
+      if (seen.has(real)) return; // a symbolic link back up
+      seen.add(real);
       entries = readdirSync(folder, { withFileTypes: true });
     } catch {
       return;
     }
     for (const entry of entries) {
-      if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name) && !entry.name.startsWith('.')) walk(join(folder, entry.name), `${prefix}${entry.name}/`);
+      const full = join(folder, entry.name);
+      const isFolder = entry.isDirectory() || (entry.isSymbolicLink() && isDirectory(full));
+      if (isFolder) {
+        if (!SKIPPED_FOLDERS.has(entry.name) && !entry.name.startsWith('.') && !existsSync(join(full, 'pyvenv.cfg'))) walk(full, `${prefix}${entry.name}/`);
       } else if (/\.pyi?$/.test(entry.name)) found.add(`${prefix}${entry.name}`);
     }
   };
   walk(root, '');
   return found;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** A path as `check` reports it (relative to `cwd`) → its path in the repository; null outside it. */

@@ -20,6 +20,13 @@ const LOOP_GUARDS = /get_running_loop|_get_running_loop|is_running|Thread|nest_a
 
 const PROPERTY_DECORATORS: ReadonlySet<string> = new Set(['builtins.property', 'functools.cached_property']);
 
+/** A function cached by these runs its body once (per argument): it does not keep blocking whoever calls it. */
+const CACHING_DECORATORS: ReadonlySet<string> = new Set(['functools.cache', 'functools.lru_cache', 'functools.cached_property']);
+
+/** Blocking calls whose cost is paid once per process: `import_module` reads files only the first time a module
+ *  is imported (then sys.modules answers). A helper calling them does not block on every call. */
+const ONCE_PER_PROCESS: ReadonlySet<string> = new Set(['importlib.import_module']);
+
 /** `calls`: the module's call nodes (any order); `blocks`: null when nothing is to be said about blocking. */
 export function summarizeModule(model: SemanticModel, calls: readonly Node[], blocks: BlockingProbe | null): ModuleSummary {
   const callsIn = new Map<FunctionInfo, Node[]>();
@@ -38,6 +45,7 @@ export function summarizeModule(model: SemanticModel, calls: readonly Node[], bl
       if (returns) summary.returns = returns;
     }
     if (summary.kind !== 'sync' || fn.isGenerator) return summary;
+    if (fn.decorators.some((d) => CACHING_DECORATORS.has(decoratorName(d, model) ?? ''))) return summary;
     const own = (callsIn.get(fn) ?? []).sort((a, b) => a.startIndex - b.startIndex);
     const guarded = guardedModule || LOOP_GUARDS.test(fn.node.text);
     const others: { callee: string; line: number }[] = [];
@@ -47,7 +55,8 @@ export function summarizeModule(model: SemanticModel, calls: readonly Node[], bl
       const line = call.startPosition.row + 1;
       if (LOOP_STARTERS.has(callee)) {
         if (!guarded) summary.runsLoop ??= { call: callee, line };
-      } else if (!summary.blocks && blocks?.(call, fn)) summary.blocks = { call: callee, line };
+      } else if (ONCE_PER_PROCESS.has(callee)) continue;
+      else if (!summary.blocks && blocks?.(call, fn)) summary.blocks = { call: callee, line };
       else if (!callee.startsWith('builtins.') && others.length < MAX_CALLS && !others.some((o) => o.callee === callee)) others.push({ callee, line });
     }
     if (others.length > 0) summary.calls = others;
