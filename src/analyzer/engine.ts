@@ -56,6 +56,13 @@ export class Engine {
     this.fileIgnores = perFileIgnoresMatcher(options.perFileIgnores);
   }
 
+  /** The names of the rules that run (a chain of helpers counts only where the rule knowing its blocking call runs). */
+  private get activeNames(): ReadonlySet<string> {
+    return (this.activeNameSet ??= new Set(this.active.map(({ rule }) => rule.name)));
+  }
+
+  private activeNameSet?: Set<string>;
+
   /** The rule selectors the config's per-file ignores list for a path. */
   private readonly fileIgnores: (path: string) => string[];
 
@@ -108,7 +115,7 @@ export class Engine {
     });
     return (call) => {
       const fn = call.childForFieldName('function');
-      if (!fn) return false;
+      if (!fn) return null;
       let blocks = false;
       const report = () => { blocks = true; };
       for (const rule of rules) {
@@ -117,9 +124,9 @@ export class Engine {
         } catch (error) {
           if (!isStackOverflow(error)) throw error;
         }
-        if (blocks) return true;
+        if (blocks) return rule.name;
       }
-      return false;
+      return null;
     };
   }
 
@@ -185,7 +192,7 @@ export class Engine {
       budget.check();
       const indexedName = project.index && Object.hasOwn(project.index.moduleNames, path) ? project.index.moduleNames[path] : undefined;
       const model = new SemanticModel(tree, source, indexedName ?? moduleNameFromPath(path), facts, project, indexedName !== undefined && isPackagePath(path));
-      model.self = { path, probe: () => this.blockingProbe(model, text) };
+      model.self = { path, probe: () => this.blockingProbe(model, text), ruleIsOn: (name) => this.activeNames.has(name) };
       const ignoredHere = this.fileIgnores(path);
       const inCoroutine = coroutineRangeTest(model);
       const findings: Finding[] = [];

@@ -6,11 +6,13 @@ import { decodeSource } from './source-text.js';
 import { Budget, isStackOverflow, isWasmTrap, LimitExceeded, resolveLimits, STACK_OVERFLOW_MESSAGE, type FileLimits } from './limits.js';
 import { allRules } from '../../rules/index.js';
 import type { ModuleToSummarize } from './project/build-index.js';
+import { withProjectIndex } from './project/with-index.js';
 import type { ModuleSummary } from './project/summary.js';
 
 export type * from './types.js';
 export { allRules, findRule } from '../../rules/index.js';
 export { resolveLimits, fileTimeLimitMs, timeLimitMessage, DEFAULT_LIMITS } from './limits.js';
+export type { ModuleSource, ProjectContext, SummaryCache } from './project/module-source.js';
 
 /** Files larger than this are reported as a problem instead of parsed (tree-sitter and memory stay bounded). */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -33,10 +35,13 @@ export function summarizeModules(engine: Engine, modules: readonly ModuleToSumma
   });
 }
 
-export async function analyzeFiles(files: Iterable<SourceFile>, options: AnalyzeOptions = {}, engine?: Engine): Promise<AnalysisResult> {
-  const active = engine ?? (await createEngine(options));
+export async function analyzeFiles(files: Iterable<SourceFile>, givenOptions: AnalyzeOptions = {}, engine?: Engine): Promise<AnalysisResult> {
+  const active = engine ?? (await createEngine(givenOptions));
   const result: AnalysisResult = { findings: [], problems: [], filesParsed: 0, filesSkipped: 0 };
-  const limits = resolveLimits(options.limits);
+  const limits = resolveLimits(givenOptions.limits);
+  if (givenOptions.context) files = [...files];
+  // With repository context, the modules the files import are summarized first, on this thread.
+  const options = await withProjectIndex(files as SourceFile[], givenOptions, async (modules) => summarizeModules(active, modules, limits));
   for (const file of files) {
     if (active.unusable) result.problems.push({ path: file.path, message: `not analyzed: ${active.unusable}` });
     else analyzeOne(active, file, options.project, limits, result);

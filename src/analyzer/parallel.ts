@@ -70,7 +70,8 @@ export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: P
   // No resourceLimits here, unlike the App's long-lived threads: a worker given them starts much slower (the
   // CLI's wall time on the corpus grew by half), and a run of the CLI is short. The memory ceiling is the
   // budget's, checked in the thread; a worker that still runs out of heap costs only the file it was on.
-  const spawn = () => new Worker(workerUrl, { workerData: { options } });
+  const { context: _context, ...threadOptions } = options; // the caller turns a context into project.index
+  const spawn = () => new Worker(workerUrl, { workerData: { options: threadOptions } });
   const idle: Worker[] = [];
   const startWorkers = () => {
     while (idle.length < workerCount) idle.push(spawn());

@@ -39,6 +39,9 @@ export const analyzerPool = new AnalyzerPool();
 export async function reviewChanges(changeSet: ChangeSet): Promise<ReviewOfChanges> {
   const options = toAnalyzeOptions(changeSet.config);
   if (changeSet.project) options.project = { ...changeSet.project, ...options.project };
+  // The pool reads the modules the changed files import through the context, and summarizes them first.
+  if (changeSet.context) options.context = { ...changeSet.context, sourceRoots: changeSet.context.sourceRoots ?? changeSet.config.imports.source_roots };
+  if (!changeSet.config.imports.follow) delete options.context;
   // Files that cannot hold a finding are not parsed; big change sets are split over the pool's threads.
   const analysis = await analyzerPool.analyze(changeSet.files, options);
   const fingerprints = fingerprintFindings(analysis.findings);

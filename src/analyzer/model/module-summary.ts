@@ -8,8 +8,9 @@ import { decoratorName } from './name-resolution.js';
 import type { SemanticModel } from './semantic-model.js';
 import { SUMMARY_VERSION, type ClassSummary, type FunctionSummary, type ModuleSummary } from '../project/summary.js';
 
-/** Does this call, in the body of the sync function `fn`, block the loop of a coroutine that calls `fn`? */
-export type BlockingProbe = (call: Node, fn: FunctionInfo) => boolean;
+/** Which loop-blocking rule would report this call, in the body of the sync function `fn`, were it in a
+ *  coroutine (null: none)? */
+export type BlockingProbe = (call: Node, fn: FunctionInfo) => string | null;
 
 /** How many calls of other functions a sync function's summary keeps (to follow chains of helpers). */
 const MAX_CALLS = 40;
@@ -55,9 +56,13 @@ export function summarizeModule(model: SemanticModel, calls: readonly Node[], bl
       const line = call.startPosition.row + 1;
       if (LOOP_STARTERS.has(callee)) {
         if (!guarded) summary.runsLoop ??= { call: callee, line };
+        continue;
       } else if (ONCE_PER_PROCESS.has(callee)) continue;
-      else if (!summary.blocks && blocks?.(call, fn)) summary.blocks = { call: callee, line };
-      else if (!callee.startsWith('builtins.') && others.length < MAX_CALLS && !others.some((o) => o.callee === callee)) others.push({ callee, line });
+      const rule = blocks?.(call, fn) ?? null;
+      if (rule !== null) {
+        summary.blocks ??= [];
+        if (!summary.blocks.some((known) => known.rule === rule)) summary.blocks.push({ call: callee, line, rule });
+      } else if (!callee.startsWith('builtins.') && others.length < MAX_CALLS && !others.some((o) => o.callee === callee)) others.push({ callee, line });
     }
     if (others.length > 0) summary.calls = others;
     return summary;

@@ -26,7 +26,7 @@ const JUMPS: ReadonlySet<string> = new Set(['raise_statement', 'return_statement
 export class SemanticModel extends Suspension {
   /** Set by the engine: where this module is and how to ask which of its calls block, so that its own sync
    *  helpers can be summarized like another module's when a coroutine calls one. */
-  self?: { path: string; probe: () => BlockingProbe | null };
+  self?: { path: string; probe: () => BlockingProbe | null; ruleIsOn: (name: string) => boolean };
   private indexWithSelf?: ProjectIndex;
 
   /** A sync function of the project (this module or another) that the call calls, as the index knows it. */
@@ -42,7 +42,8 @@ export class SemanticModel extends Suspension {
   /** How calling a sync helper blocks the loop: `sync_totals → backoff → time.sleep` at `billing/retry.py:8`. */
   blockingChain(call: Node): CallChain | null {
     const fn = this.projectFunction(call);
-    return fn ? this.indexIncludingSelf().blockingChain(fn) : null;
+    const ruleIsOn = this.self?.ruleIsOn ?? (() => true);
+    return fn ? this.indexIncludingSelf().blockingChain(fn, ruleIsOn) : null;
   }
 
   /** How calling a sync helper starts an event loop: `run_sync → asyncio.run` at `tools/sync.py:5`. */

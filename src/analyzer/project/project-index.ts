@@ -212,8 +212,8 @@ export class ProjectIndex {
   }
 
   /** The chain through which calling the sync function blocks (`sync_totals → backoff → time.sleep`). */
-  blockingChain(fn: FunctionTarget): CallChain | null {
-    return this.chain(fn, (summary) => summary.blocks, MAX_CHAIN, new Set());
+  blockingChain(fn: FunctionTarget, ruleIsOn: (rule: string) => boolean = () => true): CallChain | null {
+    return this.chain(fn, (summary) => summary.blocks?.find((call) => ruleIsOn(call.rule)), MAX_CHAIN, new Set());
   }
 
   /** The chain through which calling the sync function starts an event loop (`run_sync → asyncio.run`). */

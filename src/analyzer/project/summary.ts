@@ -4,7 +4,7 @@
 // re-exports and bases across modules when it answers.
 
 /** Bump when the shape or meaning of a summary changes: cached summaries of another version are ignored. */
-export const SUMMARY_VERSION = 1;
+export const SUMMARY_VERSION = 2;
 
 /** What calling a function gives: a coroutine, an async generator, an async-only context manager
  *  (`@asynccontextmanager`), or a plain value (`sync`). `unknown`: decorated by something we do not know,
@@ -17,12 +17,17 @@ export interface BlockingCall {
   line: number;
 }
 
+/** A blocking call and the rule that knows it blocks (a chain counts only where that rule is on). */
+export interface RuledBlockingCall extends BlockingCall {
+  rule: string;
+}
+
 export interface FunctionSummary {
   /** 1-based line of the `def`. */
   line: number;
   kind: FunctionKind;
-  /** A sync function that makes a call the loop-blocking rules report, in its own body. */
-  blocks?: BlockingCall;
+  /** A sync function's calls in its own body that loop-blocking rules report: the first one of each rule. */
+  blocks?: RuledBlockingCall[];
   /** A sync function that starts an event loop (`asyncio.run`, `loop.run_until_complete`) unguarded. */
   runsLoop?: BlockingCall;
   /** A sync function's calls of other functions (resolved qualified names), so the index can follow a
