@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { ParallelAnalyzer } from '../analyzer/parallel.js';
 import { buildProjectIndex, type CheckedModule } from '../analyzer/project/build-index.js';
+import { ModulePaths } from '../analyzer/project/module-paths.js';
 import type { ProjectIndexData } from '../analyzer/project/summary.js';
 import { mightHaveFindings } from '../analyzer/engine.js';
 import { decodeSource } from '../analyzer/source-text.js';
@@ -15,14 +16,16 @@ export async function indexImportedModules(files: readonly SourceFile[], start: 
   const checked: CheckedModule[] = [];
   const roots = new Set(sourceRoots);
   const packageRoots = new Map<string, string>();
+  const configured = new ModulePaths([], sourceRoots);
   for (const file of files) {
     // Only files that may hold a finding are analyzed: only their imports matter.
     if (file.path === '-' || !mightHaveFindings(file.content)) continue;
     const sourcePath = repositoryPath(file.path, cwd, root);
     if (sourcePath === null) continue;
     checked.push({ path: file.path, sourcePath, text: decodeSource(file.content).text });
-    // The folder above a file's outermost package is where Python finds it (an installed package, a
-    // monorepo's project folder): imports resolve there too.
+    // A file that is no module under the source roots (`vendor/python3-httpx/httpx/_client.py`): the folder
+    // above its outermost package is where Python finds it (an installed package, a monorepo's project).
+    if (configured.moduleName(sourcePath) !== null) continue;
     const packageRoot = packageRootOf(dirname(join(root, sourcePath)), root, packageRoots);
     if (packageRoot !== null) roots.add(packageRoot);
   }

@@ -6,7 +6,7 @@ import { LOOP_STARTERS } from './known-apis.js';
 import type { ClassInfo, FunctionInfo } from './module-facts.js';
 import { decoratorName } from './name-resolution.js';
 import type { SemanticModel } from './semantic-model.js';
-import { SUMMARY_VERSION, type ClassSummary, type FunctionSummary, type ModuleSummary } from '../project/summary.js';
+import { SUMMARY_VERSION, type ClassSummary, type FunctionKind, type FunctionSummary, type ModuleSummary } from '../project/summary.js';
 
 /** Which loop-blocking rule would report this call, in the body of the sync function `fn`, were it in a
  *  coroutine (null: none)? */
@@ -28,8 +28,10 @@ const CACHING_DECORATORS: ReadonlySet<string> = new Set(['functools.cache', 'fun
  *  is imported (then sys.modules answers). A helper calling them does not block on every call. */
 const ONCE_PER_PROCESS: ReadonlySet<string> = new Set(['importlib.import_module']);
 
-/** `calls`: the module's call nodes (any order); `blocks`: null when nothing is to be said about blocking. */
-export function summarizeModule(model: SemanticModel, calls: readonly Node[], blocks: BlockingProbe | null): ModuleSummary {
+/** `calls`: the module's call nodes (any order); `blocks`: null when nothing is to be said about blocking.
+ *  `lazy` (a module's own summary, asked about its helpers while it is analyzed): the call nodes are read per
+ *  function, and each part is computed when first read, so a big module pays only for what is asked. */
+export function summarizeModule(model: SemanticModel, calls: readonly Node[], blocks: BlockingProbe | null, lazy = false): ModuleSummary {
   const callsIn = new Map<FunctionInfo, Node[]>();
   for (const call of calls) {
     const fn = model.enclosingFunction(call);
@@ -38,33 +40,57 @@ export function summarizeModule(model: SemanticModel, calls: readonly Node[], bl
     if (list) list.push(call);
     else callsIn.set(fn, [call]);
   }
+  const ownCalls = (fn: FunctionInfo): Node[] => lazy
+    ? fn.node.descendantsOfType('call').filter((call): call is Node => !!call && model.enclosingFunction(call) === fn)
+    : (callsIn.get(fn) ?? []).sort((a, b) => a.startIndex - b.startIndex);
   const guardedModule = model.importsFrom('nest_asyncio');
-  const summarizeFunction = (fn: FunctionInfo): FunctionSummary => {
-    const summary: FunctionSummary = { line: fn.node.startPosition.row + 1, kind: model.functionKind(fn) };
-    if (summary.kind === 'sync' && fn.decorators.some((d) => PROPERTY_DECORATORS.has(decoratorName(d, model) ?? ''))) {
-      const returns = model.returnType(fn);
-      if (returns) summary.returns = returns;
-    }
-    if (summary.kind !== 'sync' || fn.isGenerator) return summary;
-    if (fn.decorators.some((d) => CACHING_DECORATORS.has(decoratorName(d, model) ?? ''))) return summary;
-    const own = (callsIn.get(fn) ?? []).sort((a, b) => a.startIndex - b.startIndex);
+  /** What calling a sync function does: starts a loop, blocks, calls other functions. */
+  const behaviour = (fn: FunctionInfo, kind: FunctionKind): Pick<FunctionSummary, 'runsLoop' | 'blocks' | 'calls'> => {
+    const found: Pick<FunctionSummary, 'runsLoop' | 'blocks' | 'calls'> = {};
+    if (kind !== 'sync' || fn.isGenerator) return found;
+    if (fn.decorators.some((d) => CACHING_DECORATORS.has(decoratorName(d, model) ?? ''))) return found;
     const guarded = guardedModule || LOOP_GUARDS.test(fn.node.text);
     const others: { callee: string; line: number }[] = [];
-    for (const call of own) {
+    for (const call of ownCalls(fn)) {
       const callee = model.callee(call);
       if (!callee) continue;
       const line = call.startPosition.row + 1;
       if (LOOP_STARTERS.has(callee)) {
-        if (!guarded) summary.runsLoop ??= { call: callee, line };
+        if (!guarded) found.runsLoop ??= { call: callee, line };
         continue;
-      } else if (ONCE_PER_PROCESS.has(callee)) continue;
+      }
+      if (ONCE_PER_PROCESS.has(callee)) continue;
       const rule = blocks?.(call, fn) ?? null;
       if (rule !== null) {
-        summary.blocks ??= [];
-        if (!summary.blocks.some((known) => known.rule === rule)) summary.blocks.push({ call: callee, line, rule });
+        found.blocks ??= [];
+        if (!found.blocks.some((known) => known.rule === rule)) found.blocks.push({ call: callee, line, rule });
       } else if (!callee.startsWith('builtins.') && others.length < MAX_CALLS && !others.some((o) => o.callee === callee)) others.push({ callee, line });
     }
-    if (others.length > 0) summary.calls = others;
+    if (others.length > 0) found.calls = others;
+    return found;
+  };
+  const returnsOf = (fn: FunctionInfo, kind: FunctionKind): string | undefined =>
+    kind === 'sync' && fn.decorators.some((d) => PROPERTY_DECORATORS.has(decoratorName(d, model) ?? '')) ? model.returnType(fn) ?? undefined : undefined;
+  const summarizeFunction = (fn: FunctionInfo): FunctionSummary => {
+    const line = fn.node.startPosition.row + 1;
+    if (lazy) {
+      let kind: FunctionKind | undefined;
+      let found: Pick<FunctionSummary, 'runsLoop' | 'blocks' | 'calls'> | undefined;
+      const kindOf = () => (kind ??= model.functionKind(fn));
+      const behaviourOf = () => (found ??= behaviour(fn, kindOf()));
+      return {
+        line,
+        get kind() { return kindOf(); },
+        get returns() { return returnsOf(fn, kindOf()); },
+        get runsLoop() { return behaviourOf().runsLoop; },
+        get blocks() { return behaviourOf().blocks; },
+        get calls() { return behaviourOf().calls; },
+      };
+    }
+    const kind = model.functionKind(fn);
+    const summary: FunctionSummary = { line, kind, ...behaviour(fn, kind) };
+    const returns = returnsOf(fn, kind);
+    if (returns) summary.returns = returns;
     return summary;
   };
   const summarizeClass = (cls: ClassInfo): ClassSummary => {
@@ -77,7 +103,9 @@ export function summarizeModule(model: SemanticModel, calls: readonly Node[], bl
     }
     for (const name of new Set([...cls.attributeValues.keys(), ...cls.opaqueAttributes])) {
       if (Object.hasOwn(methods, name)) delete methods[name]; // an attribute of that name hides the method
-      attributes[name] = cls.opaqueAttributes.has(name) ? null : model.attributeTypeOf(cls, name);
+      const typeOf = () => (cls.opaqueAttributes.has(name) ? null : model.attributeTypeOf(cls, name));
+      if (lazy) Object.defineProperty(attributes, name, { get: typeOf, enumerable: true, configurable: true });
+      else attributes[name] = typeOf();
     }
     const bases = cls.bases.map((base) => model.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') ?? base : base));
     return { line: cls.node.startPosition.row + 1, bases, methods, attributes };

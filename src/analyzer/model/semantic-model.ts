@@ -63,7 +63,7 @@ export class SemanticModel extends Suspension {
     if (!this.indexWithSelf) {
       const base = this.projectIndex ?? new ProjectIndex(() => undefined, () => []);
       if (!this.self) return base;
-      const summary = summarizeModule(this, this.tree.rootNode.descendantsOfType('call').filter((c): c is Node => !!c), this.self.probe());
+      const summary = summarizeModule(this, [], this.self.probe(), true);
       this.indexWithSelf = base.with(this.moduleName, { path: this.self.path, summary });
     }
     return this.indexWithSelf;
