@@ -14,6 +14,7 @@ import { Budget, isStackOverflow, ruleTimeShareMs } from './limits.js';
 import { blankRanges, SyntaxRegions, tokenRuns } from './syntax-regions.js';
 import { describeStacked, describeTooDeep, Ranges, tooDeep } from './depth.js';
 import { summarizeModule, type BlockingProbe } from './model/module-summary.js';
+import { allRules } from '../../rules/index.js';
 import type { ModuleSummary } from './project/summary.js';
 
 /** Loop-blocking rules the summaries do not ask (see Engine.create). */
@@ -56,9 +57,13 @@ export class Engine {
     this.fileIgnores = perFileIgnoresMatcher(options.perFileIgnores);
   }
 
-  /** The names of the rules that run (a chain of helpers counts only where the rule knowing its blocking call runs). */
+  /** The rules whose knowledge of blocking calls counts through helpers: those on by default, and those
+   *  off by default that this run turns on (blocking-file-io is off by default: its calls do not count then). */
   private get activeNames(): ReadonlySet<string> {
-    return (this.activeNameSet ??= new Set(this.active.map(({ rule }) => rule.name)));
+    return (this.activeNameSet ??= new Set([
+      ...allRules.filter((rule) => rule.defaultEnabled !== false).map((rule) => rule.name),
+      ...this.active.map(({ rule }) => rule.name),
+    ]));
   }
 
   private activeNameSet?: Set<string>;
@@ -71,7 +76,8 @@ export class Engine {
     const active = selectRules(rules, options);
     // The configured blocking calls depend on the project's config, and summaries only on a module's text;
     // blocking-via-helper asks the summaries themselves.
-    const blocking = rules.filter((rule) => rule.blocksTheLoop && rule.query === CALL_QUERY && !SUMMARY_BLIND_RULES.has(rule.name));
+    // What blocks is knowledge, whichever rules run: the whole catalog's rules are asked.
+    const blocking = allRules.filter((rule) => rule.blocksTheLoop && rule.query === CALL_QUERY && !SUMMARY_BLIND_RULES.has(rule.name));
     return new Engine(parser, compile(parser, FACTS_QUERY, active), active.length, options, active, blocking);
   }
 
