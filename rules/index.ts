@@ -16,6 +16,7 @@ import missingAwait from './missing-await.js';
 import unusedAwaitable from './unused-awaitable.js';
 import awaitOutsideAsync from './await-outside-async.js';
 import nestedEventLoop from './nested-event-loop.js';
+import coroutineInThread from './coroutine-in-thread.js';
 import getEventLoopInCoroutine from './get-event-loop-in-coroutine.js';
 import syncWithAsyncContextManager from './sync-with-async-context-manager.js';
 import syncForOverAsyncIterator from './sync-for-over-async-iterator.js';
@@ -59,6 +60,7 @@ export const allRules: readonly Rule[] = [
   unusedAwaitable,
   awaitOutsideAsync,
   nestedEventLoop,
+  coroutineInThread,
   getEventLoopInCoroutine,
   syncWithAsyncContextManager,
   syncForOverAsyncIterator,

@@ -48,12 +48,14 @@ describe('analyzeFiles with a ProjectContext', () => {
       '49 blocking-via-helper', // sync_totals → backoff → time.sleep, two modules away
       '54 nested-event-loop', // run_sync → asyncio.run (run_anywhere checks for a running loop: silent)
       '58 missing-await', // through `from . import client as client_module`
+      '62 coroutine-in-thread', // fetch_invoice handed to asyncio.to_thread
     ]);
     const byLine = new Map(result.findings.map((f) => [f.line, f.message]));
     expect(byLine.get(14)).toContain('`fetch_invoice` is a coroutine function, src/billing/db.py:5');
     expect(byLine.get(49)).toContain('sync_totals() → backoff() → time.sleep() (src/billing/retry.py:6)');
     expect(byLine.get(49)).toContain('`await asyncio.to_thread(sync_totals, ...)`');
     expect(byLine.get(54)).toContain('run_sync() → asyncio.run() (src/billing/runner.py:6)');
+    expect(byLine.get(62)).toContain('`fetch_invoice` is a coroutine function, src/billing/db.py:5');
     // Only the modules the checked file reaches are read (not legacy/, not scripts/).
     expect(source.reads.some((path) => path.startsWith('legacy/') || path.startsWith('scripts/'))).toBe(false);
     expect(source.reads).toContain('src/billing/retry.py'); // two imports away
@@ -78,7 +80,7 @@ describe('analyzeFiles with a ProjectContext', () => {
     const pool = new AnalyzerPool(1);
     try {
       const result = await pool.analyze([file('src/billing/api.py')], { context: { source: fixtureSource() } });
-      expect(result.findings.map((f) => f.line)).toEqual([14, 20, 21, 23, 36, 41, 49, 54, 58]);
+      expect(result.findings.map((f) => f.line)).toEqual([14, 20, 21, 23, 36, 41, 49, 54, 58, 62]);
     } finally {
       pool.close();
     }

@@ -30,6 +30,7 @@ describe('check follows imports', () => {
       'src/billing/api.py:49 blocking-via-helper',
       'src/billing/api.py:54 nested-event-loop',
       'src/billing/api.py:58 missing-await',
+      'src/billing/api.py:62 coroutine-in-thread',
     ]);
   });
 

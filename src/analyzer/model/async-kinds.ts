@@ -30,7 +30,19 @@ export abstract class AsyncKinds extends TypeInference {
   producesCoroutine(call: Node): boolean {
     if (call.type !== 'call' || !this.calleeMayEndIn(call, this.isCoroutineFunctionLastName)) return false;
     const name = this.callee(call);
-    if (!name) return false;
+    return name !== null && this.isCoroutineFunctionName(name);
+  }
+
+  /** Does the expression name a coroutine function (`fetch`, `self.fetch`, `client.get`), without calling it? */
+  namesCoroutineFunction(expr: Node): boolean {
+    if (expr.type !== 'identifier' && expr.type !== 'attribute') return false;
+    const name = this.qualifiedName(expr);
+    return name !== null && this.isCoroutineFunctionName(name);
+  }
+
+  /** Is the function of this qualified name (local, a library's, or another project module's) one whose call
+   *  makes a coroutine? */
+  protected isCoroutineFunctionName(name: string): boolean {
     const local = this.definitions.get(name);
     if (local) {
       // The answer depends on the name only, and a module calls its own functions many times: ask once.
