@@ -13,7 +13,7 @@ export default defineRule({
   name: 'missing-await',
   aliases: ['ASYNC105'],
   severity: 'error',
-  what: 'Reports a call to a coroutine function whose coroutine is thrown away (the call is a whole statement, or its coroutine is assigned to a local variable nothing reads) or used as a truth value (`if`, `while`, `not`, `and`/`or`, `assert`), in async and sync code.',
+  what: 'Reports a call to a coroutine function whose coroutine is thrown away (the call is a whole statement, its coroutine is assigned to a local variable nothing reads, or it is the default of a mapping\'s `.get()` / `.pop()` / `.setdefault()`, dropped when the key is there), unpacked (`a, b = fetch()`: TypeError) or used as a truth value (`if`, `while`, `not`, `and`/`or`, `assert`), in async and sync code. Coroutine functions of other modules of the project count too (see "Across modules" in the README); the message then says where the function is defined.',
   why: 'Calling a coroutine function only creates a coroutine object: its body never runs until the coroutine is awaited, and Python merely warns "coroutine was never awaited" when it is garbage-collected. A coroutine object is always true, so a test on it never fails.',
   bad: `import asyncio
 
@@ -43,7 +43,7 @@ async def handle(record):
 `,
   fix: 'Inside a coroutine, prefixes the call with `await`.',
   query: VALUE_USE_QUERY,
-  check({ discarded, container, test, conditional, name: target, assigned }, { model, report }) {
+  check({ discarded, container, test, conditional, name: target, assigned, unpacked, default: fallback, 'default.method': lookup }, { model, report }) {
     const reportCall = (call: Node, usedAsTruthValue: boolean, unreadVariable?: string) => {
       if (!model.producesCoroutine(call)) return;
       const name = snippet(call.childForFieldName('function') ?? call, 40);
@@ -59,6 +59,23 @@ async def handle(record):
         replacement: fixable ? `await ${call.text}` : undefined,
       });
     };
+    // `a, b = fetch_pair()`: unpacking the coroutine object raises TypeError; the coroutine never runs.
+    if (unpacked) {
+      if (model.producesCoroutine(unpacked)) {
+        const fixable = model.mayAwait(unpacked) && !insideAwaitHostileExpression(unpacked);
+        report(unpacked, `the coroutine \`${callSnippet(unpacked)}\` is unpacked without being awaited: unpacking a coroutine raises TypeError and \`${snippet(unpacked.childForFieldName('function') ?? unpacked, 40)}\` never runs (${model.describeContext(unpacked)}${definedElsewhere(unpacked, model)}); ${fixable ? `write \`await ${callSnippet(unpacked)}\`` : 'await it from a coroutine'}`, {
+          replacement: fixable ? `await ${unpacked.text}` : undefined,
+        });
+      }
+      return;
+    }
+    // `cache.get(key, fetch(key))`: the default is made before the lookup, and dropped when the key is there.
+    if (fallback && lookup) {
+      if (model.producesCoroutine(fallback)) {
+        report(fallback, `the coroutine \`${callSnippet(fallback)}\` is made as the default of \`.${lookup.text}()\` and dropped without being awaited whenever the key is found: \`${snippet(fallback.childForFieldName('function') ?? fallback, 40)}\` then never runs (${model.describeContext(fallback)}${definedElsewhere(fallback, model)}); look the key up first and await the coroutine only when it is missing`);
+      }
+      return;
+    }
     // Kept only in a local variable nothing reads (`_`-names say "unused on purpose", as mypy and pyright agree).
     if (assigned && target) {
       // Whether it makes a coroutine is the cheap question (cached): ask it before reading the whole function.

@@ -49,6 +49,7 @@ describe('analyzeFiles with a ProjectContext', () => {
       '54 nested-event-loop', // run_sync → asyncio.run (run_anywhere checks for a running loop: silent)
       '58 missing-await', // through `from . import client as client_module`
       '62 coroutine-in-thread', // fetch_invoice handed to asyncio.to_thread
+      '69 missing-await', // fetch_invoice(name) as a dict.get default
     ]);
     const byLine = new Map(result.findings.map((f) => [f.line, f.message]));
     expect(byLine.get(14)).toContain('`fetch_invoice` is a coroutine function, src/billing/db.py:5');
@@ -80,7 +81,7 @@ describe('analyzeFiles with a ProjectContext', () => {
     const pool = new AnalyzerPool(1);
     try {
       const result = await pool.analyze([file('src/billing/api.py')], { context: { source: fixtureSource() } });
-      expect(result.findings.map((f) => f.line)).toEqual([14, 20, 21, 23, 36, 41, 49, 54, 58, 62]);
+      expect(result.findings.map((f) => f.line)).toEqual([14, 20, 21, 23, 36, 41, 49, 54, 58, 62, 69]);
     } finally {
       pool.close();
     }
