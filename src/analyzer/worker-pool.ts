@@ -152,6 +152,7 @@ export class AnalyzerPool {
       }
     } else if (message.type === 'summaries') {
       job.summarize?.resolve(message.summaries);
+      this.finish(thread); // the thread takes its next job
     } else if (message.type === 'file') {
       job.results.push(message.result);
       thread.done = message.index + 1;
