@@ -38,9 +38,9 @@ async def main():
     const starter = LOOP_STARTERS.get(model.callee(call) ?? '');
     if (!starter) {
       // A sync helper of the project (here or in another module) that starts a loop.
-      if (!model.isInCoroutine(call) || model.importsFrom('nest_asyncio')) return;
+      if (!model.isInCoroutine(call)) return;
       const chain = model.loopChain(call);
-      if (!chain) return;
+      if (!chain || model.importsFrom('nest_asyncio')) return;
       report(call, `\`${callSnippet(call)}\` starts an event loop inside ${model.describeContext(call)}, which already runs on one: ${describeChain(chain)}; it raises RuntimeError: await the coroutine the helper runs instead`);
       return;
     }

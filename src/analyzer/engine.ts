@@ -14,7 +14,6 @@ import { Budget, isStackOverflow, ruleTimeShareMs } from './limits.js';
 import { blankRanges, SyntaxRegions, tokenRuns } from './syntax-regions.js';
 import { describeStacked, describeTooDeep, Ranges, tooDeep } from './depth.js';
 import { summarizeModule, type BlockingProbe } from './model/module-summary.js';
-import { allRules } from '../../rules/index.js';
 import type { ModuleSummary } from './project/summary.js';
 
 /** Loop-blocking rules the summaries do not ask (see Engine.create). */
@@ -53,6 +52,8 @@ export class Engine {
     private readonly active: readonly ActiveRule[] = [],
     /** The loop-blocking rules about calls, asked by module summaries which calls block (whatever is selected). */
     private readonly blockingRules: readonly Rule[] = [],
+    /** The names of the catalog's rules that are on by default. */
+    private readonly onByDefault: readonly string[] = [],
   ) {
     this.fileIgnores = perFileIgnoresMatcher(options.perFileIgnores);
   }
@@ -60,10 +61,7 @@ export class Engine {
   /** The rules whose knowledge of blocking calls counts through helpers: those on by default, and those
    *  off by default that this run turns on (blocking-file-io is off by default: its calls do not count then). */
   private get activeNames(): ReadonlySet<string> {
-    return (this.activeNameSet ??= new Set([
-      ...allRules.filter((rule) => rule.defaultEnabled !== false).map((rule) => rule.name),
-      ...this.active.map(({ rule }) => rule.name),
-    ]));
+    return (this.activeNameSet ??= new Set([...this.onByDefault, ...this.active.map(({ rule }) => rule.name)]));
   }
 
   private activeNameSet?: Set<string>;
@@ -71,14 +69,17 @@ export class Engine {
   /** The rule selectors the config's per-file ignores list for a path. */
   private readonly fileIgnores: (path: string) => string[];
 
-  static async create(rules: readonly Rule[], options: AnalyzeOptions = {}): Promise<Engine> {
+  /** `catalog`: every rule there is (what blocks, and which rules are on by default, is read from it whichever
+   *  rules run); default: `rules`. */
+  static async create(rules: readonly Rule[], options: AnalyzeOptions = {}, catalog: readonly Rule[] = rules): Promise<Engine> {
     const parser = await loadPythonParser();
     const active = selectRules(rules, options);
     // The configured blocking calls depend on the project's config, and summaries only on a module's text;
     // blocking-via-helper asks the summaries themselves.
     // What blocks is knowledge, whichever rules run: the whole catalog's rules are asked.
-    const blocking = allRules.filter((rule) => rule.blocksTheLoop && rule.query === CALL_QUERY && !SUMMARY_BLIND_RULES.has(rule.name));
-    return new Engine(parser, compile(parser, FACTS_QUERY, active), active.length, options, active, blocking);
+    const blocking = catalog.filter((rule) => rule.blocksTheLoop && rule.query === CALL_QUERY && !SUMMARY_BLIND_RULES.has(rule.name));
+    const onByDefault = catalog.filter((rule) => rule.defaultEnabled !== false).map((rule) => rule.name);
+    return new Engine(parser, compile(parser, FACTS_QUERY, active), active.length, options, active, blocking, onByDefault);
   }
 
   private summaryQuery?: Query;

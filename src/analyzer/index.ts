@@ -18,7 +18,7 @@ export type { ModuleSource, ProjectContext, SummaryCache } from './project/modul
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 export async function createEngine(options: AnalyzeOptions = {}, rules: readonly Rule[] = allRules): Promise<Engine> {
-  return Engine.create(rules, options);
+  return Engine.create(rules, options, allRules);
 }
 
 /** Summarizes modules for the project index on this thread; a module that fails (or runs over its limits) is

@@ -72,11 +72,22 @@ export abstract class NameResolution extends ModuleFacts {
   /** Does the module import anything from `moduleName` or its submodules at module level (`import trio`,
    *  `from anyio import sleep`)? Tells which async library (or test plugin) a module is written for. */
   importsFrom(moduleName: string): boolean {
-    for (const bindings of this.scopes.module.bindings.values()) {
-      if (bindings.some((b) => b.kind === 'import' && (b.qualifiedName === moduleName || b.qualifiedName.startsWith(`${moduleName}.`)))) return true;
+    let answer = this.importedFrom.get(moduleName);
+    if (answer === undefined) {
+      answer = false;
+      for (const bindings of this.scopes.module.bindings.values()) {
+        if (bindings.some((b) => b.kind === 'import' && (b.qualifiedName === moduleName || b.qualifiedName.startsWith(`${moduleName}.`)))) {
+          answer = true;
+          break;
+        }
+      }
+      this.importedFrom.set(moduleName, answer);
     }
-    return false;
+    return answer;
   }
+
+  private readonly importedFrom = new Map<string, boolean>();
+
 
 
   // ---------------------------------------------------------------- inference
