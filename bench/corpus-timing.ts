@@ -33,8 +33,11 @@ export function corpusRunners(corpus: string): { runners: Runner[]; skipped: str
   const rel = relative(repoRoot, corpus);
   const runners: Runner[] = [];
   const skipped: string[] = [];
-  if (existsSync(cliPath)) runners.push({ name: "async-review", args: [cliPath, "check", "--format", "json", rel], okExitCodes: [0, 1] });
-  else skipped.push(`async-review: ${relative(repoRoot, cliPath)} is not built`);
+  if (existsSync(cliPath)) {
+    runners.push({ name: "async-review", args: [cliPath, "check", "--format", "json", rel], okExitCodes: [0, 1] });
+    // The same without repository context (each file alone): what reading the imported modules costs.
+    runners.push({ name: "async-review-alone", args: [cliPath, "check", "--format", "json", "--no-follow-imports", rel], okExitCodes: [0, 1] });
+  } else skipped.push(`async-review: ${relative(repoRoot, cliPath)} is not built`);
   runners.push({ name: "ruff", args: [join(distBench, "ruff-runner.js"), rel], okExitCodes: [0] });
   runners.push({ name: "parse-floor", args: [join(distBench, "parse-floor.js"), rel], okExitCodes: [0] });
   return { runners, skipped };
@@ -58,7 +61,7 @@ export async function timeCorpus(corpus: string, rounds: number, log: (line: str
     for (const runner of runners) {
       const m = await runOnce(runner);
       samples.get(runner.name)!.push(m);
-      log(`  round ${round}/${rounds} ${runner.name.padEnd(12)} wall ${(m.wallMs / 1000).toFixed(2)} s  cpu ${(m.cpuMs / 1000).toFixed(2)} s  rss ${m.peakRssMb.toFixed(0)} MB`);
+      log(`  round ${round}/${rounds} ${runner.name.padEnd(18)} wall ${(m.wallMs / 1000).toFixed(2)} s  cpu ${(m.cpuMs / 1000).toFixed(2)} s  rss ${m.peakRssMb.toFixed(0)} MB`);
     }
   }
   const summaries: RunnerSummary[] = runners.map((runner) => {

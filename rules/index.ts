@@ -9,12 +9,14 @@ import blockingInput from './blocking-input.js';
 import blockingDatabase from './blocking-database.js';
 import blockingSocket from './blocking-socket.js';
 import blockingConfiguredCall from './blocking-configured-call.js';
+import blockingViaHelper from './blocking-via-helper.js';
 import threadingLock from './threading-lock.js';
 import freshLock from './fresh-lock.js';
 import missingAwait from './missing-await.js';
 import unusedAwaitable from './unused-awaitable.js';
 import awaitOutsideAsync from './await-outside-async.js';
 import nestedEventLoop from './nested-event-loop.js';
+import coroutineInThread from './coroutine-in-thread.js';
 import getEventLoopInCoroutine from './get-event-loop-in-coroutine.js';
 import syncWithAsyncContextManager from './sync-with-async-context-manager.js';
 import syncForOverAsyncIterator from './sync-for-over-async-iterator.js';
@@ -51,12 +53,14 @@ export const allRules: readonly Rule[] = [
   blockingDatabase,
   blockingSocket,
   blockingConfiguredCall,
+  blockingViaHelper,
   threadingLock,
   freshLock,
   missingAwait,
   unusedAwaitable,
   awaitOutsideAsync,
   nestedEventLoop,
+  coroutineInThread,
   getEventLoopInCoroutine,
   syncWithAsyncContextManager,
   syncForOverAsyncIterator,

@@ -4,6 +4,7 @@ import { defineRule } from '../src/analyzer/rule.js';
 import { snippet } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
 import { isUnreadLocal } from './support/locals.js';
+import { lastPart, type SemanticModel } from '../src/analyzer/model/semantic-model.js';
 
 /** Where `await` would change what the surrounding code means (an async generator expression) or is invalid. */
 const AWAIT_HOSTILE = new Set(['generator_expression', 'lambda']);
@@ -12,7 +13,7 @@ export default defineRule({
   name: 'missing-await',
   aliases: ['ASYNC105'],
   severity: 'error',
-  what: 'Reports a call to a coroutine function whose coroutine is thrown away (the call is a whole statement, or its coroutine is assigned to a local variable nothing reads) or used as a truth value (`if`, `while`, `not`, `and`/`or`, `assert`), in async and sync code.',
+  what: 'Reports a call to a coroutine function whose coroutine is thrown away (the call is a whole statement, its coroutine is assigned to a local variable nothing reads, or it is the default of a mapping\'s `.get()` / `.pop()` / `.setdefault()`, dropped when the key is there), unpacked (`a, b = fetch()`: TypeError) or used as a truth value (`if`, `while`, `not`, `and`/`or`, `assert`), in async and sync code. Coroutine functions of other modules of the project count too (see "Across modules" in the README); the message then says where the function is defined.',
   why: 'Calling a coroutine function only creates a coroutine object: its body never runs until the coroutine is awaited, and Python merely warns "coroutine was never awaited" when it is garbage-collected. A coroutine object is always true, so a test on it never fails.',
   bad: `import asyncio
 
@@ -43,7 +44,7 @@ async def handle(record):
   fix: 'Inside a coroutine, prefixes the call with `await`.',
   note: 'Coroutine functions are those the module defines (`async def`, methods through `self`, `cls` and `super()`) and the async libraries\' coroutines that their tables list (`asyncio`, `aiohttp`, `httpx`, `asyncpg`, `aiosqlite`, `aiodocker`, `redis.asyncio`, `motor`, `anyio`, `trio`...). A library method is found through the type of what it is called on: a variable made by a constructor or factory (`session = aiohttp.ClientSession()`), an annotated parameter or local (`session: aiohttp.ClientSession`), or an attribute, assigned in any method (`self._session = aiohttp.ClientSession()` in `__init__`, then `self._session.close()` in `stop()`) or declared by an annotation (`_pool: asyncpg.Pool` in the class body, `self._redis: redis.Redis | None = None`; `Optional[...]` and string forward references too), or a property (by its return annotation or its returns, also through several: `self.client.session.close()`). An attribute assigned different types, or also something unknown, has no type, and the rule stays silent on it; so does a method of a class it cannot see.',
   query: VALUE_USE_QUERY,
-  check({ discarded, container, test, conditional, name: target, assigned }, { model, report }) {
+  check({ discarded, container, test, conditional, name: target, assigned, unpacked, default: fallback, 'default.method': lookup }, { model, report }) {
     const reportCall = (call: Node, usedAsTruthValue: boolean, unreadVariable?: string) => {
       if (!model.producesCoroutine(call)) return;
       const name = snippet(call.childForFieldName('function') ?? call, 40);
@@ -53,11 +54,29 @@ async def handle(record):
           ? `the coroutine \`${callSnippet(call)}\` is assigned to \`${unreadVariable}\`, which nothing reads, and never awaited: \`${name}\` never runs`
           : `the coroutine \`${callSnippet(call)}\` is created but never awaited: \`${name}\` never runs`;
       const fixable = model.mayAwait(call) && !insideAwaitHostileExpression(call);
+      const elsewhere = definedElsewhere(call, model);
       const remedy = fixable ? `write \`await ${callSnippet(call)}\`` : 'await it from a coroutine, or hand it to asyncio.run() / a task';
-      report(call, `${lost} (${model.describeContext(call)}); ${remedy}`, {
+      report(call, `${lost} (${model.describeContext(call)}${elsewhere}); ${remedy}`, {
         replacement: fixable ? `await ${call.text}` : undefined,
       });
     };
+    // `a, b = fetch_pair()`: unpacking the coroutine object raises TypeError; the coroutine never runs.
+    if (unpacked) {
+      if (model.producesCoroutine(unpacked)) {
+        const fixable = model.mayAwait(unpacked) && !insideAwaitHostileExpression(unpacked);
+        report(unpacked, `the coroutine \`${callSnippet(unpacked)}\` is unpacked without being awaited: unpacking a coroutine raises TypeError and \`${snippet(unpacked.childForFieldName('function') ?? unpacked, 40)}\` never runs (${model.describeContext(unpacked)}${definedElsewhere(unpacked, model)}); ${fixable ? `write \`await ${callSnippet(unpacked)}\`` : 'await it from a coroutine'}`, {
+          replacement: fixable ? `await ${unpacked.text}` : undefined,
+        });
+      }
+      return;
+    }
+    // `cache.get(key, fetch(key))`: the default is made before the lookup, and dropped when the key is there.
+    if (fallback && lookup) {
+      if (model.producesCoroutine(fallback)) {
+        report(fallback, `the coroutine \`${callSnippet(fallback)}\` is made as the default of \`.${lookup.text}()\` and dropped without being awaited whenever the key is found: \`${snippet(fallback.childForFieldName('function') ?? fallback, 40)}\` then never runs (${model.describeContext(fallback)}${definedElsewhere(fallback, model)}); look the key up first and await the coroutine only when it is missing`);
+      }
+      return;
+    }
     // Kept only in a local variable nothing reads (`_`-names say "unused on purpose", as mypy and pyright agree).
     if (assigned && target) {
       // Whether it makes a coroutine is the cheap question (cached): ask it before reading the whole function.
@@ -105,6 +124,13 @@ function lostCalls(expr: Node, discarded: boolean): { call: Node; tested: boolea
     }
     default: return [];
   }
+}
+
+/** `; \`fetch_invoice\` is a coroutine function, billing/db.py:12` for a callee defined in another module. */
+function definedElsewhere(call: Node, model: SemanticModel): string {
+  const callee = model.callee(call);
+  const where = callee ? model.definedElsewhere(callee) : null;
+  return where ? `; \`${lastPart(callee!)}\` is a coroutine function, ${where}` : '';
 }
 
 /** Is the call inside a generator expression or lambda within its function, where `await` changes meaning? */

@@ -1,7 +1,7 @@
 // Runs rules over one module: parse once, build the semantic model once, run every rule's query as one
 // combined query, and turn reports into findings (with suppressions, severities and whole-line fixes).
 import type { Node, Query, QueryMatch } from 'web-tree-sitter';
-import type { Captures, ReportOptions, Rule, RuleContext } from './rule.js';
+import { CALL_QUERY, type Captures, type ReportOptions, type Rule, type RuleContext } from './rule.js';
 import type { AnalyzeOptions, Finding, Fix, ProjectKnowledge, Severity } from './types.js';
 import { loadPythonParser, type PythonParser } from './parser.js';
 import { SourceText, formatSpecsForParsing, textForParsing } from './source-text.js';
@@ -13,6 +13,11 @@ import { knowledgeForPath } from './project-scope.js';
 import { Budget, isStackOverflow, ruleTimeShareMs } from './limits.js';
 import { blankRanges, SyntaxRegions, tokenRuns } from './syntax-regions.js';
 import { describeStacked, describeTooDeep, Ranges, tooDeep } from './depth.js';
+import { summarizeModule, type BlockingProbe } from './model/module-summary.js';
+import type { ModuleSummary } from './project/summary.js';
+
+/** Loop-blocking rules the summaries do not ask (see Engine.create). */
+const SUMMARY_BLIND_RULES: ReadonlySet<string> = new Set(['blocking-configured-call', 'blocking-via-helper']);
 
 export interface ModuleResult {
   findings: Finding[];
@@ -45,17 +50,91 @@ export class Engine {
     private readonly options: AnalyzeOptions,
     /** The rules that run (for their `mentions`). */
     private readonly active: readonly ActiveRule[] = [],
+    /** The loop-blocking rules about calls, asked by module summaries which calls block (whatever is selected). */
+    private readonly blockingRules: readonly Rule[] = [],
+    /** The names of the catalog's rules that are on by default. */
+    private readonly onByDefault: readonly string[] = [],
   ) {
     this.fileIgnores = perFileIgnoresMatcher(options.perFileIgnores);
   }
 
+  /** The rules whose knowledge of blocking calls counts through helpers: those on by default, and those
+   *  off by default that this run turns on (blocking-file-io is off by default: its calls do not count then). */
+  private get activeNames(): ReadonlySet<string> {
+    return (this.activeNameSet ??= new Set([...this.onByDefault, ...this.active.map(({ rule }) => rule.name)]));
+  }
+
+  private activeNameSet?: Set<string>;
+
   /** The rule selectors the config's per-file ignores list for a path. */
   private readonly fileIgnores: (path: string) => string[];
 
-  static async create(rules: readonly Rule[], options: AnalyzeOptions = {}): Promise<Engine> {
+  /** `catalog`: every rule there is (what blocks, and which rules are on by default, is read from it whichever
+   *  rules run); default: `rules`. */
+  static async create(rules: readonly Rule[], options: AnalyzeOptions = {}, catalog: readonly Rule[] = rules): Promise<Engine> {
     const parser = await loadPythonParser();
     const active = selectRules(rules, options);
-    return new Engine(parser, compile(parser, FACTS_QUERY, active), active.length, options, active);
+    // The configured blocking calls depend on the project's config, and summaries only on a module's text;
+    // blocking-via-helper asks the summaries themselves.
+    // What blocks is knowledge, whichever rules run: the whole catalog's rules are asked.
+    const blocking = catalog.filter((rule) => rule.blocksTheLoop && rule.query === CALL_QUERY && !SUMMARY_BLIND_RULES.has(rule.name));
+    const onByDefault = catalog.filter((rule) => rule.defaultEnabled !== false).map((rule) => rule.name);
+    return new Engine(parser, compile(parser, FACTS_QUERY, active), active.length, options, active, blocking, onByDefault);
+  }
+
+  private summaryQuery?: Query;
+
+  /** What a module tells the others (see project/summary.ts): its text parsed and read by the model alone, no
+   *  rule run. `moduleName`: its name under its source root, against which its relative imports resolve. */
+  summarize(text: string, moduleName: string, isPackage: boolean, budget: Budget = Budget.unlimited()): ModuleSummary {
+    const query = (this.summaryQuery ??= this.parser.query(`${FACTS_QUERY}\n${CALL_QUERY}`));
+    const callPattern = query.patternCount() - 1;
+    const tree = this.parser.parse(textForParsing(text), budget);
+    try {
+      const facts: QueryMatch[] = [];
+      const calls: Node[] = [];
+      for (const match of query.matches(tree.rootNode, { progressCallback: budget.cancel })) {
+        if (match.patternIndex !== callPattern) facts.push(match);
+        else {
+          const call = match.captures.find((capture) => capture.name === 'call');
+          if (call) calls.push(call.node);
+        }
+      }
+      budget.throwIfExceeded();
+      const model = new SemanticModel(tree, new SourceText(text), moduleName, facts, {}, isPackage);
+      return summarizeModule(model, calls, this.blockingProbe(model, text));
+    } finally {
+      tree.delete();
+    }
+  }
+
+  /** Asks the loop-blocking rules whether a call in a sync function blocks, as they would if the call were
+   *  directly in a coroutine: the model they are given reads "in a coroutine" as "in that function". */
+  private blockingProbe(model: SemanticModel, text: string): BlockingProbe | null {
+    const rules = this.blockingRules.filter((rule) => !rule.mentions || rule.mentions.test(text));
+    if (rules.length === 0) return null;
+    const asIfInCoroutine = new Proxy(model, {
+      get(target, property) {
+        if (property === 'isInCoroutine' || property === 'mayAwait') return () => true;
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    return (call) => {
+      const fn = call.childForFieldName('function');
+      if (!fn) return null;
+      let blocks = false;
+      const report = () => { blocks = true; };
+      for (const rule of rules) {
+        try {
+          rule.check({ call, function: fn }, { model: asIfInCoroutine, report });
+        } catch (error) {
+          if (!isStackOverflow(error)) throw error;
+        }
+        if (blocks) return rule.name;
+      }
+      return null;
+    };
   }
 
   /** `project`: what is known from outside the module. It is not part of the engine (whose compiled queries
@@ -119,7 +198,9 @@ export class Engine {
       }
       const broken = SyntaxRegions.of(errors, parsedText, runs);
       budget.check();
-      const model = new SemanticModel(tree, source, moduleNameFromPath(path), facts, project);
+      const indexedName = project.index && Object.hasOwn(project.index.moduleNames, path) ? project.index.moduleNames[path] : undefined;
+      const model = new SemanticModel(tree, source, indexedName ?? moduleNameFromPath(path), facts, project, indexedName !== undefined && isPackagePath(path));
+      model.self = { path, probe: () => this.blockingProbe(model, text), ruleIsOn: (name) => this.activeNames.has(name) };
       const ignoredHere = this.fileIgnores(path);
       const inCoroutine = coroutineRangeTest(model);
       const findings: Finding[] = [];
@@ -435,4 +516,9 @@ function dedupe(findings: Finding[]): Finding[] {
 
 function byPosition(a: Finding, b: Finding): number {
   return a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule);
+}
+
+/** `pkg/__init__.py`: a package's own module. */
+export function isPackagePath(path: string): boolean {
+  return /(^|\/)__init__\.pyi?$/.test(path);
 }

@@ -5,22 +5,43 @@ import { Engine } from './engine.js';
 import { decodeSource } from './source-text.js';
 import { Budget, isStackOverflow, isWasmTrap, LimitExceeded, resolveLimits, STACK_OVERFLOW_MESSAGE, type FileLimits } from './limits.js';
 import { allRules } from '../../rules/index.js';
+import type { ModuleToSummarize } from './project/build-index.js';
+import { withProjectIndex } from './project/with-index.js';
+import type { ModuleSummary } from './project/summary.js';
 
 export type * from './types.js';
 export { allRules, findRule } from '../../rules/index.js';
 export { resolveLimits, fileTimeLimitMs, timeLimitMessage, DEFAULT_LIMITS } from './limits.js';
+export type { ModuleSource, ProjectContext, SummaryCache } from './project/module-source.js';
 
 /** Files larger than this are reported as a problem instead of parsed (tree-sitter and memory stay bounded). */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 export async function createEngine(options: AnalyzeOptions = {}, rules: readonly Rule[] = allRules): Promise<Engine> {
-  return Engine.create(rules, options);
+  return Engine.create(rules, options, allRules);
 }
 
-export async function analyzeFiles(files: Iterable<SourceFile>, options: AnalyzeOptions = {}, engine?: Engine): Promise<AnalysisResult> {
-  const active = engine ?? (await createEngine(options));
+/** Summarizes modules for the project index on this thread; a module that fails (or runs over its limits) is
+ *  left out (null): what it defines stays unknown. */
+export function summarizeModules(engine: Engine, modules: readonly ModuleToSummarize[], limits: Required<FileLimits>): (ModuleSummary | null)[] {
+  return modules.map(({ text, moduleName, isPackage }) => {
+    if (engine.unusable || text.length > MAX_FILE_BYTES) return null;
+    try {
+      return engine.summarize(text, moduleName, isPackage, Budget.forFile(limits, text.length));
+    } catch (error) {
+      if (isWasmTrap(error)) engine.unusable = 'the parser failed inside wasm while summarizing an imported module';
+      return null;
+    }
+  });
+}
+
+export async function analyzeFiles(files: Iterable<SourceFile>, givenOptions: AnalyzeOptions = {}, engine?: Engine): Promise<AnalysisResult> {
+  const active = engine ?? (await createEngine(givenOptions));
   const result: AnalysisResult = { findings: [], problems: [], filesParsed: 0, filesSkipped: 0 };
-  const limits = resolveLimits(options.limits);
+  const limits = resolveLimits(givenOptions.limits);
+  if (givenOptions.context) files = [...files];
+  // With repository context, the modules the files import are summarized first, on this thread.
+  const options = await withProjectIndex(files as SourceFile[], givenOptions, async (modules) => summarizeModules(active, modules, limits));
   for (const file of files) {
     if (active.unusable) result.problems.push({ path: file.path, message: `not analyzed: ${active.unusable}` });
     else analyzeOne(active, file, options.project, limits, result);

@@ -12,18 +12,24 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AnalysisResult, AnalyzeOptions, FileLimits, ProjectKnowledge, SourceFile } from './types.js';
 import type { Engine } from './engine.js';
-import { analyzeFiles, analyzeOne, createEngine } from './index.js';
+import { analyzeFiles, analyzeOne, createEngine, summarizeModules } from './index.js';
+import type { ModuleToSummarize } from './project/build-index.js';
+import type { ModuleSummary } from './project/summary.js';
 import { claimIndexed, createClaims, MAX_THREAD_SLOTS, merge, mightHaveFindingsInFile, sizeOf, type Claims } from './shares.js';
 import { fileTimeLimitMs, hardTimeLimitMs, resolveLimits, timeLimitMessage, UNUSABLE_EXIT_CODE } from './limits.js';
 
 /** Below this many bytes of candidate source, a worker's start-up costs more than it saves. */
 const PARALLEL_THRESHOLD_BYTES = 512 * 1024;
+/** Below this many modules per thread, summarizing on other threads is not worth a message. */
+const MIN_MODULES_PER_SHARE = 16;
 /** How often the main thread lets the watchdog and the workers' messages in while it analyzes. */
 const YIELD_EVERY_MS = 25;
 
 export interface ParallelAnalyzer {
   /** `project` replaces the options' project knowledge for these files (the CLI learns it while reading them). */
   analyze(files: readonly SourceFile[], project?: ProjectKnowledge): Promise<AnalysisResult>;
+  /** Summarize modules for the project index (see project/build-index.ts). */
+  summarize(modules: readonly ModuleToSummarize[]): Promise<(ModuleSummary | null)[]>;
   /** Stop workers that were not needed. */
   close(): void;
 }
@@ -47,8 +53,13 @@ export interface WorkerTask {
   project?: ProjectKnowledge;
 }
 
-/** What a worker sends: each file's result as soon as it has it, then `done`. */
-export type WorkerMessage = { type: 'file'; index: number; result: AnalysisResult } | { type: 'done' };
+/** Modules to summarize for the project index (before the analysis task). */
+export interface SummaryTask {
+  summarize: ModuleToSummarize[];
+}
+
+/** What a worker sends: each file's result as soon as it has it, then `done`; or the summaries asked for. */
+export type WorkerMessage = { type: 'file'; index: number; result: AnalysisResult } | { type: 'done' } | { type: 'summaries'; summaries: (ModuleSummary | null)[] };
 
 export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: ParallelOptions = {}): ParallelAnalyzer {
   const workerUrl = parallel.workerUrl ?? new URL('./worker.js', import.meta.url);
@@ -59,7 +70,8 @@ export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: P
   // No resourceLimits here, unlike the App's long-lived threads: a worker given them starts much slower (the
   // CLI's wall time on the corpus grew by half), and a run of the CLI is short. The memory ceiling is the
   // budget's, checked in the thread; a worker that still runs out of heap costs only the file it was on.
-  const spawn = () => new Worker(workerUrl, { workerData: { options } });
+  const { context: _context, ...threadOptions } = options; // the caller turns a context into project.index
+  const spawn = () => new Worker(workerUrl, { workerData: { options: threadOptions } });
   const idle: Worker[] = [];
   const startWorkers = () => {
     while (idle.length < workerCount) idle.push(spawn());
@@ -69,6 +81,16 @@ export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: P
   const close = () => idle.splice(0).forEach((worker) => void worker.terminate());
   return {
     close,
+    // Split over the idle workers and this thread (a module's summary costs about what analyzing it does).
+    async summarize(modules) {
+      const shares = workerCount > 0 && modules.length >= MIN_MODULES_PER_SHARE * 2 ? Math.min(idle.length + 1, Math.ceil(modules.length / MIN_MODULES_PER_SHARE)) : 1;
+      const size = Math.ceil(modules.length / shares);
+      const parts = Array.from({ length: shares }, (_, i) => modules.slice(i * size, (i + 1) * size));
+      const [own, ...others] = parts;
+      const fromWorkers = others.map((part, i) => summarizeOn(idle[i]!, part));
+      const here = summarizeModules(await enginePromise, own ?? [], limits);
+      return [...here, ...(await Promise.all(fromWorkers)).flat()];
+    },
     async analyze(files, project = options.project) {
       const callOptions: AnalyzeOptions = { ...options, project };
       const candidates = files.filter((file) => mightHaveFindingsInFile(file, callOptions));
@@ -92,6 +114,22 @@ export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: P
       }
     },
   };
+}
+
+/** Summaries from an idle worker; a worker that fails leaves its modules unknown (null). */
+function summarizeOn(worker: Worker, modules: ModuleToSummarize[]): Promise<(ModuleSummary | null)[]> {
+  return new Promise((resolve) => {
+    const unknown = () => resolve(modules.map(() => null));
+    const onMessage = (message: WorkerMessage) => {
+      if (message.type !== 'summaries') return;
+      worker.off('message', onMessage);
+      worker.off('error', unknown);
+      resolve(message.summaries);
+    };
+    worker.on('message', onMessage);
+    worker.once('error', unknown);
+    worker.postMessage({ summarize: modules } satisfies SummaryTask);
+  });
 }
 
 /** One parallel run: the workers' results as they arrive, the watchdog, and the main thread's share. */
@@ -135,6 +173,7 @@ class SupervisedRun {
     };
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'done') return end(null, false);
+      if (message.type !== 'file') return;
       if (this.settled[message.index]) return;
       this.settled[message.index] = 1;
       this.results.push(message.result);

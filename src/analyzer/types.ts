@@ -1,6 +1,8 @@
 // The analyzer's public data: what goes in (source files) and what comes out (findings).
 // Everything here is plain data so that the CLI, the App and worker threads can pass it around.
 import type { FileLimits } from './limits.js';
+import type { ProjectIndexData } from './project/summary.js';
+import type { ProjectContext } from './project/module-source.js';
 
 export type { FileLimits };
 
@@ -87,6 +89,9 @@ export interface ProjectKnowledge {
   /** Qualified names (e.g. `pkg.utils.fetch`, `pkg.client.Client.get`) of coroutine functions defined in
    *  the project's other modules. */
   coroutineFunctions?: ReadonlySet<string>;
+  /** Summaries of the project modules the checked files import (built from a ProjectContext before the
+   *  files are analyzed, see project/build-index.ts): names imported from them resolve to what they are. */
+  index?: ProjectIndexData;
   /** pytest-asyncio runs every async test without a marker (`asyncio_mode = auto`), or anyio/trio's
    *  plugin is configured to do so. */
   asyncTestsRunAutomatically?: boolean;
@@ -122,6 +127,10 @@ export interface AnalyzeOptions {
   /** Rules never reported in some files (the config's `per-file-ignores`). */
   perFileIgnores?: PerFileIgnores;
   project?: ProjectKnowledge;
+  /** Repository context: where the modules the analyzed files import are read (the disk, the head commit's
+   *  tree). analyzeFiles and the App's pool read them and summarize them first (project.index); absent, every
+   *  file is analyzed alone. Not plain data: never sent to another thread. */
+  context?: ProjectContext;
   /** Each file's deadline and memory ceiling (defaults in limits.ts: 5 s + 2 s per MB of source, 1 GB). A file over them
    *  is reported as a problem and the run goes on. */
   limits?: FileLimits;

@@ -9,10 +9,13 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AnalysisResult, AnalyzeOptions, FileLimits, SourceFile } from './types.js';
-import { analyzeFiles, createEngine } from './index.js';
+import { analyzeFiles, createEngine, summarizeModules } from './index.js';
 import { balance, merge, mightHaveFindingsInFile, sizeOf } from './shares.js';
 import { hardTimeLimitMs, fileTimeLimitMs, resolveLimits, timeLimitMessage, UNUSABLE_EXIT_CODE } from './limits.js';
 import type { PoolMessage } from './pool-worker.js';
+import type { ModuleToSummarize } from './project/build-index.js';
+import type { ModuleSummary } from './project/summary.js';
+import { withProjectIndex } from './project/with-index.js';
 
 /** Work per thread below which splitting a request over more threads is not worth a message. */
 const BYTES_PER_THREAD = 256 * 1024;
@@ -30,6 +33,8 @@ interface Job {
   options: AnalyzeOptions;
   results: AnalysisResult[];
   resolve: (result: AnalysisResult) => void;
+  /** A job of modules to summarize for the project index (files then carry their texts, for the timing). */
+  summarize?: { modules: ModuleToSummarize[]; resolve: (summaries: (ModuleSummary | null)[]) => void };
 }
 
 /** One thread runs one job at a time, so that each file's time limit counts its own work only. */
@@ -63,7 +68,9 @@ export class AnalyzerPool {
 
   /** Analyze on the pool's threads, split by size; on the calling thread when there is no compiled worker
    *  (running from TypeScript sources, e.g. under vitest). The pool's limits apply unless `options` sets its own. */
-  async analyze(files: readonly SourceFile[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+  async analyze(files: readonly SourceFile[], givenOptions: AnalyzeOptions = {}): Promise<AnalysisResult> {
+    // Repository context: the project index is built first (its modules summarized on the pool's threads).
+    const options = await withProjectIndex(files, givenOptions, (modules) => this.summarize(modules));
     const withLimits: AnalyzeOptions = { ...options, limits: { ...this.limits, ...options.limits } };
     if (!import.meta.url.endsWith('.js')) return analyzeFiles(files, withLimits, await createEngine(options));
     const candidates = files.filter((file) => mightHaveFindingsInFile(file, options));
@@ -71,6 +78,26 @@ export class AnalyzerPool {
     const shares = balance(candidates, Math.min(this.size, Math.max(1, Math.ceil(bytes / BYTES_PER_THREAD))));
     const results = await Promise.all(shares.map((share, index) => new Promise<AnalysisResult>((resolve) => this.enqueue(index, { files: share, options: withLimits, results: [], resolve }))));
     return merge(results, files, files.length - candidates.length);
+  }
+
+  /** Summarize modules for the project index on the pool's threads (split by size, like files); a module whose
+   *  thread fails or runs out of time stays unknown (null). */
+  async summarize(modules: readonly ModuleToSummarize[]): Promise<(ModuleSummary | null)[]> {
+    if (modules.length === 0) return [];
+    if (!import.meta.url.endsWith('.js')) return summarizeModules(await createEngine({}), modules, this.limits);
+    const files = modules.map((module) => ({ path: module.moduleName, content: module.text }));
+    const bytes = files.reduce((sum, file) => sum + sizeOf(file), 0);
+    const count = Math.min(this.size, Math.max(1, Math.ceil(bytes / BYTES_PER_THREAD)));
+    const size = Math.ceil(modules.length / count);
+    const parts = await Promise.all(Array.from({ length: count }, (_, index) => new Promise<(ModuleSummary | null)[]>((resolve) => {
+      const share = modules.slice(index * size, (index + 1) * size);
+      if (share.length === 0) return resolve([]);
+      this.enqueue(index, {
+        files: files.slice(index * size, (index + 1) * size), options: { limits: this.limits }, results: [], resolve: () => undefined,
+        summarize: { modules: share, resolve },
+      });
+    })));
+    return parts.flat();
   }
 
   close(): void {
@@ -97,7 +124,7 @@ export class AnalyzerPool {
     }
     thread.worker.ref(); // keep the process alive while this thread owes an answer
     this.arm(thread, 0);
-    thread.worker.postMessage({ files: job.files, options: job.options });
+    thread.worker.postMessage({ files: job.files, options: job.options, summarize: job.summarize?.modules });
   }
 
   /** Time file `index` of the running job: its hard limit, plus the start-up allowance on a new thread. */
@@ -123,6 +150,9 @@ export class AnalyzerPool {
         thread.started = true;
         this.arm(thread, message.index); // the start-up allowance is spent
       }
+    } else if (message.type === 'summaries') {
+      job.summarize?.resolve(message.summaries);
+      this.finish(thread); // the thread takes its next job
     } else if (message.type === 'file') {
       job.results.push(message.result);
       thread.done = message.index + 1;
@@ -151,7 +181,8 @@ export class AnalyzerPool {
     const job = thread.running;
     thread.running = null;
     const waiting = thread.waiting.splice(0);
-    if (job) {
+    if (job?.summarize) job.summarize.resolve(job.summarize.modules.map(() => null)); // what it knew stays unknown
+    else if (job) {
       let next = thread.done;
       if (reason !== null && next < job.files.length) {
         const file = job.files[next]!;

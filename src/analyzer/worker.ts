@@ -2,8 +2,8 @@
 // file's result as soon as it has it (a worker stopped past a file's deadline loses only that file).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AnalysisResult, AnalyzeOptions } from './types.js';
-import type { WorkerMessage, WorkerTask } from './parallel.js';
-import { analyzeOne, createEngine, resolveLimits } from './index.js';
+import type { SummaryTask, WorkerMessage, WorkerTask } from './parallel.js';
+import { analyzeOne, createEngine, resolveLimits, summarizeModules } from './index.js';
 import { claimIndexed } from './shares.js';
 import { UNUSABLE_EXIT_CODE } from './limits.js';
 
@@ -11,7 +11,14 @@ const { options } = workerData as { options: AnalyzeOptions };
 const engine = createEngine(options);
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
 
-parentPort!.once('message', async ({ files, claims, thread, project }: WorkerTask) => {
+// Before its analysis task, a worker may be asked to summarize modules for the project index.
+parentPort!.on('message', async (message: WorkerTask | SummaryTask) => {
+  if ('summarize' in message) {
+    const summaries = summarizeModules(await engine, message.summarize, resolveLimits(options.limits));
+    post({ type: 'summaries', summaries });
+    return;
+  }
+  const { files, claims, thread, project } = message;
   const ready = await engine;
   const limits = resolveLimits(options.limits);
   for (const [index, file] of claimIndexed(files, claims, thread)) {

@@ -4,7 +4,7 @@ import { findRule } from '../analyzer/index.js';
 import { AnalyzerPool } from '../analyzer/worker-pool.js';
 import type { AnalysisResult, ProjectKnowledge, SourceFile } from '../analyzer/types.js';
 import type { ProjectContext } from '../analyzer/project/module-source.js';
-import { toAnalyzeOptions, type Config } from '../config/index.js';
+import { DEFAULT_CONFIG, toAnalyzeOptions, type Config } from '../config/index.js';
 import type { FileChanges } from '../diff/hunks.js';
 import { placeFindings } from '../diff/placement.js';
 import { fingerprintFindings } from '../render/fingerprint.js';
@@ -39,6 +39,9 @@ export const analyzerPool = new AnalyzerPool();
 export async function reviewChanges(changeSet: ChangeSet): Promise<ReviewOfChanges> {
   const options = toAnalyzeOptions(changeSet.config);
   if (changeSet.project) options.project = { ...changeSet.project, ...options.project };
+  // The pool reads the modules the changed files import through the context, and summarizes them first.
+  const imports = changeSet.config.imports ?? DEFAULT_CONFIG.imports;
+  if (changeSet.context && imports.follow) options.context = { ...changeSet.context, sourceRoots: changeSet.context.sourceRoots ?? imports.source_roots };
   // Files that cannot hold a finding are not parsed; big change sets are split over the pool's threads.
   const analysis = await analyzerPool.analyze(changeSet.files, options);
   const fingerprints = fingerprintFindings(analysis.findings);

@@ -11,6 +11,7 @@ import { renderStatistics } from '../render/statistics.js';
 import { readPathInputs, readStdinInput } from './check-inputs.js';
 import { commonFolder, loadLocalProject, withConftestRunners, withTestDependencies } from './project.js';
 import { withFolderKnowledge } from './project-folders.js';
+import { indexImportedModules } from './imported-modules.js';
 import { defaultFormat, OUTPUT_FORMATS, renderFindings, reportProblems, UsageError, type OutputFormat } from './output.js';
 import { writeReport } from './report-sink.js';
 import { commaList, EXIT, useColor } from './shared.js';
@@ -31,6 +32,8 @@ export interface CheckOptions {
   outputFile?: string;
   stdinFilename?: string;
   config?: string;
+  /** false (`--no-follow-imports`): every file is analyzed alone, as if no other module were known. */
+  followImports?: boolean;
 }
 
 export function registerCheckCommand(program: Command): void {
@@ -47,6 +50,7 @@ export function registerCheckCommand(program: Command): void {
     .option('--output-file <path>', 'write the report to this file instead of stdout')
     .option('--stdin-filename <name>', 'the name of the file read from standard input (it decides the config, test module and Python version that apply)')
     .option('--config <path>', 'use this config file (YAML, or TOML: a pyproject.toml\'s [tool.async-review]) instead of the project\'s')
+    .option('--no-follow-imports', 'do not read the modules the checked files import (cross-module findings need them)')
     .option('--no-color', 'plain text output')
     .option('--threads <n>', 'threads to analyze with (default: one per core)', (value) => {
       const threads = Number(value);
@@ -73,7 +77,11 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
   const analyzer = createParallelAnalyzer(analyzeOptions, { startWorkersNow: !stdin, threads: options.threads }); // they start while we read files
   const inputs = stdin ? await readStdinInput(options.stdinFilename, cwd, project) : readPathInputs(targets, cwd, project);
   const checkedPaths = inputs.files.map((file) => file.path);
-  const knowledge = withTestDependencies(withFolderKnowledge(withConftestRunners(analyzeOptions.project, checkedPaths, cwd, project.root), project.config, checkedPaths, cwd, project.root), checkedPaths, cwd, project.root);
+  let knowledge = withTestDependencies(withFolderKnowledge(withConftestRunners(analyzeOptions.project, checkedPaths, cwd, project.root), project.config, checkedPaths, cwd, project.root), checkedPaths, cwd, project.root);
+  if (options.followImports !== false && project.config.imports.follow) {
+    const start = commonFolder(stdin ? [options.stdinFilename ?? '.'] : targets, cwd);
+    knowledge = { ...knowledge, index: await indexImportedModules(inputs.files, start, cwd, project.config.imports.source_roots, analyzer) };
+  }
   const analyzed = await analyzer.analyze(inputs.files, knowledge);
   let result: AnalysisResult = { ...analyzed, problems: [...inputs.problems, ...analyzed.problems] };
   if (options.fix || options.diff) {

@@ -21,6 +21,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze<Config>({
   check: { fail_on: 'error' },
   pytest: {},
   blocking: { report_in_tests: false, report_in_scripts: false, report_in_worker_threads: false },
+  imports: { follow: true, source_roots: ['.', 'src'] },
 });
 
 export function toAnalyzeOptions(config: Config): AnalyzeOptions {

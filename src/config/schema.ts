@@ -71,6 +71,14 @@ export const configSchema = z.strictObject({
   /** The project's own blocking calls, reported in coroutines by blocking-configured-call: qualified name
    *  (`mycorp.db.query`, or `mycorp.db.*`) → what to use instead. */
   blocking_calls: z.record(z.string().min(1), z.string()).optional(),
+  /** Cross-module analysis: whether the modules the checked files import are read (their coroutines, async
+   *  context managers, blocking helpers...), and the folders imports resolve under (ruff's `src`). */
+  imports: z
+    .strictObject({
+      follow: z.boolean().default(true),
+      source_roots: z.array(z.string()).default(['.', 'src']),
+    })
+    .prefault({}),
   /** Overrides what async-review detects from pyproject.toml / pytest.ini / setup.cfg / tox.ini:
    *  `auto` means every `async def test_*` runs without a marker (pytest-asyncio's asyncio_mode). */
   pytest: z

@@ -36,6 +36,24 @@ describe('AnalyzerPool', () => {
     }
   });
 
+  it('summarizes the modules a ProjectContext reaches on its threads, and finds what the calling thread finds', async () => {
+    const modules: Record<string, string> = {
+      'pkg/__init__.py': 'from .db import fetch\n',
+      'pkg/db.py': 'import asyncio\n\n\nasync def fetch():\n    await asyncio.sleep(0)\n',
+      'pkg/slow.py': 'import time\n\n\ndef pause():\n    time.sleep(1)\n',
+    };
+    const context = {
+      source: {
+        listPaths: async () => new Set([...Object.keys(modules), 'pkg/api.py']),
+        read: async (paths: readonly string[]) => new Map(paths.filter((p) => p in modules).map((p) => [p, modules[p]!])),
+      },
+    };
+    const api = { path: 'pkg/api.py', content: 'from pkg import fetch\nfrom pkg.slow import pause\n\n\nasync def handler():\n    fetch()\n    pause()\n' };
+    const [pooled, local] = await Promise.all([pool.analyze([api], { context }), analyzeFiles([api], { context })]);
+    expect(pooled.findings.map((f) => `${f.line} ${f.rule}`)).toEqual(['6 missing-await', '7 blocking-via-helper']);
+    expect(pooled.findings).toEqual(local.findings);
+  });
+
   it('keeps the event loop free while it parses', async () => {
     const files = Array.from({ length: 8 }, (_, i) => ({ path: `big${i}.py`, content: `${BLOCKING}${FILLER}` }));
     const events: string[] = [];

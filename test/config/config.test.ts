@@ -54,8 +54,11 @@ pytest:
 target-version: "3.9"
 blocking:
   report_in_tests: true
+imports:
+  source_roots: [lib]
 `);
     expect(config).toEqual({
+      imports: { follow: true, source_roots: ['lib'] },
       rules: { 'blocking-sleep': 'warning', ASYNC251: 'off', 'Blocking-Sleep': 'off' },
       'per-file-ignores': { 'tests/**': ['blocking-sleep', 'ASYNC2'], 'conftest.py': ['ASYNC'] },
       paths: { include: ['src/**', 'tests/**'], exclude: ['src/vendored/**'] },
@@ -83,7 +86,7 @@ blocking:
 
   it('names unknown keys and lists the expected ones', () => {
     expect(parseError('filters: file\n')).toBe(
-      'filters: unknown key (expected one of: rules, per-file-ignores, paths, filter, review, check, target-version, blocking, blocking_calls, pytest)',
+      'filters: unknown key (expected one of: rules, per-file-ignores, paths, filter, review, check, target-version, blocking, blocking_calls, imports, pytest)',
     );
     expect(parseError('review:\n  evnt: COMMENT\n')).toBe('review.evnt: unknown key (expected one of: event, max_comments)');
   });

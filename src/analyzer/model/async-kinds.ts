@@ -11,6 +11,13 @@ import {
 import { lastPart, type ClassInfo, type FunctionInfo } from './module-facts.js';
 import { decoratorName, OVERLOAD_DECORATORS, type NameResolution } from './name-resolution.js';
 import { TypeInference } from './type-inference.js';
+import type { FunctionKind } from '../project/summary.js';
+
+/** Decorators after which calling a sync function still runs its body (and returns its value). */
+const SYNC_TRANSPARENT_DECORATORS: ReadonlySet<string> = new Set([
+  'builtins.staticmethod', 'builtins.classmethod', 'builtins.property', 'functools.cached_property', 'functools.wraps',
+  'functools.cache', 'functools.lru_cache', 'abc.abstractmethod', 'typing.override', 'typing_extensions.override',
+]);
 
 /** `sleep` for `asyncio.sleep`, `put` for `asyncio.Queue.put`: what calling a library coroutine function ends with. */
 const LIBRARY_COROUTINE_LAST_NAMES: ReadonlySet<string> = new Set([...LIBRARY_COROUTINE_FUNCTIONS].map(lastPart));
@@ -23,7 +30,19 @@ export abstract class AsyncKinds extends TypeInference {
   producesCoroutine(call: Node): boolean {
     if (call.type !== 'call' || !this.calleeMayEndIn(call, this.isCoroutineFunctionLastName)) return false;
     const name = this.callee(call);
-    if (!name) return false;
+    return name !== null && this.isCoroutineFunctionName(name);
+  }
+
+  /** Does the expression name a coroutine function (`fetch`, `self.fetch`, `client.get`), without calling it? */
+  namesCoroutineFunction(expr: Node): boolean {
+    if (expr.type !== 'identifier' && expr.type !== 'attribute') return false;
+    const name = this.qualifiedName(expr);
+    return name !== null && this.isCoroutineFunctionName(name);
+  }
+
+  /** Is the function of this qualified name (local, a library's, or another project module's) one whose call
+   *  makes a coroutine? */
+  protected isCoroutineFunctionName(name: string): boolean {
     const local = this.definitions.get(name);
     if (local) {
       // The answer depends on the name only, and a module calls its own functions many times: ask once.
@@ -36,7 +55,20 @@ export abstract class AsyncKinds extends TypeInference {
       }
       return answer;
     }
-    return LIBRARY_COROUTINE_FUNCTIONS.has(name) || this.project.coroutineFunctions?.has(name) === true;
+    return LIBRARY_COROUTINE_FUNCTIONS.has(name) || this.project.coroutineFunctions?.has(name) === true
+      || this.projectIndex?.functionNamed(name)?.summary.kind === 'coroutine';
+  }
+
+  /** What calling a local function gives, as a module summary tells other modules (see FunctionKind). */
+  functionKind(fn: FunctionInfo): FunctionKind {
+    if (fn.isLambda) return 'unknown';
+    const definitions = this.redefinitions.get(fn.qualifiedName) ?? [fn];
+    if (definitions.length > 1 || this.hasIncompatibleOverride(fn, (other) => other.isAsync === fn.isAsync && other.isGenerator === fn.isGenerator)) return 'unknown';
+    if (isPlainCoroutineFunction(fn, this)) return 'coroutine';
+    if (isPlainAsyncGenerator(fn)) return 'async-generator';
+    if (this.makesAsyncContextManager(fn.qualifiedName)) return 'async-context-manager';
+    if (fn.isAsync) return 'unknown';
+    return fn.decorators.every((decorator) => SYNC_TRANSPARENT_DECORATORS.has(decoratorName(decorator, this) ?? '')) ? 'sync' : 'unknown';
   }
 
   /** False when the call cannot resolve to a qualified name whose last part passes `isLastName`: `x.m(...)`
@@ -60,6 +92,7 @@ export abstract class AsyncKinds extends TypeInference {
     this.localLastNames ??= new Set([
       ...this.functions.filter((fn) => fn.isAsync && !fn.isLambda).map((fn) => fn.name),
       ...[...(this.project.coroutineFunctions ?? [])].map(lastPart),
+      ...(this.projectIndex?.coroutineLastNames() ?? []),
     ]);
     return this.localLastNames;
   }
@@ -76,6 +109,8 @@ export abstract class AsyncKinds extends TypeInference {
     const cls = this.definitions.get(type);
     // `__getitem__` makes a class iterable too (the old sequence protocol).
     if (cls && 'methods' in cls) return this.hasMember(cls, '__aiter__') && this.lookupMember(cls, '__iter__') === undefined && this.lookupMember(cls, '__getitem__') === undefined;
+    const remote = this.projectIndex?.classNamed(type);
+    if (remote) return this.projectIndex!.isAsyncOnlyIterableClass(remote);
     return ASYNC_ONLY_ITERABLES.has(type);
   }
 
@@ -85,6 +120,8 @@ export abstract class AsyncKinds extends TypeInference {
     if (!type) return false;
     const cls = this.definitions.get(type);
     if (cls && 'methods' in cls) return this.hasMember(cls, '__aenter__') && this.lookupMember(cls, '__enter__') === undefined;
+    const remote = this.projectIndex?.classNamed(type);
+    if (remote) return this.projectIndex!.isAsyncOnlyContextManagerClass(remote);
     return ASYNC_ONLY_CONTEXT_MANAGERS.has(type);
   }
 

@@ -5,6 +5,29 @@ import type { ClassInfo, FunctionInfo } from './module-facts.js';
 import { NameResolution, decoratorName } from './name-resolution.js';
 
 export abstract class ClassHierarchy extends NameResolution {
+  protected inheritedFromProject(cls: ClassInfo, name: string, seen = new Set<ClassInfo>()): string | null | undefined {
+    if (seen.has(cls)) return undefined;
+    seen.add(cls);
+    if (cls.methods.has(name) || cls.attributeValues.has(name) || cls.opaqueAttributes.has(name)) return null; // local: not ours to answer
+    const index = this.projectIndex!;
+    for (const base of cls.bases) {
+      const local = this.localClass(base);
+      if (local) {
+        const found = this.inheritedFromProject(local, name, seen);
+        if (found !== undefined) return found;
+        continue;
+      }
+      const baseName = this.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') ?? base : base);
+      if (baseName && INERT_BASE_CLASSES.has(baseName)) continue;
+      const remote = baseName ? index.classNamed(baseName) : null;
+      if (!remote) return null;
+      const member = index.member(remote, name);
+      if (member === undefined) continue;
+      return member?.kind === 'function' ? member.qualifiedName : null;
+    }
+    return undefined;
+  }
+
   /** A method or attribute of a local class, searching local base classes (depth first, like a simple MRO).
    *  Returns undefined when not found or when a base class that is not local comes first (it might define
    *  the name). */

@@ -109,3 +109,11 @@ export const CANCELLATION_EXCEPTION_FACTORIES: ReadonlySet<string> = withRole('c
 
 /** Async sleeps: awaiting one is a pure checkpoint that raises nothing but cancellation. */
 export const ASYNC_SLEEP_FUNCTIONS: ReadonlySet<string> = withRole('async-sleep');
+
+/** What starts an event loop, by qualified name, and whether its first argument is what to await instead. */
+export const LOOP_STARTERS: ReadonlyMap<string, { awaitsArgument: boolean }> = new Map([
+  ['asyncio.run', { awaitsArgument: true }],
+  ['asyncio.runners.run', { awaitsArgument: true }],
+  ['asyncio.AbstractEventLoop.run_until_complete', { awaitsArgument: true }],
+  ['asyncio.AbstractEventLoop.run_forever', { awaitsArgument: false }],
+]);

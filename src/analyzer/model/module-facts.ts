@@ -6,6 +6,7 @@ import type { Node, QueryMatch, Tree } from 'web-tree-sitter';
 import type { ProjectKnowledge } from '../types.js';
 import type { SourceText } from '../source-text.js';
 import { ScopeTree, type Scope } from './scopes.js';
+import { resolveRelativeModule } from '../project/module-paths.js';
 
 export const FACTS_QUERY = `
 (import_statement) @import
@@ -109,6 +110,9 @@ export class ModuleFacts {
     /** The matches of FACTS_QUERY over the module, in document order. */
     matches: readonly QueryMatch[],
     readonly project: ProjectKnowledge = {},
+    /** The module is a package's `__init__` and `moduleName` its real name (known from the project index):
+     *  `from .db import x` then means `<moduleName>.db.x`. */
+    readonly isPackage = false,
   ) {
     const facts = matches.map(capturesByName);
     this.scopes = new ScopeTree(tree.rootNode, facts.flatMap((c) => c.function ?? c.class ?? c.lambda ?? c.comprehension ?? []));
@@ -190,6 +194,16 @@ export class ModuleFacts {
     return scope.kind === 'function' || scope.kind === 'lambda' ? this.functionsByNodeId.get(scope.node.id) ?? null : null;
   }
 
+  /** The modules of the module's `from x import *` statements. */
+  starImportedModules(): string[] {
+    return [...this.starImports];
+  }
+
+  /** The class info for a class_definition node. */
+  classOf(definition: Node): ClassInfo | undefined {
+    return this.classesByNodeId.get(definition.id);
+  }
+
   /** The local definition (function or class) a qualified name refers to. */
   definition(qualifiedName: string): FunctionInfo | ClassInfo | undefined {
     return this.definitions.get(qualifiedName);
@@ -238,6 +252,7 @@ export class ModuleFacts {
   }
 
   protected resolveRelative(text: string): string {
+    if (this.isPackage) return resolveRelativeModule(text, this.moduleName, true) ?? text;
     const dots = /^\.+/.exec(text)![0].length;
     const parts = this.moduleName.split('.');
     // A module's package is its name minus the last part (a package's __init__ is named after the package

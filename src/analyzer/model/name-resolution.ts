@@ -3,6 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import { INERT_BASE_CLASSES, STAR_EXPORTED_BUILTINS, STAR_IMPORTED_NAMES, ATTRIBUTE_TYPES } from './known-apis.js';
 import { ModuleFacts, type ClassInfo } from './module-facts.js';
+import { ProjectIndex } from '../project/project-index.js';
 
 export const MAX_INFERENCE_DEPTH = 8;
 
@@ -14,6 +15,19 @@ export const PROPERTY_DECORATORS = new Set(['builtins.property', 'functools.cach
 export abstract class NameResolution extends ModuleFacts {
   protected readonly qualifiedCache = new Map<string, string | null>();
   protected readonly calleeCache = new Map<number, string | null>();
+  private indexOfProject?: ProjectIndex | null;
+
+  /** What the project's other modules define (their summaries), when the analysis has them. */
+  get projectIndex(): ProjectIndex | null {
+    if (this.indexOfProject === undefined) this.indexOfProject = this.project.index ? ProjectIndex.of(this.project.index) : null;
+    return this.indexOfProject;
+  }
+
+  /** A name imported from a project module, as the index follows it: where it is defined (`pkg.fetch`
+   *  re-exported by `pkg/__init__.py` is `pkg.db.fetch`), or the outside name it re-exports. */
+  protected canonical(name: string): string {
+    return this.projectIndex?.canonicalName(name) ?? name;
+  }
 
   /** What an expression names, as a qualified name: `t.sleep` → `time.sleep` after `import time as t`;
    *  `open` → `builtins.open`; `self.fetch` → `pkg.mod.Client.fetch`; `q.put` → `asyncio.Queue.put` when
@@ -61,11 +75,22 @@ export abstract class NameResolution extends ModuleFacts {
   /** Does the module import anything from `moduleName` or its submodules at module level (`import trio`,
    *  `from anyio import sleep`)? Tells which async library (or test plugin) a module is written for. */
   importsFrom(moduleName: string): boolean {
-    for (const bindings of this.scopes.module.bindings.values()) {
-      if (bindings.some((b) => b.kind === 'import' && (b.qualifiedName === moduleName || b.qualifiedName.startsWith(`${moduleName}.`)))) return true;
+    let answer = this.importedFrom.get(moduleName);
+    if (answer === undefined) {
+      answer = false;
+      for (const bindings of this.scopes.module.bindings.values()) {
+        if (bindings.some((b) => b.kind === 'import' && (b.qualifiedName === moduleName || b.qualifiedName.startsWith(`${moduleName}.`)))) {
+          answer = true;
+          break;
+        }
+      }
+      this.importedFrom.set(moduleName, answer);
     }
-    return false;
+    return answer;
   }
+
+  private readonly importedFrom = new Map<string, boolean>();
+
 
 
   // ---------------------------------------------------------------- inference
@@ -86,7 +111,7 @@ export abstract class NameResolution extends ModuleFacts {
       if (objectName) {
         const local = this.definitions.get(objectName);
         if (local && 'methods' in local) return this.memberQualifiedName(local, attribute);
-        if (!local) return `${objectName}.${attribute}`;
+        if (!local) return this.canonical(`${objectName}.${attribute}`);
         // `self.session.close`: `self.session` names a property, whose value has a type of its own.
         if (!this.isProperty(local)) return null;
       }
@@ -94,7 +119,7 @@ export abstract class NameResolution extends ModuleFacts {
       if (!type) return null;
       const cls = this.definitions.get(type);
       if (cls && 'methods' in cls) return this.memberQualifiedName(cls, attribute);
-      return this.definitions.has(type) ? null : `${type}.${attribute}`;
+      return this.definitions.has(type) ? null : this.canonical(`${type}.${attribute}`);
     }
     return null;
   }
@@ -110,7 +135,12 @@ export abstract class NameResolution extends ModuleFacts {
 
   protected memberQualifiedName(cls: ClassInfo, attribute: string): string | null {
     const member = this.findMember(cls, attribute);
-    if (member === undefined && !this.assignsAttribute(cls, attribute)) return this.nestedClass(cls, attribute)?.qualifiedName ?? null;
+    if (member === undefined && !this.assignsAttribute(cls, attribute)) {
+      // Defined by a base class in another module of the project?
+      const inherited = this.projectIndex ? this.inheritedFromProject(cls, attribute) : undefined;
+      if (inherited !== undefined) return inherited;
+      return this.nestedClass(cls, attribute)?.qualifiedName ?? null;
+    }
     if (!member || member === 'attribute' || this.assignsAttribute(cls, attribute)) return null;
     return member.qualifiedName;
   }
@@ -149,6 +179,9 @@ export abstract class NameResolution extends ModuleFacts {
     // After `from aiofiles import *`, `open` may be aiofiles.open.
     if (!found) {
       if (this.starImports.length === 0) return `builtins.${identifier.text}`;
+      // `from .models import *`, every starred module a project module we have read: the one that binds it.
+      const fromProject = this.projectIndex?.starImported(this.starImports, identifier.text);
+      if (fromProject !== undefined) return fromProject;
       // After a lone `from time import *`, `sleep` is time.sleep: the names a module we know exports (those
       // rules ask about). With several star imports, a later one may export the name too.
       const [module] = this.starImports;
@@ -167,7 +200,7 @@ export abstract class NameResolution extends ModuleFacts {
     // called, so wherever the name is used as the module, it is the module.
     const imports = bindings.filter((b) => !(b.kind === 'value' && b.value?.type === 'none'));
     const imported = imports[0]?.kind === 'import' ? imports[0].qualifiedName : null;
-    if (imported && imports.every((b) => b.kind === 'import' && b.qualifiedName === imported)) return imported;
+    if (imported && imports.every((b) => b.kind === 'import' && b.qualifiedName === imported)) return this.canonical(imported);
     if ((first.kind === 'function' || first.kind === 'class') && bindings.length === 1) {
       const info = first.kind === 'function' ? this.functionsByNodeId.get(first.node.id) : this.classesByNodeId.get(first.node.id);
       return info?.qualifiedName ?? null;
@@ -204,6 +237,10 @@ export abstract class NameResolution extends ModuleFacts {
   abstract findMember(cls: ClassInfo, name: string): import('./module-facts.js').FunctionInfo | 'attribute' | undefined;
 
   protected abstract assignsAttribute(cls: ClassInfo, name: string, seen?: Set<ClassInfo>): boolean;
+
+  /** A member a local class inherits from a class of another project module: its qualified name; null when
+   *  it is an attribute or a base we cannot see comes first; undefined when the project does not define it. */
+  protected abstract inheritedFromProject(cls: ClassInfo, name: string): string | null | undefined;
 
   protected abstract inheritsFrom(cls: ClassInfo, ancestor: ClassInfo, seen?: Set<ClassInfo>): boolean;
 }

@@ -15,6 +15,8 @@ import { soleLoopOwner, type LoopOwner } from './loop-sharing.js';
 import { isTestCode } from './test-code.js';
 import { Suspension } from './suspension.js';
 import { inBranchNeverTaken } from './dead-branches.js';
+import { summarizeModule, type BlockingProbe } from './module-summary.js';
+import { ProjectIndex, type CallChain, type FunctionTarget } from '../project/project-index.js';
 
 export { FACTS_QUERY, lastPart, moduleNameFromPath, type ClassInfo, type FunctionInfo } from './module-facts.js';
 export { decoratorName } from './name-resolution.js';
@@ -23,6 +25,51 @@ export { decoratorName } from './name-resolution.js';
 const JUMPS: ReadonlySet<string> = new Set(['raise_statement', 'return_statement', 'break_statement', 'continue_statement']);
 
 export class SemanticModel extends Suspension {
+  /** Set by the engine: where this module is and how to ask which of its calls block, so that its own sync
+   *  helpers can be summarized like another module's when a coroutine calls one. */
+  self?: { path: string; probe: () => BlockingProbe | null; ruleIsOn: (name: string) => boolean };
+  private indexWithSelf?: ProjectIndex;
+
+  /** A sync function of the project (this module or another) that the call calls, as the index knows it. */
+  projectFunction(call: Node): FunctionTarget | null {
+    const name = this.callee(call);
+    if (!name) return null;
+    const local = this.definition(name);
+    if (local && !('isAsync' in local)) return null;
+    const index = local ? this.indexIncludingSelf() : this.projectIndex;
+    return index?.functionNamed(name) ?? null;
+  }
+
+  /** How calling a sync helper blocks the loop: `sync_totals → backoff → time.sleep` at `billing/retry.py:8`. */
+  blockingChain(call: Node): CallChain | null {
+    const fn = this.projectFunction(call);
+    const ruleIsOn = this.self?.ruleIsOn ?? (() => true);
+    return fn ? this.indexIncludingSelf().blockingChain(fn, ruleIsOn) : null;
+  }
+
+  /** How calling a sync helper starts an event loop: `run_sync → asyncio.run` at `tools/sync.py:5`. */
+  loopChain(call: Node): CallChain | null {
+    const fn = this.projectFunction(call);
+    return fn ? this.indexIncludingSelf().loopChain(fn) : null;
+  }
+
+  /** Where a project function or class is defined (`billing/db.py:12`), when another module defines it. */
+  definedElsewhere(qualifiedName: string): string | null {
+    if (this.definition(qualifiedName)) return null;
+    const target = this.projectIndex?.resolve(qualifiedName);
+    return target && target.kind !== 'outside' ? `${target.path}:${target.summary.line}` : null;
+  }
+
+  private indexIncludingSelf(): ProjectIndex {
+    if (!this.indexWithSelf) {
+      const base = this.projectIndex ?? new ProjectIndex(() => undefined, () => []);
+      if (!this.self) return base;
+      const summary = summarizeModule(this, [], this.self.probe(), true);
+      this.indexWithSelf = base.with(this.moduleName, { path: this.self.path, summary });
+    }
+    return this.indexWithSelf;
+  }
+
   /** Does every Python the project supports have what `version` introduced (`[3, 9]` for `asyncio.to_thread`)?
    *  A fix or a piece of advice that needs more is not offered. */
   pythonHas(version: PythonVersion): boolean {

@@ -73,6 +73,14 @@ export abstract class TypeInference extends ClassHierarchy {
         if (!object || !attribute) return null;
         const objectType = this.computeType(object, depth + 1);
         const cls = objectType ? this.definitions.get(objectType) : undefined;
+        if (objectType && !cls) {
+          // An instance of a class of another project module: the attribute or property type it infers there.
+          const remote = this.projectIndex?.classNamed(objectType);
+          if (remote) {
+            const type = this.projectIndex!.attributeType(remote, attribute);
+            return type ? this.canonical(type) : null;
+          }
+        }
         if (!cls || !('methods' in cls)) return objectType ? ATTRIBUTE_TYPES.get(`${objectType}.${attribute}`) ?? null : null;
         return this.attributeType(cls, attribute, depth) ?? this.propertyType(cls, attribute, depth);
       }
@@ -87,7 +95,11 @@ export abstract class TypeInference extends ClassHierarchy {
       // super() inside a method: the first local base class of the owner class.
       const owner = this.enclosingFunction(call)?.ownerClass;
       const base = owner?.bases[0];
-      return base ? this.localClass(base)?.qualifiedName ?? null : null;
+      if (!base) return null;
+      const local = this.localClass(base)?.qualifiedName;
+      if (local) return local;
+      const baseName = this.projectIndex ? this.qualifiedName(base) : null;
+      return baseName ? this.projectIndex!.classNamed(baseName)?.qualifiedName ?? null : null;
     }
     const name = this.calledName(fn, depth);
     if (!name) return null;
@@ -100,6 +112,13 @@ export abstract class TypeInference extends ClassHierarchy {
       return this.makesAsyncGenerator(name) ? ASYNC_GENERATOR : null;
     }
     if (name.startsWith('builtins.') && name !== 'builtins.open') return null;
+    // A function or class of another project module: what its summary says calling it gives.
+    const remote = this.projectIndex?.resolve(name);
+    if (remote?.kind === 'class') return remote.qualifiedName;
+    if (remote?.kind === 'function') {
+      if (remote.summary.kind === 'async-context-manager') return ASYNC_GENERATOR_CONTEXT_MANAGER;
+      return remote.summary.kind === 'async-generator' ? ASYNC_GENERATOR : null;
+    }
     // Calling something imported: assume a constructor, so the value is "an instance of" that name.
     return name;
   }
@@ -363,6 +382,22 @@ export abstract class TypeInference extends ClassHierarchy {
     } finally {
       this.typesInProgress.delete(key);
     }
+  }
+
+  /** The type of `instance.name` as the class's own code sets it (what a module summary tells others). */
+  attributeTypeOf(cls: ClassInfo, name: string): string | null {
+    return this.attributeType(cls, name, 0);
+  }
+
+  /** What a sync function returns: its return annotation's type, else the type all its `return` values agree on. */
+  returnType(fn: FunctionInfo): string | null {
+    const annotation = fn.node.childForFieldName('return_type');
+    if (annotation) return this.annotationType(annotation, 0);
+    const values = fn.node.descendantsOfType('return_statement')
+      .filter((r): r is Node => !!r && this.enclosingFunction(r) === fn)
+      .map((r) => r.namedChildren.find((c) => c?.type !== 'comment'));
+    if (values.length === 0 || values.some((value) => !value)) return null;
+    return this.agreedType(`return#${fn.qualifiedName}`, values as Node[], (value) => this.computeType(value, 1));
   }
 
   protected abstract makesAsyncContextManager(qualifiedName: string): boolean;

@@ -1,0 +1,50 @@
+// `check` with repository context: the project index of the modules the checked files import, read from
+// disk under the repository root and summarized before the files are analyzed.
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import type { ParallelAnalyzer } from '../analyzer/parallel.js';
+import { buildProjectIndex, type CheckedModule } from '../analyzer/project/build-index.js';
+import { ModulePaths } from '../analyzer/project/module-paths.js';
+import type { ProjectIndexData } from '../analyzer/project/summary.js';
+import { mightHaveFindings } from '../analyzer/engine.js';
+import { decodeSource } from '../analyzer/source-text.js';
+import type { SourceFile } from '../analyzer/types.js';
+import { diskModuleSource, findRepositoryRoot, repositoryPath } from './disk-modules.js';
+
+export async function indexImportedModules(files: readonly SourceFile[], start: string, cwd: string, sourceRoots: readonly string[], analyzer: ParallelAnalyzer): Promise<ProjectIndexData> {
+  const root = findRepositoryRoot(start, cwd);
+  const checked: CheckedModule[] = [];
+  const roots = new Set(sourceRoots);
+  const packageRoots = new Map<string, string>();
+  const configured = new ModulePaths([], sourceRoots);
+  for (const file of files) {
+    // Only files that may hold a finding are analyzed: only their imports matter.
+    if (file.path === '-' || !mightHaveFindings(file.content)) continue;
+    const sourcePath = repositoryPath(file.path, cwd, root);
+    if (sourcePath === null) continue;
+    checked.push({ path: file.path, sourcePath, text: decodeSource(file.content).text });
+    // A file that is no module under the source roots (`vendor/python3-httpx/httpx/_client.py`): the folder
+    // above its outermost package is where Python finds it (an installed package, a monorepo's project).
+    if (configured.moduleName(sourcePath) !== null) continue;
+    const packageRoot = packageRootOf(dirname(join(root, sourcePath)), root, packageRoots);
+    if (packageRoot !== null) roots.add(packageRoot);
+  }
+  const { data } = await buildProjectIndex(checked, { source: diskModuleSource(root), sourceRoots: [...roots] }, (modules) => analyzer.summarize(modules), {
+    displayPath: (path) => relative(cwd, join(root, path)).split(sep).join('/'),
+  });
+  return data;
+}
+
+/** The first folder up from `folder` (inclusive) without an `__init__.py`, relative to the root (POSIX); null
+ *  outside the root. Answers are kept per folder. */
+function packageRootOf(folder: string, root: string, known: Map<string, string>): string | null {
+  const cached = known.get(folder);
+  if (cached !== undefined) return cached;
+  let at = folder;
+  while (at !== root && existsSync(join(at, '__init__.py')) && dirname(at) !== at) at = dirname(at);
+  const inRoot = relative(root, at);
+  if (inRoot.startsWith('..')) return null;
+  const answer = inRoot.split(sep).join('/');
+  known.set(folder, answer);
+  return answer;
+}

@@ -1,0 +1,64 @@
+// `check` with repository context: imports resolve against the repository root (the nearest folder with .git or
+// a pyproject.toml), also when one file is checked from inside the package; --no-follow-imports and the config's
+// `imports.follow: false` turn it off.
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeProject, runCli } from '../helpers/cli.js';
+
+const FIXTURE = join(import.meta.dirname, '../fixtures/projects/billing');
+
+function copyOfFixture(): string {
+  const root = makeProject({});
+  cpSync(FIXTURE, root, { recursive: true });
+  return root;
+}
+
+const found = (stdout: string) => (JSON.parse(stdout) as { findings: { path: string; line: number; rule: string }[] }).findings.map((f) => `${f.path}:${f.line} ${f.rule}`);
+
+describe('check follows imports', () => {
+  it('reports the cross-module pitfalls of one checked file, resolving against the repository root', () => {
+    const root = copyOfFixture();
+    const { stdout } = runCli(['check', '--format', 'json', 'src/billing/api.py'], root);
+    expect(found(stdout)).toEqual([
+      'src/billing/api.py:14 missing-await',
+      'src/billing/api.py:20 missing-await',
+      'src/billing/api.py:21 missing-await',
+      'src/billing/api.py:23 sync-with-async-context-manager',
+      'src/billing/api.py:36 sync-with-async-context-manager',
+      'src/billing/api.py:41 sync-for-over-async-iterator',
+      'src/billing/api.py:49 blocking-via-helper',
+      'src/billing/api.py:54 nested-event-loop',
+      'src/billing/api.py:58 missing-await',
+      'src/billing/api.py:62 coroutine-in-thread',
+      'src/billing/api.py:69 missing-await',
+    ]);
+  });
+
+  it('from inside the package, paths in messages are relative to the working directory', () => {
+    const root = copyOfFixture();
+    const { stdout } = runCli(['check', '--format', 'json', 'api.py'], join(root, 'src/billing'));
+    const findings = (JSON.parse(stdout) as { findings: { line: number; message: string }[] }).findings;
+    expect(findings.find((f) => f.line === 49)?.message).toContain('(retry.py:6)');
+  });
+
+  it('checks the whole project without reporting the look-alikes', () => {
+    const root = copyOfFixture();
+    const { stdout } = runCli(['check', '--format', 'json', '.'], root);
+    expect(found(stdout).filter((line) => !line.startsWith('src/billing/api.py'))).toEqual([]);
+  });
+
+  it('--no-follow-imports and imports.follow: false analyze each file alone', () => {
+    const root = copyOfFixture();
+    expect(found(runCli(['check', '--format', 'json', '--no-follow-imports', 'src/billing/api.py'], root).stdout)).toEqual([]);
+    writeFileSync(join(root, 'pyproject.toml'), '[project]\nname = "billing"\n\n[tool.async-review]\nimports = { follow = false }\n');
+    expect(found(runCli(['check', '--format', 'json', 'src/billing/api.py'], root).stdout)).toEqual([]);
+  });
+
+  it('imports.source_roots decides where absolute imports resolve', () => {
+    const root = copyOfFixture();
+    writeFileSync(join(root, 'pyproject.toml'), '[project]\nname = "billing"\n\n[tool.async-review]\nimports = { source_roots = ["."] }\n');
+    // `from billing import ...` no longer resolves (billing lives under src/); the relative import still does.
+    expect(found(runCli(['check', '--format', 'json', 'src/billing/api.py'], root).stdout)).toEqual(['src/billing/api.py:58 missing-await']);
+  });
+});
