@@ -68,6 +68,13 @@ export const configSchema = z.strictObject({
       report_in_worker_threads: z.boolean().default(false),
     })
     .prefault({}),
+  /** Rules whose pitfall costs only in production code (a pool per call, a task nobody keeps) are quiet in test
+   *  code, where doing so is the thing under test: this reports them there too. */
+  production_only: z
+    .strictObject({
+      report_in_tests: z.boolean().default(false),
+    })
+    .prefault({}),
   /** The project's own blocking calls, reported in coroutines by blocking-configured-call: qualified name
    *  (`mycorp.db.query`, or `mycorp.db.*`) → what to use instead. */
   blocking_calls: z.record(z.string().min(1), z.string()).optional(),

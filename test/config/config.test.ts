@@ -54,6 +54,8 @@ pytest:
 target-version: "3.9"
 blocking:
   report_in_tests: true
+production_only:
+  report_in_tests: true
 `);
     expect(config).toEqual({
       rules: { 'blocking-sleep': 'warning', ASYNC251: 'off', 'Blocking-Sleep': 'off' },
@@ -65,6 +67,7 @@ blocking:
       pytest: { asyncio_mode: 'auto' },
       'target-version': '3.9',
       blocking: { report_in_tests: true, report_in_scripts: false, report_in_worker_threads: false },
+      production_only: { report_in_tests: true },
     });
   });
 
@@ -83,7 +86,7 @@ blocking:
 
   it('names unknown keys and lists the expected ones', () => {
     expect(parseError('filters: file\n')).toBe(
-      'filters: unknown key (expected one of: rules, per-file-ignores, paths, filter, review, check, target-version, blocking, blocking_calls, pytest)',
+      'filters: unknown key (expected one of: rules, per-file-ignores, paths, filter, review, check, target-version, blocking, production_only, blocking_calls, pytest)',
     );
     expect(parseError('review:\n  evnt: COMMENT\n')).toBe('review.evnt: unknown key (expected one of: event, max_comments)');
   });
