@@ -14,7 +14,7 @@ export default defineRule({
   aliases: ['ASYNC103', 'ASYNC104'],
   severity: 'warning',
   scope: 'coroutine',
-  what: 'Reports `except asyncio.CancelledError`, `except BaseException` or a bare `except:` in a coroutine whose handler does not re-raise where the lost cancellation shows (the task runs on: a loop goes round again or more awaits follow the try; another exception takes its place; callers that may await the coroutine inline carry on as if it had completed; or a timeout scope around it never fires), and a `return`, `break` or `continue` in the `finally:` of a try that awaits (it discards the exception in flight). Left alone on purpose: the end of a coroutine the module only ever starts as a task (`create_task(self._reader())`, `nursery.start_soon(self._serve)`) and never awaits inline, the owner\'s `task.cancel()` then `await task`, handlers behind an earlier clause that re-raises the cancellation (`except (OSError, get_cancelled_exc_class()): raise`), trio/anyio shielded cancel scopes, handlers that cancel their scope again, and test code (test modules and folders, `test_*` functions, pytest fixtures).',
+  what: 'Reports `except asyncio.CancelledError`, `except BaseException` or a bare `except:` in a coroutine whose handler does not re-raise where the lost cancellation shows (the task runs on: a loop goes round again or more awaits follow the try; callers that may await the coroutine inline carry on as if it had completed; or a timeout scope around it never fires), and a `return`, `break` or `continue` in the `finally:` of a try that awaits (it discards the exception in flight). Left alone on purpose: a handler that raises another exception in its place (`raise CommClosedError(...) from exc`: the task stops, and whoever waits for it sees an error, not a completion), the end of a coroutine the module only ever starts as a task (`create_task(self._reader())`, `nursery.start_soon(self._serve)`) and never awaits inline, the owner\'s `task.cancel()` then `await task`, handlers behind an earlier clause that re-raises the cancellation (`except (OSError, get_cancelled_exc_class()): raise`), trio/anyio shielded cancel scopes, handlers that cancel their scope again, and test code (test modules and folders, `test_*` functions, pytest fixtures).',
   why: 'Cancellation is delivered as an exception, so a handler that swallows it makes `task.cancel()`, timeouts and TaskGroup shutdown silently fail: the task keeps running and whoever waits for it hangs, a caller carries on with a result that was never produced, or `asyncio.timeout()` never raises TimeoutError. A background task that only ends after the handler loses nothing its owner could notice.',
   bad: `import asyncio
 
@@ -83,7 +83,9 @@ function whoSeesTheLoss(node: Node, after: Aftermath, model: SemanticModel): str
     const how = after.via === 'loop' ? 'the loop goes round again' : 'the coroutine goes on to await again after the try';
     return `${how}, so the task runs on after \`cancel()\` or a timeout`;
   }
-  if (after.kind === 'replaced') return 'another exception leaves the coroutine in its place, so whoever waits for the task, or a timeout around it, sees an error instead of a cancellation';
+  // Another exception leaves in its place (`raise CommClosedError(...) from exc`): the task stops, and whoever
+  // waits for it, or a timeout around it, sees an error, not a completion. Nothing carries on.
+  if (after.kind === 'replaced') return null;
   const timeout = enclosingTimeout(node, model);
   if (timeout) return `the coroutine then returns normally, so the \`${timeout.text}()\` around it never raises TimeoutError`;
   if (owner && isStartedOnlyAsTask(owner, model)) return null;
