@@ -60,7 +60,7 @@ export const configSchema = z.strictObject({
     .refine((value) => parseTargetVersion(value) !== undefined, { error: 'expected a version such as "3.10" or "py310"' })
     .optional(),
   /** Blocking the loop matters only where other work shares it: these report it also in tests that start no
-   *  server or task, in a sequential script before it starts anything concurrent, and on a worker thread's loop. */
+   *  server or task, in the entry coroutine of a loop of its own (`asyncio.run(main())`) before it starts anything concurrent, and on a worker thread's loop. */
   blocking: z
     .strictObject({
       report_in_tests: z.boolean().default(false),

@@ -9,7 +9,7 @@ export function renderRuleDoc(rule: RuleDocs): string {
     `- Aliases: ${rule.aliases.length ? rule.aliases.map((a) => `\`${a}\``).join(', ') : 'none'}`,
     `- Fix: ${rule.fix ?? 'none (the corrected form is shown)'}`,
     ...(rule.targetPython ? [`- Target Python: ${rule.targetPython}`] : []),
-    ...('blocksTheLoop' in rule && rule.blocksTheLoop ? [`- Where: only where other work shares the event loop; quiet in tests that start no server or task, in a script's entry coroutine before it starts anything concurrent, and on a worker thread's own loop (\`blocking.report_in_tests\`, \`report_in_scripts\`, \`report_in_worker_threads\` turn them on)`] : []),
+    ...('blocksTheLoop' in rule && rule.blocksTheLoop ? [`- Where: only where other work shares the event loop; quiet in tests that start no server or task, in the entry coroutine of a loop of its own (\`asyncio.run(main())\` in a script, a command-line entry point or a child process) before it starts anything concurrent, and on a worker thread's own loop (\`blocking.report_in_tests\`, \`report_in_scripts\`, \`report_in_worker_threads\` turn them on)`] : []),
     ...('costsOnlyInProduction' in rule && rule.costsOnlyInProduction ? ['- Where: production code only; quiet in test code (test modules and folders, `test*` functions, pytest fixtures), where a one-off pool or background task is the thing under test (`production_only.report_in_tests` turns it on)'] : []),
     '',
     '## What it does',

@@ -1,5 +1,6 @@
 // Does other work share the event loop where a blocking call runs? Blocking only matters there. A test body
-// that starts no server, a sequential script's entry coroutine before it starts anything concurrent,
+// that starts no server, the entry coroutine of a loop of its own (a sequential script's `main`, what a child
+// process runs with `asyncio.run`) before it starts anything concurrent,
 // and a coroutine run on a worker thread's own loop stall nothing but themselves; projects exempt such code
 // from ruff's ASYNC rules for that reason. Everything else (servers, bots, request handlers, library code,
 // tests that run a server on the same loop) shares its loop.
@@ -43,9 +44,69 @@ function calledName(call: Node): string | null {
 }
 
 /** Does the function (nested defs included: a helper defined there runs there) call one of `starters` before
- *  the offset? */
-function startsBefore(fn: FunctionInfo, before: number, starters: ReadonlySet<string> = CONCURRENCY_STARTERS): boolean {
-  return fn.node.descendantsOfType('call').some((call) => !!call && call.startIndex < before && starters.has(calledName(call) ?? ''));
+ *  the offset? Starting a thread or a process (`thread.start()`) puts nothing on the loop. */
+function startsBefore(fn: FunctionInfo, before: number, starters: ReadonlySet<string> = CONCURRENCY_STARTERS, model?: SemanticModel): boolean {
+  return fn.node.descendantsOfType('call').some((call) => !!call && call.startIndex < before && starters.has(calledName(call) ?? '')
+    && !(model && startsThreadOrProcess(call, model)));
+}
+
+const THREADS_AND_PROCESSES: ReadonlySet<string> = new Set(['threading.Thread', 'multiprocessing.Process', 'multiprocessing.context.Process']);
+
+function startsThreadOrProcess(call: Node, model: SemanticModel): boolean {
+  const fn = call.childForFieldName('function');
+  const receiver = fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'start' ? fn.childForFieldName('object') : null;
+  return !!receiver && THREADS_AND_PROCESSES.has(model.typeOf(receiver) ?? '');
+}
+
+/** Calls that run the coroutine they are given (or the coroutine function) on a new loop of its own. */
+const RUNS_ON_NEW_LOOP: ReadonlySet<string> = new Set(['asyncio.run', 'asyncio.runners.run', 'trio.run', 'anyio.run']);
+
+/** The entry coroutine of a loop of its own, before it starts anything concurrent: a coroutine function the
+ *  module only ever runs with `asyncio.run(f())` (`trio.run(f)`, `anyio.run(f)`) from synchronous code, in a
+ *  script, a command-line entry point, a worker thread or a child process (distributed's nanny runs its worker
+ *  with `asyncio.run(run())` inside the child process's target). `asyncio.run` makes a new loop, so until the
+ *  coroutine starts a task or server nothing else is on it. */
+function isOwnLoopEntryBeforeConcurrency(model: SemanticModel, node: Node): boolean {
+  const fn = model.enclosingFunction(node);
+  // Text first: `run(main` must be written somewhere.
+  if (!fn || !fn.isAsync || fn.ownerClass || !new RegExp(`\\brun\\(\\s*${fn.name}\\b`).test(model.source.text)) return false;
+  return isOnlyRunOnNewLoops(model, fn) && !startsBefore(fn, node.startIndex, CONCURRENCY_STARTERS, model);
+}
+
+const onlyRunOnNewLoops = new WeakMap<SemanticModel, Map<FunctionInfo, boolean>>();
+
+/** Is every use of the coroutine function `asyncio.run(f())` (`trio.run(f)`, `anyio.run(f)`) in synchronous code? */
+function isOnlyRunOnNewLoops(model: SemanticModel, fn: FunctionInfo): boolean {
+  let answers = onlyRunOnNewLoops.get(model);
+  if (!answers) onlyRunOnNewLoops.set(model, (answers = new Map()));
+  let answer = answers.get(fn);
+  if (answer === undefined) answers.set(fn, (answer = everyUseRunsOnNewLoop(model, fn)));
+  return answer;
+}
+
+function everyUseRunsOnNewLoop(model: SemanticModel, fn: FunctionInfo): boolean {
+  const root = model.tree.rootNode;
+  const nameNode = fn.node.childForFieldName('name');
+  const home = nameNode ? model.scopes.lookup(fn.name, model.scopes.scopeOf(nameNode))?.scope : undefined;
+  if (!home) return false;
+  let runs = 0;
+  for (const { index } of model.source.text.matchAll(new RegExp(`\\b${fn.name}\\b`, 'g'))) {
+    const identifier = root.descendantForIndex(index, index + fn.name.length);
+    if (identifier?.type !== 'identifier' || identifier.startIndex !== index) continue;
+    const parent = identifier.parent;
+    if (parent?.type === 'function_definition' && parent.childForFieldName('name')?.id === identifier.id) continue;
+    if (parent?.type === 'attribute' || parent?.type === 'keyword_argument') {
+      if (parent.childForFieldName(parent.type === 'attribute' ? 'attribute' : 'name')?.id === identifier.id) continue;
+    }
+    // The same name bound elsewhere (an imported `run`) is another function.
+    if (model.scopes.lookup(fn.name, model.scopes.scopeOf(identifier))?.scope !== home) continue;
+    // `asyncio.run(f())` or `trio.run(f)`, called from synchronous code.
+    const made = parent?.type === 'call' && parent.childForFieldName('function')?.id === identifier.id ? parent : identifier;
+    const runner = made.parent?.type === 'argument_list' && made.parent.namedChildren[0]?.id === made.id ? made.parent.parent : null;
+    if (!runner || !RUNS_ON_NEW_LOOP.has(model.callee(runner) ?? '') || model.enclosingFunction(runner)?.isAsync) return false;
+    runs++;
+  }
+  return runs > 0;
 }
 
 function takesServerFixture(fn: FunctionInfo): boolean {
@@ -118,7 +179,7 @@ export function soleLoopOwner(model: SemanticModel, node: Node): LoopOwner | nul
   if (isTestModuleName(model.moduleName)) {
     return startsBefore(fn, fn.node.endIndex, SERVER_STARTERS) || takesServerFixture(fn) ? null : 'test';
   }
-  if (isScriptEntryBeforeConcurrency(model, fn, node)) return 'script';
+  if (isScriptEntryBeforeConcurrency(model, fn, node) || isOwnLoopEntryBeforeConcurrency(model, node)) return 'script';
   if (runsOnWorkerThread(model, fn, node)) return 'worker-thread';
   return null;
 }
