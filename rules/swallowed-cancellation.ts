@@ -7,6 +7,7 @@ import { afterHandler, afterJump, type Aftermath } from './support/after-handler
 import { enclosingTimeout, isShielded } from './support/scopes-around.js';
 import { awaitsOnlyTaskObjects } from './support/awaited-tasks.js';
 import { isRunOnlyAsLoopMain, isStartedOnlyAsTask } from './support/coroutine-starts.js';
+import { awaitOfStartedTask } from './support/task-awaiters.js';
 import { importsOtherBackend, reRaiseFix } from './support/reraise-fix.js';
 
 export default defineRule({
@@ -14,7 +15,7 @@ export default defineRule({
   aliases: ['ASYNC103', 'ASYNC104'],
   severity: 'warning',
   scope: 'coroutine',
-  what: 'Reports `except asyncio.CancelledError`, `except BaseException` or a bare `except:` in a coroutine whose handler does not re-raise where the lost cancellation shows (the task runs on: a loop goes round again or more awaits follow the try; callers that may await the coroutine inline carry on as if it had completed; or a timeout scope around it never fires), and a `return`, `break` or `continue` in the `finally:` of a try that awaits (it discards the exception in flight). Left alone on purpose: a handler that raises another exception in its place (`raise CommClosedError(...) from exc`: the task stops, and whoever waits for it sees an error, not a completion), the end of a coroutine the module only ever starts as a task (`create_task(self._reader())`, `nursery.start_soon(self._serve)`) and never awaits inline, the owner\'s `task.cancel()` then `await task`, handlers behind an earlier clause that re-raises the cancellation (`except (OSError, get_cancelled_exc_class()): raise`), trio/anyio shielded cancel scopes, handlers that cancel their scope again, and test code (test modules and folders, `test_*` functions, pytest fixtures).',
+  what: 'Reports `except asyncio.CancelledError`, `except BaseException` or a bare `except:` in a coroutine whose handler does not re-raise where the lost cancellation shows (the task runs on: a loop goes round again or more awaits follow the try; callers that may await the coroutine inline carry on as if it had completed; or a timeout scope around it never fires), and a `return`, `break` or `continue` in the `finally:` of a try that awaits (it discards the exception in flight). Left alone on purpose: a handler that raises another exception in its place (`raise CommClosedError(...) from exc`: the task stops, and whoever waits for it sees an error, not a completion), the end of a coroutine the module only ever starts as a task (`create_task(self._reader())`, `nursery.start_soon(self._serve)`) and never awaits inline, unless something awaits that task without cancelling it first (`await self._task_handler` under a timeout: the awaiter\'s cancellation is forwarded into the task, and when the task swallows it the awaiter\'s `await` returns normally too), the owner\'s `task.cancel()` then `await task`, handlers behind an earlier clause that re-raises the cancellation (`except (OSError, get_cancelled_exc_class()): raise`), trio/anyio shielded cancel scopes, handlers that cancel their scope again, and test code (test modules and folders, `test_*` functions, pytest fixtures).',
   why: 'Cancellation is delivered as an exception, so a handler that swallows it makes `task.cancel()`, timeouts and TaskGroup shutdown silently fail: the task keeps running and whoever waits for it hangs, a caller carries on with a result that was never produced, or `asyncio.timeout()` never raises TimeoutError. A background task that only ends after the handler loses nothing its owner could notice.',
   bad: `import asyncio
 
@@ -76,9 +77,14 @@ function whoSeesTheLoss(node: Node, after: Aftermath, model: SemanticModel): str
   const owner = model.enclosingFunction(node);
   // The loop's main task under run_until_complete: no one holds it, so no one cancels it.
   if (owner && isRunOnlyAsLoopMain(owner, model)) return null;
+  const startedOnlyAsTask = !!owner && isStartedOnlyAsTask(owner, model);
+  // Whoever awaits that task (not right after cancelling it) has its own cancellation forwarded into it: if the
+  // task swallows it and ends normally, so does the awaiter's `await`.
+  const awaiter = startedOnlyAsTask && after.kind !== 'runs-on' ? awaitOfStartedTask(owner!, model) : null;
+  if (awaiter) return `the task then ends as if it had completed, so \`${awaiter.text}\` in ${model.describeContext(awaiter)} returns normally after its own cancellation or timeout, which the task took in its place`;
   // A task the module starts and never cancels (no `.cancel()` in it): only the loop's teardown could, and a
   // handler that then cleans up is what the owner wants.
-  if (owner && isStartedOnlyAsTask(owner, model) && !/\.cancel\(/.test(model.source.text)) return null;
+  if (startedOnlyAsTask && !/\.cancel\(/.test(model.source.text)) return null;
   if (after.kind === 'runs-on') {
     const how = after.via === 'loop' ? 'the loop goes round again' : 'the coroutine goes on to await again after the try';
     return `${how}, so the task runs on after \`cancel()\` or a timeout`;
@@ -88,7 +94,7 @@ function whoSeesTheLoss(node: Node, after: Aftermath, model: SemanticModel): str
   if (after.kind === 'replaced') return null;
   const timeout = enclosingTimeout(node, model);
   if (timeout) return `the coroutine then returns normally, so the \`${timeout.text}()\` around it never raises TimeoutError`;
-  if (owner && isStartedOnlyAsTask(owner, model)) return null;
+  if (startedOnlyAsTask) return null;
   return 'the coroutine then returns as if it had completed, so a caller that awaits it carries on after `cancel()` or a timeout';
 }
 
