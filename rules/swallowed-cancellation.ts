@@ -8,6 +8,7 @@ import { enclosingTimeout, isShielded } from './support/scopes-around.js';
 import { awaitsOnlyTaskObjects } from './support/awaited-tasks.js';
 import { isRunOnlyAsLoopMain, isStartedOnlyAsTask } from './support/coroutine-starts.js';
 import { awaitOfStartedTask } from './support/task-awaiters.js';
+import { isOnlyRunOnNewLoops } from '../src/analyzer/model/loop-entry.js';
 import { importsOtherBackend, reRaiseFix } from './support/reraise-fix.js';
 
 export default defineRule({
@@ -15,7 +16,7 @@ export default defineRule({
   aliases: ['ASYNC103', 'ASYNC104'],
   severity: 'warning',
   scope: 'coroutine',
-  what: 'Reports `except asyncio.CancelledError`, `except BaseException` or a bare `except:` in a coroutine whose handler does not re-raise where the lost cancellation shows (the task runs on: a loop goes round again or more awaits follow the try; callers that may await the coroutine inline carry on as if it had completed; or a timeout scope around it never fires), and a `return`, `break` or `continue` in the `finally:` of a try that awaits (it discards the exception in flight). Left alone on purpose: a handler that raises another exception in its place (`raise CommClosedError(...) from exc`: the task stops, and whoever waits for it sees an error, not a completion), the end of a coroutine the module only ever starts as a task (`create_task(self._reader())`, `nursery.start_soon(self._serve)`) and never awaits inline, unless something awaits that task without cancelling it first (`await self._task_handler` under a timeout: the awaiter\'s cancellation is forwarded into the task, and when the task swallows it the awaiter\'s `await` returns normally too), the owner\'s `task.cancel()` then `await task`, handlers behind an earlier clause that re-raises the cancellation (`except (OSError, get_cancelled_exc_class()): raise`), trio/anyio shielded cancel scopes, handlers that cancel their scope again, and test code (test modules and folders, `test_*` functions, pytest fixtures).',
+  what: 'Reports `except asyncio.CancelledError`, `except BaseException` or a bare `except:` in a coroutine whose handler does not re-raise where the lost cancellation shows (the task runs on: a loop goes round again or more awaits follow the try; callers that may await the coroutine inline carry on as if it had completed; or a timeout scope around it never fires), and a `return`, `break` or `continue` in the `finally:` of a try that awaits (it discards the exception in flight). Left alone on purpose: the end of a program\'s entry coroutine (only ever run by `asyncio.run(main())`, `trio.run` or `anyio.run` from synchronous code: no task awaits it, and a Ctrl-C that cancels it just ends the program), a handler that raises another exception in its place (`raise CommClosedError(...) from exc`: the task stops, and whoever waits for it sees an error, not a completion), the end of a coroutine the module only ever starts as a task (`create_task(self._reader())`, `nursery.start_soon(self._serve)`) and never awaits inline, unless something awaits that task without cancelling it first (`await self._task_handler` under a timeout: the awaiter\'s cancellation is forwarded into the task, and when the task swallows it the awaiter\'s `await` returns normally too), the owner\'s `task.cancel()` then `await task`, handlers behind an earlier clause that re-raises the cancellation (`except (OSError, get_cancelled_exc_class()): raise`), trio/anyio shielded cancel scopes, handlers that cancel their scope again, and test code (test modules and folders, `test_*` functions, pytest fixtures).',
   why: 'Cancellation is delivered as an exception, so a handler that swallows it makes `task.cancel()`, timeouts and TaskGroup shutdown silently fail: the task keeps running and whoever waits for it hangs, a caller carries on with a result that was never produced, or `asyncio.timeout()` never raises TimeoutError. A background task that only ends after the handler loses nothing its owner could notice.',
   bad: `import asyncio
 
@@ -70,8 +71,9 @@ async def worker(queue):
 });
 
 /** Who sees that the cancellation was lost, as the message says it; null when no one does: test code, the
- *  loop's main task under `run_until_complete` (no one holds it to cancel it), or a coroutine that then just
- *  ends as the body of a task nobody awaits inline (its owner cancels it and, at most, waits for it to finish). */
+ *  loop's main task under `run_until_complete` (no one holds it to cancel it), the entry coroutine of
+ *  `asyncio.run(main())` that then ends, or a coroutine that then just ends as the body of a task nobody awaits
+ *  inline (its owner cancels it and, at most, waits for it to finish). */
 function whoSeesTheLoss(node: Node, after: Aftermath, model: SemanticModel): string | null {
   if (model.isTestCode(node)) return null;
   const owner = model.enclosingFunction(node);
@@ -94,7 +96,9 @@ function whoSeesTheLoss(node: Node, after: Aftermath, model: SemanticModel): str
   if (after.kind === 'replaced') return null;
   const timeout = enclosingTimeout(node, model);
   if (timeout) return `the coroutine then returns normally, so the \`${timeout.text}()\` around it never raises TimeoutError`;
-  if (startedOnlyAsTask) return null;
+  // The entry coroutine of `asyncio.run(main())`: no task awaits it, and a Ctrl-C that cancels it (3.11+) then
+  // ends the program normally. (One that goes on after the cancel is reported above: Ctrl-C would not stop it.)
+  if (startedOnlyAsTask || (owner && isOnlyRunOnNewLoops(model, owner))) return null;
   return 'the coroutine then returns as if it had completed, so a caller that awaits it carries on after `cancel()` or a timeout';
 }
 

@@ -7,6 +7,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FunctionInfo, SemanticModel } from './semantic-model.js';
 import { isTestModuleName } from './test-code.js';
+import { isOnlyRunOnNewLoops } from './loop-entry.js';
 
 /** Why a blocking call stalls nothing, or null when other work may share the loop. */
 export type LoopOwner = 'test' | 'script' | 'worker-thread';
@@ -58,9 +59,6 @@ function startsThreadOrProcess(call: Node, model: SemanticModel): boolean {
   return !!receiver && THREADS_AND_PROCESSES.has(model.typeOf(receiver) ?? '');
 }
 
-/** Calls that run the coroutine they are given (or the coroutine function) on a new loop of its own. */
-const RUNS_ON_NEW_LOOP: ReadonlySet<string> = new Set(['asyncio.run', 'asyncio.runners.run', 'trio.run', 'anyio.run']);
-
 /** The entry coroutine of a loop of its own, before it starts anything concurrent: a coroutine function the
  *  module only ever runs with `asyncio.run(f())` (`trio.run(f)`, `anyio.run(f)`) from synchronous code, in a
  *  script, a command-line entry point, a worker thread or a child process (distributed's nanny runs its worker
@@ -73,41 +71,6 @@ function isOwnLoopEntryBeforeConcurrency(model: SemanticModel, node: Node): bool
   return isOnlyRunOnNewLoops(model, fn) && !startsBefore(fn, node.startIndex, CONCURRENCY_STARTERS, model);
 }
 
-const onlyRunOnNewLoops = new WeakMap<SemanticModel, Map<FunctionInfo, boolean>>();
-
-/** Is every use of the coroutine function `asyncio.run(f())` (`trio.run(f)`, `anyio.run(f)`) in synchronous code? */
-function isOnlyRunOnNewLoops(model: SemanticModel, fn: FunctionInfo): boolean {
-  let answers = onlyRunOnNewLoops.get(model);
-  if (!answers) onlyRunOnNewLoops.set(model, (answers = new Map()));
-  let answer = answers.get(fn);
-  if (answer === undefined) answers.set(fn, (answer = everyUseRunsOnNewLoop(model, fn)));
-  return answer;
-}
-
-function everyUseRunsOnNewLoop(model: SemanticModel, fn: FunctionInfo): boolean {
-  const root = model.tree.rootNode;
-  const nameNode = fn.node.childForFieldName('name');
-  const home = nameNode ? model.scopes.lookup(fn.name, model.scopes.scopeOf(nameNode))?.scope : undefined;
-  if (!home) return false;
-  let runs = 0;
-  for (const { index } of model.source.text.matchAll(new RegExp(`\\b${fn.name}\\b`, 'g'))) {
-    const identifier = root.descendantForIndex(index, index + fn.name.length);
-    if (identifier?.type !== 'identifier' || identifier.startIndex !== index) continue;
-    const parent = identifier.parent;
-    if (parent?.type === 'function_definition' && parent.childForFieldName('name')?.id === identifier.id) continue;
-    if (parent?.type === 'attribute' || parent?.type === 'keyword_argument') {
-      if (parent.childForFieldName(parent.type === 'attribute' ? 'attribute' : 'name')?.id === identifier.id) continue;
-    }
-    // The same name bound elsewhere (an imported `run`) is another function.
-    if (model.scopes.lookup(fn.name, model.scopes.scopeOf(identifier))?.scope !== home) continue;
-    // `asyncio.run(f())` or `trio.run(f)`, called from synchronous code.
-    const made = parent?.type === 'call' && parent.childForFieldName('function')?.id === identifier.id ? parent : identifier;
-    const runner = made.parent?.type === 'argument_list' && made.parent.namedChildren[0]?.id === made.id ? made.parent.parent : null;
-    if (!runner || !RUNS_ON_NEW_LOOP.has(model.callee(runner) ?? '') || model.enclosingFunction(runner)?.isAsync) return false;
-    runs++;
-  }
-  return runs > 0;
-}
 
 function takesServerFixture(fn: FunctionInfo): boolean {
   const parameters = fn.node.childForFieldName('parameters');
