@@ -143,6 +143,10 @@ describe('blocking calls where nothing else shares the loop', () => {
   it('are quiet in the entry coroutine of a loop of its own (asyncio.run from sync code) before it starts anything concurrent', async () => {
     expect(await lines(CHILD_PROCESS, 'distributed/nanny.py')).toEqual([35, 40]);
     expect(await lines(CHILD_PROCESS, 'distributed/nanny.py', { reportBlockingIn: { scripts: true } })).toEqual([20, 33, 35, 40]);
+    const otherRunners = 'import asyncio\nimport time\n\nimport uvloop\n\n\nasync def main():\n    time.sleep(1)\n\n\nasync def other():\n    time.sleep(1)\n\n\n'
+      + 'def cli():\n    uvloop.run(main())\n    with asyncio.Runner() as runner:\n        runner.run(other())\n';
+    expect(await lines(otherRunners, 'app/cli.py')).toEqual([]);
+    expect(await lines(otherRunners.replace('runner.run(other())', 'runner.run(other())\n    asyncio.get_event_loop().run_until_complete(other())'), 'app/cli.py')).toEqual([12]);
   });
 
   it('are reported where the project asks for them', async () => {

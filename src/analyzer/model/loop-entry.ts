@@ -5,7 +5,9 @@
 import type { FunctionInfo, SemanticModel } from './semantic-model.js';
 
 /** Calls that run the coroutine they are given (or the coroutine function) on a new loop of its own. */
-const RUNS_ON_NEW_LOOP: ReadonlySet<string> = new Set(['asyncio.run', 'asyncio.runners.run', 'trio.run', 'anyio.run']);
+const RUNS_ON_NEW_LOOP: ReadonlySet<string> = new Set([
+  'asyncio.run', 'asyncio.runners.run', 'asyncio.Runner.run', 'asyncio.runners.Runner.run', 'uvloop.run', 'trio.run', 'anyio.run',
+]);
 
 const onlyRunOnNewLoops = new WeakMap<SemanticModel, Map<FunctionInfo, boolean>>();
 
