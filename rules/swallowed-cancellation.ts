@@ -8,6 +8,7 @@ import { enclosingTimeout, isShielded } from './support/scopes-around.js';
 import { awaitsOnlyTaskObjects } from './support/awaited-tasks.js';
 import { isRunOnlyAsLoopMain, isStartedOnlyAsTask } from './support/coroutine-starts.js';
 import { awaitOfStartedTask } from './support/task-awaiters.js';
+import { maySuspendIn } from './support/suspension.js';
 import { isOnlyRunOnNewLoops } from '../src/analyzer/model/loop-entry.js';
 import { importsOtherBackend, reRaiseFix } from './support/reraise-fix.js';
 
@@ -16,7 +17,7 @@ export default defineRule({
   aliases: ['ASYNC103', 'ASYNC104'],
   severity: 'warning',
   scope: 'coroutine',
-  what: 'Reports `except asyncio.CancelledError`, `except BaseException` or a bare `except:` in a coroutine whose handler does not re-raise where the lost cancellation shows (the task runs on: a loop goes round again or more awaits follow the try; callers that may await the coroutine inline carry on as if it had completed; or a timeout scope around it never fires), and a `return`, `break` or `continue` in the `finally:` of a try that awaits (it discards the exception in flight). Left alone on purpose: the end of a program\'s entry coroutine (only ever run by `asyncio.run(main())`, `trio.run` or `anyio.run` from synchronous code: no task awaits it, and a Ctrl-C that cancels it just ends the program), a handler that raises another exception in its place (`raise CommClosedError(...) from exc`: the task stops, and whoever waits for it sees an error, not a completion), the end of a coroutine the module only ever starts as a task (`create_task(self._reader())`, `nursery.start_soon(self._serve)`) and never awaits inline, unless something awaits that task without cancelling it first (`await self._task_handler` under a timeout: the awaiter\'s cancellation is forwarded into the task, and when the task swallows it the awaiter\'s `await` returns normally too), the owner\'s `task.cancel()` then `await task`, handlers behind an earlier clause that re-raises the cancellation (`except (OSError, get_cancelled_exc_class()): raise`), trio/anyio shielded cancel scopes, handlers that cancel their scope again, and test code (test modules and folders, `test_*` functions, pytest fixtures).',
+  what: 'Reports `except asyncio.CancelledError`, `except BaseException` or a bare `except:` in a coroutine whose handler does not re-raise where the lost cancellation shows (the task runs on: a loop goes round again or more awaits follow the try; callers that may await the coroutine inline carry on as if it had completed; or a timeout scope around it never fires), and a `return`, `break` or `continue` in the `finally:` of a try that awaits (it discards the exception in flight). Left alone on purpose: a try that never suspends (it awaits only local coroutines that await nothing themselves: a cancellation cannot arrive there), the end of a program\'s entry coroutine (only ever run by `asyncio.run(main())`, `trio.run` or `anyio.run` from synchronous code: no task awaits it, and a Ctrl-C that cancels it just ends the program), a handler that raises another exception in its place (`raise CommClosedError(...) from exc`: the task stops, and whoever waits for it sees an error, not a completion), the end of a coroutine the module only ever starts as a task (`create_task(self._reader())`, `nursery.start_soon(self._serve)`) and never awaits inline, unless something awaits that task without cancelling it first (`await self._task_handler` under a timeout: the awaiter\'s cancellation is forwarded into the task, and when the task swallows it the awaiter\'s `await` returns normally too), the owner\'s `task.cancel()` then `await task`, handlers behind an earlier clause that re-raises the cancellation (`except (OSError, get_cancelled_exc_class()): raise`), trio/anyio shielded cancel scopes, handlers that cancel their scope again, and test code (test modules and folders, `test_*` functions, pytest fixtures).',
   why: 'Cancellation is delivered as an exception, so a handler that swallows it makes `task.cancel()`, timeouts and TaskGroup shutdown silently fail: the task keeps running and whoever waits for it hangs, a caller carries on with a result that was never produced, or `asyncio.timeout()` never raises TimeoutError. A background task that only ends after the handler loses nothing its owner could notice.',
   bad: `import asyncio
 
@@ -52,8 +53,8 @@ async def worker(queue):
     if (!model.isInCoroutine(handler) || handler.children.some((c) => c?.type === '*')) return;
     const caught = whatIsCaught(handler, model);
     if (!caught || (!caught.cancellation && !caught.everything)) return;
-    // Cancellation arrives only at an await point of the try body.
-    if (model.awaitPointsIn(body).length === 0) return;
+    // Cancellation arrives only where the try body suspends: not at an await of a local coroutine that never does.
+    if (!maySuspendIn(body, model)) return;
     if (earlierHandlerTakesCancellation(handler, model)) return;
     // `task.cancel(); try: await task; except CancelledError: pass` waits for a task we cancelled ourselves.
     if (caught.cancellation && !caught.everything && awaitsOnlyTaskObjects(body, model)) return;
