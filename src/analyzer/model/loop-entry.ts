@@ -21,6 +21,8 @@ export function isOnlyRunOnNewLoops(model: SemanticModel, fn: FunctionInfo): boo
 }
 
 function everyUseRunsOnNewLoop(model: SemanticModel, fn: FunctionInfo): boolean {
+  // Text first: `run(main` must be written somewhere.
+  if (!fn.isAsync || fn.ownerClass || !new RegExp(`\\brun\\(\\s*${fn.name}\\b`).test(model.source.text)) return false;
   const root = model.tree.rootNode;
   const nameNode = fn.node.childForFieldName('name');
   const home = nameNode ? model.scopes.lookup(fn.name, model.scopes.scopeOf(nameNode))?.scope : undefined;

@@ -66,11 +66,8 @@ function startsThreadOrProcess(call: Node, model: SemanticModel): boolean {
  *  coroutine starts a task or server nothing else is on it. */
 function isOwnLoopEntryBeforeConcurrency(model: SemanticModel, node: Node): boolean {
   const fn = model.enclosingFunction(node);
-  // Text first: `run(main` must be written somewhere.
-  if (!fn || !fn.isAsync || fn.ownerClass || !new RegExp(`\\brun\\(\\s*${fn.name}\\b`).test(model.source.text)) return false;
-  return isOnlyRunOnNewLoops(model, fn) && !startsBefore(fn, node.startIndex, CONCURRENCY_STARTERS, model);
+  return !!fn && isOnlyRunOnNewLoops(model, fn) && !startsBefore(fn, node.startIndex, CONCURRENCY_STARTERS, model);
 }
-
 
 function takesServerFixture(fn: FunctionInfo): boolean {
   const parameters = fn.node.childForFieldName('parameters');
