@@ -11,7 +11,7 @@ export default defineRule({
   severity: 'error',
   blocksTheLoop: true,
   scope: 'coroutine',
-  what: 'Reports `time.sleep()` called inside a coroutine. Left alone: a pause of a millisecond or less, written as a number or as the default of a class attribute (`_execute_sleep = Float(0.0005)`): it holds the loop no longer than any other synchronous call. `time.sleep(0)` is reported: in a coroutine it is a mistaken attempt to yield to the loop.',
+  what: 'Reports `time.sleep()` called inside a coroutine. Left alone: a single pause (not in a loop) of a millisecond or less, written as a number or as the default of a class attribute (`_execute_sleep = Float(0.0005)`): it holds the loop no longer than any other synchronous call. `time.sleep(0)` is reported: in a coroutine it is a mistaken attempt to yield to the loop.',
   why: '`time.sleep()` blocks the whole event loop: every other task, request and timer waits until it returns. `asyncio.sleep()` (`trio.sleep()`, `anyio.sleep()` in trio and anyio code) suspends only the calling coroutine.',
   bad: `import asyncio
 import time

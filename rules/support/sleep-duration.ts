@@ -1,4 +1,4 @@
-// How long a `time.sleep(...)` sleeps, where the source says: a number, or an attribute of the class whose every
+// How long a `time.sleep(...)` sleeps, outside a loop, where the source says: a number, or an attribute of the class whose every
 // assigned value is one (`_execute_sleep = Float(0.0005).tag(config=True)`: a trait or field whose default is
 // its first argument). A pause of a millisecond or less (ipykernel's deliberate 0.5 ms before each
 // execute_reply, so the IOPub thread can flush) stalls the loop no longer than any other synchronous call.
@@ -10,6 +10,8 @@ import type { SemanticModel } from '../../src/analyzer/model/semantic-model.js';
 export const NEGLIGIBLE_SLEEP_SECONDS = 0.001;
 
 export function isNegligibleSleep(call: Node, model: SemanticModel): boolean {
+  // In a loop, short sleeps add up: `while not self.ready: time.sleep(0.001)` holds the loop until it ends.
+  if (inLoop(call)) return false;
   const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
   if (args.length !== 1) return false;
   const seconds = durationOf(args[0]!, call, model);
@@ -44,4 +46,13 @@ function numberOf(node: Node): number | null {
   if (node.type !== 'float' && node.type !== 'integer') return null;
   const value = Number(node.text.replace(/_/g, ''));
   return Number.isFinite(value) ? value : null;
+}
+
+/** Is the call inside a loop or comprehension of its own function? */
+function inLoop(node: Node): boolean {
+  for (let parent = node.parent; parent; parent = parent.parent) {
+    if (['for_statement', 'while_statement', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression'].includes(parent.type)) return true;
+    if (parent.type === 'function_definition' || parent.type === 'lambda') return false;
+  }
+  return false;
 }
