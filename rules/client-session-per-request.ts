@@ -19,6 +19,7 @@ export default defineRule({
   aliases: [],
   severity: 'warning',
   scope: 'coroutine',
+  costsOnlyInProduction: true,
   what: 'Reports an `aiohttp.ClientSession` or `httpx.AsyncClient` created inside a loop or comprehension in a coroutine.',
   why: 'Each client owns a connection pool: a new one per request throws away keep-alive connections and repeats DNS lookups and TLS handshakes for every URL. Create one client before the loop and reuse it.',
   bad: `import aiohttp

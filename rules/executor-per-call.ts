@@ -16,6 +16,7 @@ export default defineRule({
   aliases: [],
   severity: 'warning',
   scope: 'coroutine',
+  costsOnlyInProduction: true,
   what: 'Reports a `ThreadPoolExecutor` or `ProcessPoolExecutor` created inside a coroutine to run work for that one call.',
   why: 'Every call starts a fresh pool of threads or processes and tears it down again, and leaving `with executor:` waits for its workers on the event loop\'s thread. `asyncio.to_thread()` (before Python 3.9 `loop.run_in_executor(None, ...)`; `to_thread.run_sync()` in trio and anyio) reuses the loop\'s default executor; CPU-bound work belongs in one long-lived process pool.',
   bad: `import asyncio

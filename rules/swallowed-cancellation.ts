@@ -7,6 +7,9 @@ import { afterHandler, afterJump, type Aftermath } from './support/after-handler
 import { enclosingTimeout, isShielded } from './support/scopes-around.js';
 import { awaitsOnlyTaskObjects } from './support/awaited-tasks.js';
 import { isAwaitedOnlyAsLastStep, isRunOnlyAsLoopMain, isStartedOnlyAsTask } from './support/coroutine-starts.js';
+import { awaitOfStartedTask } from './support/task-awaiters.js';
+import { maySuspendIn } from './support/suspension.js';
+import { isOnlyRunOnNewLoops } from '../src/analyzer/model/loop-entry.js';
 import { importsOtherBackend, reRaiseFix } from './support/reraise-fix.js';
 
 export default defineRule({
@@ -14,7 +17,7 @@ export default defineRule({
   aliases: ['ASYNC103', 'ASYNC104'],
   severity: 'warning',
   scope: 'coroutine',
-  what: 'Reports `except asyncio.CancelledError`, `except BaseException` or a bare `except:` in a coroutine whose handler does not re-raise where the lost cancellation shows (the task runs on: a loop goes round again or more awaits follow the try; another exception takes its place; callers that may await the coroutine inline carry on as if it had completed; or a timeout scope around it never fires), and a `return`, `break` or `continue` in the `finally:` of a try that awaits (it discards the exception in flight). Left alone on purpose: the end of a coroutine whose ending nothing in its module observes (one the module only ever starts as a task, `create_task(self._reader())`, `nursery.start_soon(self._serve)`, and never awaits inline; a private loop coroutine, `async def _keepalive_loop(self): while ...`, that its module never names, the body of a background task the project starts from another module; one every caller in the module awaits as its last step, in a module that cancels nothing and sets no timeout), the owner\'s `task.cancel()` then `await task`, handlers behind an earlier clause that re-raises the cancellation (`except (OSError, get_cancelled_exc_class()): raise`), trio/anyio shielded cancel scopes, handlers that cancel their scope again, and test code (test modules and folders, `test_*` functions, pytest fixtures).',
+  what: 'Reports `except asyncio.CancelledError`, `except BaseException` or a bare `except:` in a coroutine whose handler does not re-raise where the lost cancellation shows (the task runs on: a loop goes round again or more awaits follow the try; callers that may await the coroutine inline carry on as if it had completed; or a timeout scope around it never fires), and a `return`, `break` or `continue` in the `finally:` of a try that awaits (it discards the exception in flight). Left alone on purpose: a try that never suspends (it awaits only local coroutines that await nothing themselves: a cancellation cannot arrive there), the end of a program\'s entry coroutine (only ever run by `asyncio.run(main())`, `trio.run` or `anyio.run` from synchronous code: no task awaits it, and a Ctrl-C that cancels it just ends the program), a handler that raises another exception in its place (`raise CommClosedError(...) from exc`: the task stops, and whoever waits for it sees an error, not a completion), the end of a coroutine the module only ever starts as a task (`create_task(self._reader())`, `nursery.start_soon(self._serve)`) and never awaits inline, unless something awaits that task without cancelling it first (`await self._task_handler` under a timeout: the awaiter\'s cancellation is forwarded into the task, and when the task swallows it the awaiter\'s `await` returns normally too), the end of a private loop coroutine (`async def _keepalive_loop(self): while ...`) that its module never names, the body of a background task the project starts from another module, and of one every caller in the module awaits as its last step, in a module that cancels nothing and sets no timeout, the owner\'s `task.cancel()` then `await task`, handlers behind an earlier clause that re-raises the cancellation (`except (OSError, get_cancelled_exc_class()): raise`), trio/anyio shielded cancel scopes, handlers that cancel their scope again, and test code (test modules and folders, `test_*` functions, pytest fixtures).',
   why: 'Cancellation is delivered as an exception, so a handler that swallows it makes `task.cancel()`, timeouts and TaskGroup shutdown silently fail: the task keeps running and whoever waits for it hangs, a caller carries on with a result that was never produced, or `asyncio.timeout()` never raises TimeoutError. A background task that only ends after the handler loses nothing its owner could notice.',
   bad: `import asyncio
 
@@ -50,8 +53,8 @@ async def worker(queue):
     if (!model.isInCoroutine(handler) || handler.children.some((c) => c?.type === '*')) return;
     const caught = whatIsCaught(handler, model);
     if (!caught || (!caught.cancellation && !caught.everything)) return;
-    // Cancellation arrives only at an await point of the try body.
-    if (model.awaitPointsIn(body).length === 0) return;
+    // Cancellation arrives only where the try body suspends: not at an await of a local coroutine that never does.
+    if (!maySuspendIn(body, model)) return;
     if (earlierHandlerTakesCancellation(handler, model)) return;
     // `task.cancel(); try: await task; except CancelledError: pass` waits for a task we cancelled ourselves.
     if (caught.cancellation && !caught.everything && awaitsOnlyTaskObjects(body, model)) return;
@@ -69,24 +72,34 @@ async def worker(queue):
 });
 
 /** Who sees that the cancellation was lost, as the message says it; null when no one does: test code, the
- *  loop's main task under `run_until_complete` (no one holds it to cancel it), or a coroutine that then just
- *  ends as the body of a task nobody awaits inline (its owner cancels it and, at most, waits for it to finish). */
+ *  loop's main task under `run_until_complete` (no one holds it to cancel it), the entry coroutine of
+ *  `asyncio.run(main())` that then ends, or a coroutine that then just ends as the body of a task nobody awaits
+ *  inline (its owner cancels it and, at most, waits for it to finish). */
 function whoSeesTheLoss(node: Node, after: Aftermath, model: SemanticModel): string | null {
   if (model.isTestCode(node)) return null;
   const owner = model.enclosingFunction(node);
   // The loop's main task under run_until_complete: no one holds it, so no one cancels it.
   if (owner && isRunOnlyAsLoopMain(owner, model)) return null;
+  const startedOnlyAsTask = !!owner && isStartedOnlyAsTask(owner, model);
+  // Whoever awaits that task (not right after cancelling it) has its own cancellation forwarded into it: if the
+  // task swallows it and ends normally, so does the awaiter's `await`.
+  const awaiter = startedOnlyAsTask && after.kind !== 'runs-on' ? awaitOfStartedTask(owner!, model) : null;
+  if (awaiter) return `the task then ends as if it had completed, so \`${awaiter.text}\` in ${model.describeContext(awaiter)} returns normally after its own cancellation or timeout, which the task took in its place`;
   // A task the module starts and never cancels (no `.cancel()` in it): only the loop's teardown could, and a
   // handler that then cleans up is what the owner wants.
-  if (owner && isStartedOnlyAsTask(owner, model) && !/\.cancel\(/.test(model.source.text)) return null;
+  if (startedOnlyAsTask && !/\.cancel\(/.test(model.source.text)) return null;
   if (after.kind === 'runs-on') {
     const how = after.via === 'loop' ? 'the loop goes round again' : 'the coroutine goes on to await again after the try';
     return `${how}, so the task runs on after \`cancel()\` or a timeout`;
   }
-  if (after.kind === 'replaced') return 'another exception leaves the coroutine in its place, so whoever waits for the task, or a timeout around it, sees an error instead of a cancellation';
+  // Another exception leaves in its place (`raise CommClosedError(...) from exc`): the task stops, and whoever
+  // waits for it, or a timeout around it, sees an error, not a completion. Nothing carries on.
+  if (after.kind === 'replaced') return null;
   const timeout = enclosingTimeout(node, model);
   if (timeout) return `the coroutine then returns normally, so the \`${timeout.text}()\` around it never raises TimeoutError`;
-  if (owner && (isStartedOnlyAsTask(owner, model) || isBackgroundLoopStartedElsewhere(owner, node, model))) return null;
+  // The entry coroutine of `asyncio.run(main())`: no task awaits it, and a Ctrl-C that cancels it (3.11+) then
+  // ends the program normally. (One that goes on after the cancel is reported above: Ctrl-C would not stop it.)
+  if (startedOnlyAsTask || (owner && (isOnlyRunOnNewLoops(model, owner) || isBackgroundLoopStartedElsewhere(owner, node, model)))) return null;
   // Every caller here ends right after awaiting it, and nothing here cancels or sets a deadline: no code in
   // the module carries on after a swallowed cancellation (tornado's accept_connection, awaited last by get()).
   if (owner && !CANCELS_OR_TIMES_OUT.test(model.source.text) && isAwaitedOnlyAsLastStep(owner, model)) return null;

@@ -27,7 +27,7 @@ export default defineRule({
   severity: 'error',
   blocksTheLoop: true,
   scope: 'coroutine',
-  what: 'Reports a `threading` lock, semaphore or condition held across an `await` (`with lock:` whose body awaits) or acquired with a blocking `acquire()` in a coroutine and not released before its next `await`.',
+  what: 'Reports a `threading` lock, semaphore or condition held across an `await` (`with lock:` whose body awaits) or acquired with a blocking `acquire()` in a coroutine and not released before its next `await`. Left alone: a lock that synchronous code takes too (`with self.lock:` in a plain method, a module-level lock in a plain function): it guards state shared with other threads and must stay a threading lock.',
   why: 'While a coroutine holding a threading lock is suspended at an `await`, any other coroutine that takes the lock blocks the whole event loop, and the holder can never resume to release it: a deadlock. `asyncio.Lock` (`trio.Lock`, `anyio.Lock` in trio and anyio code) with `async with` suspends only the waiting coroutine.',
   bad: `import asyncio
 import threading
@@ -60,7 +60,7 @@ class Cache:
     if (statement && body) {
       if (isAsyncWith(statement)) return;
       const held = contextManagersOf(statement).find((manager) => ASYNC_EQUIVALENT.has(model.typeOf(manager) ?? ''));
-      if (!held || !model.isInCoroutine(statement) || !suspendsIn(body, model)) return;
+      if (!held || !model.isInCoroutine(statement) || !suspendsIn(body, model) || isSharedWithThreads(held, model)) return;
       const type = model.typeOf(held)!;
       // An RLock belongs to a thread, and every coroutine of the loop runs on the same one: another coroutine
       // enters it at once (no wait, no protection either), while worker threads wait for the whole await.
@@ -72,10 +72,53 @@ class Cache:
     }
     if (!acquire || !lock || !args) return;
     const type = model.typeOf(lock);
-    if (!type || !ASYNC_EQUIVALENT.has(type) || !model.isInCoroutine(acquire) || !waitsIndefinitely(args) || releasedBeforeAwait(acquire, lock, model)) return;
+    if (!type || !ASYNC_EQUIVALENT.has(type) || !model.isInCoroutine(acquire) || !waitsIndefinitely(args) || releasedBeforeAwait(acquire, lock, model) || isSharedWithThreads(lock, model)) return;
     report(acquire, `\`${callSnippet(acquire)}\` waits for a \`${type}\` on the event loop's thread in ${model.describeContext(acquire)}; ${useInstead(type, acquire, model)}`);
   },
 });
+
+/** Is the same lock (`self.lock` of the same class, or the same module-level name) also taken in synchronous
+ *  code (`with self.lock:` or `self.lock.acquire()` in a plain `def`)? Then it guards state shared with other
+ *  threads (distributed's `as_completed.update()`, called from user threads, and its `_track_future` coroutine
+ *  on the client's loop): it must stay a threading lock, and `asyncio.Lock` would break that. */
+function isSharedWithThreads(lock: Node, model: SemanticModel): boolean {
+  const name = lock.type === 'attribute' ? lock.childForFieldName('attribute')?.text : lock.text;
+  const key = lockKey(lock, model);
+  if (!name || key === null) return false;
+  // Text first: the lock is looked for only where the module names it.
+  const root = model.tree.rootNode;
+  for (const { index } of model.source.text.matchAll(new RegExp(`\\b${name}\\b`, 'g'))) {
+    const identifier = root.descendantForIndex(index, index + name.length);
+    if (identifier?.type !== 'identifier' || identifier.startIndex !== index) continue;
+    const parent = identifier.parent;
+    const named = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === identifier.id ? parent : identifier;
+    if (named.text !== lock.text || !isTaken(named)) continue;
+    const fn = model.enclosingFunction(named);
+    if (fn && !fn.isAsync && lockKey(named, model) === key) return true;
+  }
+  return false;
+}
+
+/** Is the expression entered by a `with` (`with x:`, `with x as held, other:`) or acquired (`x.acquire(...)`)? */
+function isTaken(expression: Node): boolean {
+  let parent = expression.parent;
+  if (parent?.type === 'as_pattern') parent = parent.parent;
+  if (parent?.type === 'with_item') return true;
+  const call = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.text === 'acquire' ? parent.parent : null;
+  return call?.type === 'call';
+}
+
+/** Which lock an expression names, where other functions can name it too: `Class.attribute` for
+ *  `self.attribute`, a module-level name; null for anything else (a local, a parameter, `other.lock`). */
+function lockKey(lock: Node, model: SemanticModel): string | null {
+  if (lock.type === 'attribute') {
+    const owner = model.enclosingFunction(lock)?.ownerClass;
+    return lock.childForFieldName('object')?.text === 'self' && owner ? `${owner.name}.${lock.childForFieldName('attribute')?.text}` : null;
+  }
+  if (lock.type !== 'identifier') return null;
+  const found = model.scopes.lookup(lock.text, model.scopes.scopeOf(lock));
+  return found?.scope.kind === 'module' ? lock.text : null;
+}
 
 /** Does the coroutine suspend inside `body`: at an await point, or at a `yield` of an async generator (its
  *  consumer runs other code, other coroutines included, until it asks for the next item)? */

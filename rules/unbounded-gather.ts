@@ -19,6 +19,7 @@ export default defineRule({
   defaultEnabled: false,
   note: 'Whether a fan-out is a pitfall depends on what the collection holds, which the code rarely says. On real code maintainers accepted none of 27 findings: most gathered a small set fixed by design (one task per transport, component, cluster node or service, or `range(n)` over a pool size), where a bound adds nothing. The pitfall is a collection whose size the coroutine does not control (a parameter filled from user input, query results, lines of a file, pages of an API) whose items each do network I/O, and that cannot be told from the source alone. Turn the rule on where large fan-outs over input are a known risk.',
   scope: 'coroutine',
+  costsOnlyInProduction: true,
   what: 'Reports `asyncio.gather(*[...])` over a comprehension (directly or through a local list) that starts one task per item with nothing bounding how many run at once. Sets fixed by design are left alone: the object\'s own members, a `*args` parameter, a collection named for nodes, services, transports or workers, `range()` of a constant or configured count (`pool_size`, `num_workers`).',
   why: 'Gathering a coroutine per input item runs all of them at once: a thousand URLs become a thousand open connections, which exhausts sockets, memory and rate limits. A semaphore or fixed-size batches keep the concurrency bounded.',
   bad: `import asyncio

@@ -227,6 +227,7 @@ export class Engine {
         if (!context) {
           const report = (node: Node, message: string, options?: ReportOptions) => {
             if ((owner.rule.blocksTheLoop && !blockingMatters(model, node)) || model.isUnreachable(node)) return;
+            if (owner.rule.costsOnlyInProduction && !model.project.reportProductionOnlyInTests && model.isTestCode(node)) return;
             const severity = findingSeverity(owner.rule, options?.alias, this.options, ignoredHere);
             if (severity === null) return;
             const finding = makeFinding(path, source, broken, suppressions, owner.rule, severity, node, message, options);

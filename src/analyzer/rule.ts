@@ -44,10 +44,16 @@ export interface RuleDocs {
    *  fixes, where it does. */
   targetPython?: string;
   /** The rule reports code that holds up the event loop: it matters only where other work shares the loop, so
-   *  the engine drops its findings in tests that start no server or task, in a sequential script before it
-   *  starts anything concurrent, and on a worker thread's own loop (unless the project's `blocking` settings
-   *  ask for them). */
+   *  the engine drops its findings in tests that start no server or task, in the entry coroutine of a loop of
+   *  its own (`asyncio.run(main())`) before it starts anything concurrent, and on a worker thread's own loop
+   *  (unless the project's `blocking` settings ask for them). */
   blocksTheLoop?: boolean;
+  /** The rule reports a cost paid per request or a failure that surfaces only in a long-running program (a
+   *  pool made per call, a task that may be collected or whose error nobody reads): test code does this on
+   *  purpose (the one-off executor or background task is the thing under test) and pays nothing for it, so the
+   *  engine drops its findings in test code (test modules and folders, `test*` functions, pytest fixtures),
+   *  unless the project's `production_only.report_in_tests` asks for them. */
+  costsOnlyInProduction?: boolean;
   /** `false`: the rule does not run unless asked for, by a severity in the config's `rules` or by its name or
    *  alias in `--select` (an alias prefix such as `ASYNC` does not turn it on). For rules whose findings real
    *  code too often does not bear out; `note` says why. Absent: the rule runs. */

@@ -111,6 +111,8 @@ export interface ProjectKnowledge {
   blockingCalls?: Readonly<Record<string, string>>;
   /** Where loop-blocking findings are reported although nothing else shares the loop there (default: none). */
   reportBlockingIn?: { tests?: boolean; scripts?: boolean; workerThreads?: boolean };
+  /** Report the rules whose pitfall costs only in production code (`costsOnlyInProduction`) in test code too. */
+  reportProductionOnlyInTests?: boolean;
   /** Settings of sub-folders that declare their own (nearest wins); see knowledgeForPath. */
   folders?: readonly FolderKnowledge[];
 }

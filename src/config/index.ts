@@ -22,6 +22,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze<Config>({
   pytest: {},
   blocking: { report_in_tests: false, report_in_scripts: false, report_in_worker_threads: false },
   imports: { follow: true, source_roots: ['.', 'src'] },
+  production_only: { report_in_tests: false },
 });
 
 export function toAnalyzeOptions(config: Config): AnalyzeOptions {
@@ -32,6 +33,7 @@ export function toAnalyzeOptions(config: Config): AnalyzeOptions {
   }
   const { report_in_tests: tests, report_in_scripts: scripts, report_in_worker_threads: workerThreads } = config.blocking;
   if (tests || scripts || workerThreads) options.project = { ...options.project, reportBlockingIn: { tests, scripts, workerThreads } };
+  if (config.production_only.report_in_tests) options.project = { ...options.project, reportProductionOnlyInTests: true };
   if (config.blocking_calls && Object.keys(config.blocking_calls).length > 0) options.project = { ...options.project, blockingCalls: config.blocking_calls };
   const target = config['target-version'] === undefined ? undefined : parseTargetVersion(config['target-version']);
   if (target) options.project = { ...options.project, targetPython: { oldest: target } };

@@ -60,12 +60,19 @@ export const configSchema = z.strictObject({
     .refine((value) => parseTargetVersion(value) !== undefined, { error: 'expected a version such as "3.10" or "py310"' })
     .optional(),
   /** Blocking the loop matters only where other work shares it: these report it also in tests that start no
-   *  server or task, in a sequential script before it starts anything concurrent, and on a worker thread's loop. */
+   *  server or task, in the entry coroutine of a loop of its own (`asyncio.run(main())`) before it starts anything concurrent, and on a worker thread's loop. */
   blocking: z
     .strictObject({
       report_in_tests: z.boolean().default(false),
       report_in_scripts: z.boolean().default(false),
       report_in_worker_threads: z.boolean().default(false),
+    })
+    .prefault({}),
+  /** Rules whose pitfall costs only in production code (a pool per call, a task nobody keeps) are quiet in test
+   *  code, where doing so is the thing under test: this reports them there too. */
+  production_only: z
+    .strictObject({
+      report_in_tests: z.boolean().default(false),
     })
     .prefault({}),
   /** The project's own blocking calls, reported in coroutines by blocking-configured-call: qualified name

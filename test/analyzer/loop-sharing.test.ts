@@ -68,6 +68,58 @@ def device_thread():
 threading.Thread(target=device_thread, daemon=True).start()
 `;
 
+// distributed's nanny: the child process's target runs its worker with `asyncio.run(run())`; on the failure path
+// the entry coroutine sleeps so the parent can read the error before the process exits.
+const CHILD_PROCESS = `import asyncio
+import threading
+from time import sleep as sync_sleep
+
+from .worker import run
+
+
+class WorkerProcess:
+    @classmethod
+    def _run(cls, init_result_q, worker_factory):
+        async def run():
+            thread = threading.Thread(target=print, daemon=True)
+            thread.start()
+            try:
+                worker = worker_factory()
+                async with worker:
+                    await worker.finished()
+            except Exception as e:
+                init_result_q.put({"exception": e})
+                sync_sleep(0.15)  # line 20: the loop is the child process's own
+
+        asyncio.run(run())
+
+    def run(self, comm):
+        return run(self, comm)  # another function named run
+
+
+def cli():
+    asyncio.run(main())
+
+
+async def main():
+    sync_sleep(1)  # line 33: nothing else is on the new loop yet
+    server = await asyncio.start_server(print, "127.0.0.1", 0)
+    sync_sleep(1)  # line 35: the server shares the loop
+    await server.serve_forever()
+
+
+async def handler():
+    sync_sleep(1)  # line 40: also awaited by a coroutine of some other loop
+
+
+def serve():
+    asyncio.run(handler())
+
+
+async def on_request():
+    await handler()
+`;
+
 describe('blocking calls where nothing else shares the loop', () => {
   it('are quiet in tests that start no server, and reported in tests that do', async () => {
     expect(await lines(TEST_MODULE, 'tests/test_clock.py')).toEqual([10, 21]);
@@ -86,6 +138,15 @@ describe('blocking calls where nothing else shares the loop', () => {
     // Also awaited by a coroutine of the main loop: no longer the worker thread's alone.
     const sharedToo = WORKER_THREAD.replace('def device_thread():', 'async def on_request():\n    await poll_device()\n\n\ndef device_thread():');
     expect(await lines(sharedToo, 'app/device.py')).toEqual([7]);
+  });
+
+  it('are quiet in the entry coroutine of a loop of its own (asyncio.run from sync code) before it starts anything concurrent', async () => {
+    expect(await lines(CHILD_PROCESS, 'distributed/nanny.py')).toEqual([35, 40]);
+    expect(await lines(CHILD_PROCESS, 'distributed/nanny.py', { reportBlockingIn: { scripts: true } })).toEqual([20, 33, 35, 40]);
+    const otherRunners = 'import asyncio\nimport time\n\nimport uvloop\n\n\nasync def main():\n    time.sleep(1)\n\n\nasync def other():\n    time.sleep(1)\n\n\n'
+      + 'def cli():\n    uvloop.run(main())\n    with asyncio.Runner() as runner:\n        runner.run(other())\n';
+    expect(await lines(otherRunners, 'app/cli.py')).toEqual([]);
+    expect(await lines(otherRunners.replace('runner.run(other())', 'runner.run(other())\n    asyncio.get_event_loop().run_until_complete(other())'), 'app/cli.py')).toEqual([12]);
   });
 
   it('are reported where the project asks for them', async () => {

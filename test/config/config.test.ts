@@ -56,6 +56,8 @@ blocking:
   report_in_tests: true
 imports:
   source_roots: [lib]
+production_only:
+  report_in_tests: true
 `);
     expect(config).toEqual({
       imports: { follow: true, source_roots: ['lib'] },
@@ -68,6 +70,7 @@ imports:
       pytest: { asyncio_mode: 'auto' },
       'target-version': '3.9',
       blocking: { report_in_tests: true, report_in_scripts: false, report_in_worker_threads: false },
+      production_only: { report_in_tests: true },
     });
   });
 
@@ -86,7 +89,7 @@ imports:
 
   it('names unknown keys and lists the expected ones', () => {
     expect(parseError('filters: file\n')).toBe(
-      'filters: unknown key (expected one of: rules, per-file-ignores, paths, filter, review, check, target-version, blocking, blocking_calls, imports, pytest)',
+      'filters: unknown key (expected one of: rules, per-file-ignores, paths, filter, review, check, target-version, blocking, production_only, blocking_calls, imports, pytest)',
     );
     expect(parseError('review:\n  evnt: COMMENT\n')).toBe('review.evnt: unknown key (expected one of: event, max_comments)');
   });

@@ -1,11 +1,13 @@
 // Does other work share the event loop where a blocking call runs? Blocking only matters there. A test body
-// that starts no server, a sequential script's entry coroutine before it starts anything concurrent,
+// that starts no server, the entry coroutine of a loop of its own (a sequential script's `main`, what a child
+// process runs with `asyncio.run`) before it starts anything concurrent,
 // and a coroutine run on a worker thread's own loop stall nothing but themselves; projects exempt such code
 // from ruff's ASYNC rules for that reason. Everything else (servers, bots, request handlers, library code,
 // tests that run a server on the same loop) shares its loop.
 import type { Node } from 'web-tree-sitter';
 import type { FunctionInfo, SemanticModel } from './semantic-model.js';
 import { isTestModuleName } from './test-code.js';
+import { isOnlyRunOnNewLoops } from './loop-entry.js';
 
 /** Why a blocking call stalls nothing, or null when other work may share the loop. */
 export type LoopOwner = 'test' | 'script' | 'worker-thread';
@@ -43,9 +45,28 @@ function calledName(call: Node): string | null {
 }
 
 /** Does the function (nested defs included: a helper defined there runs there) call one of `starters` before
- *  the offset? */
-function startsBefore(fn: FunctionInfo, before: number, starters: ReadonlySet<string> = CONCURRENCY_STARTERS): boolean {
-  return fn.node.descendantsOfType('call').some((call) => !!call && call.startIndex < before && starters.has(calledName(call) ?? ''));
+ *  the offset? Starting a thread or a process (`thread.start()`) puts nothing on the loop. */
+function startsBefore(fn: FunctionInfo, before: number, starters: ReadonlySet<string> = CONCURRENCY_STARTERS, model?: SemanticModel): boolean {
+  return fn.node.descendantsOfType('call').some((call) => !!call && call.startIndex < before && starters.has(calledName(call) ?? '')
+    && !(model && startsThreadOrProcess(call, model)));
+}
+
+const THREADS_AND_PROCESSES: ReadonlySet<string> = new Set(['threading.Thread', 'multiprocessing.Process', 'multiprocessing.context.Process']);
+
+function startsThreadOrProcess(call: Node, model: SemanticModel): boolean {
+  const fn = call.childForFieldName('function');
+  const receiver = fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'start' ? fn.childForFieldName('object') : null;
+  return !!receiver && THREADS_AND_PROCESSES.has(model.typeOf(receiver) ?? '');
+}
+
+/** The entry coroutine of a loop of its own, before it starts anything concurrent: a coroutine function the
+ *  module only ever runs with `asyncio.run(f())` (`trio.run(f)`, `anyio.run(f)`) from synchronous code, in a
+ *  script, a command-line entry point, a worker thread or a child process (distributed's nanny runs its worker
+ *  with `asyncio.run(run())` inside the child process's target). `asyncio.run` makes a new loop, so until the
+ *  coroutine starts a task or server nothing else is on it. */
+function isOwnLoopEntryBeforeConcurrency(model: SemanticModel, node: Node): boolean {
+  const fn = model.enclosingFunction(node);
+  return !!fn && isOnlyRunOnNewLoops(model, fn) && !startsBefore(fn, node.startIndex, CONCURRENCY_STARTERS, model);
 }
 
 function takesServerFixture(fn: FunctionInfo): boolean {
@@ -118,7 +139,7 @@ export function soleLoopOwner(model: SemanticModel, node: Node): LoopOwner | nul
   if (isTestModuleName(model.moduleName)) {
     return startsBefore(fn, fn.node.endIndex, SERVER_STARTERS) || takesServerFixture(fn) ? null : 'test';
   }
-  if (isScriptEntryBeforeConcurrency(model, fn, node)) return 'script';
+  if (isScriptEntryBeforeConcurrency(model, fn, node) || isOwnLoopEntryBeforeConcurrency(model, node)) return 'script';
   if (runsOnWorkerThread(model, fn, node)) return 'worker-thread';
   return null;
 }

@@ -1,0 +1,48 @@
+// Coroutines that are the entry of a loop of their own: a coroutine function the module only ever runs with
+// `asyncio.run(f())` (`trio.run(f)`, `anyio.run(f)`) from synchronous code, in a script's `__main__` block, a
+// command-line entry point, a worker thread or a child process. `asyncio.run` makes a new loop for it, so
+// nothing else is on that loop until it starts something, and no other task holds its task to await or cancel it.
+import type { FunctionInfo, SemanticModel } from './semantic-model.js';
+
+/** Calls that run the coroutine they are given (or the coroutine function) on a new loop of its own. */
+const RUNS_ON_NEW_LOOP: ReadonlySet<string> = new Set([
+  'asyncio.run', 'asyncio.runners.run', 'asyncio.Runner.run', 'asyncio.runners.Runner.run', 'uvloop.run', 'trio.run', 'anyio.run',
+]);
+
+const onlyRunOnNewLoops = new WeakMap<SemanticModel, Map<FunctionInfo, boolean>>();
+
+/** Is every use of the coroutine function `asyncio.run(f())` (`trio.run(f)`, `anyio.run(f)`) in synchronous code? */
+export function isOnlyRunOnNewLoops(model: SemanticModel, fn: FunctionInfo): boolean {
+  let answers = onlyRunOnNewLoops.get(model);
+  if (!answers) onlyRunOnNewLoops.set(model, (answers = new Map()));
+  let answer = answers.get(fn);
+  if (answer === undefined) answers.set(fn, (answer = everyUseRunsOnNewLoop(model, fn)));
+  return answer;
+}
+
+function everyUseRunsOnNewLoop(model: SemanticModel, fn: FunctionInfo): boolean {
+  // Text first: `run(main` must be written somewhere.
+  if (!fn.isAsync || fn.ownerClass || !new RegExp(`\\brun\\(\\s*${fn.name}\\b`).test(model.source.text)) return false;
+  const root = model.tree.rootNode;
+  const nameNode = fn.node.childForFieldName('name');
+  const home = nameNode ? model.scopes.lookup(fn.name, model.scopes.scopeOf(nameNode))?.scope : undefined;
+  if (!home) return false;
+  let runs = 0;
+  for (const { index } of model.source.text.matchAll(new RegExp(`\\b${fn.name}\\b`, 'g'))) {
+    const identifier = root.descendantForIndex(index, index + fn.name.length);
+    if (identifier?.type !== 'identifier' || identifier.startIndex !== index) continue;
+    const parent = identifier.parent;
+    if (parent?.type === 'function_definition' && parent.childForFieldName('name')?.id === identifier.id) continue;
+    if (parent?.type === 'attribute' || parent?.type === 'keyword_argument') {
+      if (parent.childForFieldName(parent.type === 'attribute' ? 'attribute' : 'name')?.id === identifier.id) continue;
+    }
+    // The same name bound elsewhere (an imported `run`) is another function.
+    if (model.scopes.lookup(fn.name, model.scopes.scopeOf(identifier))?.scope !== home) continue;
+    // `asyncio.run(f())` or `trio.run(f)`, called from synchronous code.
+    const made = parent?.type === 'call' && parent.childForFieldName('function')?.id === identifier.id ? parent : identifier;
+    const runner = made.parent?.type === 'argument_list' && made.parent.namedChildren[0]?.id === made.id ? made.parent.parent : null;
+    if (!runner || !RUNS_ON_NEW_LOOP.has(model.callee(runner) ?? '') || model.enclosingFunction(runner)?.isAsync) return false;
+    runs++;
+  }
+  return runs > 0;
+}
