@@ -58,6 +58,9 @@ export function describeCheck(check: CorpusCheck): string {
     `fix safety: ${fixes.offered} fixes offered, ${fixes.failures.length} fail`,
     ...fixes.failures.map((failure) => `  FIX FAILS ${failure.path}:${failure.line} ${failure.rule}: ${failure.problem}`),
   ];
+  // What still costs precision: the reported findings judged wrong or debatable, for the next round's work.
+  const wrong = diff.judged.filter(({ verdict }) => verdict.verdict !== "TP");
+  if (wrong.length) lines.push("", "still reported, judged FP or debatable:", ...wrong.map(({ finding, verdict }) => `  ! ${finding.path}:${finding.line} ${finding.rule} [${verdict.verdict}] ${verdict.reason}`));
   if (diff.added.length) lines.push("", "new findings (no verdict yet):", ...diff.added.map((f) => `  + ${f.path}:${f.line} ${f.rule}: ${f.message}`));
   const lostTruePositives = diff.dropped.filter((entry) => entry.verdict === "TP");
   if (diff.dropped.length) {
