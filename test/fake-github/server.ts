@@ -49,6 +49,10 @@ export interface Fault {
   body?: unknown;
   /** How many matching requests fail; default 1. */
   times?: number;
+  /** Apply the request first, then answer with the fault (GitHub's 502 after a write went through). */
+  afterApply?: boolean;
+  /** Headers of the faulty answer, e.g. { 'retry-after': '1' } for a secondary rate limit. */
+  headers?: Record<string, string>;
 }
 
 export interface PushOptions {
@@ -114,7 +118,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (fake.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.latencyMs));
     try {
       if (raw.length && body === undefined) throw new HttpError(400, 'Problems parsing JSON');
-      answer = injectedFault(method, route) ?? (await dispatch(method, route, parsed.pathname, parsed.searchParams, body, request));
+      const fault = injectedFault(method, route);
+      if (fault?.afterApply) await dispatch(method, route, parsed.pathname, parsed.searchParams, body, request);
+      answer = fault?.answer ?? (await dispatch(method, route, parsed.pathname, parsed.searchParams, body, request));
     } catch (error) {
       if (!(error instanceof HttpError)) console.error('fake GitHub: handler failed', error);
       const httpError = error instanceof HttpError ? error : new HttpError(500, String(error));
@@ -144,7 +150,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     });
   }
 
-  function injectedFault(method: string, route: string): RestResponse | undefined {
+  function injectedFault(method: string, route: string): { answer: RestResponse; afterApply: boolean } | undefined {
     const fault = faults.find(
       (candidate) =>
         candidate.remaining > 0 &&
@@ -153,7 +159,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     );
     if (!fault) return undefined;
     fault.remaining--;
-    return { status: fault.status, body: fault.body ?? new HttpError(fault.status, `Injected fault ${fault.status}`).toJSON() };
+    const answer = { status: fault.status, body: fault.body ?? new HttpError(fault.status, `Injected fault ${fault.status}`).toJSON(), headers: fault.headers };
+    return { answer, afterApply: fault.afterApply === true };
   }
 
   async function dispatch(
