@@ -47,6 +47,7 @@ export function registerHandlers(app: Probot, queue: ReviewQueue = reviewQueue):
       checkRunId: context?.checkRunId,
       resumed: attempt > 1,
       onCheckRunOpened: (checkRunId) => context?.recordCheckRun(checkRunId),
+      unthrottledOctokit: () => installationClient(app, job.installationId, budget, log.child({ name: 'github' }), { throttle: false }),
     });
     const label = outcome.retry ? 'retry' : outcome.supersededBy ? 'superseded' : outcome.conclusion;
     reviewsTotal.inc({ outcome: label });

@@ -54,6 +54,9 @@ export interface ReviewRequest extends RepoRef {
   checkRunId?: number;
   /** A later attempt of the job (resumed after a crash, or retried): an open check run of ours is reused. */
   resumed?: boolean;
+  /** A client without write spacing, for completing the check run when a shutdown interrupted the review
+   *  (the drain has seconds left; spaced writes of several reviews would not all fit). */
+  unthrottledOctokit?: () => Promise<GitHubClient>;
   /** Told the check run's id as soon as it is open (the queue journals it). */
   onCheckRunOpened?: (checkRunId: number) => void;
 }
@@ -88,11 +91,11 @@ export async function reviewPullRequest(request: ReviewRequest): Promise<ReviewO
       return null;
     },
   );
-  const complete = async (output: CheckOutput, annotations: ReturnType<typeof renderAnnotations> = []) => {
+  const complete = async (output: CheckOutput, annotations: ReturnType<typeof renderAnnotations> = [], client = octokit) => {
     const run = await checkRun;
     if (run === null) return;
     try {
-      await completeCheckRun(octokit, ref, run.id, output, batches(annotations), run.annotationsCount);
+      await completeCheckRun(client, ref, run.id, output, batches(annotations), run.annotationsCount);
     } catch (error) {
       if (isPassing(error)) throw error;
       // Never leave the check in progress: retry once without annotations (the likeliest thing refused).
@@ -105,7 +108,8 @@ export async function reviewPullRequest(request: ReviewRequest): Promise<ReviewO
 
   let outcome: ReviewOutcome = { conclusion: 'not-reported', commentsPosted: 0, threadsResolved: 0 };
   try {
-    outcome = await runReview(request, ref, complete);
+    // A shutdown does not wait for the request in flight: the check run is completed at once.
+    outcome = await Promise.race([runReview(request, ref, complete), rejectOnAbort(request.signal)]);
   } catch (error) {
     const interrupted = request.signal?.aborted === true;
     const passing = interrupted || isPassing(error);
@@ -124,7 +128,7 @@ export async function reviewPullRequest(request: ReviewRequest): Promise<ReviewO
           `The review of ${request.headSha.slice(0, 7)} stopped: ${describeError(error)}\n\n${passing ? 'async-review tries again shortly; you may also re-run this check.' : 'Re-run this check to try again.'}`,
         );
     try {
-      await complete(output);
+      await complete(output, [], interrupted && request.unthrottledOctokit ? await request.unthrottledOctokit() : octokit);
       outcome.conclusion = output.conclusion;
     } catch (completionError) {
       log.error({ err: completionError }, `could not complete the check run: ${describeError(completionError)}`);
@@ -144,6 +148,15 @@ export async function reviewPullRequest(request: ReviewRequest): Promise<ReviewO
 /** GitHub unavailable past the deadline, or a write whose outcome could not be read back: try again later. */
 function isPassing(error: unknown): boolean {
   return error instanceof GitHubUnavailableError || error instanceof AmbiguousWriteError;
+}
+
+function rejectOnAbort(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise((_, reject) => {
+    if (!signal) return;
+    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('interrupted'));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -1,5 +1,5 @@
 // On SIGTERM/SIGINT (docker stop, a deploy): start no further review (queued ones stay in the journal for
-// the next start), let the running ones finish, and interrupt those still running halfway through the
+// the next start), let the running ones finish, and interrupt those still running a third of the way through the
 // drain: each completes its check run as interrupted (so none is left in progress) and stays journaled, so
 // the next start reviews it again. Bounded: Docker sends SIGKILL 10 s after SIGTERM by default, so the
 // drain gives up a little before that (SHUTDOWN_TIMEOUT_SECONDS, default 8).
@@ -23,8 +23,9 @@ export function drainQueueOnShutdown(queue: ReviewQueue, hooks: ShutdownHooks, t
   const drain = async (signal: string) => {
     const { queued, running } = queue.stats;
     hooks.log.info(`${signal}: finishing ${running} running and ${queued} queued review(s) before exiting`);
-    // Half the time to finish, half to complete the check runs of those interrupted (a write can take seconds).
-    const abortAfterMs = Math.round(timeoutMs / 2);
+    // A third of the time to finish, the rest to complete the check runs of those interrupted (each waits for
+    // its check run's creation, then one write: seconds when GitHub is slow).
+    const abortAfterMs = Math.round(timeoutMs / 3);
     const { interrupted, unfinished } = await queue.close({ abortAfterMs, timeoutMs });
     if (interrupted > unfinished) {
       hooks.log.warn(`${signal}: ${interrupted - unfinished} review(s) interrupted after ${abortAfterMs} ms: check runs completed as interrupted, reviewed again on the next start`);

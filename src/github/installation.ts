@@ -8,7 +8,18 @@ import { withResilience, type RequestBudget } from './resilience.js';
 
 type Factory = (options: { octokit: GitHubClient; octokitOptions: Record<string, any>; [key: string]: unknown }) => GitHubClient;
 
-export async function installationClient(app: Probot, installationId: number, budget: RequestBudget, log?: unknown): Promise<GitHubClient> {
+export interface ClientOptions {
+  /** Keep Probot's write spacing (default). Off for the few writes of a shutdown, which cannot wait. */
+  throttle?: boolean;
+}
+
+export async function installationClient(
+  app: Probot,
+  installationId: number,
+  budget: RequestBudget,
+  log?: unknown,
+  options: ClientOptions = {},
+): Promise<GitHubClient> {
   const appOctokit = await app.auth();
   const factory: Factory = ({ octokit, octokitOptions, ...otherOptions }) => {
     const Octokit = octokit.constructor as new (options: Record<string, unknown>) => GitHubClient;
@@ -18,7 +29,7 @@ export async function installationClient(app: Probot, installationId: number, bu
       ...(log !== undefined && { log }),
       retry: { enabled: false },
       throttle:
-        throttle?.enabled === false
+        throttle?.enabled === false || options.throttle === false
           ? { enabled: false }
           : { ...throttle, id: String(installationId), onRateLimit: () => false, onSecondaryRateLimit: () => false },
       auth: { ...octokitOptions.auth, otherOptions, installationId },
