@@ -307,5 +307,12 @@ export function jobKey(job: ReviewJob): string {
   return `${pullKey(job)}@${job.headSha}`;
 }
 
+/** RETRY_DELAY_SECONDS: how long a review GitHub's faults stopped waits before its next attempt, times the
+ *  attempts so far (default 30: 30 s, 60 s, 90 s, 120 s). */
+export function retryDelayMs(attempts: number, env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.RETRY_DELAY_SECONDS);
+  return (Number.isFinite(seconds) && seconds >= 0 && env.RETRY_DELAY_SECONDS ? seconds : 30) * 1000 * attempts;
+}
+
 /** The App's queue (exported so tests and shutdown can await it). */
-export const reviewQueue = new ReviewQueue();
+export const reviewQueue = new ReviewQueue(4, { retryDelayMs: (attempts) => retryDelayMs(attempts) });

@@ -76,12 +76,14 @@ export async function reviewPullRequest(request: ReviewRequest): Promise<ReviewO
   const { octokit, log } = request;
   const ref: RepoRef = { owner: request.owner, repo: request.repo };
   let checkRunError: unknown;
+  let checkRunOpened = false;
   let completed = false;
   const checkRun: Promise<OpenCheckRun | null> = openCheckRun(octokit, ref, request.headSha, {
     existingId: request.checkRunId,
     adoptInProgress: request.resumed === true && request.checkRunId === undefined,
   }).then(
     (run) => {
+      checkRunOpened = true;
       request.onCheckRunOpened?.(run.id);
       return run;
     },
@@ -115,8 +117,9 @@ export async function reviewPullRequest(request: ReviewRequest): Promise<ReviewO
     const passing = interrupted || isPassing(error);
     if (interrupted) log.warn(`review of ${ref.owner}/${ref.repo}#${request.pullNumber} interrupted by shutdown: it resumes on the next start`);
     else log.error({ err: error }, `review of ${ref.owner}/${ref.repo}#${request.pullNumber} failed`);
-    // The check run ends whatever happened: a little more time to say so, past the review's deadline.
-    if (request.budget) {
+    // The check run ends whatever happened: a little more time to say so, past the review's deadline (only
+    // once it is open: its creation gets no more time than the review had).
+    if (request.budget && checkRunOpened) {
       request.budget.signal = undefined;
       request.budget.deadline = Math.max(request.budget.deadline, Date.now() + (interrupted ? INTERRUPTED_COMPLETION_GRACE_MS : COMPLETION_GRACE_MS));
     }

@@ -82,6 +82,8 @@ export interface FakeGitHub {
   /** A commit on the default branch (e.g. the config file). */
   commitToDefaultBranch(changes: Record<string, FileContent | null>, options?: { owner?: string; repo?: string }): Commit;
   injectFault(fault: Fault): void;
+  /** Ends the injected faults (all, or those on routes `route` matches). */
+  clearFaults(route?: string | RegExp): void;
   close(): Promise<void>;
 }
 
@@ -252,6 +254,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       return model.commitToBranch(repository, repository.defaultBranch, changes, 'Update default branch');
     },
     injectFault: (fault) => faults.push({ ...fault, remaining: fault.times ?? 1 }),
+    clearFaults(route) {
+      for (const fault of faults) {
+        if (route === undefined || String(fault.route) === String(route)) fault.remaining = 0;
+      }
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
