@@ -21,6 +21,7 @@ import { completeCheckRun, openCheckRun, postReview, resolveThreads, type OpenCh
 import { batches, renderAnnotations } from '../render/annotations.js';
 import { renderReviewBody, renderReviewComment, type AppThread } from '../render/review.js';
 import { renderCheckOutput, renderSkippedCheck, type CheckOutput } from '../render/summary.js';
+import { filesSkipped, skipReason } from './metrics.js';
 import { lookupRule, reviewChanges } from './review-changes.js';
 
 /** Time given to complete the check run after the review failed or ran out of its deadline. */
@@ -253,6 +254,7 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
     unreadablePaths: unreadable.map((problem) => problem.path),
   });
 
+  for (const problem of [...unreadable, ...analysis.problems]) filesSkipped.inc({ reason: skipReason(problem.message) });
   throwIfAborted(request.signal);
   let reviewError: string | undefined;
   // A re-run of an older commit completes its check; the pull request's review and threads belong to the head.
