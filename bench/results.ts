@@ -66,6 +66,7 @@ export interface BenchResults {
   cpuProfiles?: { cli: CliProfile; parseFloor: CliProfile };
   app?: AppResults;
   intake?: IntakeResults;
+  journal?: import("./journal.js").JournalResults;
   errors: string[];
   /** When each part was measured (they differ after a partial rerun with --only). */
   measuredAt: Record<string, string>;
