@@ -159,4 +159,24 @@ describe('GitHub faults', () => {
     expect(runsOf().map((run) => run.conclusion), JSON.stringify(runsOf().map((run) => run.output))).toEqual(['failure']);
     expect(github.state.reviews.filter((review) => review.repository === other.fullName)).toHaveLength(1);
   });
+
+  it('a check run whose completion keeps failing past the deadline still ends, and the job runs again without posting twice', async () => {
+    const pull = newPull();
+    github.injectFault({ method: 'PATCH', route: /^\/repos\/octo-org\/service\/check-runs\/\d+$/, status: 502, times: 25 });
+    await deliver(pull);
+    const deadline = Date.now() + 60_000;
+    while (!stateOf(pull).checkRuns.some((run) => run.conclusion === 'failure')) {
+      if (Date.now() > deadline) throw new Error(`check run still open: ${JSON.stringify(stateOf(pull).checkRuns)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await app.idle();
+    const { checkRuns, reviews, comments } = stateOf(pull);
+    // The first attempt's run ends neutral ("could not finish", within its grace period); the next attempt's
+    // run carries the review's conclusion. None is left in progress.
+    expect(checkRuns.map((run) => [run.status, run.conclusion])).toEqual([['completed', 'neutral'], ['completed', 'failure']]);
+    expect(checkRuns[0]!.output.summary).toContain('tries again');
+    expect(reviews).toHaveLength(1);
+    expect(comments).toHaveLength(1);
+    expect(github.requests.filter((entry) => entry.method === 'PATCH' && entry.status === 502)).toHaveLength(25);
+  }, 90_000);
 });
