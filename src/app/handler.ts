@@ -1,7 +1,7 @@
 // Webhook events → review jobs on the queue. Handlers return at once (Probot answers GitHub after 9 s and
 // GitHub never redelivers after that), so the review itself runs from the queue.
 import type { Context, Probot } from 'probot';
-import { describeError } from '../github/client.js';
+import { describeError, loggableError } from '../github/client.js';
 import { installationClient } from '../github/installation.js';
 import type { RequestBudget } from '../github/resilience.js';
 import { CHECK_NAME } from '../github/writes.js';
@@ -60,7 +60,7 @@ export function registerHandlers(app: Probot, queue: ReviewQueue = reviewQueue):
     if (outcome.supersededBy && !queue.wasLastReviewed(head)) {
       const result = queue.enqueue(head, run, {
         newHead: true,
-        onError: (error) => log.error({ err: error }, `review job failed: ${describeError(error)}`),
+        onError: (error) => log.error({ err: loggableError(error) }, `review job failed: ${describeError(error)}`),
       });
       log.info(`${job.owner}/${job.repo}#${job.pullNumber}@${outcome.supersededBy.slice(0, 7)} (the head, after a late delivery): ${result}`);
     }
@@ -69,7 +69,7 @@ export function registerHandlers(app: Probot, queue: ReviewQueue = reviewQueue):
     const result = queue.enqueue(job, run, {
       newHead,
       deliveryId: context.id,
-      onError: (error) => context.log.error({ err: error }, `review job failed: ${describeError(error)}`),
+      onError: (error) => context.log.error({ err: loggableError(error) }, `review job failed: ${describeError(error)}`),
     });
     context.log.info(`${job.owner}/${job.repo}#${job.pullNumber}@${job.headSha.slice(0, 7)}: ${result}`);
     // GitHub is answered once the job is on disk: a crash after the answer loses nothing.
@@ -78,7 +78,7 @@ export function registerHandlers(app: Probot, queue: ReviewQueue = reviewQueue):
 
   // Jobs the journal kept from an earlier process (killed, or stopped mid-review) run again first.
   const resumed = queue.resume(run, (error, job) =>
-    app.log.error({ err: error }, `${job.owner}/${job.repo}#${job.pullNumber}@${job.headSha.slice(0, 7)}: resumed review failed: ${describeError(error)}`),
+    app.log.error({ err: loggableError(error) }, `${job.owner}/${job.repo}#${job.pullNumber}@${job.headSha.slice(0, 7)}: resumed review failed: ${describeError(error)}`),
   );
   if (resumed.length > 0) {
     jobsRetried.inc({ reason: 'restart' }, resumed.length);

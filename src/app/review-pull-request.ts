@@ -13,7 +13,7 @@ import { targetFromProjectFiles } from '../config/target-python.js';
 import { asyncTestRunnerPackages, asyncTestsRunAutomatically, conftestPathsFor, isTestModulePath } from '../config/pytest.js';
 import { DEPENDENCY_FILES, asyncTestMarksFromFiles, foldersAbove } from '../config/test-plugins.js';
 import { parseFilePatch, type FileChanges } from '../diff/hunks.js';
-import { describeError, type GitHubClient, type RepoRef } from '../github/client.js';
+import { describeError, loggableError, type GitHubClient, type RepoRef } from '../github/client.js';
 import { isReviewablePython, listChangedFiles, MAX_LISTED_FILES, type ChangedFile } from '../github/files.js';
 import { fetchAppThreads, fetchBlob, fetchSnapshot, type BlobContent } from '../github/snapshot.js';
 import { AmbiguousWriteError, GitHubUnavailableError, type RequestBudget } from '../github/resilience.js';
@@ -89,7 +89,7 @@ export async function reviewPullRequest(request: ReviewRequest): Promise<ReviewO
       return run;
     },
     (error: unknown) => {
-      log.error({ err: error }, `could not create the check run: ${describeError(error)}`);
+      log.error({ err: loggableError(error) }, `could not create the check run: ${describeError(error)}`);
       checkRunError = error;
       return null;
     },
@@ -102,7 +102,7 @@ export async function reviewPullRequest(request: ReviewRequest): Promise<ReviewO
     } catch (error) {
       if (isPassing(error)) throw error;
       // Never leave the check in progress: retry once without annotations (the likeliest thing refused).
-      log.error({ err: error }, `could not complete the check run: ${describeError(error)}`);
+      log.error({ err: loggableError(error) }, `could not complete the check run: ${describeError(error)}`);
       const reason = `${output.summary}\n\n> Completing this check with its annotations failed: ${describeError(error)}`;
       await completeCheckRun(octokit, ref, run.id, { ...output, summary: reason.slice(0, 60_000) }, []);
     }
@@ -117,7 +117,7 @@ export async function reviewPullRequest(request: ReviewRequest): Promise<ReviewO
     const interrupted = request.signal?.aborted === true;
     const passing = interrupted || isPassing(error);
     if (interrupted) log.warn(`review of ${ref.owner}/${ref.repo}#${request.pullNumber} interrupted by shutdown: it resumes on the next start`);
-    else log.error({ err: error }, `review of ${ref.owner}/${ref.repo}#${request.pullNumber} failed`);
+    else log.error({ err: loggableError(error) }, `review of ${ref.owner}/${ref.repo}#${request.pullNumber} failed`);
     // The check run ends whatever happened: a little more time to say so, past the review's deadline (only
     // once it is open: its creation gets no more time than the review had).
     if (request.budget && checkRunOpened) {
@@ -135,7 +135,7 @@ export async function reviewPullRequest(request: ReviewRequest): Promise<ReviewO
       await complete(output, [], interrupted && request.unthrottledOctokit ? await request.unthrottledOctokit() : octokit);
       outcome.conclusion = output.conclusion;
     } catch (completionError) {
-      log.error({ err: completionError }, `could not complete the check run: ${describeError(completionError)}`);
+      log.error({ err: loggableError(completionError) }, `could not complete the check run: ${describeError(completionError)}`);
     }
     if (passing) outcome.retry = true;
   }
@@ -182,7 +182,7 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
     try {
       stale = (await fetchAppThreads(octokit, { ...ref, pullNumber: request.pullNumber })).filter((t) => !t.isResolved);
     } catch (error) {
-      log.warn({ err: error }, `could not read the review threads: ${describeError(error)}`);
+      log.warn({ err: loggableError(error) }, `could not read the review threads: ${describeError(error)}`);
     }
     return { conclusion: output.conclusion, commentsPosted: 0, threadsResolved: await resolveStale(request, stale) };
   }
@@ -271,7 +271,7 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
       // GitHub unavailable: the job runs again and posts it then (nothing was posted, or the read-back failed).
       if (isPassing(error)) throw error;
       reviewError = describeError(error);
-      log.error({ err: error }, `could not post the review: ${reviewError}`);
+      log.error({ err: loggableError(error) }, `could not post the review: ${reviewError}`);
     }
   }
 
@@ -307,7 +307,7 @@ async function resolveStale({ octokit, log }: ReviewRequest, threads: readonly A
     await resolveThreads(octokit, threads.map((thread) => thread.id));
     return threads.length;
   } catch (error) {
-    log.warn({ err: error }, `could not resolve stale review threads: ${describeError(error)}`);
+    log.warn({ err: loggableError(error) }, `could not resolve stale review threads: ${describeError(error)}`);
     return 0;
   }
 }

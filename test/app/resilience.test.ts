@@ -61,3 +61,19 @@ describe('skipReason (metrics: files skipped for time or size)', async () => {
     expect(skipReason('binary file, not analyzed')).toBe('other');
   });
 });
+
+describe('loggableError (logs carry no file contents or credentials)', async () => {
+  const { loggableError } = await import('../../src/github/client.js');
+  const { AmbiguousWriteError } = await import('../../src/github/resilience.js');
+  it('keeps the kind, message, status and route of a failed request, and drops its body and headers', () => {
+    const failure = Object.assign(new Error('Bad Gateway'), {
+      status: 502,
+      request: { method: 'POST', url: 'https://api.github.com/repos/o/r/pulls/1/reviews?x=1', headers: { authorization: 'token ghs_secret' }, body: '{"comments":[{"body":"time.sleep(SECRET_CODE)"}]}' },
+    });
+    const logged = loggableError(new AmbiguousWriteError('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', { cause: failure }));
+    const text = JSON.stringify(logged);
+    expect(logged).toMatchObject({ type: 'AmbiguousWriteError', cause: { type: 'Error', status: 502, request: 'POST https://api.github.com/repos/o/r/pulls/1/reviews' } });
+    expect(text).not.toContain('SECRET_CODE');
+    expect(text).not.toContain('ghs_secret');
+  });
+});
