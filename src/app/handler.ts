@@ -4,9 +4,10 @@ import type { Context, Probot } from 'probot';
 import { describeError, loggableError } from '../github/client.js';
 import { installationClient } from '../github/installation.js';
 import type { RequestBudget } from '../github/resilience.js';
-import { CHECK_NAME } from '../github/writes.js';
+import { CHECK_NAME, completeCheckRun } from '../github/writes.js';
+import { renderSkippedCheck } from '../render/summary.js';
 import { githubErrors, githubRequestRetries, jobsRetried, reviewDuration, reviewsTotal } from './metrics.js';
-import { RetryableJobError, reviewQueue, type ReviewJob, type ReviewQueue, type RunContext } from './queue.js';
+import { GaveUpError, RetryableJobError, reviewQueue, type ReviewJob, type ReviewQueue, type RunContext } from './queue.js';
 import { reviewPullRequest } from './review-pull-request.js';
 
 /** How long a review may keep retrying GitHub (REVIEW_DEADLINE_SECONDS, default 60): past it, no retry
@@ -60,7 +61,7 @@ export function registerHandlers(app: Probot, queue: ReviewQueue = reviewQueue):
     if (outcome.supersededBy && !queue.wasLastReviewed(head)) {
       const result = queue.enqueue(head, run, {
         newHead: true,
-        onError: (error) => log.error({ err: loggableError(error) }, `review job failed: ${describeError(error)}`),
+        onError: (error) => onJobError(log, error),
       });
       log.info(`${job.owner}/${job.repo}#${job.pullNumber}@${outcome.supersededBy.slice(0, 7)} (the head, after a late delivery): ${result}`);
     }
@@ -69,16 +70,32 @@ export function registerHandlers(app: Probot, queue: ReviewQueue = reviewQueue):
     const result = queue.enqueue(job, run, {
       newHead,
       deliveryId: context.id,
-      onError: (error) => context.log.error({ err: loggableError(error) }, `review job failed: ${describeError(error)}`),
+      onError: (error) => onJobError(context.log, error),
     });
     context.log.info(`${job.owner}/${job.repo}#${job.pullNumber}@${job.headSha.slice(0, 7)}: ${result}`);
     // GitHub is answered once the job is on disk: a crash after the answer loses nothing.
     await queue.persisted();
   };
 
+  /** A job given up on must not leave its check run in progress: it is completed as neutral, saying so. */
+  const giveUp = async (error: GaveUpError) => {
+    if (error.checkRunId === undefined) return;
+    const { job } = error;
+    const budget: RequestBudget = { deadline: Date.now() + reviewDeadlineMs() };
+    const octokit = await installationClient(app, job.installationId, budget);
+    const summary = `async-review tried to review ${job.headSha.slice(0, 7)} several times and gave up: ${error.message}\n\nRe-run this check to try again.`;
+    await completeCheckRun(octokit, { owner: job.owner, repo: job.repo }, error.checkRunId, renderSkippedCheck('neutral', 'async-review gave up on this review', summary), []);
+  };
+  const onJobError = (log: Probot['log'], error: unknown) => {
+    log.error({ err: loggableError(error) }, `review job failed: ${describeError(error)}`);
+    if (error instanceof GaveUpError) {
+      giveUp(error).catch((completionError: unknown) => log.error({ err: loggableError(completionError) }, `could not complete the check run of a job given up on: ${describeError(completionError)}`));
+    }
+  };
+
   // Jobs the journal kept from an earlier process (killed, or stopped mid-review) run again first.
   const resumed = queue.resume(run, (error, job) =>
-    app.log.error({ err: loggableError(error) }, `${job.owner}/${job.repo}#${job.pullNumber}@${job.headSha.slice(0, 7)}: resumed review failed: ${describeError(error)}`),
+    onJobError(app.log.child({ repo: `${job.owner}/${job.repo}`, pull: job.pullNumber, sha: job.headSha }), error),
   );
   if (resumed.length > 0) {
     jobsRetried.inc({ reason: 'restart' }, resumed.length);

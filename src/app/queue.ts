@@ -41,6 +41,14 @@ export class RetryableJobError extends Error {
   override name = 'RetryableJobError';
 }
 
+/** A job dropped after maxAttempts: its check run, if it opened one, is still to be completed (onError). */
+export class GaveUpError extends Error {
+  override name = 'GaveUpError';
+  constructor(message: string, readonly job: ReviewJob, readonly checkRunId: number | undefined, options?: { cause: unknown }) {
+    super(message, options);
+  }
+}
+
 export interface ReviewQueueOptions {
   journal?: JobJournal;
   /** Runs of one job at most (a crash counts as one), after which it is dropped and reported. Default 5. */
@@ -125,7 +133,7 @@ export class ReviewQueue {
     for (const entry of entries) {
       if (entry.attempts >= this.#maxAttempts) {
         this.#journal!.remove(entry.key);
-        onError(new Error(`dropped after ${entry.attempts} interrupted attempts`), entry.job);
+        onError(new GaveUpError(`dropped after ${entry.attempts} interrupted attempts`, entry.job, entry.checkRunId), entry.job);
         continue;
       }
       this.#add(entry.job, run, { newHead: entry.newHead, deliveryId: entry.deliveryId, onError: (error) => onError(error, entry.job) });
@@ -231,8 +239,9 @@ export class ReviewQueue {
       }
       if (this.#closing) return false; // journaled: the next start takes it up
       if (attempt >= this.#maxAttempts) {
+        const checkRunId = this.#journal.get(key)?.checkRunId;
         this.#journal.remove(key);
-        throw new Error(`gave up after ${attempt} attempts: ${error.message}`, { cause: error });
+        throw new GaveUpError(`gave up after ${attempt} attempts: ${error.message}`, job, checkRunId, { cause: error });
       }
       const timer = setTimeout(() => {
         this.#retryTimers.delete(key);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JobJournal, JOURNAL_FILE, type JournalEntry } from '../../src/app/journal.js';
-import { jobKey, RetryableJobError, ReviewQueue, type ReviewJob, type RunContext } from '../../src/app/queue.js';
+import { GaveUpError, jobKey, RetryableJobError, ReviewQueue, type ReviewJob, type RunContext } from '../../src/app/queue.js';
 
 const job = (headSha: string, pullNumber = 1): ReviewJob => ({ installationId: 1, owner: 'o', repo: 'r', pullNumber, headSha });
 const entry = (j: ReviewJob): JournalEntry => ({ key: jobKey(j), job: j, newHead: true, attempts: 0, enqueuedAt: new Date().toISOString() });
@@ -98,6 +98,7 @@ describe('ReviewQueue with a journal', () => {
     const errors: unknown[] = [];
     queue.enqueue(job('a'), async (_j, context) => {
       attempts.push(context.attempt);
+      if (context.attempt === 1) context.recordCheckRun(99);
       throw new RetryableJobError('GitHub unavailable');
     }, { newHead: true, onError: (error) => errors.push(error) });
     const deadline = Date.now() + 2_000;
@@ -105,6 +106,9 @@ describe('ReviewQueue with a journal', () => {
     expect(attempts).toEqual([1, 2, 3]);
     expect(retried).toEqual([1, 2]);
     expect(String(errors[0])).toContain('gave up after 3 attempts');
+    // The error names the check run still open, for the App to complete it.
+    expect(errors[0]).toBeInstanceOf(GaveUpError);
+    expect((errors[0] as GaveUpError).checkRunId).toBe(99);
     expect(journal.entries()).toEqual([]);
   });
 
