@@ -75,6 +75,11 @@ export function classifyFailure(error: unknown, options: RequestOptionsLike, att
   if ((status === 403 || status === 429) && isRateLimited(failure?.message ?? '', headers)) {
     return { action: 'retry', waitMs: rateLimitWait(headers, now), status };
   }
+  // GraphQL's rate limit comes as a 200 whose errors say RATE_LIMITED (the throttling plugin throws it).
+  const graphqlErrors = (failure?.response?.data as { errors?: { type?: string }[] } | undefined)?.errors;
+  if (Array.isArray(graphqlErrors) && graphqlErrors.some((entry) => entry?.type === 'RATE_LIMITED')) {
+    return { action: 'retry', waitMs: rateLimitWait({ ...headers, 'x-ratelimit-remaining': '0' }, now), status: 429 };
+  }
   const transient = status === 'network' || TRANSIENT_STATUSES.has(status) || /Something went wrong while executing your query/.test(failure?.message ?? '');
   if (!transient) return { action: 'fail', status };
   const backoff = Math.min(baseDelayMs * 2 ** (attempt - 1), baseDelayMs * 16) * (0.75 + Math.random() * 0.5);

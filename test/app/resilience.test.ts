@@ -32,6 +32,10 @@ describe('classifyFailure', () => {
     expect(classifyFailure(answered(403, { 'retry-after': '7' }), createCheckRun, 1, 1000, now)).toEqual({ action: 'retry', waitMs: 7000, status: 403 });
     expect(classifyFailure(answered(429, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 30) }), listFiles, 1, 1000, now)).toEqual({ action: 'retry', waitMs: 31_000, status: 429 });
     expect(classifyFailure(answered(403, {}, 'You have exceeded a secondary rate limit'), listFiles, 1, 1000, now)).toEqual({ action: 'retry', waitMs: 60_000, status: 403 });
+    const graphqlLimited = Object.assign(new Error('GraphQL Rate Limit Exceeded'), {
+      response: { status: 200, headers: { 'x-ratelimit-reset': String(now / 1000 + 10) }, data: { errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded' }] } },
+    });
+    expect(classifyFailure(graphqlLimited, { method: 'POST', url: '/graphql', query: 'query { x }' }, 1, 1000, now)).toEqual({ action: 'retry', waitMs: 11_000, status: 429 });
   });
 
   it('fails at once on other client errors (a 403 without rate limiting is a permission problem)', () => {
