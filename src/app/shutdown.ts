@@ -14,7 +14,7 @@ export function drainTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
 
 export interface ShutdownHooks {
   /** Where signals come from (process). */
-  signals: Pick<NodeJS.Process, 'once'>;
+  signals: Pick<NodeJS.Process, 'on'>;
   exit: (code: number) => void;
   log: { info(message: string): void; warn(message: string): void };
 }
@@ -33,5 +33,15 @@ export function drainQueueOnShutdown(queue: ReviewQueue, hooks: ShutdownHooks, t
     if (unfinished > 0) hooks.log.warn(`${signal}: reviews still running after ${timeoutMs} ms; exiting anyway`);
     hooks.exit(0);
   };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) hooks.signals.once(signal, () => void drain(signal));
+  // `on`, not `once`: the listener must stay while the drain runs. signal-exit (write-file-atomic loads it while
+  // the journal is being written) re-raises a signal that finds no listener but its own, which would kill the
+  // process in the middle of the drain. A second signal is ignored.
+  let draining = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    hooks.signals.on(signal, () => {
+      if (draining) return;
+      draining = true;
+      void drain(signal);
+    });
+  }
 }
