@@ -20,7 +20,8 @@ FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
-    LOG_FORMAT=json
+    LOG_FORMAT=json \
+    DATA_DIR=/data
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
@@ -28,6 +29,9 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/dist/rules ./dist/rules
 COPY app.yml ./
+# The job journal: mount a volume here so queued and running reviews survive a redeploy.
+RUN mkdir -p /data && chown node:node /data
+VOLUME /data
 USER node
 EXPOSE 3000
 # Slim images have no curl: ask Node. /health answers 200 while the server runs.

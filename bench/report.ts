@@ -119,6 +119,24 @@ function appSection(r: BenchResults): string {
   return out.join("\n");
 }
 
+function journalSection(r: BenchResults): string {
+  const j = r.journal;
+  if (!j) return "";
+  const ms = (value: number) => `${value.toFixed(2)} ms`;
+  return [
+    "## 5. Job journal (embedded mode)",
+    "",
+    "Each change to the journal of queued and running reviews is an fsynced write of a temporary file and a rename (write-file-atomic), in the system's temporary directory; the webhook is answered once its job is on disk. Changes made while a write is on disk go together in the next.",
+    "",
+    table(["what", "figure"], [
+      [`one delivery's job made durable, one after another (up to ${j.enqueue.others} others journaled)`, `p50 ${ms(j.enqueue.p50Ms)}, p95 ${ms(j.enqueue.p95Ms)}, max ${ms(j.enqueue.maxMs)}`],
+      [`${j.burst.count} deliveries made durable at once (coalesced)`, `${j.burst.totalMs.toFixed(1)} ms in all`],
+      [`a job's whole life (queued; started with its check run; done), ${j.lifecycle.writes} fsynced writes, 20 others journaled`, `p50 ${ms(j.lifecycle.p50Ms)}, p95 ${ms(j.lifecycle.p95Ms)}`],
+    ]),
+    "",
+  ].join("\n");
+}
+
 function intakeSection(r: BenchResults): string {
   const out = ["## 4. Webhook intake", ""];
   const i = r.intake;
@@ -187,9 +205,10 @@ export function renderBenchmarks(r: BenchResults): string {
     appSection(r),
     appContextSection(r),
     intakeSection(r),
+    journalSection(r),
     "## Reproduce",
     "",
-    "`npm run bench` (all parts, about 8 minutes) or `npm run bench -- --quick` (fewer rounds and sizes, under 2 minutes; writes to `bench/.cache/quick/` and leaves this file alone). `-- --only corpus,sizes,fuzz,app,appctx,intake` re-measures some parts and keeps the others from the last results; `-- --render` rewrites this file from `bench/results.json` without measuring. The first run downloads the corpus (≈ 5 MB of .deb) with `apt-get` (`node dist/bench/corpus.js` alone does only that); later runs reuse it. GNU time (`/usr/bin/time`, Debian package `time`) measures the processes and is installed if missing.",
+    "`npm run bench` (all parts, about 8 minutes) or `npm run bench -- --quick` (fewer rounds and sizes, under 2 minutes; writes to `bench/.cache/quick/` and leaves this file alone). `-- --only corpus,sizes,fuzz,app,appctx,intake,journal` re-measures some parts and keeps the others from the last results; `-- --render` rewrites this file from `bench/results.json` without measuring. The first run downloads the corpus (≈ 5 MB of .deb) with `apt-get` (`node dist/bench/corpus.js` alone does only that); later runs reuse it. GNU time (`/usr/bin/time`, Debian package `time`) measures the processes and is installed if missing.",
     "",
   ].join("\n");
 }

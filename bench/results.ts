@@ -95,6 +95,7 @@ export interface BenchResults {
   app?: AppResults;
   appContext?: AppContextResults;
   intake?: IntakeResults;
+  journal?: import("./journal.js").JournalResults;
   errors: string[];
   /** When each part was measured (they differ after a partial rerun with --only). */
   measuredAt: Record<string, string>;
