@@ -3,7 +3,8 @@
 import type { Context, Probot } from 'probot';
 import { describeError } from '../github/client.js';
 import { CHECK_NAME } from '../github/writes.js';
-import { reviewQueue, type ReviewJob, type ReviewQueue } from './queue.js';
+import type { JobQueue } from './job-queue.js';
+import { reviewQueue, type ReviewJob, type ReviewRunner } from './queue.js';
 import { reviewPullRequest } from './review-pull-request.js';
 
 export const PULL_REQUEST_EVENTS = [
@@ -13,23 +14,28 @@ export const PULL_REQUEST_EVENTS = [
   'pull_request.ready_for_review',
 ] as const;
 
-export function registerHandlers(app: Probot, queue: ReviewQueue = reviewQueue): void {
+/** Runs one review job (from whichever queue), and queues the PR's real head when the job's commit was stale. */
+export function createReviewRunner(app: Probot, queue: JobQueue): ReviewRunner {
   const run = async (job: ReviewJob): Promise<void> => {
     const log = app.log.child({ repo: `${job.owner}/${job.repo}`, pull: job.pullNumber, sha: job.headSha });
     const outcome = await reviewPullRequest({ ...job, octokit: await app.auth(job.installationId), log });
     // Deliveries came out of order (a late event for an older commit superseded the newest push): GitHub's
     // head is what gets reviewed, unless it already was.
     const head: ReviewJob = { ...job, headSha: outcome.supersededBy ?? job.headSha, rerun: undefined };
-    if (outcome.supersededBy && !queue.wasLastReviewed(head)) {
-      const result = queue.enqueue(head, run, {
+    if (outcome.supersededBy && !(await queue.wasLastReviewed(head))) {
+      const result = await queue.enqueue(head, run, {
         newHead: true,
         onError: (error) => log.error({ err: error }, `review job failed: ${describeError(error)}`),
       });
       log.info(`${job.owner}/${job.repo}#${job.pullNumber}@${outcome.supersededBy.slice(0, 7)} (the head, after a late delivery): ${result}`);
     }
   };
-  const enqueue = (context: Context, job: ReviewJob, newHead: boolean) => {
-    const result = queue.enqueue(job, run, {
+  return run;
+}
+
+export function registerHandlers(app: Probot, queue: JobQueue = reviewQueue, run: ReviewRunner = createReviewRunner(app, queue)): void {
+  const enqueue = async (context: Context, job: ReviewJob, newHead: boolean) => {
+    const result = await queue.enqueue(job, run, {
       newHead,
       deliveryId: context.id,
       onError: (error) => context.log.error({ err: error }, `review job failed: ${describeError(error)}`),
@@ -47,7 +53,7 @@ export function registerHandlers(app: Probot, queue: ReviewQueue = reviewQueue):
     if (typeof headSha !== 'string' || !/^[0-9a-f]{40}$/i.test(headSha) || typeof pull?.number !== 'number' || !payload.repository?.owner?.login) {
       return context.log.warn(`${context.name} without a pull request head commit, number or repository: ignored`);
     }
-    enqueue(
+    await enqueue(
       context,
       {
         installationId,
@@ -87,6 +93,6 @@ export function registerHandlers(app: Probot, queue: ReviewQueue = reviewQueue):
       numbers = data.filter((pull) => pull.state === 'open' && pull.head.sha === headSha).map((pull) => pull.number);
     }
     if (numbers.length === 0) return context.log.info(`no open pull request has head ${headSha}: nothing to re-run`);
-    for (const pullNumber of numbers) enqueue(context, { installationId, ...repository, pullNumber, headSha, rerun: true }, false);
+    for (const pullNumber of numbers) await enqueue(context, { installationId, ...repository, pullNumber, headSha, rerun: true }, false);
   }
 }

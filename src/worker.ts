@@ -1,0 +1,22 @@
+// `npm run worker` (node dist/src/worker.js): a process that only runs reviews from the shared queue on
+// Redis, beside App processes that take webhooks (REVIEW_CONCURRENCY=0 in them makes them intake only).
+// Needs REDIS_URL and the App's credentials (APP_ID, PRIVATE_KEY, and GHE_HOST for GitHub Enterprise), read
+// the way `probot run` reads them; no webhook secret, no HTTP port.
+import { createProbot } from 'probot';
+import { createReviewRunner } from './app/handler.js';
+import { closeRedisQueueOnShutdown, redisSettings } from './app/redis-mode.js';
+import { RedisReviewQueue } from './app/redis-queue.js';
+import { DRAIN_TIMEOUT_MS } from './app/shutdown.js';
+import { ruleDocsLocation } from './render/links.js';
+
+ruleDocsLocation();
+const settings = redisSettings(process.env);
+if (!settings) {
+  console.error('async-review worker: REDIS_URL must be set (the worker runs reviews from the shared queue on Redis).');
+  process.exit(2);
+}
+const probot = createProbot();
+const queue = new RedisReviewQueue({ ...settings, concurrency: Math.max(settings.concurrency, 1), log: probot.log });
+queue.startWorker(createReviewRunner(probot, queue));
+closeRedisQueueOnShutdown(queue, { signals: process, exit: (code) => process.exit(code), log: probot.log }, DRAIN_TIMEOUT_MS);
+probot.log.info(`async-review worker: running up to ${Math.max(settings.concurrency, 1)} review(s) at once from ${settings.url.replace(/\/\/[^@]*@/, '//***@')}`);
