@@ -24,7 +24,7 @@ export default function asyncReviewApp(app: Probot, options?: ApplicationFunctio
   if (redisQueue) {
     const run = createReviewRunner(app, redisQueue);
     registerHandlers(app, redisQueue, run);
-    redisQueue.startWorker(run);
+    redisQueue.startWorker(run).catch((error: unknown) => app.log.error({ err: error }, 'the review worker could not start'));
   } else {
     registerHandlers(app);
   }

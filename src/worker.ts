@@ -17,6 +17,6 @@ if (!settings) {
 }
 const probot = createProbot();
 const queue = new RedisReviewQueue({ ...settings, concurrency: Math.max(settings.concurrency, 1), log: probot.log });
-queue.startWorker(createReviewRunner(probot, queue));
 closeRedisQueueOnShutdown(queue, { signals: process, exit: (code) => process.exit(code), log: probot.log }, DRAIN_TIMEOUT_MS);
+await queue.startWorker(createReviewRunner(probot, queue));
 probot.log.info(`async-review worker: running up to ${Math.max(settings.concurrency, 1)} review(s) at once from ${settings.url.replace(/\/\/[^@]*@/, '//***@')}`);

@@ -75,8 +75,8 @@ export class RedisReviewQueue implements JobQueue {
     this.#queue.on('error', (error) => options.log.warn(`redis queue: ${error.message}`));
   }
 
-  /** Starts this process's workers (none when concurrency is 0). */
-  startWorker(run: ReviewRunner): void {
+  /** Starts this process's workers (none when concurrency is 0); resolves once they listen to the queue. */
+  async startWorker(run: ReviewRunner): Promise<void> {
     if (this.#worker || this.#options.concurrency <= 0) return;
     const { lockMs, prefix, concurrency, log } = this.#options;
     this.#worker = new Worker<StoredJob>(QUEUE_NAME, (job, token) => this.#process(job, run, token), {
@@ -95,6 +95,7 @@ export class RedisReviewQueue implements JobQueue {
       if (job) log.error({ err: error }, `review job ${job.id} failed: ${error.message}`);
     });
     this.#worker.on('error', (error) => log.warn(`redis worker: ${error.message}`));
+    await this.#worker.waitUntilReady();
   }
 
   async enqueue(job: ReviewJob, _run: ReviewRunner, options: EnqueueOptions): Promise<EnqueueResult> {
