@@ -82,4 +82,19 @@ describe('Redis mode with two workers', () => {
     expect(github.state.checkRuns.filter((run) => !createdBeforeKill.has(run.id) && run.status !== 'completed')).toEqual([]);
     expect(github.requests.filter((entry) => entry.status === 422)).toEqual([]);
   }, 150_000);
+
+  it('is ready while Redis answers, and says it is not when Redis is gone', async () => {
+    const ready = await fetch(`${app.url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+    const health = await (await fetch(`${app.url}/health`)).json();
+    expect(health).toEqual({ status: 'ok', queue: { queued: 0, running: 0 } });
+
+    await redis.stop();
+    const unready = await fetch(`${app.url}/ready`);
+    expect(unready.status).toBe(503);
+    expect(await unready.json()).toMatchObject({ status: 'unready', failing: { redis: expect.any(String) } });
+    // Liveness does not depend on Redis: a load balancer stops sending, the orchestrator does not restart.
+    expect((await fetch(`${app.url}/health`)).status).toBe(200);
+  }, 30_000);
 });
