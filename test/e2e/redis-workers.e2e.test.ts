@@ -96,5 +96,11 @@ describe('Redis mode with two workers', () => {
     expect(await unready.json()).toMatchObject({ status: 'unready', failing: { redis: expect.any(String) } });
     // Liveness does not depend on Redis: a load balancer stops sending, the orchestrator does not restart.
     expect((await fetch(`${app.url}/health`)).status).toBe(200);
+    // A webhook that cannot be queued is answered 500 at once, so GitHub shows it as failed (to redeliver).
+    const pull = github.addPullRequest({ name: 'service', number: 99, changes: { 'service/late.py': module(99) } });
+    const repo = github.state.repositories.get('octo-org/service')!;
+    const delivery = await deliverWebhook(app.webhookUrl, { event: 'pull_request', payload: pullRequestEvent(repo, pull, 'opened'), secret: keys.secret });
+    expect(delivery.status).toBe(500);
+    expect(delivery.elapsedMs).toBeLessThan(5_000);
   }, 30_000);
 });
