@@ -23,7 +23,7 @@ export function appKeys(): AppKeys {
   };
 }
 
-export interface AppServer { url: string; webhookUrl: string; pid: number; peakRssMb(): number; output(): string; stop(): Promise<void> }
+export interface AppServer { url: string; webhookUrl: string; pid: number; peakRssMb(): number; output(): string; kill(signal: NodeJS.Signals): Promise<void>; stop(): Promise<void> }
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -93,7 +93,11 @@ export async function startAppServer(keys: AppKeys, githubHost: string, nodeArgs
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { url, webhookUrl: `${url}/api/github/webhooks`, pid: child.pid!, peakRssMb: () => peakRssMb(child.pid!), output: () => output, stop };
+  const kill = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  return { url, webhookUrl: `${url}/api/github/webhooks`, pid: child.pid!, peakRssMb: () => peakRssMb(child.pid!), output: () => output, kill, stop };
 }
 
 export const workerEntry = join(repoRoot, "dist", "src", "worker.js");
