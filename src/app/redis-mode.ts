@@ -36,7 +36,9 @@ export function closeRedisQueueOnShutdown(queue: RedisReviewQueue, hooks: Shutdo
     hooks.log.info(`${signal}: finishing ${queue.stats.running} running review(s) before exiting; queued ones stay in Redis`);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)));
-    const cut = await Promise.race([queue.close().then(() => false, () => false), timedOut]);
+    // Reviews still running a third of the way through are told to stop: they complete their check run and
+    // their job runs again at once on another worker.
+    const cut = await Promise.race([queue.close(timeoutMs / 3).then(() => false, () => false), timedOut]);
     clearTimeout(timer);
     if (cut) hooks.log.warn(`${signal}: reviews still running after ${timeoutMs} ms; exiting anyway (another worker takes them up)`);
     hooks.exit(0);

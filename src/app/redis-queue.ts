@@ -8,7 +8,11 @@
 //   latest head in Redis, and the job compares when it starts. Explicit re-runs are not skipped.
 // - A delivery whose review ran is remembered (by GitHub's delivery id): its redelivery is not run again.
 // - A worker that dies mid-review loses its BullMQ lock; another worker's stalled-job check puts the job back
-//   and runs it. The review is idempotent (hidden fingerprints on comments, head check before writing).
+//   and runs it. The review is idempotent (hidden fingerprints on comments, head check before writing), and
+//   each run is told its attempt and the check run an earlier attempt opened (kept in Redis), so that it can
+//   complete that one instead of opening another.
+// - A runner that throws a RetryableJobError (GitHub unavailable, or the process shutting down) has its job
+//   run again later, on any worker: after 30 s per attempt so far, at once when this process is stopping.
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { JobQueue } from './job-queue.js';
@@ -25,6 +29,24 @@ export interface RedisQueueOptions {
   prefix?: string;
   log: { info(message: string): void; warn(message: string): void; error(object: object, message?: string): void };
 }
+
+/** What a run is told (the same shape as the embedded queue's run context). */
+export interface RedisRunContext {
+  /** Aborted when this process shuts down before the run finished: complete the check run and stop. */
+  signal: AbortSignal;
+  /** 1 for the first run; more when an earlier run died with its worker or asked to be retried. */
+  attempt: number;
+  /** The check run an earlier attempt opened, if it recorded one. */
+  checkRunId?: number;
+  /** Records the check run this attempt opened, so that a later attempt completes it instead of opening another. */
+  recordCheckRun(checkRunId: number): void;
+}
+
+export type RedisReviewRunner = (job: ReviewJob, context: RedisRunContext) => Promise<unknown>;
+
+/** Runs of one job at most (a dead worker's counts as one), after which it is dropped and logged. */
+const MAX_ATTEMPTS = 5;
+const RETRY_DELAY_MS = 30_000;
 
 /** A job as stored in Redis: plain data, so any process can run it. */
 interface StoredJob {
@@ -64,6 +86,8 @@ export class RedisReviewQueue implements JobQueue {
   readonly #options: Required<Omit<RedisQueueOptions, 'log'>> & Pick<RedisQueueOptions, 'log'>;
   #worker: Worker<StoredJob> | undefined;
   #running = 0;
+  /** Aborts this process's running reviews (shutdown). */
+  readonly #aborts = new Set<AbortController>();
   #lastDepth: QueueDepth = { waiting: 0, delayed: 0, active: 0 };
 
   constructor(options: RedisQueueOptions) {
@@ -76,7 +100,7 @@ export class RedisReviewQueue implements JobQueue {
   }
 
   /** Starts this process's workers (none when concurrency is 0); resolves once they listen to the queue. */
-  async startWorker(run: ReviewRunner): Promise<void> {
+  async startWorker(run: RedisReviewRunner): Promise<void> {
     if (this.#worker || this.#options.concurrency <= 0) return;
     const { lockMs, prefix, concurrency, log } = this.#options;
     this.#worker = new Worker<StoredJob>(QUEUE_NAME, (job, token) => this.#process(job, run, token), {
@@ -123,6 +147,12 @@ export class RedisReviewQueue implements JobQueue {
     return this.#lastDepth;
   }
 
+  /** Queued (waiting or delayed) and running reviews across all workers, for a queue-depth metric. */
+  async load(): Promise<{ queued: number; running: number }> {
+    const { waiting, delayed, active } = await this.depth();
+    return { queued: waiting + delayed, running: active };
+  }
+
   /** Throws unless Redis answers (readiness). */
   async ping(): Promise<void> {
     await this.#redis.ping();
@@ -142,28 +172,52 @@ export class RedisReviewQueue implements JobQueue {
   }
 
   /** Stops taking jobs, lets this process's running reviews finish, and disconnects. Queued jobs stay in
-   *  Redis for the other workers. */
-  async close(): Promise<void> {
+   *  Redis for the other workers. `abortAfterMs`: running reviews are then told to stop (their signal). */
+  async close(abortAfterMs?: number): Promise<void> {
+    const timer = abortAfterMs === undefined ? undefined : setTimeout(() => this.#aborts.forEach((abort) => abort.abort()), abortAfterMs);
     await this.#worker?.close();
+    clearTimeout(timer);
     await this.#queue.close();
     this.#redis.disconnect();
   }
 
-  async #process(bullJob: Job<StoredJob>, run: ReviewRunner, token: string | undefined): Promise<string> {
+  async #process(bullJob: Job<StoredJob>, run: RedisReviewRunner, token: string | undefined): Promise<string> {
     const { job, newHead, deliveryId } = bullJob.data;
     const pull = pullKey(job);
     const lock = this.#key('lock', pull);
     const holder = bullJob.id!;
-    const { lockMs } = this.#options;
+    const runs = this.#key('runs', holder);
+    const { lockMs, log } = this.#options;
     if ((await this.#redis.eval(LOCK_SCRIPT, 1, lock, holder, lockMs)) !== 1) {
       await bullJob.moveToDelayed(Date.now() + BUSY_RETRY_MS + Math.random() * BUSY_RETRY_MS, token);
       throw new DelayedError();
     }
     this.#running++;
+    const abort = new AbortController();
+    this.#aborts.add(abort);
     const renew = setInterval(() => void this.#redis.eval(RENEW_SCRIPT, 1, lock, holder, lockMs).catch(() => undefined), lockMs / 3);
+    let keepRuns = false;
     try {
       if (newHead && (await this.#isSuperseded(job))) return 'superseded';
-      await run(job);
+      const attempt = await this.#redis.hincrby(runs, 'attempt', 1);
+      await this.#redis.expire(runs, REMEMBER_DELIVERY_SECONDS);
+      const checkRunId = Number(await this.#redis.hget(runs, 'checkRunId')) || undefined;
+      const context: RedisRunContext = {
+        signal: abort.signal,
+        attempt,
+        ...(checkRunId !== undefined && { checkRunId }),
+        recordCheckRun: (id) => void this.#redis.hset(runs, 'checkRunId', String(id)).catch(() => undefined),
+      };
+      try {
+        await run(job, context);
+      } catch (error) {
+        if ((error as Error | undefined)?.name !== 'RetryableJobError' || attempt >= MAX_ATTEMPTS) throw error;
+        // Runs again later, on whichever worker is free: at once if this process is stopping.
+        keepRuns = true;
+        log.warn(`review job ${holder} (attempt ${attempt}) will run again: ${(error as Error).message}`);
+        await bullJob.moveToDelayed(Date.now() + (abort.signal.aborted ? 0 : RETRY_DELAY_MS * attempt), token);
+        throw new DelayedError();
+      }
       const remember = this.#redis.multi();
       if (!job.rerun) remember.set(this.#key('reviewed', pull), job.headSha, 'EX', REMEMBER_HEAD_SECONDS);
       if (deliveryId !== undefined) remember.set(this.#key('delivery', deliveryId), '1', 'EX', REMEMBER_DELIVERY_SECONDS);
@@ -171,7 +225,9 @@ export class RedisReviewQueue implements JobQueue {
       return 'reviewed';
     } finally {
       clearInterval(renew);
+      this.#aborts.delete(abort);
       this.#running--;
+      if (!keepRuns) await this.#redis.del(runs).catch(() => undefined);
       await this.#redis.eval(UNLOCK_SCRIPT, 1, lock, holder).catch(() => undefined);
     }
   }
@@ -181,7 +237,7 @@ export class RedisReviewQueue implements JobQueue {
     return latest !== null && latest !== job.headSha;
   }
 
-  #key(kind: 'head' | 'reviewed' | 'delivery' | 'lock', name: string): string {
+  #key(kind: 'head' | 'reviewed' | 'delivery' | 'lock' | 'runs', name: string): string {
     return `${this.#options.prefix}:${kind}:${name}`;
   }
 }

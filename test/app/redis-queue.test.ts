@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import type { EnqueueOptions, ReviewJob, ReviewRunner } from '../../src/app/queue.js';
-import { RedisReviewQueue } from '../../src/app/redis-queue.js';
+import { RedisReviewQueue, type RedisRunContext } from '../../src/app/redis-queue.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 
 const LOCK_MS = 1_000;
@@ -164,9 +164,14 @@ describe('the review queue on Redis', () => {
     const script = `
       const { RedisReviewQueue } = await import(${JSON.stringify(module)});
       const queue = new RedisReviewQueue({ url: ${JSON.stringify(redis.url)}, concurrency: 1, lockMs: ${LOCK_MS}, log: console });
-      queue.startWorker(async (job) => { console.log('started ' + job.pullNumber); await new Promise(() => {}); });`;
+      queue.startWorker(async (job, context) => {
+        context.recordCheckRun(4242);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        console.log('started ' + job.pullNumber + ' attempt ' + context.attempt);
+        await new Promise(() => {});
+      });`;
     const doomed = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const started = new Promise<void>((resolve) => doomed.stdout!.on('data', (chunk) => String(chunk).includes('started 9') && resolve()));
+    const started = new Promise<void>((resolve) => doomed.stdout!.on('data', (chunk) => String(chunk).includes('started 9 attempt 1') && resolve()));
     const exited = new Promise((resolve) => doomed.once('exit', resolve));
     await intake.enqueue(job(9, 9), noRun, push('kill-1'));
     await started;
@@ -174,13 +179,42 @@ describe('the review queue on Redis', () => {
     await exited;
     // The job is active on a dead worker: a live one takes it up once its lock expired.
     expect(await intake.depth()).toMatchObject({ active: 1 });
-    const [survivor] = [new RedisReviewQueue({ url: redis.url, concurrency: 2, lockMs: LOCK_MS, log: quiet })];
+    const survivor = new RedisReviewQueue({ url: redis.url, concurrency: 2, lockMs: LOCK_MS, log: quiet });
     queues.push(survivor);
-    survivor.startWorker(runner.run);
+    const contexts: RedisRunContext[] = [];
+    survivor.startWorker((reviewJob, context) => (contexts.push(context), runner.run(reviewJob, context)));
     await survivor.onIdle();
     expect(runner.runs).toEqual(['9@09']);
+    // The second attempt is told so, with the check run the first one opened: it completes that one.
+    expect(contexts.map(({ attempt, checkRunId }) => ({ attempt, checkRunId }))).toEqual([{ attempt: 2, checkRunId: 4242 }]);
     expect(await survivor.wasLastReviewed(job(9, 9))).toBe(true);
     // And its delivery counts as reviewed: a redelivery is not run a third time.
     expect(await intake.enqueue(job(9, 9), noRun, push('kill-1'))).toBe('coalesced');
+  });
+
+  it('hands a review stopped by a shutdown to another worker at once, with its attempt and check run', async () => {
+    const stopping = new RedisReviewQueue({ url: redis.url, concurrency: 1, lockMs: LOCK_MS, log: quiet });
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    // The runner the App gives: on abort it completes its check run and asks for its job to run again.
+    void stopping.startWorker(async (_job, context) => {
+      context.recordCheckRun(77);
+      started();
+      await new Promise((resolve) => context.signal.addEventListener('abort', resolve));
+      throw Object.assign(new Error('stopped by a shutdown'), { name: 'RetryableJobError' });
+    });
+    await stopping.enqueue(job(11, 11), noRun, push('stop-1'));
+    await running;
+    const closedAt = Date.now();
+    await stopping.close(100);
+    expect(Date.now() - closedAt).toBeLessThan(5_000);
+
+    const other = new RedisReviewQueue({ url: redis.url, concurrency: 1, lockMs: LOCK_MS, log: quiet });
+    queues.push(other);
+    const contexts: RedisRunContext[] = [];
+    void other.startWorker(async (_job, context) => void contexts.push(context));
+    await other.onIdle();
+    expect(contexts.map(({ attempt, checkRunId }) => ({ attempt, checkRunId }))).toEqual([{ attempt: 2, checkRunId: 77 }]);
+    expect(await other.wasLastReviewed(job(11, 11))).toBe(true);
   });
 });
