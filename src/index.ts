@@ -40,7 +40,7 @@ export default function asyncReviewApp(app: Probot, options?: ApplicationFunctio
   const hooks = { signals: process, exit: (code: number) => process.exit(code), log: app.log };
   if (redisQueue) {
     reportQueueHealth(redisQueue);
-    addReadinessCheck('redis', () => redisQueue.depth());
+    addReadinessCheck('redis', async () => (await redisQueue.ping(), null));
     closeRedisQueueOnShutdown(redisQueue, hooks, DRAIN_TIMEOUT_MS);
   } else {
     drainQueueOnShutdown(reviewQueue, hooks);

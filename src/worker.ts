@@ -22,7 +22,7 @@ const probot = createProbot();
 const queue = new RedisReviewQueue({ ...settings, concurrency: Math.max(settings.concurrency, 1), log: probot.log });
 if (process.env.PORT) {
   reportQueueHealth(queue);
-  addReadinessCheck('redis', () => queue.depth());
+  addReadinessCheck('redis', async () => (await queue.ping(), null));
   const server = createServer((request, response) => {
     if (!healthHandler(request, response)) response.writeHead(404).end();
   });

@@ -7,54 +7,57 @@ import { reviewQueue } from './queue.js';
 
 export const HEALTH_PATH = '/health';
 export const READY_PATH = '/ready';
-/** A dependency slower than this to answer counts as down. */
-const READINESS_TIMEOUT_MS = 2_000;
 
+/** A dependency's state: null when ready, else why not (said in the answer, without secrets). A check that
+ *  throws or takes over 2 s is not ready either. */
+export type ReadinessCheck = () => Promise<string | null> | string | null;
+
+const readinessChecks = new Map<string, ReadinessCheck>();
 let healthQueue: Pick<JobQueue, 'stats'> = reviewQueue;
-const readinessChecks = new Map<string, () => Promise<unknown>>();
+
+/** Adds (or replaces) a named check that /ready runs. */
+export function addReadinessCheck(name: string, check: ReadinessCheck): void {
+  readinessChecks.set(name, check);
+}
 
 /** The queue whose load /health reports (Redis mode's instead of the embedded one). */
 export function reportQueueHealth(queue: Pick<JobQueue, 'stats'>): void {
   healthQueue = queue;
 }
 
-/** A check /ready runs; it throws (or takes too long) while the dependency is down. */
-export function addReadinessCheck(name: string, check: () => Promise<unknown>): void {
-  readinessChecks.set(name, check);
+/** Runs every check (each bounded to 2 s): { ready, checks: { name: 'ok' | reason } }. */
+export async function readiness(): Promise<{ ready: boolean; checks: Record<string, string> }> {
+  const entries = await Promise.all(
+    [...readinessChecks].map(async ([name, check]): Promise<[string, string]> => {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('no answer within 2 s'), 2_000)));
+        return [name, (await Promise.race([Promise.resolve(check()), timeout])) ?? 'ok'];
+      } catch (error) {
+        return [name, error instanceof Error ? error.message : String(error)];
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+  return { ready: entries.every(([, state]) => state === 'ok'), checks: Object.fromEntries(entries) };
 }
 
 export function healthHandler(request: IncomingMessage, response: ServerResponse): boolean {
   const path = request.url?.split('?')[0];
   if ((path !== HEALTH_PATH && path !== READY_PATH) || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
   quietRequestLog(response);
-  if (path === READY_PATH) {
-    void readiness().then(({ ready, failing }) => {
-      response.writeHead(ready ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      response.end(request.method === 'HEAD' ? undefined : JSON.stringify({ status: ready ? 'ready' : 'unready', ...(ready ? {} : { failing }) }));
-    });
+  const headers = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+  if (path === HEALTH_PATH) {
+    response.writeHead(200, headers);
+    response.end(request.method === 'HEAD' ? undefined : JSON.stringify({ status: 'ok', queue: healthQueue.stats }));
     return true;
   }
-  response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-  response.end(request.method === 'HEAD' ? undefined : JSON.stringify({ status: 'ok', queue: healthQueue.stats }));
+  void readiness().then(({ ready, checks }) => {
+    response.writeHead(ready ? 200 : 503, headers);
+    response.end(request.method === 'HEAD' ? undefined : JSON.stringify({ status: ready ? 'ready' : 'not ready', checks }));
+  });
   return true;
-}
-
-async function readiness(): Promise<{ ready: boolean; failing: Record<string, string> }> {
-  const failing: Record<string, string> = {};
-  await Promise.all(
-    [...readinessChecks].map(async ([name, check]) => {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${READINESS_TIMEOUT_MS} ms`)), READINESS_TIMEOUT_MS)));
-      try {
-        await Promise.race([check(), timeout]);
-      } catch (error) {
-        failing[name] = error instanceof Error ? error.message : String(error);
-      } finally {
-        clearTimeout(timer);
-      }
-    }),
-  );
-  return { ready: Object.keys(failing).length === 0, failing };
 }
 
 /**

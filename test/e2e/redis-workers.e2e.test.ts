@@ -86,14 +86,14 @@ describe('Redis mode with two workers', () => {
   it('is ready while Redis answers, and says it is not when Redis is gone', async () => {
     const ready = await fetch(`${app.url}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready' });
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { redis: 'ok' } });
     const health = await (await fetch(`${app.url}/health`)).json();
     expect(health).toEqual({ status: 'ok', queue: { queued: 0, running: 0 } });
 
     await redis.stop();
     const unready = await fetch(`${app.url}/ready`);
     expect(unready.status).toBe(503);
-    expect(await unready.json()).toMatchObject({ status: 'unready', failing: { redis: expect.any(String) } });
+    expect(await unready.json()).toMatchObject({ status: 'not ready', checks: { redis: expect.any(String) } });
     // Liveness does not depend on Redis: a load balancer stops sending, the orchestrator does not restart.
     expect((await fetch(`${app.url}/health`)).status).toBe(200);
     // A webhook that cannot be queued is answered 500 at once, so GitHub shows it as failed (to redeliver).
