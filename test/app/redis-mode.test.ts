@@ -1,4 +1,6 @@
 // Redis mode's settings: REDIS_URL turns it on; malformed values are said at start-up, not mid-review.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONCURRENCY, redisSettings } from '../../src/app/redis-mode.js';
 import { DEFAULT_LOCK_MS } from '../../src/app/redis-queue.js';
@@ -23,5 +25,15 @@ describe('Redis mode settings', () => {
     expect(() => redisSettings({ REDIS_URL: 'http://user:secret@cache' })).not.toThrow(/secret/);
     expect(() => redisSettings({ REDIS_URL: 'redis://cache', REVIEW_CONCURRENCY: 'four' })).toThrow(/REVIEW_CONCURRENCY must be a whole number/);
     expect(() => redisSettings({ REDIS_URL: 'redis://cache', REDIS_JOB_LOCK_MS: '-1' })).toThrow(/REDIS_JOB_LOCK_MS/);
+  });
+
+  it('has a worker entry (npm run worker) that refuses to start without REDIS_URL', () => {
+    const worker = spawnSync(process.execPath, [join(process.cwd(), 'dist/src/worker.js')], {
+      env: { PATH: process.env.PATH, APP_ID: '1', PRIVATE_KEY: 'unused' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(worker.status).toBe(2);
+    expect(worker.stderr).toContain('REDIS_URL must be set');
   });
 });
