@@ -147,7 +147,7 @@ export async function startWorkerProcess(keys: AppKeys, githubHost: string, redi
     rmSync(cwd, { recursive: true, force: true });
   };
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the worker did not start within 20 s:\n${output}`)), 20_000);
+    const timer = setTimeout(() => void stop().then(() => reject(new Error(`the worker did not start within 20 s:\n${output}`))), 20_000);
     void exited.then(() => reject(new Error(`the worker exited while starting:\n${output}`)));
     onOutput = () => {
       if (!output.includes("async-review worker: running")) return;

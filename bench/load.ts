@@ -10,7 +10,7 @@ import { startFakeGitHub, type FakeGitHub, type PullRequest, type Repository } f
 import { checkSuiteRerequestedEvent, deliverWebhook, pullRequestEvent } from "../test/fake-github/webhooks.js";
 import { startRedisServer } from "../test/helpers/redis-server.js";
 import { RedisReviewQueue } from "../src/app/redis-queue.js";
-import { appKeys, startAppServer, startWorkerProcess, type AppKeys } from "./app-server.js";
+import { appKeys, startAppServer, startWorkerProcess, type AppKeys, type AppServer, type WorkerProcess } from "./app-server.js";
 import { percentile } from "./measure.js";
 import type { LoadResults, LoadScenario } from "./results.js";
 
@@ -180,18 +180,22 @@ async function scenario(workers: number, log: (line: string) => void): Promise<L
   const repo = github.addRepository({ name: "service", files: { "README.md": "# service\n" } });
   const pulls = Array.from({ length: PULLS }, (_, i) => github.addPullRequest({ name: "service", number: i + 1, changes: { [`service/handler_${i}.py`]: module(i, 0) } }));
   const redis = workers > 0 ? await startRedisServer() : undefined;
-  const app = await startAppServer(keys, github.host, [], redis ? { REDIS_URL: redis.url, REVIEW_CONCURRENCY: "0" } : {});
-  const workerProcesses = redis ? await Promise.all(Array.from({ length: workers }, () => startWorkerProcess(keys, github.host, redis.url))) : [];
-  const observer = redis && new RedisReviewQueue({ url: redis.url, concurrency: 0, log: { info() {}, warn() {}, error() {} } });
+  let app: AppServer | undefined;
+  const workerProcesses: WorkerProcess[] = [];
+  let observer: RedisReviewQueue | undefined;
   const label = workers === 0 ? "embedded (one App process)" : `Redis, ${workers} worker${workers > 1 ? "s" : ""} (+ an intake-only App process)`;
   try {
+    const started = await startAppServer(keys, github.host, [], redis ? { REDIS_URL: redis.url, REVIEW_CONCURRENCY: "0" } : {});
+    app = started;
+    for (let i = 0; i < workers; i++) workerProcesses.push(await startWorkerProcess(keys, github.host, redis!.url));
+    observer = redis && new RedisReviewQueue({ url: redis.url, concurrency: 0, log: { info() {}, warn() {}, error() {} } });
     const firstSentAt = performance.timeOrigin + performance.now();
-    const traffic = await sendTraffic(github, repo, pulls, app.webhookUrl, keys);
+    const traffic = await sendTraffic(github, repo, pulls, started.webhookUrl, keys);
     log(`   ${label}: ${traffic.statuses.length} deliveries sent; waiting for the reviews`);
     let quietSince = Date.now();
     let lastCount = -1;
     await until(async () => {
-      const busy = observer ? Object.values(await observer.depth()).some((n) => n > 0) : await embeddedBusy(app.url);
+      const busy = observer ? Object.values(await observer.depth()).some((n) => n > 0) : await embeddedBusy(started.url);
       const count = github.requests.length;
       if (busy || github.inFlight > 0 || count !== lastCount) {
         lastCount = count;
@@ -206,7 +210,7 @@ async function scenario(workers: number, log: (line: string) => void): Promise<L
   } finally {
     await observer?.close();
     await Promise.all(workerProcesses.map((worker) => worker.stop()));
-    await app.stop();
+    await app?.stop();
     await github.close();
     await redis?.stop();
   }
