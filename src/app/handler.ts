@@ -6,8 +6,9 @@ import { installationClient } from '../github/installation.js';
 import type { RequestBudget } from '../github/resilience.js';
 import { CHECK_NAME, completeCheckRun } from '../github/writes.js';
 import { renderSkippedCheck } from '../render/summary.js';
+import type { JobQueue } from './job-queue.js';
 import { githubErrors, githubRequestRetries, jobsRetried, reviewDuration, reviewsTotal } from './metrics.js';
-import { GaveUpError, RetryableJobError, reviewQueue, type ReviewJob, type ReviewQueue, type RunContext } from './queue.js';
+import { GaveUpError, RetryableJobError, reviewQueue, type ReviewJob, type ReviewRunner, type RunContext } from './queue.js';
 import { reviewPullRequest } from './review-pull-request.js';
 
 /** How long a review may keep retrying GitHub (REVIEW_DEADLINE_SECONDS, default 60): past it, no retry
@@ -24,9 +25,15 @@ export const PULL_REQUEST_EVENTS = [
   'pull_request.ready_for_review',
 ] as const;
 
-export function registerHandlers(app: Probot, queue: ReviewQueue = reviewQueue): void {
+type Log = Probot['log'];
+/** What a queue calls with a job's error: logs it, and completes the check run of a job given up on. */
+export type JobErrorHandler = (error: unknown, job?: ReviewJob) => void;
+
+/** Runs one review job (from whichever queue, with its RunContext), and queues the PR's real head when the
+ *  job's commit was stale. A run that GitHub's faults or a shutdown stopped throws RetryableJobError. */
+export function createReviewRunner(app: Probot, queue: JobQueue, onError: JobErrorHandler = createJobErrorHandler(app)): ReviewRunner {
   const run = async (job: ReviewJob, context?: RunContext): Promise<void> => {
-    const log = app.log.child({ repo: `${job.owner}/${job.repo}`, pull: job.pullNumber, sha: job.headSha });
+    const log = jobLog(app.log, job);
     const started = performance.now();
     const budget: RequestBudget = {
       deadline: Date.now() + reviewDeadlineMs(),
@@ -58,26 +65,17 @@ export function registerHandlers(app: Probot, queue: ReviewQueue = reviewQueue):
     // Deliveries came out of order (a late event for an older commit superseded the newest push): GitHub's
     // head is what gets reviewed, unless it already was.
     const head: ReviewJob = { ...job, headSha: outcome.supersededBy ?? job.headSha, rerun: undefined };
-    if (outcome.supersededBy && !queue.wasLastReviewed(head)) {
-      const result = queue.enqueue(head, run, {
-        newHead: true,
-        onError: (error) => onJobError(log, error),
-      });
+    if (outcome.supersededBy && !(await queue.wasLastReviewed(head))) {
+      const result = await queue.enqueue(head, run, { newHead: true, onError: (error) => onError(error, head) });
       log.info(`${job.owner}/${job.repo}#${job.pullNumber}@${outcome.supersededBy.slice(0, 7)} (the head, after a late delivery): ${result}`);
     }
   };
-  const enqueue = async (context: Context, job: ReviewJob, newHead: boolean) => {
-    const result = queue.enqueue(job, run, {
-      newHead,
-      deliveryId: context.id,
-      onError: (error) => onJobError(context.log, error),
-    });
-    context.log.info(`${job.owner}/${job.repo}#${job.pullNumber}@${job.headSha.slice(0, 7)}: ${result}`);
-    // GitHub is answered once the job is on disk: a crash after the answer loses nothing.
-    await queue.persisted();
-  };
+  return run;
+}
 
-  /** A job given up on must not leave its check run in progress: it is completed as neutral, saying so. */
+/** Logs a job's error (without request bodies or headers); a job given up on (GaveUpError) must not leave
+ *  its check run in progress: it is completed as neutral, saying so. */
+export function createJobErrorHandler(app: Probot): JobErrorHandler {
   const giveUp = async (error: GaveUpError) => {
     if (error.checkRunId === undefined) return;
     const { job } = error;
@@ -86,17 +84,36 @@ export function registerHandlers(app: Probot, queue: ReviewQueue = reviewQueue):
     const summary = `async-review tried to review ${job.headSha.slice(0, 7)} several times and gave up: ${error.message}\n\nRe-run this check to try again.`;
     await completeCheckRun(octokit, { owner: job.owner, repo: job.repo }, error.checkRunId, renderSkippedCheck('neutral', 'async-review gave up on this review', summary), []);
   };
-  const onJobError = (log: Probot['log'], error: unknown) => {
+  return (error, job) => {
+    const log = job ? jobLog(app.log, job) : app.log;
     log.error({ err: loggableError(error) }, `review job failed: ${describeError(error)}`);
     if (error instanceof GaveUpError) {
       giveUp(error).catch((completionError: unknown) => log.error({ err: loggableError(completionError) }, `could not complete the check run of a job given up on: ${describeError(completionError)}`));
     }
   };
+}
 
-  // Jobs the journal kept from an earlier process (killed, or stopped mid-review) run again first.
-  const resumed = queue.resume(run, (error, job) =>
-    onJobError(app.log.child({ repo: `${job.owner}/${job.repo}`, pull: job.pullNumber, sha: job.headSha }), error),
-  );
+function jobLog(log: Log, job: ReviewJob): Log {
+  return log.child({ repo: `${job.owner}/${job.repo}`, pull: job.pullNumber, sha: job.headSha });
+}
+
+export function registerHandlers(app: Probot, queue: JobQueue = reviewQueue, run?: ReviewRunner): void {
+  const onJobError = createJobErrorHandler(app);
+  const runner = run ?? createReviewRunner(app, queue, onJobError);
+  const enqueue = async (context: Context, job: ReviewJob, newHead: boolean) => {
+    const result = await queue.enqueue(job, runner, {
+      newHead,
+      deliveryId: context.id,
+      onError: (error) => onJobError(error, job),
+    });
+    context.log.info(`${job.owner}/${job.repo}#${job.pullNumber}@${job.headSha.slice(0, 7)}: ${result}`);
+    // GitHub is answered once the job is on disk: a crash after the answer loses nothing.
+    await queue.persisted();
+  };
+
+  // Jobs the journal kept from an earlier process (killed, or stopped mid-review) run again first (the
+  // embedded queue; the Redis queue keeps its jobs in Redis and resumes none).
+  const resumed = queue.resume(runner, onJobError);
   if (resumed.length > 0) {
     jobsRetried.inc({ reason: 'restart' }, resumed.length);
     app.log.info(`resuming ${resumed.length} journaled review(s)`);

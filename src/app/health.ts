@@ -3,15 +3,18 @@
 // Redis answers: that mode registers its own check with addReadinessCheck).
 // Neither is logged: a probe every few seconds would bury the App's own lines.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JobQueue } from './job-queue.js';
 import { reviewQueue } from './queue.js';
 
 export const HEALTH_PATH = '/health';
 export const READY_PATH = '/ready';
 
-/** A dependency's state: null when ready, else why not (said in the answer, without secrets). */
+/** A dependency's state: null when ready, else why not (said in the answer, without secrets). A check that
+ *  throws or takes over 2 s is not ready either. */
 export type ReadinessCheck = () => Promise<string | null> | string | null;
 
 const readinessChecks = new Map<string, ReadinessCheck>();
+let healthQueue: Pick<JobQueue, 'stats'> = reviewQueue;
 
 /** Adds (or replaces) a named check that /ready runs. */
 export function addReadinessCheck(name: string, check: ReadinessCheck): void {
@@ -20,6 +23,11 @@ export function addReadinessCheck(name: string, check: ReadinessCheck): void {
 
 export function removeReadinessCheck(name: string): void {
   readinessChecks.delete(name);
+}
+
+/** The queue whose load /health reports (Redis mode's instead of the embedded one). */
+export function reportQueueHealth(queue: Pick<JobQueue, 'stats'>): void {
+  healthQueue = queue;
 }
 
 /** Runs every check (each bounded to 2 s): { ready, checks: { name: 'ok' | reason } }. */
@@ -37,8 +45,7 @@ export async function readiness(): Promise<{ ready: boolean; checks: Record<stri
       }
     }),
   );
-  const checks = Object.fromEntries(entries);
-  return { ready: entries.every(([, state]) => state === 'ok'), checks };
+  return { ready: entries.every(([, state]) => state === 'ok'), checks: Object.fromEntries(entries) };
 }
 
 export function healthHandler(request: IncomingMessage, response: ServerResponse): boolean {
@@ -48,10 +55,10 @@ export function healthHandler(request: IncomingMessage, response: ServerResponse
   const headers = { 'content-type': 'application/json', 'cache-control': 'no-store' };
   if (path === HEALTH_PATH) {
     response.writeHead(200, headers);
-    response.end(request.method === 'HEAD' ? undefined : JSON.stringify({ status: 'ok', queue: reviewQueue.stats }));
+    response.end(request.method === 'HEAD' ? undefined : JSON.stringify({ status: 'ok', queue: healthQueue.stats }));
     return true;
   }
-  readiness().then(({ ready, checks }) => {
+  void readiness().then(({ ready, checks }) => {
     response.writeHead(ready ? 200 : 503, headers);
     response.end(request.method === 'HEAD' ? undefined : JSON.stringify({ status: ready ? 'ready' : 'not ready', checks }));
   });

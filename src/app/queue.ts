@@ -9,6 +9,7 @@
 // again on start, a job whose runner throws RetryableJobError is kept and run again after a delay, and
 // close() (SIGTERM) stops starting jobs, lets the running ones finish, and interrupts those that take too long.
 import PQueue from 'p-queue';
+import type { JobQueue } from './job-queue.js';
 import type { JobJournal, JournalEntry } from './journal.js';
 
 export interface ReviewJob {
@@ -79,7 +80,7 @@ export interface EnqueueOptions {
   onError: (error: unknown) => void;
 }
 
-export class ReviewQueue {
+export class ReviewQueue implements JobQueue {
   readonly #queue: PQueue;
   /** Keys (repo#pr@sha) queued or running. */
   readonly #inFlight = new Set<string>();
