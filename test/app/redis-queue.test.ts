@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import type { EnqueueOptions, ReviewJob, ReviewRunner } from '../../src/app/queue.js';
+import { GaveUpError, RetryableJobError, type EnqueueOptions, type ReviewJob, type ReviewRunner } from '../../src/app/queue.js';
 import { RedisReviewQueue, type RedisRunContext } from '../../src/app/redis-queue.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 
@@ -201,7 +201,7 @@ describe('the review queue on Redis', () => {
       context.recordCheckRun(77);
       started();
       await new Promise((resolve) => context.signal.addEventListener('abort', resolve));
-      throw Object.assign(new Error('stopped by a shutdown'), { name: 'RetryableJobError' });
+      throw new RetryableJobError('stopped by a shutdown');
     });
     await stopping.enqueue(job(11, 11), noRun, push('stop-1'));
     await running;
@@ -216,5 +216,56 @@ describe('the review queue on Redis', () => {
     await other.onIdle();
     expect(contexts.map(({ attempt, checkRunId }) => ({ attempt, checkRunId }))).toEqual([{ attempt: 2, checkRunId: 77 }]);
     expect(await other.wasLastReviewed(job(11, 11))).toBe(true);
+  });
+
+  it('runs a job whose runner throws RetryableJobError again after its backoff, with its check run, until it succeeds', async () => {
+    const delays: number[] = [];
+    const queue = new RedisReviewQueue({ url: redis.url, concurrency: 1, lockMs: LOCK_MS, log: quiet, retryDelayMs: (attempts) => (delays.push(attempts), 200 * attempts) });
+    queues.push(queue);
+    const seen: { attempt: number; checkRunId?: number; at: number }[] = [];
+    const errors: unknown[] = [];
+    await queue.startWorker(async (_job, context) => {
+      seen.push({ attempt: context.attempt, checkRunId: context.checkRunId, at: Date.now() });
+      if (context.attempt === 1) context.recordCheckRun(501);
+      if (context.attempt < 3) throw new RetryableJobError('GitHub unavailable');
+    }, (error) => errors.push(error));
+    await queue.enqueue(job(21, 21), noRun, push('retry-1'));
+    await queue.onIdle();
+    expect(seen.map(({ attempt, checkRunId }) => ({ attempt, checkRunId }))).toEqual([
+      { attempt: 1, checkRunId: undefined },
+      { attempt: 2, checkRunId: 501 },
+      { attempt: 3, checkRunId: 501 },
+    ]);
+    // Backoff grows with the attempts so far (200 ms, then 400 ms).
+    expect(delays).toEqual([1, 2]);
+    expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(180);
+    expect(seen[2]!.at - seen[1]!.at).toBeGreaterThanOrEqual(380);
+    expect(errors).toEqual([]);
+    expect(await queue.wasLastReviewed(job(21, 21))).toBe(true);
+  });
+
+  it('gives a job up after maxAttempts with a GaveUpError naming the check run still open', async () => {
+    const queue = new RedisReviewQueue({ url: redis.url, concurrency: 1, lockMs: LOCK_MS, log: quiet, maxAttempts: 3, retryDelayMs: () => 50 });
+    queues.push(queue);
+    let runs = 0;
+    const errors: unknown[] = [];
+    const failed = new Promise<void>((resolve) =>
+      void queue.startWorker(async (_job, context) => {
+        runs++;
+        if (context.checkRunId === undefined) context.recordCheckRun(902);
+        throw new RetryableJobError('GitHub unavailable');
+      }, (error) => (errors.push(error), resolve())),
+    );
+    await queue.enqueue(job(22, 22), noRun, push('give-up-1'));
+    await failed;
+    await queue.onIdle();
+    expect(runs).toBe(3);
+    expect(errors).toHaveLength(1);
+    const gaveUp = errors[0] as GaveUpError;
+    expect(gaveUp).toBeInstanceOf(GaveUpError);
+    expect(gaveUp.checkRunId).toBe(902);
+    expect(gaveUp.job.pullNumber).toBe(22);
+    // Given up is not reviewed: a later push of the same commit is queued again.
+    expect(await queue.wasLastReviewed(job(22, 22))).toBe(false);
   });
 });
