@@ -1,8 +1,8 @@
 // Redis mode end to end: a real redis-server, a real App process (`probot run dist/src/index.js`, taking
 // signed webhooks over HTTP and running reviews) and a real worker process (`node dist/src/worker.js`), both
 // on the fake GitHub with API latency so that reviews are mid-flight when the worker is SIGKILLed.
-// The App's worker takes up the dead worker's reviews: each head ends with exactly one completed check run,
-// and no comment is posted twice.
+// The App's worker takes up the dead worker's reviews: each head ends with exactly one check run, the one
+// opened before the kill, completed; no comment is posted twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appKeys, startAppServer, startWorkerProcess, type AppServer, type WorkerProcess } from '../../bench/app-server.js';
 import { startFakeGitHub, type FakeGitHub, type PullRequest, type Repository } from '../fake-github/server.js';
@@ -77,9 +77,14 @@ describe('Redis mode with two workers', () => {
     const restarted = pulls.filter((pull) => fileListings(pull.number) > 1);
     expect(restarted.length).toBeGreaterThanOrEqual(1);
     expect(pulls.every((pull) => fileListings(pull.number) <= 2)).toBe(true);
-    // Every check run opened after the kill was completed. The dead worker's own runs are left to the GitHub
-    // layer's read-back (our in-progress run for the SHA is the one to finish), not to the queue.
-    expect(github.state.checkRuns.filter((run) => !createdBeforeKill.has(run.id) && run.status !== 'completed')).toEqual([]);
+    // No check run stays in progress, the dead worker's included: the next attempt completed the one the dead
+    // attempt opened (recorded in Redis with the job) instead of opening a second one.
+    expect(github.state.checkRuns.filter((run) => run.status !== 'completed').map((run) => run.id)).toEqual([]);
+    for (const pull of pulls) {
+      const runs = github.state.checkRuns.filter((run) => run.head_sha === pull.headSha);
+      expect(runs.map((run) => run.id), `#${pull.number}`).toHaveLength(1);
+      expect(createdBeforeKill.has(runs[0]!.id), `#${pull.number}: its check run is the one opened before the kill`).toBe(true);
+    }
     expect(github.requests.filter((entry) => entry.status === 422)).toEqual([]);
   }, 150_000);
 
