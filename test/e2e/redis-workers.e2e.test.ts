@@ -94,6 +94,11 @@ describe('Redis mode with two workers', () => {
     expect(await ready.json()).toEqual({ status: 'ready', checks: { redis: 'ok' } });
     const health = await (await fetch(`${app.url}/health`)).json();
     expect(health).toEqual({ status: 'ok', queue: { queued: 0, running: 0 } });
+    // /metrics counts the shared queue in Redis, and the reviews this process ran.
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/^async_review_queue_depth\{state="queued"\} 0$/m);
+    expect(metrics).toMatch(/^async_review_queue_depth\{state="running"\} 0$/m);
+    expect(metrics).toMatch(/^async_review_reviews_total\{outcome="failure"\} [1-9]/m);
 
     await redis.stop();
     const unready = await fetch(`${app.url}/ready`);
