@@ -117,7 +117,17 @@ export class RedisReviewQueue implements JobQueue {
       removeOnFail: { count: 0 },
     });
     this.#worker.on('failed', (job, error) => {
-      if (job) log.error({ err: error }, `review job ${job.id} failed: ${error.message}`);
+      if (!job) return;
+      log.error({ err: error }, `review job ${job.id} failed: ${error.message}`);
+      // BullMQ gave up on a job whose workers kept dying (maxStalledCount): no attempt of ours saw it end, so
+      // the App is told as for any job given up on, with the check run the last attempt opened.
+      if (/stalled/i.test(error.message) && !(error instanceof GaveUpError)) {
+        const stored = job.data.job;
+        void this.#redis
+          .hget(this.#key('runs', job.id!), 'checkRunId')
+          .then((id) => this.#onError(new GaveUpError(`gave up after its workers died: ${error.message}`, stored, Number(id) || undefined), stored))
+          .catch(() => undefined);
+      }
     });
     this.#worker.on('error', (error) => log.warn(`redis worker: ${error.message}`));
     await this.#worker.waitUntilReady();

@@ -268,4 +268,39 @@ describe('the review queue on Redis', () => {
     // Given up is not reviewed: a later push of the same commit is queued again.
     expect(await queue.wasLastReviewed(job(22, 22))).toBe(false);
   });
+
+  it('gives up a job whose workers keep dying, with a GaveUpError naming the check run the last one opened', async () => {
+    const intake = new RedisReviewQueue({ url: redis.url, concurrency: 0, lockMs: LOCK_MS, log: quiet });
+    queues.push(intake);
+    const module = join(process.cwd(), 'dist/src/app/redis-queue.js');
+    await intake.enqueue(job(31, 31), noRun, push('die-1'));
+    // Three workers in turn take the job up and are SIGKILLed mid-run (BullMQ puts a stalled job back twice).
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const script = `
+        const { RedisReviewQueue } = await import(${JSON.stringify(module)});
+        const queue = new RedisReviewQueue({ url: ${JSON.stringify(redis.url)}, concurrency: 1, lockMs: ${LOCK_MS}, log: { info() {}, warn() {}, error() {} } });
+        queue.startWorker(async (job, context) => {
+          context.recordCheckRun(7000 + context.attempt);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          console.log('started ' + job.pullNumber + ' attempt ' + context.attempt);
+          await new Promise(() => {});
+        });`;
+      const doomed = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const started = new Promise<void>((resolve) => doomed.stdout!.on('data', (chunk) => String(chunk).includes(`started 31 attempt ${attempt}`) && resolve()));
+      const exited = new Promise((resolve) => doomed.once('exit', resolve));
+      await started;
+      doomed.kill('SIGKILL');
+      await exited;
+    }
+    // A live worker finds the job stalled a third time: BullMQ fails it, and the App is told with the open check run.
+    const survivor = new RedisReviewQueue({ url: redis.url, concurrency: 1, lockMs: LOCK_MS, log: quiet });
+    queues.push(survivor);
+    let runs = 0;
+    const gaveUp = new Promise<unknown>((resolve) => void survivor.startWorker(async () => void runs++, (error) => resolve(error)));
+    const error = (await gaveUp) as GaveUpError;
+    expect(error).toBeInstanceOf(GaveUpError);
+    expect(error.checkRunId).toBe(7003);
+    expect(error.job.pullNumber).toBe(31);
+    expect(runs).toBe(0);
+  }, 60_000);
 });
