@@ -23,7 +23,7 @@ export function appKeys(): AppKeys {
   };
 }
 
-export interface AppServer { url: string; webhookUrl: string; pid: number; peakRssMb(): number; output(): string; stop(): Promise<void> }
+export interface AppServer { url: string; webhookUrl: string; pid: number; peakRssMb(): number; output(): string; kill(signal: NodeJS.Signals): Promise<void>; stop(): Promise<void> }
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -39,7 +39,8 @@ function peakRssMb(pid: number): number {
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
-/** `nodeArgs` go to the App's node (e.g. --cpu-prof to see where its time goes); `env` adds to its environment. */
+/** `nodeArgs` go to the App's node (e.g. --cpu-prof to see where its time goes); `env` adds to or overrides
+ *  the App's environment (e.g. REDIS_URL). */
 export async function startAppServer(keys: AppKeys, githubHost: string, nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<AppServer> {
   if (!existsSync(appEntry)) throw new Error(`${appEntry} is not built`);
   const port = await freePort();
@@ -92,5 +93,68 @@ export async function startAppServer(keys: AppKeys, githubHost: string, nodeArgs
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { url, webhookUrl: `${url}/api/github/webhooks`, pid: child.pid!, peakRssMb: () => peakRssMb(child.pid!), output: () => output, stop };
+  const kill = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  return { url, webhookUrl: `${url}/api/github/webhooks`, pid: child.pid!, peakRssMb: () => peakRssMb(child.pid!), output: () => output, kill, stop };
+}
+
+export const workerEntry = join(repoRoot, "dist", "src", "worker.js");
+
+export interface WorkerProcess { pid: number; peakRssMb(): number; output(): string; kill(signal: NodeJS.Signals): Promise<void>; stop(): Promise<void> }
+
+/** A Redis-mode worker process (`npm run worker`), resolved once it listens to the queue. */
+export async function startWorkerProcess(keys: AppKeys, githubHost: string, redisUrl: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
+  if (!existsSync(workerEntry)) throw new Error(`${workerEntry} is not built`);
+  const cwd = mkdtempSync(join(tmpdir(), "async-review-worker-"));
+  const child: ChildProcess = spawn(process.execPath, [workerEntry], {
+    cwd,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: "production",
+      APP_ID: String(keys.appId),
+      PRIVATE_KEY: keys.privateKey,
+      GHE_HOST: githubHost,
+      GHE_PROTOCOL: "http",
+      REDIS_URL: redisUrl,
+      // Info, to see the line saying it listens; its reviews log a few lines each.
+      LOG_LEVEL: "info",
+      ...env,
+    },
+  });
+  let output = "";
+  let onOutput = (): void => {};
+  const append = (chunk: Buffer): void => {
+    output = (output + chunk.toString()).slice(-50_000);
+    onOutput();
+  };
+  child.stdout!.on("data", append);
+  child.stderr!.on("data", append);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const kill = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  const stop = async (): Promise<void> => {
+    await kill("SIGTERM");
+    rmSync(cwd, { recursive: true, force: true });
+  };
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => void stop().then(() => reject(new Error(`the worker did not start within 20 s:\n${output}`))), 20_000);
+    void exited.then(() => reject(new Error(`the worker exited while starting:\n${output}`)));
+    onOutput = () => {
+      if (!output.includes("async-review worker: running")) return;
+      clearTimeout(timer);
+      resolve();
+    };
+    onOutput();
+  });
+  return { pid: child.pid!, peakRssMb: () => peakRssMb(child.pid!), output: () => output, kill, stop };
 }

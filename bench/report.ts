@@ -13,6 +13,7 @@ export const targets = {
   appCheckMs: 3500,
   appExtraRequests: 10,
   intakeP99Ms: 100,
+  loadWebhookP99Ms: 1000,
   appTargetFiles: 100,
   appTargetLatencyMs: 100,
 };
@@ -32,6 +33,11 @@ function targetRows(r: BenchResults): string[][] {
   rows.push([`no fuzzed file slower than ${FUZZ_TARGET_RATIO}× the corpus median per KB`, fuzz ? `worst ${ratio(fuzz.worst.ratio)}, ${fuzz.over} of ${fuzz.cases.length} over` : "n/a", verdict(fuzz?.worst.ratio, FUZZ_TARGET_RATIO, (v) => `${v.toFixed(1)}×`)]);
   const intake = r.intake?.bursts.find((b) => b.label === intakeBurstLabels.measured);
   rows.push(["webhook intake p99 < 100 ms (200 concurrent)", intake ? millis(intake.p99Ms) : "n/a", verdict(intake?.p99Ms, targets.intakeP99Ms, millis)]);
+  const load = r.load?.scenarios ?? [];
+  const worstP99 = load.length ? Math.max(...load.map((s) => s.webhookP99Ms)) : undefined;
+  rows.push(["load (200 deliveries in 10 s): webhook p99 < 1 s in every mode", worstP99 === undefined ? "n/a" : millis(worstP99), verdict(worstP99, targets.loadWebhookP99Ms, millis)]);
+  const broken = load.flatMap((s) => s.problems);
+  rows.push(["load: one completed check run per head, no duplicate comment, last heads reviewed", load.length ? `${load.length} mode(s)` : "n/a", load.length === 0 ? "not measured" : broken.length ? `**missed** (${broken.length} problem(s))` : "**met**"]);
   return rows;
 }
 
@@ -119,6 +125,24 @@ function appSection(r: BenchResults): string {
   return out.join("\n");
 }
 
+function journalSection(r: BenchResults): string {
+  const j = r.journal;
+  if (!j) return "";
+  const ms = (value: number) => `${value.toFixed(2)} ms`;
+  return [
+    "## 5. Job journal (embedded mode)",
+    "",
+    "Each change to the journal of queued and running reviews is an fsynced write of a temporary file and a rename (write-file-atomic), in the system's temporary directory; the webhook is answered once its job is on disk. Changes made while a write is on disk go together in the next.",
+    "",
+    table(["what", "figure"], [
+      [`one delivery's job made durable, one after another (up to ${j.enqueue.others} others journaled)`, `p50 ${ms(j.enqueue.p50Ms)}, p95 ${ms(j.enqueue.p95Ms)}, max ${ms(j.enqueue.maxMs)}`],
+      [`${j.burst.count} deliveries made durable at once (coalesced)`, `${j.burst.totalMs.toFixed(1)} ms in all`],
+      [`a job's whole life (queued; started with its check run; done), ${j.lifecycle.writes} fsynced writes, 20 others journaled`, `p50 ${ms(j.lifecycle.p50Ms)}, p95 ${ms(j.lifecycle.p95Ms)}`],
+    ]),
+    "",
+  ].join("\n");
+}
+
 function intakeSection(r: BenchResults): string {
   const out = ["## 4. Webhook intake", ""];
   const i = r.intake;
@@ -126,6 +150,27 @@ function intakeSection(r: BenchResults): string {
   out.push(`Bursts of ${i.deliveries} signed \`pull_request\` deliveries (~21 KB each, from @octokit/webhooks-examples), all sent at once on ${i.deliveries} loopback connections to the real server by a separate process, after one warm-up burst of ignored \`closed\` deliveries; the floor burst runs before the measured one, on an idle server. Latency: from sending a request to its answer. The \`closed\` burst shows what the server costs without any review work; the difference to the \`opened\` burst is the App's own handler and the reviews it runs on the same event loop meanwhile.`, "");
   if ((i.repetitions ?? 1) > 1) out.push(`The whole measurement ran ${i.repetitions} times, each with a fresh App process; p50 and p99 are the medians of the runs, max the largest answer time of all.`, "");
   out.push(table(["burst", "p50", "p99", "p99 of each run", "max", "responses"], i.bursts.map((b) => [b.label, millis(b.p50Ms), millis(b.p99Ms), (b.p99PerRepetitionMs ?? []).map((v) => `${v} ms`).join(", "), millis(b.maxMs), Object.entries(b.statusCounts).map(([k, v]) => `${v}× ${k}`).join(", ")])), "");
+  return out.join("\n");
+}
+
+function loadSection(r: BenchResults): string {
+  const out = ["## 6. Load: one App or many workers on Redis", ""];
+  const l = r.load;
+  if (!l || l.skipped || l.scenarios.length === 0) return out.concat(`Not measured in this run${l?.skipped ? `: ${l.skipped}` : ""} (\`--only load\` measures it).`, "").join("\n");
+  out.push(`\`bench/load.ts\`: ${l.deliveries} signed deliveries in ${l.windowSeconds} s over ${l.pulls} pull requests, each PR's ten in order at seeded random moments: \`opened\` and its redelivery, two pushes in a row, a late redelivery of the first push (its old head), a redelivery of the second, a re-run of the checks and its redelivery, a last push and its redelivery. A fresh fake GitHub answers every request after ${l.latencyMs} ms; Probot's default throttling is on. Embedded: one App process that takes the webhooks and reviews. Redis: a real redis-server, an App process that only takes webhooks (\`REVIEW_CONCURRENCY=0\`) and one or two \`npm run worker\` processes (4 reviews at once each). Afterwards each run is checked: no check run in progress, at most one completed check run per head (plus one per re-run asked for it), every PR's last head reviewed, no comment posted twice, webhook p99 under 1 s.`, "");
+  out.push(table(["mode", "check runs completed", "heads reviewed", "reviews per minute", "drained after", "p95 time to review", "webhook p50 / p99", "peak memory per worker", "webhook process", "guarantees"], l.scenarios.map((s) => [
+    s.label,
+    s.reviews,
+    s.reviewedHeads,
+    s.reviewsPerMinute.toFixed(1),
+    seconds(s.drainSeconds * 1000),
+    seconds(s.p95TimeToReviewSeconds * 1000),
+    `${millis(s.webhookP50Ms)} / ${millis(s.webhookP99Ms)}`,
+    s.workerPeakRssMb.map(mb).join(", "),
+    mb(s.intakePeakRssMb),
+    s.problems.length ? s.problems.join("; ") : "all held",
+  ])), "");
+  out.push("Most deliveries end as no review at all: redeliveries coalesce or are remembered, pushes superseded before their review starts are skipped, and a re-run asked while its head's review is still queued joins it. What remains is paced by Probot's throttling, which spaces writes and GraphQL POSTs ≥ 1 s apart per process, and in Redis mode across all processes (Probot keeps its throttle in the same Redis): a second worker adds analysis capacity and survives the loss of the first, but not GitHub write throughput. That pacing is what GitHub asks of integrations to stay clear of its secondary rate limits.", "");
   return out.join("\n");
 }
 
@@ -175,6 +220,7 @@ export function renderBenchmarks(r: BenchResults): string {
     "- Part 2 shows what each tool finds on real code; every difference is listed with its file and line so that it can be checked by hand.",
     "- Part 3 runs the real Probot server against a local fake GitHub with injected latency per request, under Probot's default throttling (writes ≥ 1 s apart). Times run from the webhook delivery to the request that posted the review / completed the check, as the fake GitHub logged them.",
     "- Part 4 measures how fast the server answers webhooks, which is what GitHub waits for (it gives up after 10 s).",
+    "- Part 5 sends a storm of deliveries to the embedded mode and to Redis mode with one and two workers, and checks the review guarantees afterwards.",
     "",
     "## Targets",
     "",
@@ -187,9 +233,11 @@ export function renderBenchmarks(r: BenchResults): string {
     appSection(r),
     appContextSection(r),
     intakeSection(r),
+    journalSection(r),
+    loadSection(r),
     "## Reproduce",
     "",
-    "`npm run bench` (all parts, about 8 minutes) or `npm run bench -- --quick` (fewer rounds and sizes, under 2 minutes; writes to `bench/.cache/quick/` and leaves this file alone). `-- --only corpus,sizes,fuzz,app,appctx,intake` re-measures some parts and keeps the others from the last results; `-- --render` rewrites this file from `bench/results.json` without measuring. The first run downloads the corpus (≈ 5 MB of .deb) with `apt-get` (`node dist/bench/corpus.js` alone does only that); later runs reuse it. GNU time (`/usr/bin/time`, Debian package `time`) measures the processes and is installed if missing.",
+    "`npm run bench` (all parts, about 15 minutes; the load part alone about 7) or `npm run bench -- --quick` (fewer rounds and sizes, under 2 minutes; writes to `bench/.cache/quick/` and leaves this file alone). `-- --only corpus,sizes,fuzz,app,appctx,intake,journal,load` re-measures some parts and keeps the others from the last results; `-- --render` rewrites this file from `bench/results.json` without measuring. The first run downloads the corpus (≈ 5 MB of .deb) with `apt-get` (`node dist/bench/corpus.js` alone does only that); later runs reuse it. GNU time (`/usr/bin/time`, Debian package `time`) measures the processes and is installed if missing.",
     "",
   ].join("\n");
 }

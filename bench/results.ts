@@ -81,6 +81,37 @@ export interface IntakeResults {
   skipped?: string;
 }
 
+export interface LoadScenario {
+  label: string;
+  deliveries: number;
+  /** Check runs completed (each a review, a superseded notice or a re-run). */
+  reviews: number;
+  reviewedHeads: number;
+  reviewsPerMinute: number;
+  /** From the first delivery to the last check run completed. */
+  drainSeconds: number;
+  /** From the first delivery announcing a head to its first completed check run. */
+  p95TimeToReviewSeconds: number;
+  webhookP50Ms: number;
+  webhookP99Ms: number;
+  /** Peak resident memory of each process that ran reviews. */
+  workerPeakRssMb: number[];
+  /** Peak resident memory of the App process that took the webhooks. */
+  intakePeakRssMb: number;
+  apiRequests: number;
+  /** Broken guarantees (none expected). */
+  problems: string[];
+}
+
+export interface LoadResults {
+  pulls: number;
+  deliveries: number;
+  windowSeconds: number;
+  latencyMs: number;
+  scenarios: LoadScenario[];
+  skipped?: string;
+}
+
 export interface BenchResults {
   mode: "full" | "quick";
   machine: MachineInfo;
@@ -95,6 +126,8 @@ export interface BenchResults {
   app?: AppResults;
   appContext?: AppContextResults;
   intake?: IntakeResults;
+  journal?: import("./journal.js").JournalResults;
+  load?: LoadResults;
   errors: string[];
   /** When each part was measured (they differ after a partial rerun with --only). */
   measuredAt: Record<string, string>;

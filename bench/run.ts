@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only corpus,sizes,fuzz,app,appctx,intake] [-- --render]`: runs every benchmark one after the
+// `npm run bench [-- --quick] [-- --only corpus,sizes,fuzz,app,appctx,intake,journal,load] [-- --render]`: runs every benchmark one after the
 // other (never in parallel: they would measure each other) and writes BENCHMARKS.md, bench/results.json
 // and bench/results/differences.md. Quick mode writes to bench/.cache/quick/ instead.
 import { execFileSync } from "node:child_process";
@@ -16,6 +16,7 @@ import { compareFindings, differencesMarkdown, isComparedRuffCode, uncomparedMar
 import { machineInfo } from "./machine.js";
 import { ensureGnuTime } from "./measure.js";
 import { measureIntake } from "./intake.js";
+import { measureLoad } from "./load.js";
 import { distBench, repoRoot, resultsDir } from "./paths.js";
 import { renderBenchmarks } from "./report.js";
 import { ruffKnowsCode, ruffVersion } from "./ruff-codes.js";
@@ -23,7 +24,7 @@ import type { BenchResults } from "./results.js";
 import type { SizePoint } from "./size-scaling.js";
 import { fuzzSummary, type FuzzResults } from "./fuzz.js";
 
-const stages = ["corpus", "sizes", "fuzz", "app", "appctx", "intake"] as const;
+const stages = ["corpus", "sizes", "fuzz", "app", "appctx", "intake", "journal", "load"] as const;
 type Stage = (typeof stages)[number];
 
 const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, only: { type: "string" }, render: { type: "boolean", default: false } } });
@@ -141,6 +142,27 @@ if (only.has("intake")) {
     }
     results.intake = await measureIntake(200, quick ? 1 : 3);
     for (const b of results.intake.bursts) log(`   ${b.label}: p50 ${b.p50Ms.toFixed(1)} ms, p99 ${b.p99Ms.toFixed(1)} ms (each run: ${b.p99PerRepetitionMs?.join(", ")}), max ${b.maxMs.toFixed(1)} ms, ${JSON.stringify(b.statusCounts)}`);
+  });
+}
+
+if (only.has("journal")) {
+  await stage("the job journal: fsynced writes per delivery", async () => {
+    const { measureJournal } = await import("./journal.js");
+    results.journal = await measureJournal(quick);
+    log(`   enqueue p50 ${results.journal.enqueue.p50Ms.toFixed(2)} ms, p95 ${results.journal.enqueue.p95Ms.toFixed(2)} ms; burst of 200: ${results.journal.burst.totalMs.toFixed(1)} ms`);
+  });
+}
+
+if (only.has("load")) {
+  await stage("load: 200 deliveries in 10 s over 20 PRs, embedded vs Redis with 1 and 2 workers", async () => {
+    if (appMissing) {
+      results.load = { pulls: 0, deliveries: 0, windowSeconds: 0, latencyMs: 0, scenarios: [], skipped: appMissing };
+      return;
+    }
+    // Each mode drains its backlog at Probot's write pace, a few minutes each: quick mode measures Redis with two workers only.
+    results.load = await measureLoad(log, quick ? [2] : [0, 1, 2]);
+    const problems = results.load.scenarios.flatMap((s) => s.problems.map((p) => `${s.label}: ${p}`));
+    if (problems.length) throw new Error(`guarantees broken under load: ${problems.join("; ")}`);
   });
 }
 

@@ -3,7 +3,9 @@
 //   check run in_progress ‖ file list → one GraphQL snapshot ‖ the head tree (repository context) → analyze
 //   (+ one unthrottled GraphQL read of imported modules) → one review → check completed (+1 update per further
 //   50 annotations) → one mutation resolving stale threads.
-// Whatever throws, the check run is completed with the reason.
+// Whatever throws, the check run is completed with the reason. A review that GitHub's faults or a shutdown
+// stopped says so in its outcome (retry), and the queue runs it again: it then completes the same check run
+// if that is still open (checkRunId, journaled), and posts nothing twice (the threads carry fingerprints).
 import { MAX_FILE_BYTES } from '../analyzer/index.js';
 import type { SourceFile } from '../analyzer/types.js';
 import { CONFIG_PATH, isPathIncluded } from '../config/index.js';
@@ -12,15 +14,22 @@ import { targetFromProjectFiles } from '../config/target-python.js';
 import { asyncTestRunnerPackages, asyncTestsRunAutomatically, conftestPathsFor, isTestModulePath } from '../config/pytest.js';
 import { DEPENDENCY_FILES, asyncTestMarksFromFiles, foldersAbove } from '../config/test-plugins.js';
 import { parseFilePatch, type FileChanges } from '../diff/hunks.js';
-import { describeError, type GitHubClient, type RepoRef } from '../github/client.js';
+import { describeError, loggableError, type GitHubClient, type RepoRef } from '../github/client.js';
 import { isReviewablePython, listChangedFiles, MAX_LISTED_FILES, type ChangedFile } from '../github/files.js';
 import { fetchAppThreads, fetchBlob, fetchSnapshot, type BlobContent } from '../github/snapshot.js';
-import { completeCheckRun, createCheckRun, postReview, resolveThreads } from '../github/writes.js';
+import { AmbiguousWriteError, GitHubUnavailableError, type RequestBudget } from '../github/resilience.js';
+import { completeCheckRun, openCheckRun, postReview, resolveThreads, type OpenCheckRun } from '../github/writes.js';
 import { batches, renderAnnotations } from '../render/annotations.js';
 import { renderReviewBody, renderReviewComment, type AppThread } from '../render/review.js';
 import { renderCheckOutput, renderSkippedCheck, type CheckOutput } from '../render/summary.js';
+import { filesSkipped, skipReason } from './metrics.js';
 import { repositoryContextEnabled, startRepositoryContext } from './repository-context.js';
 import { lookupRule, reviewChanges } from './review-changes.js';
+
+/** Time given to complete the check run after the review failed or ran out of its deadline. */
+export const COMPLETION_GRACE_MS = 20_000;
+/** ... and after a shutdown interrupted it (the drain has only seconds left). */
+export const INTERRUPTED_COMPLETION_GRACE_MS = 2_000;
 
 /** Folders whose dependency files one snapshot reads at most (each asks for every name in DEPENDENCY_FILES). */
 const MAX_DEPENDENCY_FOLDERS = 12;
@@ -40,6 +49,19 @@ export interface ReviewRequest extends RepoRef {
   /** An explicit re-run from the Checks UI: it may be of an older commit, and then completes its check only. */
   rerun?: boolean;
   log: Log;
+  /** The retry deadline of the client's requests (installationClient): moved to complete the check run. */
+  budget?: RequestBudget;
+  /** Aborted on shutdown: the review stops at its next step and completes its check run as interrupted. */
+  signal?: AbortSignal;
+  /** The check run an earlier attempt of this job opened (reused while in progress). */
+  checkRunId?: number;
+  /** A later attempt of the job (resumed after a crash, or retried): an open check run of ours is reused. */
+  resumed?: boolean;
+  /** A client without write spacing, for completing the check run when a shutdown interrupted the review
+   *  (the drain has seconds left; spaced writes of several reviews would not all fit). */
+  unthrottledOctokit?: () => Promise<GitHubClient>;
+  /** Told the check run's id as soon as it is open (the queue journals it). */
+  onCheckRunOpened?: (checkRunId: number) => void;
 }
 
 export interface ReviewOutcome {
@@ -48,50 +70,103 @@ export interface ReviewOutcome {
   threadsResolved: number;
   /** The pull request's head when it is not the commit this review was for: that one needs its review. */
   supersededBy?: string;
+  /** The review did not finish for a passing reason (GitHub unavailable, shutdown) or left its check run
+   *  open: run the job again later. */
+  retry?: boolean;
 }
 
 export async function reviewPullRequest(request: ReviewRequest): Promise<ReviewOutcome> {
   const { octokit, log } = request;
   const ref: RepoRef = { owner: request.owner, repo: request.repo };
-  const checkRun = createCheckRun(octokit, ref, request.headSha).then(
-    (id) => id,
+  let checkRunError: unknown;
+  let checkRunOpened = false;
+  let completed = false;
+  const checkRun: Promise<OpenCheckRun | null> = openCheckRun(octokit, ref, request.headSha, {
+    existingId: request.checkRunId,
+    adoptInProgress: request.resumed === true && request.checkRunId === undefined,
+  }).then(
+    (run) => {
+      checkRunOpened = true;
+      request.onCheckRunOpened?.(run.id);
+      return run;
+    },
     (error: unknown) => {
-      log.error({ err: error }, `could not create the check run: ${describeError(error)}`);
+      log.error({ err: loggableError(error) }, `could not create the check run: ${describeError(error)}`);
+      checkRunError = error;
       return null;
     },
   );
-  const complete = async (output: CheckOutput, annotations: ReturnType<typeof renderAnnotations> = []) => {
-    const id = await checkRun;
-    if (id === null) return;
+  const complete = async (output: CheckOutput, annotations: ReturnType<typeof renderAnnotations> = [], client = octokit) => {
+    const run = await checkRun;
+    if (run === null) return;
     try {
-      await completeCheckRun(octokit, ref, id, output, batches(annotations));
+      await completeCheckRun(client, ref, run.id, output, batches(annotations), run.annotationsCount);
     } catch (error) {
+      if (isPassing(error)) throw error;
       // Never leave the check in progress: retry once without annotations (the likeliest thing refused).
-      log.error({ err: error }, `could not complete the check run: ${describeError(error)}`);
+      log.error({ err: loggableError(error) }, `could not complete the check run: ${describeError(error)}`);
       const reason = `${output.summary}\n\n> Completing this check with its annotations failed: ${describeError(error)}`;
-      await completeCheckRun(octokit, ref, id, { ...output, summary: reason.slice(0, 60_000) }, []);
+      await completeCheckRun(octokit, ref, run.id, { ...output, summary: reason.slice(0, 60_000) }, []);
     }
+    completed = true;
   };
 
   let outcome: ReviewOutcome = { conclusion: 'not-reported', commentsPosted: 0, threadsResolved: 0 };
   try {
-    outcome = await runReview(request, ref, complete);
+    // A shutdown does not wait for the request in flight: the check run is completed at once.
+    outcome = await Promise.race([runReview(request, ref, complete), rejectOnAbort(request.signal)]);
   } catch (error) {
-    log.error({ err: error }, `review of ${ref.owner}/${ref.repo}#${request.pullNumber} failed`);
-    const output = renderSkippedCheck(
-      'neutral',
-      'async-review could not finish this review',
-      `The review of ${request.headSha.slice(0, 7)} stopped: ${describeError(error)}\n\nRe-run this check to try again.`,
-    );
+    const interrupted = request.signal?.aborted === true;
+    const passing = interrupted || isPassing(error);
+    if (interrupted) log.warn(`review of ${ref.owner}/${ref.repo}#${request.pullNumber} interrupted by shutdown: it resumes on the next start`);
+    else log.error({ err: loggableError(error) }, `review of ${ref.owner}/${ref.repo}#${request.pullNumber} failed`);
+    // The check run ends whatever happened: a little more time to say so, past the review's deadline (only
+    // once it is open: its creation gets no more time than the review had).
+    if (request.budget && checkRunOpened) {
+      request.budget.signal = undefined;
+      request.budget.deadline = Math.max(request.budget.deadline, Date.now() + (interrupted ? INTERRUPTED_COMPLETION_GRACE_MS : COMPLETION_GRACE_MS));
+    }
+    const output = interrupted
+      ? renderSkippedCheck('neutral', 'Interrupted by a restart', `The App restarted during the review of ${request.headSha.slice(0, 7)}; it reviews this commit again as it starts.`)
+      : renderSkippedCheck(
+          'neutral',
+          'async-review could not finish this review',
+          `The review of ${request.headSha.slice(0, 7)} stopped: ${describeError(error)}\n\n${passing ? 'async-review tries again shortly; you may also re-run this check.' : 'Re-run this check to try again.'}`,
+        );
     try {
-      await complete(output);
+      await complete(output, [], interrupted && request.unthrottledOctokit ? await request.unthrottledOctokit() : octokit);
       outcome.conclusion = output.conclusion;
     } catch (completionError) {
-      log.error({ err: completionError }, `could not complete the check run: ${describeError(completionError)}`);
+      log.error({ err: loggableError(completionError) }, `could not complete the check run: ${describeError(completionError)}`);
     }
+    if (passing) outcome.retry = true;
   }
-  if ((await checkRun) === null) outcome.conclusion = 'not-reported';
+  const run = await checkRun;
+  if (run === null) {
+    outcome.conclusion = 'not-reported';
+    if (isPassing(checkRunError)) outcome.retry = true;
+  } else if (!completed) {
+    outcome.retry = true; // the next attempt completes this check run
+  }
   return outcome;
+}
+
+/** GitHub unavailable past the deadline, or a write whose outcome could not be read back: try again later. */
+function isPassing(error: unknown): boolean {
+  return error instanceof GitHubUnavailableError || error instanceof AmbiguousWriteError;
+}
+
+function rejectOnAbort(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise((_, reject) => {
+    if (!signal) return;
+    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('interrupted'));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('interrupted');
 }
 
 type Complete = (output: CheckOutput, annotations?: ReturnType<typeof renderAnnotations>) => Promise<void>;
@@ -99,6 +174,7 @@ type Complete = (output: CheckOutput, annotations?: ReturnType<typeof renderAnno
 async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complete): Promise<ReviewOutcome> {
   const { octokit, log } = request;
   const changedFiles = await listChangedFiles(octokit, ref, request.pullNumber);
+  throwIfAborted(request.signal);
   const python = changedFiles.filter(isReviewablePython);
   if (python.length === 0) {
     const output = renderSkippedCheck('success', 'No Python files changed', 'This pull request changes no Python file, so there is nothing for async-review to check.');
@@ -108,7 +184,7 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
     try {
       stale = (await fetchAppThreads(octokit, { ...ref, pullNumber: request.pullNumber })).filter((t) => !t.isResolved);
     } catch (error) {
-      log.warn({ err: error }, `could not read the review threads: ${describeError(error)}`);
+      log.warn({ err: loggableError(error) }, `could not read the review threads: ${describeError(error)}`);
     }
     return { conclusion: output.conclusion, commentsPosted: 0, threadsResolved: await resolveStale(request, stale) };
   }
@@ -134,6 +210,7 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
     headSha: request.headSha,
     paths: [...new Set([...changedPaths, ...conftests, ...dependencyFiles])],
   });
+  throwIfAborted(request.signal);
   // A late or redelivered event for a commit that is no longer the head must not post the findings the new head
   // fixed, nor resolve the threads it still has: GitHub's word on the head decides, not the delivery order.
   const stale = snapshot.currentHeadSha !== null && snapshot.currentHeadSha !== request.headSha;
@@ -185,6 +262,8 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
     unreadablePaths: unreadable.map((problem) => problem.path),
   });
 
+  for (const problem of [...unreadable, ...analysis.problems]) filesSkipped.inc({ reason: skipReason(problem.message) });
+  throwIfAborted(request.signal);
   let reviewError: string | undefined;
   // A re-run of an older commit completes its check; the pull request's review and threads belong to the head.
   if (plan.comments.length > 0 && !stale) {
@@ -197,8 +276,10 @@ async function runReview(request: ReviewRequest, ref: RepoRef, complete: Complet
         comments: plan.comments.map((item) => renderReviewComment(item, lookupRule)),
       });
     } catch (error) {
+      // GitHub unavailable: the job runs again and posts it then (nothing was posted, or the read-back failed).
+      if (isPassing(error)) throw error;
       reviewError = describeError(error);
-      log.error({ err: error }, `could not post the review: ${reviewError}`);
+      log.error({ err: loggableError(error) }, `could not post the review: ${reviewError}`);
     }
   }
 
@@ -241,7 +322,7 @@ async function resolveStale({ octokit, log }: ReviewRequest, threads: readonly A
     await resolveThreads(octokit, threads.map((thread) => thread.id));
     return threads.length;
   } catch (error) {
-    log.warn({ err: error }, `could not resolve stale review threads: ${describeError(error)}`);
+    log.warn({ err: loggableError(error) }, `could not resolve stale review threads: ${describeError(error)}`);
     return 0;
   }
 }

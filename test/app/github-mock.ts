@@ -21,6 +21,10 @@ const { privateKey } = generateKeyPairSync('rsa', {
   publicKeyEncoding: { type: 'spki', format: 'pem' },
 });
 
+// GitHub faults are retried within a review's deadline: short ones here, so a test of a persistent fault is quick.
+process.env.REVIEW_DEADLINE_SECONDS ??= '1';
+process.env.GITHUB_RETRY_BASE_MS ??= '20';
+
 export async function createProbot(): Promise<Probot> {
   const probot = new Probot({
     appId: 123,

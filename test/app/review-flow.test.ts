@@ -222,7 +222,8 @@ describe('changed files', () => {
     mockCheckRunCreation(recorded);
     mockFileList(recorded, [{ filename: 'README.md', status: 'modified', patch: '@@ -1 +1 @@\n-a\n+b' }]);
     mockCheckRunUpdates(recorded);
-    nock('https://api.github.com').post('/graphql').reply(502, { message: 'Bad Gateway' });
+    // GitHub keeps failing past the review's deadline (a query is retried until then).
+    nock('https://api.github.com').post('/graphql').reply(502, { message: 'Bad Gateway' }).persist();
     await deliver('pull_request', 'opened');
     expect(recorded.checkRunUpdates).toHaveLength(1);
     expect(recorded.checkRunUpdates[0].conclusion).toBe('success');
@@ -412,15 +413,30 @@ describe('failures', () => {
     expect(update.output.annotations).toHaveLength(1);
   });
 
-  it('completes the check as neutral when GitHub fails while listing files', async () => {
+  it('completes the check as neutral when GitHub keeps failing while listing files past the deadline', async () => {
     mockAccessToken();
     mockCheckRunCreation(recorded);
-    nock('https://api.github.com').get('/repos/Codertocat/Hello-World/pulls/2/files').query(true).reply(502, { message: 'Bad Gateway' });
+    nock('https://api.github.com').get('/repos/Codertocat/Hello-World/pulls/2/files').query(true).reply(502, { message: 'Bad Gateway' }).persist();
     mockCheckRunUpdates(recorded);
     await deliver('pull_request', 'opened');
     const [update] = recorded.checkRunUpdates;
     expect(update).toMatchObject({ status: 'completed', conclusion: 'neutral', output: { title: 'async-review could not finish this review' } });
     expect(update.output.summary).toContain('HTTP 502');
+    expect(update.output.summary).toContain("would pass the review's deadline");
+  });
+
+  it('retries a read that GitHub answers 502 once, and the review goes on', async () => {
+    mockAccessToken();
+    mockCheckRunCreation(recorded);
+    nock('https://api.github.com').get('/repos/Codertocat/Hello-World/pulls/2/files').query(true).reply(502, { message: 'Bad Gateway' });
+    mockFileList(recorded, [sleeper]);
+    mockSnapshot(recorded, { files: [sleeper], contents: { 'app/poll.py': BLOCKING } });
+    mockReview(recorded);
+    mockCheckRunUpdates(recorded);
+    await deliver('pull_request', 'opened');
+    expect(recorded.filePages).toEqual([1]);
+    expect(recorded.reviews).toHaveLength(1);
+    expect(recorded.checkRunUpdates[0]).toMatchObject({ status: 'completed', conclusion: 'failure' });
   });
 
   it('still completes the check when the first completion is refused', async () => {

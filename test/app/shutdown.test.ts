@@ -13,7 +13,7 @@ function harness(timeoutMs: number) {
   drainQueueOnShutdown(
     queue,
     {
-      signals: signals as unknown as Pick<NodeJS.Process, 'once'>,
+      signals: signals as unknown as Pick<NodeJS.Process, 'on'>,
       exit: (code) => (exits.push(code), exited()),
       log: { info: (m) => messages.push(m), warn: (m) => messages.push(m) },
     },

@@ -1,6 +1,9 @@
 // Starts the real App the way `probot run` does (Probot's `run` with its environment variables, its HTTP
 // server, webhook verification and throttled Octokit), pointed at a fake GitHub through GHE_HOST.
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { run, type Server } from 'probot';
 import asyncReviewApp from '../../src/index.js';
 import { reviewQueue } from '../../src/app/queue.js';
@@ -28,6 +31,8 @@ export interface RunningApp {
 
 export async function startApp(github: FakeGitHub, keys: AppKeys, secret: string): Promise<RunningApp> {
   const port = await freePort();
+  // The job journal goes to a directory of this App's own (read by src/index.ts from the process environment).
+  process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'async-review-e2e-'));
   const server: Server = await run(asyncReviewApp, {
     env: {
       APP_ID: String(keys.appId),

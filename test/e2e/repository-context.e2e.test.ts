@@ -155,8 +155,10 @@ describe('the App with repository context', () => {
   });
 
   it('reviews without context, and still posts its review, when the tree request fails', async () => {
-    const failed = await review('tree-fails', { before: () => github.injectFault({ method: 'GET', route: /\/repos\/octo-org\/tree-fails\/git\/trees\//, status: 500 }) });
-    expect(treeRequests(failed.requests).map((entry) => entry.status)).toEqual([500]);
+    // A refusal (404: the tree is not readable), which is not retried; a transient 5xx is retried by the
+    // GitHub layer (src/github/resilience.ts) and then gives the review its context.
+    const failed = await review('tree-fails', { before: () => github.injectFault({ method: 'GET', route: /\/repos\/octo-org\/tree-fails\/git\/trees\//, status: 404 }) });
+    expect(treeRequests(failed.requests).map((entry) => entry.status)).toEqual([404]);
     expect(failed.conclusion).toBe(withoutContext.conclusion);
     expect(placeOf(failed.comments)).toEqual(placeOf(withoutContext.comments));
   });

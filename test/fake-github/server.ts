@@ -51,6 +51,10 @@ export interface Fault {
   times?: number;
   /** For "/graphql": only the operation of this name fails (e.g. the App's "RepositoryContext" reads). */
   operationName?: string;
+  /** Apply the request first, then answer with the fault (GitHub's 502 after a write went through). */
+  afterApply?: boolean;
+  /** Headers of the faulty answer, e.g. { 'retry-after': '1' } for a secondary rate limit. */
+  headers?: Record<string, string>;
 }
 
 export interface PushOptions {
@@ -80,6 +84,8 @@ export interface FakeGitHub {
   /** A commit on the default branch (e.g. the config file). */
   commitToDefaultBranch(changes: Record<string, FileContent | null>, options?: { owner?: string; repo?: string }): Commit;
   injectFault(fault: Fault): void;
+  /** Ends the injected faults (all, or those on routes `route` matches). */
+  clearFaults(route?: string | RegExp): void;
   close(): Promise<void>;
 }
 
@@ -116,7 +122,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (fake.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.latencyMs));
     try {
       if (raw.length && body === undefined) throw new HttpError(400, 'Problems parsing JSON');
-      answer = injectedFault(method, route, graphql?.name) ?? (await dispatch(method, route, parsed.pathname, parsed.searchParams, body, request));
+      const fault = injectedFault(method, route, graphql?.name);
+      if (fault?.afterApply) await dispatch(method, route, parsed.pathname, parsed.searchParams, body, request);
+      answer = fault?.answer ?? (await dispatch(method, route, parsed.pathname, parsed.searchParams, body, request));
     } catch (error) {
       if (!(error instanceof HttpError)) console.error('fake GitHub: handler failed', error);
       const httpError = error instanceof HttpError ? error : new HttpError(500, String(error));
@@ -146,7 +154,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     });
   }
 
-  function injectedFault(method: string, route: string, operationName: string | undefined): RestResponse | undefined {
+  function injectedFault(method: string, route: string, operationName: string | undefined): { answer: RestResponse; afterApply: boolean } | undefined {
     const fault = faults.find(
       (candidate) =>
         candidate.remaining > 0 &&
@@ -156,7 +164,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     );
     if (!fault) return undefined;
     fault.remaining--;
-    return { status: fault.status, body: fault.body ?? new HttpError(fault.status, `Injected fault ${fault.status}`).toJSON() };
+    const answer = { status: fault.status, body: fault.body ?? new HttpError(fault.status, `Injected fault ${fault.status}`).toJSON(), headers: fault.headers };
+    return { answer, afterApply: fault.afterApply === true };
   }
 
   async function dispatch(
@@ -248,6 +257,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       return model.commitToBranch(repository, repository.defaultBranch, changes, 'Update default branch');
     },
     injectFault: (fault) => faults.push({ ...fault, remaining: fault.times ?? 1 }),
+    clearFaults(route) {
+      for (const fault of faults) {
+        if (route === undefined || String(fault.route) === String(route)) fault.remaining = 0;
+      }
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
