@@ -52,6 +52,10 @@ export function summarizeModule(model: SemanticModel, calls: readonly Node[], bl
     const guarded = guardedModule || LOOP_GUARDS.test(fn.node.text);
     const others: { callee: string; line: number }[] = [];
     for (const call of ownCalls(fn)) {
+      // Only what runs whenever the function is called: a loop or block behind an `if`, a loop body or an
+      // `except` may never run (redis-py resolves a host only after a MOVED error), and a maintainer would not
+      // take "this call may block" for a finding.
+      if (!runsWheneverCalled(call, fn.node)) continue;
       const callee = model.callee(call);
       if (!callee) continue;
       const line = call.startPosition.row + 1;
@@ -127,4 +131,23 @@ export function summarizeModule(model: SemanticModel, calls: readonly Node[], bl
   }
   summary.starImports = model.starImportedModules();
   return summary;
+}
+
+/** Blocks whose statements run only on some calls of their function. */
+const CONDITIONAL_BLOCK_OWNERS: ReadonlySet<string> = new Set([
+  'if_statement', 'elif_clause', 'else_clause', 'for_statement', 'while_statement', 'except_clause', 'except_group_clause', 'case_clause',
+]);
+/** Expressions that evaluate their parts only on some paths. */
+const CONDITIONAL_EXPRESSIONS: ReadonlySet<string> = new Set([
+  'conditional_expression', 'boolean_operator', 'lambda', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression',
+]);
+
+/** Does `call` run every time the function `fn` runs to its end: not inside a branch, a loop body, an exception
+ *  handler or a lazily evaluated expression of it? (The condition of an `if` and a loop's iterable do run.) */
+export function runsWheneverCalled(call: Node, fn: Node): boolean {
+  for (let at = call.parent; at && at.id !== fn.id; at = at.parent) {
+    if (at.type === 'block' && at.parent && CONDITIONAL_BLOCK_OWNERS.has(at.parent.type)) return false;
+    if (CONDITIONAL_EXPRESSIONS.has(at.type)) return false;
+  }
+  return true;
 }

@@ -4,7 +4,7 @@
 // re-exports and bases across modules when it answers.
 
 /** Bump when the shape or meaning of a summary changes: cached summaries of another version are ignored. */
-export const SUMMARY_VERSION = 2;
+export const SUMMARY_VERSION = 3;
 
 /** What calling a function gives: a coroutine, an async generator, an async-only context manager
  *  (`@asynccontextmanager`), or a plain value (`sync`). `unknown`: decorated by something we do not know,
