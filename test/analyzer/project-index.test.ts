@@ -37,7 +37,7 @@ const file = (path: string) => ({ path, content: readFileSync(join(ROOT, path), 
 describe('analyzeFiles with a ProjectContext', () => {
   it('finds the pitfalls whose coroutines, context managers, generators and helpers live in other modules', async () => {
     const source = fixtureSource();
-    const result = await analyzeFiles([file('src/billing/api.py')], { context: { source } });
+    const result = await analyzeFiles([file('src/billing/api.py')], { context: { source }, ruleSettings: { 'blocking-via-helper': 'warning' } });
     expect(result.findings.map((f) => `${f.line} ${f.rule}`)).toEqual([
       '14 missing-await', // fetch_invoice, re-exported by billing/__init__.py from billing/db.py
       '20 missing-await', // client.charge(), a method of the annotated parameter's class
@@ -80,7 +80,7 @@ describe('analyzeFiles with a ProjectContext', () => {
   it('the App pool builds the same index on its threads', async () => {
     const pool = new AnalyzerPool(1);
     try {
-      const result = await pool.analyze([file('src/billing/api.py')], { context: { source: fixtureSource() } });
+      const result = await pool.analyze([file('src/billing/api.py')], { context: { source: fixtureSource() }, ruleSettings: { 'blocking-via-helper': 'warning' } });
       expect(result.findings.map((f) => f.line)).toEqual([14, 20, 21, 23, 36, 41, 49, 54, 58, 62, 69]);
     } finally {
       pool.close();

@@ -49,7 +49,8 @@ describe('AnalyzerPool', () => {
       },
     };
     const api = { path: 'pkg/api.py', content: 'from pkg import fetch\nfrom pkg.slow import pause\n\n\nasync def handler():\n    fetch()\n    pause()\n' };
-    const [pooled, local] = await Promise.all([pool.analyze([api], { context }), analyzeFiles([api], { context })]);
+    const on = { 'blocking-via-helper': 'warning' } as const;
+    const [pooled, local] = await Promise.all([pool.analyze([api], { context, ruleSettings: on }), analyzeFiles([api], { context, ruleSettings: on })]);
     expect(pooled.findings.map((f) => `${f.line} ${f.rule}`)).toEqual(['6 missing-await', '7 blocking-via-helper']);
     expect(pooled.findings).toEqual(local.findings);
   });

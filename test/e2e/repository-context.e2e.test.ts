@@ -18,6 +18,8 @@ const keys = generateAppKeys();
 
 /** The unchanged modules (src layout, a re-export through `__init__.py`, a blocking helper two calls deep). */
 const LIBRARY = {
+  // blocking-via-helper is off by default: this project turns it on.
+  '.github/async-review.yml': 'rules:\n  blocking-via-helper: warning\n',
   'src/shop/__init__.py': 'from .db import fetch_invoice\n',
   'src/shop/db.py': 'async def fetch_invoice(invoice_id):\n    return {"id": invoice_id}\n',
   'src/shop/sessions.py': 'class Session:\n    async def __aenter__(self):\n        return self\n\n    async def __aexit__(self, *exc):\n        return False\n',
@@ -98,7 +100,10 @@ interface Review {
 
 /** A repository holding the library, a PR changing handlers.py, one delivery, and what the App did. */
 async function review(name: string, options: { treeEntryLimit?: number; before?: () => void } = {}): Promise<Review> {
-  const repo: Repository = github.addRepository({ name, files: { ...LIBRARY, 'src/shop/handlers.py': HANDLERS_BASE }, treeEntryLimit: options.treeEntryLimit });
+  // Each repository's modules end with its own comment: other blob SHAs, so no summary cached from another
+  // repository's review answers for them (the App caches summaries by blob SHA, across repositories too).
+  const library = Object.fromEntries(Object.entries(LIBRARY).map(([path, text]) => [path, path.endsWith('.py') ? `${text}# ${name}\n` : text]));
+  const repo: Repository = github.addRepository({ name, files: { ...library, 'src/shop/handlers.py': HANDLERS_BASE }, treeEntryLimit: options.treeEntryLimit });
   const pull: PullRequest = github.addPullRequest({ name, number: 1, changes: { 'src/shop/handlers.py': HANDLERS_HEAD } });
   options.before?.();
   const start = github.requests.length;

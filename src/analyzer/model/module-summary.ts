@@ -52,20 +52,22 @@ export function summarizeModule(model: SemanticModel, calls: readonly Node[], bl
     const guarded = guardedModule || LOOP_GUARDS.test(fn.node.text);
     const others: { callee: string; line: number }[] = [];
     for (const call of ownCalls(fn)) {
-      // Only what runs whenever the function is called: a loop or block behind an `if`, a loop body or an
-      // `except` may never run (redis-py resolves a host only after a MOVED error), and a maintainer would not
-      // take "this call may block" for a finding.
-      if (!runsWheneverCalled(call, fn.node)) continue;
       const callee = model.callee(call);
       if (!callee) continue;
       const line = call.startPosition.row + 1;
+      // A function blocks or starts a loop itself only where that call runs whenever it is called: one behind an
+      // `if`, in a loop body or an `except` may never run (redis-py resolves a host only after a MOVED error),
+      // and "this may block" is not a finding. Calls of other helpers may be conditional (`if attempt:
+      // backoff(attempt)`): a helper whose job is to block blocks whenever it is called.
+      const always = runsWheneverCalled(call, fn.node);
       if (LOOP_STARTERS.has(callee)) {
-        if (!guarded) found.runsLoop ??= { call: callee, line };
+        if (!guarded && always) found.runsLoop ??= { call: callee, line };
         continue;
       }
       if (ONCE_PER_PROCESS.has(callee)) continue;
       const rule = blocks?.(call, fn) ?? null;
       if (rule !== null) {
+        if (!always) continue;
         found.blocks ??= [];
         if (!found.blocks.some((known) => known.rule === rule)) found.blocks.push({ call: callee, line, rule });
       } else if (!callee.startsWith('builtins.') && others.length < MAX_CALLS && !others.some((o) => o.callee === callee)) others.push({ callee, line });
