@@ -18,6 +18,11 @@ const TASK_SPAWNERS = TASK_SPAWNER_NAMES;
  *  job) runs anyway. */
 const FUTURE_MAKERS = FUTURE_MAKER_NAMES;
 
+/** Sync hooks run as an object goes away (`__del__`) or a sync `with` block ends (`__exit__`): they cannot await,
+ *  so a task started there is best-effort cleanup nobody could keep or wait for. `__aexit__` can await: still
+ *  reported. */
+const TEARDOWN_HOOKS = new Set(['__del__', '__exit__']);
+
 /** `create_task`, `ensure_future`: what a call of a spawner ends with. */
 const SPAWNER_NAMES = new Set([...TASK_SPAWNERS].map(lastPart));
 
@@ -26,7 +31,7 @@ export default defineRule({
   aliases: ['RUF006', 'ASYNC300'],
   severity: 'warning',
   costsOnlyInProduction: true,
-  what: 'Reports `asyncio.create_task()`, `asyncio.ensure_future()` and `loop.create_task()` whose task is thrown away: the call is a whole statement (alone, or in a list, tuple or set built as a statement such as `[asyncio.create_task(f(x)) for x in xs]`), its task is only tested for truth, or it is assigned to a local variable the function never reads. Left alone: a task running a local coroutine function (or one the class keeps in an attribute, `self._pointer = wrapper`) that leaves nothing for an owner to collect: its whole body catches its own errors (one `try` with `except Exception`, a logging wrapper such as `async def logged(coro): try: await coro except Exception: log...`); it is a delayed action written in place (a nested `async def` that does `await asyncio.sleep(delay)`, then one `try` whose `except` handles the failure it expects, as in discord.py\'s `delete_after`), held by the loop\'s timer while it waits; or it never suspends and only ends the process (`if errors: sys.exit(1)`), so it runs to its end in the loop\'s next step; or it continues a task the object keeps (`self._slow.append(task)`, then a coroutine that starts with `await task`), which holds it and whose cancel ends it. Maintainers do not take the weak reference alone for a bug there (discord.py declined exactly that change). Also left alone: a task started from `__del__`, best-effort cleanup of an object that is going away.',
+  what: 'Reports `asyncio.create_task()`, `asyncio.ensure_future()` and `loop.create_task()` whose task is thrown away: the call is a whole statement (alone, or in a list, tuple or set built as a statement such as `[asyncio.create_task(f(x)) for x in xs]`), its task is only tested for truth, or it is assigned to a local variable the function never reads. Left alone: a task running a local coroutine function (or one the class keeps in an attribute, `self._pointer = wrapper`) that leaves nothing for an owner to collect: its whole body catches its own errors (one `try` with `except Exception`, a logging wrapper such as `async def logged(coro): try: await coro except Exception: log...`); it is a delayed action written in place (a nested `async def` that does `await asyncio.sleep(delay)`, then one `try` whose `except` handles the failure it expects, as in discord.py\'s `delete_after`), held by the loop\'s timer while it waits; or it never suspends and only ends the process (`if errors: sys.exit(1)`), so it runs to its end in the loop\'s next step; or it continues a task the object keeps (`self._slow.append(task)`, then a coroutine that starts with `await task`), which holds it and whose cancel ends it. Maintainers do not take the weak reference alone for a bug there (discord.py declined exactly that change). Also left alone: a task started from `__del__` or a synchronous `__exit__` (which cannot await), best-effort cleanup of an object that is going away or a `with` block that is ending; `__aexit__` can await the work, so it stays reported.',
   why: 'The event loop keeps only a weak reference to tasks, so a task nobody references can be garbage-collected before it finishes; and its exception is never retrieved, so failures vanish (at best "Task exception was never retrieved" at exit).',
   bad: `import asyncio
 
@@ -58,7 +63,7 @@ async def handle(user):
   check({ discarded, container, conditional, name, assigned }, { model, report: reportAny }) {
     const isSpawn = (node: Node | null | undefined): node is Node =>
       node?.type === 'call' && model.calleeMayEndIn(node, (name) => SPAWNER_NAMES.has(name)) && TASK_SPAWNERS.has(model.callee(node) ?? '') && !wrapsFuture(node)
-      && !catchesItsOwnErrors(node, model) && model.enclosingFunction(node)?.name !== '__del__' && !isScriptMain(node, model);
+      && !catchesItsOwnErrors(node, model) && !TEARDOWN_HOOKS.has(model.enclosingFunction(node)?.name ?? '') && !isScriptMain(node, model);
     const wrapsFuture = (call: Node) => {
       if (lastPart(model.callee(call) ?? '') !== 'ensure_future') return false;
       const first = call.childForFieldName('arguments')?.namedChildren.find((child) => child?.type !== 'comment');
