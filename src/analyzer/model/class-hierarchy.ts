@@ -64,8 +64,7 @@ export abstract class ClassHierarchy extends NameResolution {
   protected hasIncompatibleOverride(fn: FunctionInfo, compatible: (override: FunctionInfo, model: NameResolution) => boolean): boolean {
     const owner = fn.ownerClass;
     if (!owner) return false;
-    return this.classes.some((cls) => {
-      if (cls === owner || !this.inheritsFrom(cls, owner)) return false;
+    return this.localSubclasses(owner).some((cls) => {
       const override = cls.methods.get(fn.name);
       if (cls.attributeValues.has(fn.name) || cls.opaqueAttributes.has(fn.name) || (override !== undefined && !compatible(override, this))) return true;
       const found = this.lookupMember(cls, fn.name);
