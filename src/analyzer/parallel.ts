@@ -84,12 +84,16 @@ export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: P
     // Split over the idle workers and this thread (a module's summary costs about what analyzing it does).
     async summarize(modules) {
       const shares = workerCount > 0 && modules.length >= MIN_MODULES_PER_SHARE * 2 ? Math.min(idle.length + 1, Math.ceil(modules.length / MIN_MODULES_PER_SHARE)) : 1;
-      const size = Math.ceil(modules.length / shares);
-      const parts = Array.from({ length: shares }, (_, i) => modules.slice(i * size, (i + 1) * size));
+      // Shares of about equal size in bytes (a module's summary costs about its size), so no thread waits long.
+      const parts = splitBySize(modules, shares);
       const [own, ...others] = parts;
-      const fromWorkers = others.map((part, i) => summarizeOn(idle[i]!, part));
-      const here = summarizeModules(await enginePromise, own ?? [], limits);
-      return [...here, ...(await Promise.all(fromWorkers)).flat()];
+      const fromWorkers = others.map((part, i) => summarizeOn(idle[i]!, part.map(({ module }) => module)));
+      const here = summarizeModules(await enginePromise, own!.map(({ module }) => module), limits);
+      const summaries: (ModuleSummary | null)[] = new Array(modules.length).fill(null);
+      for (const [part, found] of [[own!, here], ...(await Promise.all(fromWorkers)).map((found, i) => [others[i]!, found] as const)] as const) {
+        for (const [i, { index }] of part.entries()) summaries[index] = found[i] ?? null;
+      }
+      return summaries;
     },
     async analyze(files, project = options.project) {
       const callOptions: AnalyzeOptions = { ...options, project };
@@ -114,6 +118,19 @@ export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: P
       }
     },
   };
+}
+
+/** Modules in `count` shares of about equal bytes (largest first, each to the lightest share), with their
+ *  indices in `modules`. */
+function splitBySize(modules: readonly ModuleToSummarize[], count: number): { module: ModuleToSummarize; index: number }[][] {
+  const shares = Array.from({ length: count }, () => ({ modules: [] as { module: ModuleToSummarize; index: number }[], bytes: 0 }));
+  const bySize = modules.map((module, index) => ({ module, index })).sort((a, b) => b.module.text.length - a.module.text.length);
+  for (const entry of bySize) {
+    const lightest = shares.reduce((min, share) => (share.bytes < min.bytes ? share : min));
+    lightest.modules.push(entry);
+    lightest.bytes += entry.module.text.length;
+  }
+  return shares.map((share) => share.modules);
 }
 
 /** Summaries from an idle worker; a worker that fails leaves its modules unknown (null). */

@@ -83,16 +83,16 @@ export abstract class AsyncKinds extends TypeInference {
   }
 
   protected readonly isCoroutineFunctionLastName = (name: string): boolean =>
-    LIBRARY_COROUTINE_LAST_NAMES.has(name) || this.localCoroutineLastNames().has(name);
+    LIBRARY_COROUTINE_LAST_NAMES.has(name) || this.localCoroutineLastNames().has(name) || this.projectIndex?.coroutineLastNames().has(name) === true;
 
   protected localLastNames?: Set<string>;
 
-  /** Last parts of the coroutine functions this module defines and the project knows of. */
+  /** Last parts of the coroutine functions this module defines and the project's configuration names (the
+   *  index's own set is asked apart: it is shared by every file of a run, too big to copy per file). */
   protected localCoroutineLastNames(): Set<string> {
     this.localLastNames ??= new Set([
       ...this.functions.filter((fn) => fn.isAsync && !fn.isLambda).map((fn) => fn.name),
       ...[...(this.project.coroutineFunctions ?? [])].map(lastPart),
-      ...(this.projectIndex?.coroutineLastNames() ?? []),
     ]);
     return this.localLastNames;
   }

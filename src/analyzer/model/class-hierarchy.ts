@@ -64,8 +64,7 @@ export abstract class ClassHierarchy extends NameResolution {
   protected hasIncompatibleOverride(fn: FunctionInfo, compatible: (override: FunctionInfo, model: NameResolution) => boolean): boolean {
     const owner = fn.ownerClass;
     if (!owner) return false;
-    return this.classes.some((cls) => {
-      if (cls === owner || !this.inheritsFrom(cls, owner)) return false;
+    return this.localSubclasses(owner).some((cls) => {
       const override = cls.methods.get(fn.name);
       if (cls.attributeValues.has(fn.name) || cls.opaqueAttributes.has(fn.name) || (override !== undefined && !compatible(override, this))) return true;
       const found = this.lookupMember(cls, fn.name);
@@ -82,13 +81,20 @@ export abstract class ClassHierarchy extends NameResolution {
     return subclasses;
   }
 
+  private readonly localBases = new Map<ClassInfo, (ClassInfo | undefined)[]>();
+
+  /** The class's bases as local classes (undefined for one defined elsewhere), resolved once per class: every
+   *  method's summary asks which local classes inherit from its class. */
+  private localBasesOf(cls: ClassInfo): (ClassInfo | undefined)[] {
+    let bases = this.localBases.get(cls);
+    if (!bases) this.localBases.set(cls, (bases = cls.bases.map((base) => this.localClass(base))));
+    return bases;
+  }
+
   protected inheritsFrom(cls: ClassInfo, ancestor: ClassInfo, seen = new Set<ClassInfo>()): boolean {
     if (seen.has(cls)) return false;
     seen.add(cls);
-    return cls.bases.some((base) => {
-      const baseClass = this.localClass(base);
-      return baseClass === ancestor || (baseClass !== undefined && this.inheritsFrom(baseClass, ancestor, seen));
-    });
+    return this.localBasesOf(cls).some((baseClass) => baseClass === ancestor || (baseClass !== undefined && this.inheritsFrom(baseClass, ancestor, seen)));
   }
 
   /** Is `name` assigned as an attribute (`self.name = ...`, or in the class body) in the class or its local
