@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { run, type Server } from 'probot';
 import asyncReviewApp from '../../src/index.js';
 import { reviewQueue } from '../../src/app/queue.js';
-import type { FakeGitHub } from '../fake-github/server.js';
+import { startFakeGitHub, type FakeGitHub } from '../fake-github/server.js';
 import { freePort } from './free-port.js';
 
 export interface AppKeys {
@@ -59,4 +59,16 @@ export async function startApp(github: FakeGitHub, keys: AppKeys, secret: string
     },
     stop: () => server.stop(),
   };
+}
+
+/** A fake GitHub and the App against it, started for one test file (in its beforeAll). */
+export async function startAppWithFakeGitHub(keys: AppKeys, secret: string): Promise<{ github: FakeGitHub; app: RunningApp }> {
+  const github = await startFakeGitHub({ appId: keys.appId, appPublicKey: keys.publicKey });
+  return { github, app: await startApp(github, keys, secret) };
+}
+
+/** Stops what startAppWithFakeGitHub started (in afterAll; either may be missing if starting failed). */
+export async function stopAppAndFakeGitHub(app: RunningApp | undefined, github: FakeGitHub | undefined): Promise<void> {
+  await app?.stop();
+  await github?.close();
 }

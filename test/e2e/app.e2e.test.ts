@@ -2,9 +2,9 @@
 // validates like GitHub (a comment off the diff, > 50 annotations or a missing field is a 422).
 // Probot's default throttling is on (writes ≥ 1 s apart), so each review takes a few seconds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeGitHub, type FakeGitHub, type PullRequest, type Repository } from '../fake-github/server.js';
-import { checkRunRerequestedEvent, deliverWebhook, pullRequestEvent, signWebhook, type PullRequestAction } from '../fake-github/webhooks.js';
-import { generateAppKeys, startApp, type RunningApp } from './app-server.js';
+import type { FakeGitHub, PullRequest, Repository } from '../fake-github/server.js';
+import { checkRunRerequestedEvent, deliverWebhook, pullRequestEvent, signWebhook, PullRequestAction } from '../fake-github/webhooks.js';
+import { generateAppKeys, startAppWithFakeGitHub, stopAppAndFakeGitHub, type RunningApp } from './app-server.js';
 
 const SECRET = 'e2e-webhook-secret';
 const keys = generateAppKeys();
@@ -13,13 +13,11 @@ let github: FakeGitHub;
 let app: RunningApp;
 
 beforeAll(async () => {
-  github = await startFakeGitHub({ appId: keys.appId, appPublicKey: keys.publicKey });
-  app = await startApp(github, keys, SECRET);
+  ({ github, app } = await startAppWithFakeGitHub(keys, SECRET));
 });
 
 afterAll(async () => {
-  await app?.stop();
-  await github?.close();
+  await stopAppAndFakeGitHub(app, github);
 });
 
 /** A module with an old `time.sleep` in a coroutine (line 10) far from the handler the PR edits. */

@@ -4,9 +4,9 @@
 // - a secondary rate limit (403 + Retry-After) is waited out, on the token request too;
 // - a token endpoint that stays down holds a review no longer than its deadline; the job runs again later.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeGitHub, type FakeGitHub, type PullRequest, type Repository } from '../fake-github/server.js';
+import type { FakeGitHub, PullRequest, Repository } from '../fake-github/server.js';
 import { deliverWebhook, pullRequestEvent } from '../fake-github/webhooks.js';
-import { generateAppKeys, startApp, type RunningApp } from './app-server.js';
+import { generateAppKeys, startAppWithFakeGitHub, stopAppAndFakeGitHub, type RunningApp } from './app-server.js';
 
 // Read by the App from the process environment: a short deadline and quick retries keep the test short.
 process.env.REVIEW_DEADLINE_SECONDS = '3';
@@ -24,13 +24,11 @@ let repo: Repository;
 let nextPull = 1;
 
 beforeAll(async () => {
-  github = await startFakeGitHub({ appId: keys.appId, appPublicKey: keys.publicKey });
-  app = await startApp(github, keys, SECRET);
+  ({ github, app } = await startAppWithFakeGitHub(keys, SECRET));
   repo = github.addRepository({ name: 'service', files: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`service/m${i}.py`, BASE])) });
 });
 afterAll(async () => {
-  await app?.stop();
-  await github?.close();
+  await stopAppAndFakeGitHub(app, github);
 });
 beforeEach(() => {
   github.requests.length = 0;

@@ -1,9 +1,9 @@
 // Operations over HTTP: /metrics in Prometheus' text format and /ready, on the real server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addReadinessCheck, removeReadinessCheck } from '../../src/app/health.js';
-import { startFakeGitHub, type FakeGitHub } from '../fake-github/server.js';
+import type { FakeGitHub } from '../fake-github/server.js';
 import { deliverWebhook, pullRequestEvent } from '../fake-github/webhooks.js';
-import { generateAppKeys, startApp, type RunningApp } from './app-server.js';
+import { generateAppKeys, startAppWithFakeGitHub, stopAppAndFakeGitHub, type RunningApp } from './app-server.js';
 
 const SECRET = 'ops-secret';
 const keys = generateAppKeys();
@@ -11,12 +11,10 @@ let github: FakeGitHub;
 let app: RunningApp;
 
 beforeAll(async () => {
-  github = await startFakeGitHub({ appId: keys.appId, appPublicKey: keys.publicKey });
-  app = await startApp(github, keys, SECRET);
+  ({ github, app } = await startAppWithFakeGitHub(keys, SECRET));
 });
 afterAll(async () => {
-  await app?.stop();
-  await github?.close();
+  await stopAppAndFakeGitHub(app, github);
 });
 
 const metric = (text: string, line: RegExp) => text.split('\n').find((candidate) => line.test(candidate));

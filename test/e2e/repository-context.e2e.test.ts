@@ -9,9 +9,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ModuleSource } from '../../src/analyzer/project/module-source.js';
 import { reviewChanges } from '../../src/app/review-changes.js';
 import { DEFAULT_CONFIG } from '../../src/config/index.js';
-import { startFakeGitHub, type FakeGitHub, type PullRequest, type Repository, type RequestLogEntry } from '../fake-github/server.js';
+import type { FakeGitHub, PullRequest, Repository, RequestLogEntry } from '../fake-github/server.js';
 import { deliverWebhook, pullRequestEvent } from '../fake-github/webhooks.js';
-import { generateAppKeys, startApp, type RunningApp } from './app-server.js';
+import { generateAppKeys, startAppWithFakeGitHub, stopAppAndFakeGitHub, type RunningApp } from './app-server.js';
 
 const SECRET = 'e2e-context-secret';
 const keys = generateAppKeys();
@@ -78,13 +78,11 @@ let github: FakeGitHub;
 let app: RunningApp;
 
 beforeAll(async () => {
-  github = await startFakeGitHub({ appId: keys.appId, appPublicKey: keys.publicKey });
-  app = await startApp(github, keys, SECRET);
+  ({ github, app } = await startAppWithFakeGitHub(keys, SECRET));
 });
 
 afterAll(async () => {
-  await app?.stop();
-  await github?.close();
+  await stopAppAndFakeGitHub(app, github);
 });
 
 afterEach(() => {
