@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { FakeGitHub } from '../fake-github/server.js';
 import type { AppKeys } from './app-server.js';
+import { appEnvironment } from './app-environment.js';
 import { freePort } from './free-port.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -25,13 +26,7 @@ export async function startAppProcess(github: FakeGitHub, keys: AppKeys, secret:
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
-      APP_ID: String(keys.appId),
-      PRIVATE_KEY: keys.privateKeyPem,
-      WEBHOOK_SECRET: secret,
-      GHE_HOST: github.host,
-      GHE_PROTOCOL: 'http',
-      HOST: '127.0.0.1',
-      PORT: String(port),
+      ...appEnvironment(github, keys, secret, port),
       DATA_DIR: dataDir,
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
       LOG_FORMAT: 'json',

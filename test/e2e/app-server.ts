@@ -9,6 +9,7 @@ import asyncReviewApp from '../../src/index.js';
 import { reviewQueue } from '../../src/app/queue.js';
 import { startFakeGitHub, type FakeGitHub } from '../fake-github/server.js';
 import { freePort } from './free-port.js';
+import { appEnvironment } from './app-environment.js';
 
 export interface AppKeys {
   appId: number;
@@ -35,13 +36,7 @@ export async function startApp(github: FakeGitHub, keys: AppKeys, secret: string
   process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'async-review-e2e-'));
   const server: Server = await run(asyncReviewApp, {
     env: {
-      APP_ID: String(keys.appId),
-      PRIVATE_KEY: keys.privateKeyPem,
-      WEBHOOK_SECRET: secret,
-      GHE_HOST: github.host,
-      GHE_PROTOCOL: 'http',
-      HOST: '127.0.0.1',
-      PORT: String(port),
+      ...appEnvironment(github, keys, secret, port),
       // Quiet by default (a forged delivery is one warning line, see logging.e2e.test.ts); E2E_LOG_LEVEL=info
       // to watch the App work.
       LOG_LEVEL: (process.env.E2E_LOG_LEVEL ?? 'fatal') as 'fatal',

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './free-port.js';
+import { until } from '../helpers/until.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const SECRET = 'logging-test-secret';
@@ -50,13 +51,6 @@ async function start(logFormat: 'pretty' | 'json'): Promise<Started> {
   return started;
 }
 
-async function until(condition: () => boolean, message: () => string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(message());
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** Lines written after `from`, once the log has been still for a moment. */
 async function linesAfter(app: Started, from: number, expectAtLeast: number): Promise<string[]> {

@@ -6,6 +6,7 @@ import { appKeys, startAppServer, type AppServer } from '../../bench/app-server.
 import { startFakeGitHub, type FakeGitHub, type PullRequest } from '../fake-github/server.js';
 import { deliverWebhook, pullRequestEvent } from '../fake-github/webhooks.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { until } from '../helpers/until.js';
 
 const keys = appKeys();
 const settings = { REVIEW_CONCURRENCY: '2', REDIS_JOB_LOCK_MS: '2000' };
@@ -26,13 +27,6 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('Redis mode, the App killed and restarted', () => {
   it('completes the reviews the killed App had queued and running, once each', async () => {
@@ -45,7 +39,7 @@ describe('Redis mode, the App killed and restarted', () => {
       const delivery = await deliverWebhook(first.webhookUrl, { event: 'pull_request', payload: pullRequestEvent(repo, pull, 'opened'), secret: keys.secret });
       expect(delivery.status, delivery.body).toBeLessThan(300);
     }
-    await until(() => github.state.checkRuns.length >= 2, 30_000, 'two reviews in flight');
+    await until(() => github.state.checkRuns.length >= 2, () => 'timed out waiting for two reviews in flight', 30_000, 50);
     await first.kill('SIGKILL');
     const reviewedBeforeKill = github.state.checkRuns.filter((run) => run.status === 'completed').length;
     expect(reviewedBeforeKill).toBe(0);
@@ -55,7 +49,7 @@ describe('Redis mode, the App killed and restarted', () => {
     // Slow on purpose: Probot's throttle keeps its state in the same Redis, and a write slot the killed process
     // held is freed by Bottleneck's job expiration (60 s), so the new process's first write waits that long.
     const completed = (pull: PullRequest) => github.state.checkRuns.filter((run) => run.head_sha === pull.headSha && run.status === 'completed');
-    await until(() => pulls.every((pull) => completed(pull).length >= 1), 90_000, 'every head reviewed after the restart');
+    await until(() => pulls.every((pull) => completed(pull).length >= 1), () => 'timed out waiting for every head reviewed after the restart', 90_000, 50);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     for (const pull of pulls) {
       expect(completed(pull), `#${pull.number}`).toHaveLength(1);

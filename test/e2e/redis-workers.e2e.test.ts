@@ -8,6 +8,7 @@ import { appKeys, startAppServer, startWorkerProcess, type AppServer, type Worke
 import { startFakeGitHub, type FakeGitHub, type PullRequest, type Repository } from '../fake-github/server.js';
 import { deliverWebhook, pullRequestEvent } from '../fake-github/webhooks.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { until } from '../helpers/until.js';
 
 const keys = appKeys();
 const PULLS = 4;
@@ -35,13 +36,6 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('Redis mode with two workers', () => {
   it('finishes the reviews of a worker SIGKILLed mid-review on the other worker, each exactly once', async () => {
@@ -56,12 +50,12 @@ describe('Redis mode with two workers', () => {
       await deliverWebhook(app.webhookUrl, { event: 'pull_request', payload: pullRequestEvent(repo, pull, 'opened'), secret: keys.secret, deliveryId: delivery.deliveryId });
     }
     // Four reviews started (each opens its check run first): two on each worker, all mid-flight.
-    await until(() => github.state.checkRuns.length >= PULLS, 30_000, 'four check runs');
+    await until(() => github.state.checkRuns.length >= PULLS, () => 'timed out waiting for four check runs', 30_000, 50);
     await worker.kill('SIGKILL');
     const createdBeforeKill = new Set(github.state.checkRuns.map((run) => run.id));
 
     const completed = (pull: PullRequest) => github.state.checkRuns.filter((run) => run.head_sha === pull.headSha && run.status === 'completed');
-    await until(() => pulls.every((pull) => completed(pull).length >= 1), 90_000, 'a completed check run on every head');
+    await until(() => pulls.every((pull) => completed(pull).length >= 1), () => 'timed out waiting for a completed check run on every head', 90_000, 50);
     // Let anything still running settle before counting.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
 

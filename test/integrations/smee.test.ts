@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../e2e/free-port.js';
 import { repoRoot } from './committed-tree.js';
 import { readmeBlock } from './readme.js';
+import { until } from '../helpers/until.js';
 
 const SECRET = 'smee-test-secret';
 
@@ -23,13 +24,6 @@ let app: ChildProcess;
 let output = '';
 let cwd: string;
 
-async function until(condition: () => boolean, message: () => string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(message());
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** What smee.io sends for a delivery: its headers and parsed body in one JSON message. */
 function relay(event: string, delivery: string, body: object, signature: string): void {
