@@ -37,10 +37,11 @@ import time from './libraries/time.js';
 import trio from './libraries/trio.js';
 import urllib from './libraries/urllib.js';
 import urllib3 from './libraries/urllib3.js';
+import uvloop from './libraries/uvloop.js';
 import websockets from './libraries/websockets.js';
 
 export const LIBRARIES: readonly LibraryKnowledge[] = [
-  asyncio, aiohttp, httpx, asyncpg, aiosqlite, aiofiles, aiodocker, redisAsyncio, motor, anyio, trio, websockets, contextlib,
+  asyncio, uvloop, aiohttp, httpx, asyncpg, aiosqlite, aiofiles, aiodocker, redisAsyncio, motor, anyio, trio, websockets, contextlib,
   tenacity, backoff, asyncLru,
   requests, urllib, urllib3, httpClient, time, socket, subprocess, os, sqlite3, psycopg2, psycopg, pymysql, mysqldb,
   mysqlConnector, pymongo, redis, pathlib, ssl, io, builtins, threading, ...stdlibStarExports,

@@ -106,7 +106,14 @@ export type Role =
   /** Schedules a task and returns the only strong reference to it (`asyncio.create_task`). */
   | 'task-spawner'
   /** Makes a Future whose work runs whether or not it is awaited (`loop.run_in_executor`). */
-  | 'future-maker';
+  | 'future-maker'
+  /** Starts an event loop in the calling thread and runs it until it is stopped (`loop.run_forever`). */
+  | 'loop-starter'
+  /** Starts an event loop in the calling thread and runs the coroutine it is given to its end
+   *  (`asyncio.run`, `loop.run_until_complete`): called inside a coroutine, await that coroutine instead. */
+  | 'loop-runner'
+  /** Runs the coroutine (function) it is given on a new loop of its own (`asyncio.run`, `trio.run`, `uvloop.run`). */
+  | 'new-loop-runner';
 
 /** Everything known about one library: one file in ./libraries/. Names in `functions` and `classes` are
  *  relative to `module` (`to_thread.run_sync` in anyio's table is `anyio.to_thread.run_sync`). */

@@ -112,8 +112,9 @@ export const ASYNC_SLEEP_FUNCTIONS: ReadonlySet<string> = withRole('async-sleep'
 
 /** What starts an event loop, by qualified name, and whether its first argument is what to await instead. */
 export const LOOP_STARTERS: ReadonlyMap<string, { awaitsArgument: boolean }> = new Map([
-  ['asyncio.run', { awaitsArgument: true }],
-  ['asyncio.runners.run', { awaitsArgument: true }],
-  ['asyncio.AbstractEventLoop.run_until_complete', { awaitsArgument: true }],
-  ['asyncio.AbstractEventLoop.run_forever', { awaitsArgument: false }],
+  ...[...withRole('loop-runner')].map((name): [string, { awaitsArgument: boolean }] => [name, { awaitsArgument: true }]),
+  ...[...withRole('loop-starter')].map((name): [string, { awaitsArgument: boolean }] => [name, { awaitsArgument: false }]),
 ]);
+
+/** What runs the coroutine (function) it is given on a new loop of its own (`asyncio.run(main())`, `trio.run`). */
+export const NEW_LOOP_RUNNERS: ReadonlySet<string> = withRole('new-loop-runner');

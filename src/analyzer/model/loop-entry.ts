@@ -3,11 +3,7 @@
 // command-line entry point, a worker thread or a child process. `asyncio.run` makes a new loop for it, so
 // nothing else is on that loop until it starts something, and no other task holds its task to await or cancel it.
 import type { FunctionInfo, SemanticModel } from './semantic-model.js';
-
-/** Calls that run the coroutine they are given (or the coroutine function) on a new loop of its own. */
-const RUNS_ON_NEW_LOOP: ReadonlySet<string> = new Set([
-  'asyncio.run', 'asyncio.runners.run', 'asyncio.Runner.run', 'asyncio.runners.Runner.run', 'uvloop.run', 'trio.run', 'anyio.run',
-]);
+import { NEW_LOOP_RUNNERS } from './known-apis.js';
 
 const onlyRunOnNewLoops = new WeakMap<SemanticModel, Map<FunctionInfo, boolean>>();
 
@@ -41,7 +37,7 @@ function everyUseRunsOnNewLoop(model: SemanticModel, fn: FunctionInfo): boolean 
     // `asyncio.run(f())` or `trio.run(f)`, called from synchronous code.
     const made = parent?.type === 'call' && parent.childForFieldName('function')?.id === identifier.id ? parent : identifier;
     const runner = made.parent?.type === 'argument_list' && made.parent.namedChildren[0]?.id === made.id ? made.parent.parent : null;
-    if (!runner || !RUNS_ON_NEW_LOOP.has(model.callee(runner) ?? '') || model.enclosingFunction(runner)?.isAsync) return false;
+    if (!runner || !NEW_LOOP_RUNNERS.has(model.callee(runner) ?? '') || model.enclosingFunction(runner)?.isAsync) return false;
     runs++;
   }
   return runs > 0;

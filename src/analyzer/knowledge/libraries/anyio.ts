@@ -10,6 +10,7 @@ export default defineLibrary({
   coroutines: 'sleep_forever sleep_until to_thread.run_sync',
   functions: {
     sleep: { coroutine: true, roles: ['async-sleep'] },
+    run: { roles: ['new-loop-runner'] },
     create_task_group: { returns: 'anyio.abc.TaskGroup', roles: ['task-group'] },
     create_memory_object_stream: { returnsTuple: [MEMORY_SEND_STREAM, MEMORY_RECEIVE_STREAM] },
     fail_after: { roles: ['timeout-scope'] },

@@ -17,6 +17,8 @@ export default defineLibrary({
   coroutines: 'wait_for wait start_server start_unix_server create_subprocess_exec create_subprocess_shell to_thread open_unix_connection',
   functions: {
     sleep: { coroutine: true, roles: ['async-sleep'] },
+    run: { roles: ['loop-runner', 'new-loop-runner'] },
+    'runners.run': { roles: ['loop-runner', 'new-loop-runner'] },
     open_connection: { coroutine: true, awaitReturnsTuple: ['asyncio.StreamReader', 'asyncio.StreamWriter'] },
     'streams.open_connection': { awaitReturnsTuple: ['asyncio.StreamReader', 'asyncio.StreamWriter'] },
     open_unix_connection: { coroutine: true, awaitReturnsTuple: ['asyncio.StreamReader', 'asyncio.StreamWriter'] },
@@ -55,8 +57,15 @@ export default defineLibrary({
     StreamReader: { coroutines: 'read readline readexactly readuntil', asyncIterable: true },
     AbstractEventLoop: {
       coroutines: LOOP_COROUTINES,
-      methods: { create_task: { roles: ['task-spawner'] }, run_in_executor: { roles: ['future-maker'] }, create_future: { roles: ['future-maker'] } },
+      methods: {
+        create_task: { roles: ['task-spawner'] },
+        run_in_executor: { roles: ['future-maker'] },
+        create_future: { roles: ['future-maker'] },
+        run_until_complete: { roles: ['loop-runner'] },
+        run_forever: { roles: ['loop-starter'] },
+      },
     },
+    Runner: { aliases: ['asyncio.runners.Runner'], methods: { run: { roles: ['new-loop-runner'] } } },
     Future: { aliases: ['asyncio.futures.Future'], roles: ['future-maker'] },
     'subprocess.Process': { coroutines: 'wait communicate' },
     Server: { coroutines: 'serve_forever start_serving wait_closed' },

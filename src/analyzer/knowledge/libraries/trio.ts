@@ -17,6 +17,7 @@ export default defineLibrary({
   ].join(' '),
   functions: {
     sleep: { coroutine: true, roles: ['async-sleep'] },
+    run: { roles: ['new-loop-runner'] },
     open_nursery: { roles: ['task-group'] },
     fail_after: { roles: ['timeout-scope'] },
     fail_at: { roles: ['timeout-scope'] },
