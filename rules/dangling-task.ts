@@ -1,13 +1,14 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/analyzer/rule.js';
 import { decoratorName, lastPart, type FunctionInfo, type SemanticModel } from '../src/analyzer/model/semantic-model.js';
-import { FUTURE_MAKERS as FUTURE_MAKER_NAMES, TASK_SPAWNERS as TASK_SPAWNER_NAMES, TRANSPARENT_DECORATORS } from '../src/analyzer/model/known-apis.js';
+import { FUTURE_MAKERS as FUTURE_MAKER_NAMES, LOOP_STARTERS, TASK_SPAWNERS as TASK_SPAWNER_NAMES, TRANSPARENT_DECORATORS } from '../src/analyzer/model/known-apis.js';
 import { asyncLibrary } from '../src/analyzer/rule-helpers.js';
 import { calledName, callSnippet } from './support/calls.js';
 import { isUnreadLocal } from './support/locals.js';
 import { continuesAKeptTask } from './support/continuations.js';
 import { functionHeldBy } from '../src/analyzer/model/held-functions.js';
 import { VALUE_USE_QUERY } from './support/value-use.js';
+import { SPAWNS_INTO_GROUP } from '../src/analyzer/knowledge/task-starting-methods.js';
 
 /** Calls that schedule a task and return the only strong reference to it (the library tables' `task-spawner`
  *  role). Task groups (asyncio.TaskGroup, anyio/trio start_soon) keep their own reference, so they are not listed. */
@@ -63,7 +64,8 @@ async def handle(user):
   check({ discarded, container, conditional, name, assigned }, { model, report: reportAny }) {
     const isSpawn = (node: Node | null | undefined): node is Node =>
       node?.type === 'call' && model.calleeMayEndIn(node, (name) => SPAWNER_NAMES.has(name)) && TASK_SPAWNERS.has(model.callee(node) ?? '') && !wrapsFuture(node)
-      && !catchesItsOwnErrors(node, model) && !TEARDOWN_HOOKS.has(model.enclosingFunction(node)?.name ?? '') && !isScriptMain(node, model);
+      && !catchesItsOwnErrors(node, model) && !spawnsIntoAGroup(node) && !TEARDOWN_HOOKS.has(model.enclosingFunction(node)?.name ?? '')
+      && !isScriptMain(node, model) && !runsTheLoopAfter(node, model);
     const wrapsFuture = (call: Node) => {
       if (lastPart(model.callee(call) ?? '') !== 'ensure_future') return false;
       const first = call.childForFieldName('arguments')?.namedChildren.find((child) => child?.type !== 'comment');
@@ -118,6 +120,23 @@ function isScriptMain(node: Node, model: SemanticModel): boolean {
     if (at.type === 'if_statement' && at.parent?.type === 'module' && /__name__\s*==\s*["']__main__["']/.test(at.childForFieldName('condition')?.text ?? '')) return true;
   }
   return false;
+}
+
+/** `ensure_future(self.taskgroup.spawn(coro))`: the task only hands the real one to a group that keeps it, and
+ *  ends in its first step. */
+function spawnsIntoAGroup(spawn: Node): boolean {
+  const first = spawn.childForFieldName('arguments')?.namedChildren.find((child) => child?.type !== 'comment');
+  return first?.type === 'call' && SPAWNS_INTO_GROUP.has(calledName(first) ?? '');
+}
+
+/** A synchronous function that starts the task, then runs the loop until it is stopped (`ensure_future(connect());
+ *  loop.run_forever()` in a console script's `main()`): the task is the program's work, and the loop runs for it.
+ *  (`run_until_complete(other())` runs only until another coroutine ends: a task started beside it is reported.) */
+function runsTheLoopAfter(spawn: Node, model: SemanticModel): boolean {
+  const owner = model.enclosingFunction(spawn);
+  if (!owner || owner.isAsync) return false;
+  return owner.node.descendantsOfType('call').some((call) => !!call && call.startIndex > spawn.endIndex
+    && model.enclosingFunction(call) === owner && LOOP_STARTERS.get(model.callee(call) ?? '')?.awaitsArgument === false);
 }
 
 /** Does the task run a local coroutine function that leaves nothing for an owner to collect? One whose whole

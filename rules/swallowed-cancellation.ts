@@ -6,7 +6,7 @@ import { handsCancellationOn } from './support/cancellation-handoff.js';
 import { afterHandler, afterJump, type Aftermath } from './support/after-handler.js';
 import { enclosingTimeout, isShielded } from './support/scopes-around.js';
 import { awaitsOnlyTaskObjects } from './support/awaited-tasks.js';
-import { isAwaitedOnlyAsLastStep, isRunOnlyAsLoopMain, isStartedOnlyAsTask } from './support/coroutine-starts.js';
+import { isAwaitedOnlyAsLastStep, isOnlyRegisteredAsHandler, isRunOnlyAsLoopMain, isStartedOnlyAsTask } from './support/coroutine-starts.js';
 import { awaitOfStartedTask } from './support/task-awaiters.js';
 import { maySuspendIn } from './support/suspension.js';
 import { isOnlyRunOnNewLoops } from '../src/analyzer/model/loop-entry.js';
@@ -61,7 +61,7 @@ async def worker(queue):
     const block = handler.namedChildren.find((c) => c?.type === 'block');
     if (!block || handsCancellationOn(handler, block, caught, model) || isShielded(handler.parent!, body, model)) return;
     const after = afterHandler(handler, block, model);
-    const loss = whoSeesTheLoss(handler, after, model);
+    const loss = whoSeesTheLoss(handler, after, model, caught.cancellation && !caught.everything && givesTheCancelledCallAResult(block, model));
     if (!loss) return;
     const fix = reRaiseFix(handler, block, caught, after.kind === 'ends' && after.directly, model);
     report(handler, `\`${clauseText(handler)}\` in ${model.describeContext(handler)} ${caught.cancellation ? 'catches' : 'also catches'} the task's cancellation and never re-raises it: ${loss}; ${advice(after, fix, model)}`, {
@@ -75,7 +75,7 @@ async def worker(queue):
  *  loop's main task under `run_until_complete` (no one holds it to cancel it), the entry coroutine of
  *  `asyncio.run(main())` that then ends, or a coroutine that then just ends as the body of a task nobody awaits
  *  inline (its owner cancels it and, at most, waits for it to finish). */
-function whoSeesTheLoss(node: Node, after: Aftermath, model: SemanticModel): string | null {
+function whoSeesTheLoss(node: Node, after: Aftermath, model: SemanticModel, resultDecided = false): string | null {
   if (model.isTestCode(node)) return null;
   const owner = model.enclosingFunction(node);
   // The loop's main task under run_until_complete: no one holds it, so no one cancels it.
@@ -83,11 +83,11 @@ function whoSeesTheLoss(node: Node, after: Aftermath, model: SemanticModel): str
   const startedOnlyAsTask = !!owner && isStartedOnlyAsTask(owner, model);
   // Whoever awaits that task (not right after cancelling it) has its own cancellation forwarded into it: if the
   // task swallows it and ends normally, so does the awaiter's `await`.
-  const awaiter = startedOnlyAsTask && after.kind !== 'runs-on' ? awaitOfStartedTask(owner!, model) : null;
-  if (awaiter) return `the task then ends as if it had completed, so \`${awaiter.text}\` in ${model.describeContext(awaiter)} returns normally after its own cancellation or timeout, which the task took in its place`;
+  const awaiter = startedOnlyAsTask ? awaitOfStartedTask(owner!, model) : null;
+  if (awaiter && after.kind !== 'runs-on') return `the task then ends as if it had completed, so \`${awaiter.text}\` in ${model.describeContext(awaiter)} returns normally after its own cancellation or timeout, which the task took in its place`;
   // A task the module starts and never cancels (no `.cancel()` in it): only the loop's teardown could, and a
   // handler that then cleans up is what the owner wants.
-  if (startedOnlyAsTask && !/\.cancel\(/.test(model.source.text)) return null;
+  if (startedOnlyAsTask && !awaiter && !/\.cancel\(/.test(model.source.text)) return null;
   if (after.kind === 'runs-on') {
     const how = after.via === 'loop' ? 'the loop goes round again' : 'the coroutine goes on to await again after the try';
     return `${how}, so the task runs on after \`cancel()\` or a timeout`;
@@ -103,7 +103,33 @@ function whoSeesTheLoss(node: Node, after: Aftermath, model: SemanticModel): str
   // Every caller here ends right after awaiting it, and nothing here cancels or sets a deadline: no code in
   // the module carries on after a swallowed cancellation (tornado's accept_connection, awaited last by get()).
   if (owner && !CANCELS_OR_TIMES_OUT.test(model.source.text) && isAwaitedOnlyAsLastStep(owner, model)) return null;
+  // Registered with a framework (`add_post('/', self.handle)`) and never called here: its caller is unseen.
+  if (owner && isOnlyRegisteredAsHandler(owner, model)) return null;
+  // `except CancelledError: ret = None` ... `return ret`: the author named the cancellation and decided what a
+  // cancelled call gives its callers (python-socketio's event handlers). That is a design, not an accident.
+  if (resultDecided) return null;
   return 'the coroutine then returns as if it had completed, so a caller that awaits it carries on after `cancel()` or a timeout';
+}
+
+/** Does the handler give the cancelled call a result of its own: `return value` (not None), or a value assigned
+ *  to a local that the coroutine then returns (`ret = None`, then `return ret` after the try)? */
+function givesTheCancelledCallAResult(block: Node, model: SemanticModel): boolean {
+  const owner = model.enclosingFunction(block);
+  if (!owner) return false;
+  const mine = (node: Node | null): node is Node => !!node && model.enclosingFunction(node) === owner;
+  const returned = (statement: Node) => statement.namedChildren.find((child) => child?.type !== 'comment') ?? null;
+  if (block.descendantsOfType('return_statement').filter(mine).some((statement) => {
+    const value = returned(statement);
+    return !!value && value.type !== 'none';
+  })) return true;
+  const assigned = new Set(block.descendantsOfType('assignment').filter(mine)
+    .map((assignment) => assignment.childForFieldName('left'))
+    .filter((left): left is Node => left?.type === 'identifier').map((left) => left.text));
+  if (assigned.size === 0) return false;
+  return owner.node.descendantsOfType('return_statement').filter(mine).some((statement) => {
+    const value = returned(statement);
+    return value?.type === 'identifier' && assigned.has(value.text) && !(statement.startIndex >= block.startIndex && statement.endIndex <= block.endIndex);
+  });
 }
 
 /** A private loop coroutine (`async def _keepalive_loop(self): while self.is_connected(): ...`) that its

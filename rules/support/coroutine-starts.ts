@@ -5,22 +5,11 @@ import type { Node } from 'web-tree-sitter';
 import type { FunctionInfo, SemanticModel } from '../../src/analyzer/model/semantic-model.js';
 import { calledName } from './calls.js';
 import { awaitsNothingAfter } from './after-handler.js';
-
-/** Calls that run the coroutine they are given as a task (`asyncio.create_task`, `loop.create_task`,
- *  `TaskGroup.create_task`, wrappers of the same name, tornado's `gen.convert_yielded`). */
-const STARTS_COROUTINE: ReadonlySet<string> = new Set(['create_task', 'ensure_future', 'convert_yielded', 'Task']);
-
-/** Calls that run the coroutine they are given as the loop's main task, whose task object nobody else holds
- *  and so nobody can cancel (Ctrl-C interrupts `run_until_complete` with KeyboardInterrupt, not a cancel). */
-const RUNS_AS_LOOP_MAIN: ReadonlySet<string> = new Set(['run_until_complete']);
-
-/** Calls that run the coroutine function they are given in a task (trio and anyio nurseries, trio's system
- *  tasks, tornado's IOLoop callbacks). */
-const STARTS_FUNCTION: ReadonlySet<string> = new Set(['start_soon', 'start', 'spawn_system_task', 'spawn_callback', 'add_callback']);
+import { RUNS_COROUTINE_AS_LOOP_MAIN, STARTS_COROUTINE_AS_TASK, STARTS_FUNCTION_AS_TASK } from '../../src/analyzer/knowledge/task-starting-methods.js';
 
 interface Starters { coroutine: ReadonlySet<string>; fn: ReadonlySet<string> }
-const AS_TASK: Starters = { coroutine: STARTS_COROUTINE, fn: STARTS_FUNCTION };
-const AS_LOOP_MAIN: Starters = { coroutine: RUNS_AS_LOOP_MAIN, fn: new Set() };
+const AS_TASK: Starters = { coroutine: STARTS_COROUTINE_AS_TASK, fn: STARTS_FUNCTION_AS_TASK };
+const AS_LOOP_MAIN: Starters = { coroutine: RUNS_COROUTINE_AS_LOOP_MAIN, fn: new Set() };
 
 const answers = new WeakMap<SemanticModel, Map<string, boolean>>();
 
@@ -38,6 +27,34 @@ export function isStartedOnlyAsTask(fn: FunctionInfo, model: SemanticModel): boo
 export function isRunOnlyAsLoopMain(fn: FunctionInfo, model: SemanticModel): boolean {
   return cached(fn, model, 'main', AS_LOOP_MAIN);
 }
+
+/** Is the coroutine function never called in this module, only registered with a framework as a handler
+ *  (`app.router.add_post('/', self.handle)`, `add_route(...)`, `dispatcher.register(self.on_message)`)? Its
+ *  caller is then the framework, which we do not see: what it does after a cancellation is unknown. (A callback
+ *  handed to the project's own helper, `on_finish=self.handle_response`, is awaited there: not this.) */
+export function isOnlyRegisteredAsHandler(fn: FunctionInfo, model: SemanticModel): boolean {
+  let byFunction = answers.get(model);
+  if (!byFunction) answers.set(model, (byFunction = new Map()));
+  const key = `handler:${fn.qualifiedName}`;
+  let answer = byFunction.get(key);
+  if (answer === undefined) {
+    answer = everyUse(fn, model, isRegisteredAsHandler);
+    byFunction.set(key, answer);
+  }
+  return answer;
+}
+
+/** `add_post('/', ref)`, `register(ref)`, `add_route(method, path, handler=ref)`: the function itself, not a call
+ *  of it, given to a registration call (one whose name starts with `add_` or `register`). */
+function isRegisteredAsHandler(reference: Node): boolean {
+  let parent = reference.parent;
+  if (parent?.type === 'keyword_argument' && parent.childForFieldName('value')?.id === reference.id) parent = parent.parent;
+  return parent?.type === 'argument_list' && REGISTRATION.test(calledName(parent.parent) ?? '');
+}
+
+/** Calls that register a handler with a framework (aiohttp's `add_get`/`add_post`/`add_route`, event buses'
+ *  `add_listener`, `register`); `add_done_callback` takes plain functions. */
+const REGISTRATION = /^(?:add_(?!done_callback$)|register)/;
 
 /** Is the coroutine function awaited in this module, and every time as its caller's last step (`await
  *  self.ws.accept(self)` as the end of a handler, `return await self._run()`), never started, stored or

@@ -1,0 +1,28 @@
+// Calls that run what they are given as a task of its own, known by the name the call ends with: the receiver
+// is often a task group or a client the model cannot type (`self.taskgroup.spawn(...)`,
+// `self.server.start_background_task(...)`, `hass.async_create_task(...)`). A coroutine started this way is
+// the body of a task: its owner may cancel it, but nobody awaits it inline and carries on with its result.
+// Add a library's spawner here (with the library named in the comment) to teach the rules about it.
+
+/** Calls that run the coroutine they are given as a task. */
+export const STARTS_COROUTINE_AS_TASK: ReadonlySet<string> = new Set([
+  'create_task', 'ensure_future', 'Task', // asyncio (and TaskGroup.create_task, loop.create_task, wrappers of the name)
+  'convert_yielded', // tornado.gen
+  'spawn', // aiorpcx / curio TaskGroup.spawn, aiojobs Scheduler.spawn: the group or scheduler keeps the task
+  'async_create_task', 'async_create_background_task', 'create_background_task', // Home Assistant (hass, config entries)
+]);
+
+/** Calls that run the coroutine function they are given in a task. */
+export const STARTS_FUNCTION_AS_TASK: ReadonlySet<string> = new Set([
+  'start_soon', 'start', 'spawn_system_task', // trio and anyio nurseries, trio's system tasks
+  'spawn_callback', 'add_callback', // tornado's IOLoop
+  'start_background_task', // python-socketio / python-engineio servers and clients
+]);
+
+/** Coroutine methods that start a task in a group that keeps it and return at once (`await group.spawn(coro)`):
+ *  a task made only to run one of them finishes in its first step, holding nothing. */
+export const SPAWNS_INTO_GROUP: ReadonlySet<string> = new Set(['spawn']);
+
+/** Calls that run the coroutine they are given as the loop's main task, whose task object nobody else holds and
+ *  so nobody can cancel (Ctrl-C interrupts `run_until_complete` with KeyboardInterrupt, not a cancel). */
+export const RUNS_COROUTINE_AS_LOOP_MAIN: ReadonlySet<string> = new Set(['run_until_complete']);
