@@ -27,6 +27,7 @@ export const applicationPackages = [
   "python3-aiosmtpd", "python3-quart", "python3-pymodbus", "python3-zigpy", "python3-jupyter-server",
   "python3-distributed", "python3-ipykernel", "python3-jupyter-client", "python3-nbclient", "python3-textual",
   "python3-electrum", "python3-pydle", "python3-streamlink", "ptpython", "python3-miio", "python3-aioftp", "python3-socketio", "python3-bleak",
+  "poezio", "python3-ipyparallel", "python3-jupyter-console", "python3-websockify", "python3-can", "python3-irc", "python3-notebook",
 ] as const;
 
 /** Bumped when what is extracted per package changes, so cached corpora are extracted again. */
