@@ -58,6 +58,10 @@ export function describeCheck(check: CorpusCheck): string {
     `fix safety: ${fixes.offered} fixes offered, ${fixes.failures.length} fail`,
     ...fixes.failures.map((failure) => `  FIX FAILS ${failure.path}:${failure.line} ${failure.rule}: ${failure.problem}`),
   ];
+  // Compiling and fitting the target is not enough: the audit also judged whether applying the fix is right.
+  const judgedUnsafe = diff.judged.filter(({ finding, verdict }) => finding.fix && verdict.fixOk === false);
+  lines.push(`fixes the audit judged wrong to apply: ${judgedUnsafe.length}`,
+    ...judgedUnsafe.map(({ finding, verdict }) => `  UNSAFE ${finding.path}:${finding.line} ${finding.rule} [${verdict.verdict}] ${verdict.reason}`));
   // What still costs precision: the reported findings judged wrong or debatable, for the next round's work.
   const wrong = diff.judged.filter(({ verdict }) => verdict.verdict !== "TP");
   if (wrong.length) lines.push("", "still reported, judged FP or debatable:", ...wrong.map(({ finding, verdict }) => `  ! ${finding.path}:${finding.line} ${finding.rule} [${verdict.verdict}] ${verdict.reason}`));
