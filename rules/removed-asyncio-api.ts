@@ -57,7 +57,7 @@ async def pause(loop):
     await asyncio.sleep(1)
     return asyncio.all_tasks()
 `,
-  fix: 'Drops `loop=` arguments; replaces `asyncio.Task.all_tasks()` / `current_task()` with `asyncio.all_tasks()` / `asyncio.current_task()`; replaces `loop = asyncio.get_event_loop()` + `loop.run_until_complete(main())` (+ `loop.close()`), or `asyncio.get_event_loop().run_until_complete(main())`, with `asyncio.run(main())` when the project\'s Pythons all have it (3.7+) and the module uses that loop for nothing else; otherwise the message advises `asyncio.new_event_loop()` with `asyncio.set_event_loop()`, or `asyncio.run()`.',
+  fix: 'Drops `loop=` arguments inside coroutines (outside one, asyncio would use `get_event_loop()`\'s loop instead of the one passed, so no fix is offered); replaces `asyncio.Task.all_tasks()` / `current_task()` with `asyncio.all_tasks()` / `asyncio.current_task()`; replaces `loop = asyncio.get_event_loop()` + `loop.run_until_complete(main())` (+ `loop.close()`), or `asyncio.get_event_loop().run_until_complete(main())`, with `asyncio.run(main())` when the project\'s Pythons all have it (3.7+) and the module uses that loop for nothing else; otherwise the message advises `asyncio.new_event_loop()` with `asyncio.set_event_loop()`, or `asyncio.run()`.',
   query: `
 (decorator) @decorator
 (yield "from") @yield_from
@@ -262,6 +262,14 @@ function reportLoopArgument(argument: Node, { model, report }: RuleContext): voi
   const callee = model.callee(call);
   if (!callee || !LOOP_PARAMETER_REMOVED.has(callee) || isFallbackOfLooplessCall(call, callee, model)) return;
   const remaining = withoutArgument(args, argument, model.source.text);
+  // Inside a coroutine asyncio uses the running loop, the only one the call could work with. Outside one it would
+  // use get_event_loop()'s, which need not be the loop passed (pydle's ClientPool gathers on a new loop it never
+  // sets): dropping the argument there changes which loop runs the work, so no fix is offered.
+  const value = argument.childForFieldName('value');
+  if (!model.isInCoroutine(call) && value?.type !== 'none') {
+    report(argument, `\`${snippet(argument)}\` in \`${callee}()\`: the \`loop\` parameter was removed in Python 3.10 (TypeError); outside a coroutine asyncio would then use \`get_event_loop()\`'s loop, so make the call from a coroutine running on that loop (or set it as the current loop first)`);
+    return;
+  }
   report(argument, `\`${snippet(argument)}\` in \`${callee}()\`: the \`loop\` parameter was removed in Python 3.10 (TypeError); drop it, asyncio uses the running loop`, {
     lineFix: remaining === null ? undefined : replaceNode(model.source, args, args, remaining),
   });
