@@ -33,15 +33,7 @@ export function isRunOnlyAsLoopMain(fn: FunctionInfo, model: SemanticModel): boo
  *  caller is then the framework, which we do not see: what it does after a cancellation is unknown. (A callback
  *  handed to the project's own helper, `on_finish=self.handle_response`, is awaited there: not this.) */
 export function isOnlyRegisteredAsHandler(fn: FunctionInfo, model: SemanticModel): boolean {
-  let byFunction = answers.get(model);
-  if (!byFunction) answers.set(model, (byFunction = new Map()));
-  const key = `handler:${fn.qualifiedName}`;
-  let answer = byFunction.get(key);
-  if (answer === undefined) {
-    answer = everyUse(fn, model, isRegisteredAsHandler);
-    byFunction.set(key, answer);
-  }
-  return answer;
+  return remembered(fn, model, 'handler', () => everyUse(fn, model, isRegisteredAsHandler));
 }
 
 /** `add_post('/', ref)`, `register(ref)`, `add_route(method, path, handler=ref)`: the function itself, not a call
@@ -60,15 +52,7 @@ const REGISTRATION = /^(?:add_(?!done_callback$)|register)/;
  *  self.ws.accept(self)` as the end of a handler, `return await self._run()`), never started, stored or
  *  passed on? Then no caller here carries on after it. */
 export function isAwaitedOnlyAsLastStep(fn: FunctionInfo, model: SemanticModel): boolean {
-  let byFunction = answers.get(model);
-  if (!byFunction) answers.set(model, (byFunction = new Map()));
-  const key = `tail:${fn.qualifiedName}`;
-  let answer = byFunction.get(key);
-  if (answer === undefined) {
-    answer = everyUse(fn, model, (reference) => isLastStepAwait(reference, model));
-    byFunction.set(key, answer);
-  }
-  return answer;
+  return remembered(fn, model, 'tail', () => everyUse(fn, model, (reference) => isLastStepAwait(reference, model)));
 }
 
 /** `await ref(...)` as a statement after which the caller awaits nothing more, or `return await ref(...)`. */
@@ -81,12 +65,17 @@ function isLastStepAwait(reference: Node, model: SemanticModel): boolean {
 }
 
 function cached(fn: FunctionInfo, model: SemanticModel, kind: string, starters: Starters): boolean {
+  return remembered(fn, model, kind, () => everyUse(fn, model, (reference) => startsTask(reference, starters)));
+}
+
+/** One answer per model, function and question: rules ask again for every handler of a function. */
+function remembered(fn: FunctionInfo, model: SemanticModel, question: string, compute: () => boolean): boolean {
   let byFunction = answers.get(model);
   if (!byFunction) answers.set(model, (byFunction = new Map()));
-  const key = `${kind}:${fn.qualifiedName}`;
+  const key = `${question}:${fn.qualifiedName}`;
   let answer = byFunction.get(key);
   if (answer === undefined) {
-    answer = everyUse(fn, model, (reference) => startsTask(reference, starters));
+    answer = compute();
     byFunction.set(key, answer);
   }
   return answer;
