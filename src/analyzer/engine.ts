@@ -141,6 +141,7 @@ export class Engine {
     const kept = this.keptTrees.get(text);
     if (kept) {
       this.keptTrees.delete(text);
+      budget.charge(kept.parseMs); // the file's deadline counts its parse, wherever it happened
       return kept;
     }
     const parsedText = textForParsing(text);

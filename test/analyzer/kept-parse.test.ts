@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Parser } from 'web-tree-sitter';
 import { createEngine } from '../../src/analyzer/index.js';
-import { Budget } from '../../src/analyzer/limits.js';
+import { Budget, LimitExceeded } from '../../src/analyzer/limits.js';
 
 const MODULE = `import asyncio
 import time
@@ -49,5 +49,12 @@ describe('a parse kept from a summary', () => {
     engine.dropKeptTrees();
     engine.analyze('pkg/mod.py', MODULE);
     expect(parse).toHaveBeenCalledTimes(5);
+  });
+
+  it('counts against the file\'s deadline: the time it took is charged to the analysis\'s budget', () => {
+    const budget = new Budget(1_000, Infinity);
+    budget.check();
+    budget.charge(2_000);
+    expect(() => budget.check()).toThrow(LimitExceeded);
   });
 });
