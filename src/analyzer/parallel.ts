@@ -25,9 +25,10 @@ const MIN_MODULES_PER_SHARE = 16;
 /** How often the main thread lets the watchdog and the workers' messages in while it analyzes. */
 const YIELD_EVERY_MS = 25;
 /** How much checked source (in characters) each thread may keep parsed between summarizing a file and
- *  analyzing it. A tree takes 20 to 40 bytes per character of source, and wasm memory once grown stays: on the
- *  corpus benchmark 1M characters a thread (of 14M) saved ~7% of the CPU time for ~45 MB more peak memory. */
-const KEPT_PARSE_CHARS_PER_THREAD = 1_000_000;
+ *  analyzing it. A kept tree costs 20 to 50 bytes of memory per character of source, and wasm memory once grown
+ *  stays: on the corpus benchmark (14M characters) 500K a thread saved ~5% of the CPU time for ~20 MB more peak
+ *  memory, and 1M a thread saved no more CPU for ~50 MB. */
+const KEPT_PARSE_CHARS_PER_THREAD = 500_000;
 
 export interface ParallelAnalyzer {
   /** `project` replaces the options' project knowledge for these files (the CLI learns it while reading them). */
@@ -148,14 +149,18 @@ export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: P
 /** Marks the checked files of one thread's share whose parse that thread keeps for their analysis (up to its
  *  allowance), and remembers which thread keeps them. */
 function keepParses(share: { module: ModuleToSummarize; index: number }[], thread: number, keptOn: Map<string, number>): { module: ModuleToSummarize; index: number }[] {
+  // The share's last modules (its smallest): summarized last, their trees lie above the memory the others used
+  // and freed, so keeping them grows the thread's memory by little more than their own size.
   let chars = 0;
-  return share.map(({ module, index }) => {
-    const keep = module.checkedPath !== undefined && !keptOn.has(module.checkedPath) && chars + module.text.length <= KEPT_PARSE_CHARS_PER_THREAD;
-    if (!keep) return { module, index };
+  const kept = new Set<number>();
+  for (let at = share.length - 1; at >= 0; at--) {
+    const { module } = share[at]!;
+    if (module.checkedPath === undefined || keptOn.has(module.checkedPath) || chars + module.text.length > KEPT_PARSE_CHARS_PER_THREAD) continue;
     chars += module.text.length;
-    keptOn.set(module.checkedPath!, thread);
-    return { module: { ...module, keepTree: true }, index };
-  });
+    keptOn.set(module.checkedPath, thread);
+    kept.add(at);
+  }
+  return share.map((entry, at) => (kept.has(at) ? { module: { ...entry.module, keepTree: true }, index: entry.index } : entry));
 }
 
 /** Modules in `count` shares of about equal bytes (largest first, each to the lightest share), with their
