@@ -89,7 +89,7 @@ export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: P
   const keptOn = new Map<string, number>();
   const dropKept = async () => {
     keptOn.clear();
-    (await enginePromise).dropKeptTrees();
+    (await enginePromise.catch(() => null))?.dropKeptTrees(); // an engine that failed to start kept nothing
   };
   return {
     close,

@@ -2,7 +2,8 @@
 // its analysis on the same thread (Engine.summarize with keepTree), which finds exactly what a fresh parse finds.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Parser } from 'web-tree-sitter';
-import { createEngine } from '../../src/analyzer/index.js';
+import { analyzeFiles, createEngine } from '../../src/analyzer/index.js';
+import { createParallelAnalyzer as createCompiledAnalyzer } from '../../dist/src/analyzer/parallel.js';
 import { Budget, LimitExceeded } from '../../src/analyzer/limits.js';
 
 const MODULE = `import asyncio
@@ -56,5 +57,26 @@ describe('a parse kept from a summary', () => {
     budget.check();
     budget.charge(2_000);
     expect(() => budget.check()).toThrow(LimitExceeded);
+  });
+
+  it('in the CLI\'s threads: each analyzes the files it kept first, and the run finds what one thread finds', async () => {
+    // 40 modules of ~15 KB: enough to summarize on both threads and to analyze in parallel (over 512 KB).
+    const files = Array.from({ length: 40 }, (_, i) => ({
+      path: `pkg/m${i}.py`,
+      content: `${MODULE.replace('fetch', `fetch_${i}`).replaceAll('fetch()', `fetch_${i}()`)}${'value = 1\n'.repeat(1_500)}`,
+    }));
+    const analyzer = createCompiledAnalyzer({}, { threads: 2, startWorkersNow: true });
+    try {
+      const summaries = await analyzer.summarize(files.map((file, i) => ({ text: file.content, moduleName: `pkg.m${i}`, isPackage: false, checkedPath: file.path })));
+      expect(summaries.every((summary, i) => summary?.functions[`fetch_${i}`]?.kind === 'coroutine')).toBe(true);
+      const parallel = await analyzer.analyze(files);
+      const alone = await analyzeFiles(files);
+      expect(parallel.problems).toEqual([]);
+      expect(parallel.filesParsed).toBe(files.length);
+      expect(parallel.findings).toEqual(alone.findings);
+      expect(parallel.findings.filter((finding) => finding.rule === 'missing-await')).toHaveLength(files.length);
+    } finally {
+      analyzer.close();
+    }
   });
 });
