@@ -137,8 +137,9 @@ async function summariesOf(
   for (const entry of toRead) {
     const text = texts.get(entry.path);
     if (text === undefined) continue; // unreadable: unknown
-    const key = keyOf(entry.module, entry.path, source.contentId?.(entry.path) ?? contentHash(text));
-    const cached = await fromCache(key);
+    // Without a cache (the CLI) no key is needed: hashing every module's text would only cost.
+    const key = cache ? keyOf(entry.module, entry.path, source.contentId?.(entry.path) ?? contentHash(text)) : '';
+    const cached = cache ? await fromCache(key) : undefined;
     if (cached) {
       found.set(entry.module, { path: entry.path, summary: cached });
       stats.cached++;
