@@ -1,6 +1,6 @@
 // Runs rules over one module: parse once, build the semantic model once, run every rule's query as one
 // combined query, and turn reports into findings (with suppressions, severities and whole-line fixes).
-import type { Node, Query, QueryMatch } from 'web-tree-sitter';
+import type { Node, Query, QueryMatch, Tree } from 'web-tree-sitter';
 import { CALL_QUERY, type Captures, type ReportOptions, type Rule, type RuleContext } from './rule.js';
 import type { AnalyzeOptions, Finding, Fix, ProjectKnowledge, Severity } from './types.js';
 import { loadPythonParser, type PythonParser } from './parser.js';
@@ -24,6 +24,13 @@ export interface ModuleResult {
   /** Why the module was only partly analyzed, if it was. */
   problem?: string;
   parsed: boolean;
+}
+
+/** A parse of a module's text kept between its summary and its analysis. */
+interface KeptParse {
+  tree: Tree;
+  parsedText: string;
+  parseMs: number;
 }
 
 interface ActiveRule {
@@ -84,12 +91,21 @@ export class Engine {
 
   private summaryQuery?: Query;
 
+  /** Trees parsed for a summary and kept for the same text's analysis on this thread (see summarize), by text. */
+  private readonly keptTrees = new Map<string, KeptParse>();
+
   /** What a module tells the others (see project/summary.ts): its text parsed and read by the model alone, no
-   *  rule run. `moduleName`: its name under its source root, against which its relative imports resolve. */
-  summarize(text: string, moduleName: string, isPackage: boolean, budget: Budget = Budget.unlimited()): ModuleSummary {
+   *  rule run. `moduleName`: its name under its source root, against which its relative imports resolve.
+   *  `keepTree`: the module is analyzed next on this thread: its parse is kept for that analysis (which frees
+   *  it), so the file is parsed once. */
+  summarize(text: string, moduleName: string, isPackage: boolean, budget: Budget = Budget.unlimited(), keepTree = false): ModuleSummary {
     const query = (this.summaryQuery ??= this.parser.query(`${FACTS_QUERY}\n${CALL_QUERY}`));
     const callPattern = query.patternCount() - 1;
-    const tree = this.parser.parse(textForParsing(text), budget);
+    const parsedText = textForParsing(text);
+    const started = performance.now();
+    const tree = this.parser.parse(parsedText, budget);
+    const parseMs = performance.now() - started;
+    let kept = false;
     try {
       const facts: QueryMatch[] = [];
       const calls: Node[] = [];
@@ -102,10 +118,36 @@ export class Engine {
       }
       budget.throwIfExceeded();
       const model = new SemanticModel(tree, new SourceText(text), moduleName, facts, {}, isPackage);
-      return summarizeModule(model, calls, this.blockingProbe(model, text));
+      const summary = summarizeModule(model, calls, this.blockingProbe(model, text));
+      if (keepTree && !this.keptTrees.has(text)) {
+        this.keptTrees.set(text, { tree, parsedText, parseMs });
+        kept = true;
+      }
+      return summary;
     } finally {
-      tree.delete();
+      if (!kept) tree.delete();
     }
+  }
+
+  /** Frees the trees kept for analyses that did not come (another thread took the file, or it was skipped). */
+  dropKeptTrees(): void {
+    for (const { tree } of this.keptTrees.values()) tree.delete();
+    this.keptTrees.clear();
+  }
+
+  /** The first parse of `text` for its analysis: the one kept from its summary if any (taken: the caller frees
+   *  it), else a new one. `parseMs`: what parsing took (the rules' time share grows with it). */
+  private firstParse(text: string, budget: Budget): KeptParse {
+    const kept = this.keptTrees.get(text);
+    if (kept) {
+      this.keptTrees.delete(text);
+      budget.charge(kept.parseMs); // the file's deadline counts its parse, wherever it happened
+      return kept;
+    }
+    const parsedText = textForParsing(text);
+    const started = performance.now();
+    const tree = this.parser.parse(parsedText, budget);
+    return { tree, parsedText, parseMs: performance.now() - started };
   }
 
   /** Asks the loop-blocking rules whether a call in a sync function blocks, as they would if the call were
@@ -113,11 +155,15 @@ export class Engine {
   private blockingProbe(model: SemanticModel, text: string): BlockingProbe | null {
     const rules = this.blockingRules.filter((rule) => !rule.mentions || rule.mentions.test(text));
     if (rules.length === 0) return null;
+    const bound = new Map<(...args: unknown[]) => unknown, unknown>(); // one bound method per function, not per call
     const asIfInCoroutine = new Proxy(model, {
       get(target, property) {
         if (property === 'isInCoroutine' || property === 'mayAwait') return () => true;
         const value = Reflect.get(target, property, target) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
+        if (typeof value !== 'function') return value;
+        let method = bound.get(value as (...args: unknown[]) => unknown);
+        if (method === undefined) bound.set(value as (...args: unknown[]) => unknown, (method = value.bind(target)));
+        return method;
       },
     });
     return (call) => {
@@ -146,9 +192,11 @@ export class Engine {
     const directives = fileDirectives(text);
     if (skipsFileWithoutParsing(text, directives)) return { findings: [], parsed: false };
     const source = new SourceText(text);
-    let parsedText = textForParsing(text);
-    const preparing = performance.now();
-    let tree = this.parser.parse(parsedText, budget);
+    const first = this.firstParse(text, budget);
+    let parsedText = first.parsedText;
+    let tree = first.tree;
+    // Preparing the file (parsing and matching) counts from the first parse, wherever it happened.
+    const preparing = performance.now() - first.parseMs;
     // `f"{x:=10}"`: a format spec tree-sitter reads as a walrus (and sometimes as a syntax error): parse the text
     // with that `=` blanked, as Python reads it.
     const withFormatSpecs = formatSpecsForParsing(tree.rootNode, parsedText);

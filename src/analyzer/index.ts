@@ -24,10 +24,10 @@ export async function createEngine(options: AnalyzeOptions = {}, rules: readonly
 /** Summarizes modules for the project index on this thread; a module that fails (or runs over its limits) is
  *  left out (null): what it defines stays unknown. */
 export function summarizeModules(engine: Engine, modules: readonly ModuleToSummarize[], limits: Required<FileLimits>): (ModuleSummary | null)[] {
-  return modules.map(({ text, moduleName, isPackage }) => {
+  return modules.map(({ text, moduleName, isPackage, keepTree }) => {
     if (engine.unusable || text.length > MAX_FILE_BYTES) return null;
     try {
-      return engine.summarize(text, moduleName, isPackage, Budget.forFile(limits, text.length));
+      return engine.summarize(text, moduleName, isPackage, Budget.forFile(limits, text.length), keepTree === true);
     } catch (error) {
       if (isWasmTrap(error)) engine.unusable = 'the parser failed inside wasm while summarizing an imported module';
       return null;

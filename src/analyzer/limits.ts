@@ -74,7 +74,7 @@ const MB = 2 ** 20;
 
 /** One file's allowance of time and memory, checked cooperatively. */
 export class Budget {
-  private readonly deadline: number;
+  private deadline: number;
   private readonly wasmCeiling: number;
   private readonly heapCeiling: number;
   private calls = 0;
@@ -110,6 +110,11 @@ export class Budget {
     if ((calls & 255) === 0 && this.overMemory()) return true;
     return this.overTime();
   };
+
+  /** Counts `ms` spent on the file before this budget began (its parse, kept from its summary) against it. */
+  charge(ms: number): void {
+    this.deadline -= ms;
+  }
 
   /** check(), reading the clock on every 16th call only: for loops over many small steps. */
   tick(): void {

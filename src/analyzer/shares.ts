@@ -21,33 +21,80 @@ export function balance(files: readonly SourceFile[], count: number): SourceFile
   return shares.map((share) => share.files);
 }
 
-/** Files handed out one at a time to several threads: `next` is the index of the next unclaimed file, `owners`
- *  the thread that claimed each file, and per thread the file it is analyzing (`current`, -1 for none) since when
- *  (`startedAt`, ms since the epoch), so that a thread stuck on one file can be told which and stopped. Shared
- *  memory: the same counters in every thread. */
+/** Files handed out one at a time to several threads: `next` is the index of the next unclaimed file of the
+ *  shared part, `owners` the thread that claimed each file, and per thread the file it is analyzing (`current`,
+ *  -1 for none) since when (`startedAt`, ms since the epoch), so that a thread stuck on one file can be told
+ *  which and stopped. A thread may also have its own part of the list (`ownNext` up to `ownEnd`: the files whose
+ *  parse it kept from summarizing them), which it claims first; the others take from it only when nothing else
+ *  is left. Shared memory: the same counters in every thread. */
 export interface Claims {
   next: Int32Array;
   owners: Int32Array;
   current: Int32Array;
   startedAt: Float64Array;
+  ownNext: Int32Array;
+  ownEnd: Int32Array;
 }
 
 /** Thread numbers a run can use, replacements of stopped workers included. */
 export const MAX_THREAD_SLOTS = 64;
 
-export function createClaims(fileCount: number): Claims {
+/** `ownCounts[thread]`: how many files at the head of the list are that thread's own, thread 0's first (the
+ *  shared part follows them). */
+export function createClaims(fileCount: number, ownCounts: readonly number[] = []): Claims {
+  const ownNext = new Int32Array(new SharedArrayBuffer(4 * MAX_THREAD_SLOTS));
+  const ownEnd = new Int32Array(new SharedArrayBuffer(4 * MAX_THREAD_SLOTS));
+  let start = 0;
+  for (const [thread, count] of ownCounts.slice(0, MAX_THREAD_SLOTS).entries()) {
+    ownNext[thread] = start;
+    ownEnd[thread] = start += count;
+  }
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  next[0] = start;
   return {
-    next: new Int32Array(new SharedArrayBuffer(4)),
+    next,
     owners: new Int32Array(new SharedArrayBuffer(4 * Math.max(1, fileCount))).fill(-1),
     current: new Int32Array(new SharedArrayBuffer(4 * MAX_THREAD_SLOTS)).fill(-1),
     startedAt: new Float64Array(new SharedArrayBuffer(8 * MAX_THREAD_SLOTS)),
+    ownNext,
+    ownEnd,
   };
 }
 
-/** The files `thread` claims, with their indices, in list order, until every file is taken by some thread. */
+/** The next file for `thread` (its own part first, then the shared part, then what the others have not taken
+ *  of theirs); -1 when every file is taken. */
+function claimNext(claims: Claims, thread: number, fileCount: number): number {
+  const own = thread < MAX_THREAD_SLOTS ? claimOwn(claims, thread) : -1;
+  if (own >= 0) return own;
+  if (Atomics.load(claims.next, 0) < fileCount) {
+    const shared = Atomics.add(claims.next, 0, 1);
+    if (shared < fileCount) return shared;
+  }
+  for (let other = 0; other < MAX_THREAD_SLOTS; other++) {
+    const taken = claimOwn(claims, other);
+    if (taken >= 0) return taken;
+  }
+  return -1;
+}
+
+function claimOwn(claims: Claims, thread: number): number {
+  const end = claims.ownEnd[thread]!;
+  if (Atomics.load(claims.ownNext, thread) >= end) return -1;
+  const index = Atomics.add(claims.ownNext, thread, 1);
+  return index < end ? index : -1;
+}
+
+/** Are files left that no thread has claimed? */
+export function hasUnclaimed(claims: Claims, fileCount: number): boolean {
+  if (Atomics.load(claims.next, 0) < fileCount) return true;
+  for (let thread = 0; thread < MAX_THREAD_SLOTS; thread++) if (Atomics.load(claims.ownNext, thread) < claims.ownEnd[thread]!) return true;
+  return false;
+}
+
+/** The files `thread` claims, with their indices, until every file is taken by some thread. */
 export function* claimIndexed(files: readonly SourceFile[], claims: Claims, thread: number): Generator<[number, SourceFile]> {
   try {
-    for (let index = Atomics.add(claims.next, 0, 1); index < files.length; index = Atomics.add(claims.next, 0, 1)) {
+    for (let index = claimNext(claims, thread, files.length); index >= 0; index = claimNext(claims, thread, files.length)) {
       Atomics.store(claims.owners, index, thread);
       claims.startedAt[thread] = Date.now();
       Atomics.store(claims.current, thread, index);

@@ -27,6 +27,7 @@ parentPort!.on('message', async (message: WorkerTask | SummaryTask) => {
     post({ type: 'file', index, result });
     if (ready.unusable) break;
   }
+  ready.dropKeptTrees(); // parses kept for files another thread took
   post({ type: 'done' });
   if (ready.unusable) process.exit(UNUSABLE_EXIT_CODE);
 });

@@ -27,6 +27,26 @@ describe('claims', () => {
     expect(taken[1]).toEqual(['m1.py', 'm2.py', 'm4.py']);
     expect([...claims.owners]).toEqual([0, 1, 1, 0, 1, 0, 0]);
   });
+
+  it('give each thread its own files first (those whose parse it kept), then the shared ones, then what another left of its own', () => {
+    // m0, m1: thread 0's own; m2: thread 1's own; m3..m6 shared.
+    const claims = createClaims(files.length, [2, 1]);
+    const first = claimFiles(files, claims, 0);
+    const second = claimFiles(files, claims, 1);
+    expect(second.next().value!.path).toBe('m2.py');
+    expect(second.next().value!.path).toBe('m3.py');
+    expect(first.next().value!.path).toBe('m0.py');
+    // Thread 1 is fast: it takes every shared file, then the one thread 0 has not started of its own.
+    expect([...second].map((file) => file.path)).toEqual(['m4.py', 'm5.py', 'm6.py', 'm1.py']);
+    expect(first.next().done).toBe(true);
+    expect([...claims.owners]).toEqual([0, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('let a replacement thread (no part of its own) take the shared files, then the others\'', () => {
+    const claims = createClaims(files.length, [1, 1]);
+    const replacement = claimFiles(files, claims, 5);
+    expect([...replacement].map((file) => file.path)).toEqual(['m2.py', 'm3.py', 'm4.py', 'm5.py', 'm6.py', 'm0.py', 'm1.py']);
+  });
 });
 
 describe('a worker that dies', () => {

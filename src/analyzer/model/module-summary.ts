@@ -59,15 +59,16 @@ export function summarizeModule(model: SemanticModel, calls: readonly Node[], bl
       // `if`, in a loop body or an `except` may never run (redis-py resolves a host only after a MOVED error),
       // and "this may block" is not a finding. Calls of other helpers may be conditional (`if attempt:
       // backoff(attempt)`): a helper whose job is to block blocks whenever it is called.
-      const always = runsWheneverCalled(call, fn.node);
+      // Asked only of loop starts and blocking calls (walking up from every call costs).
+      const always = () => runsWheneverCalled(call, fn.node);
       if (LOOP_STARTERS.has(callee)) {
-        if (!guarded && always) found.runsLoop ??= { call: callee, line };
+        if (!guarded && always()) found.runsLoop ??= { call: callee, line };
         continue;
       }
       if (ONCE_PER_PROCESS.has(callee)) continue;
       const rule = blocks?.(call, fn) ?? null;
       if (rule !== null) {
-        if (!always) continue;
+        if (!always()) continue;
         found.blocks ??= [];
         if (!found.blocks.some((known) => known.rule === rule)) found.blocks.push({ call: callee, line, rule });
       } else if (!callee.startsWith('builtins.') && others.length < MAX_CALLS && !others.some((o) => o.callee === callee)) others.push({ callee, line });

@@ -18,6 +18,11 @@ export interface ModuleToSummarize {
   text: string;
   moduleName: string;
   isPackage: boolean;
+  /** The module is this checked file (its path as the analyzer reports it): it is analyzed after the index is
+   *  built, so the thread that summarizes it may keep its parse for that. */
+  checkedPath?: string;
+  /** Keep the parse for the analysis of the same text on the same thread (set by the summarizer's caller). */
+  keepTree?: boolean;
 }
 
 /** Summarizes modules (parsing them, where the caller's threads are); null for one that could not be. */
@@ -48,12 +53,14 @@ export async function buildProjectIndex(checked: readonly CheckedModule[], conte
   const data: ProjectIndexData = { modules: {}, moduleNames: {} };
   const stats: BuildStats = { modules: 0, read: 0, summarized: 0, cached: 0 };
   const texts = new Map<string, string>();
+  const checkedPaths = new Map<string, string>();
   let frontier = new Set<string>();
   const reach = (qualifiedName: string) => {
     for (const module of paths.modulesOf(qualifiedName)) frontier.add(module);
   };
   for (const file of checked) {
     texts.set(file.sourcePath, file.text);
+    checkedPaths.set(file.sourcePath, file.path);
     const name = paths.moduleName(file.sourcePath);
     if (name === null) continue;
     data.moduleNames[file.path] = name;
@@ -64,7 +71,7 @@ export async function buildProjectIndex(checked: readonly CheckedModule[], conte
     const wanted = [...frontier].filter((module) => !visited.has(module)).slice(0, Math.max(0, maxModules - visited.size));
     frontier = new Set();
     for (const module of wanted) visited.add(module);
-    const found = await summariesOf(wanted.map((module) => ({ module, path: paths.path(module)! })), source, cache, texts, summarize, stats);
+    const found = await summariesOf(wanted.map((module) => ({ module, path: paths.path(module)! })), source, cache, texts, checkedPaths, summarize, stats);
     for (const [module, { path, summary }] of found) {
       data.modules[module] = { path: display(path), summary };
       for (const next of referencedNames(summary)) reach(next);
@@ -95,6 +102,7 @@ async function summariesOf(
   source: ModuleSource,
   cache: ProjectContext['cache'],
   texts: Map<string, string>,
+  checkedPaths: ReadonlyMap<string, string>,
   summarize: Summarizer,
   stats: BuildStats,
 ): Promise<Map<string, IndexedModule>> {
@@ -129,15 +137,16 @@ async function summariesOf(
   for (const entry of toRead) {
     const text = texts.get(entry.path);
     if (text === undefined) continue; // unreadable: unknown
-    const key = keyOf(entry.module, entry.path, source.contentId?.(entry.path) ?? contentHash(text));
-    const cached = await fromCache(key);
+    // Without a cache (the CLI) no key is needed: hashing every module's text would only cost.
+    const key = cache ? keyOf(entry.module, entry.path, source.contentId?.(entry.path) ?? contentHash(text)) : '';
+    const cached = cache ? await fromCache(key) : undefined;
     if (cached) {
       found.set(entry.module, { path: entry.path, summary: cached });
       stats.cached++;
     } else pending.push({ ...entry, key });
   }
   if (pending.length === 0) return found;
-  const summaries = await summarize(pending.map(({ module, path }) => ({ text: texts.get(path)!, moduleName: module, isPackage: isPackage(path) })));
+  const summaries = await summarize(pending.map(({ module, path }) => ({ text: texts.get(path)!, moduleName: module, isPackage: isPackage(path), checkedPath: checkedPaths.get(path) })));
   stats.summarized += pending.length;
   for (const [index, { module, path, key }] of pending.entries()) {
     const summary = summaries[index];
