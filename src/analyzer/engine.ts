@@ -10,6 +10,7 @@ import { fileDirectives, isSuppressed, skipsFileWithoutParsing, type CommentTest
 import { findingSeverity, mayReport, perFileIgnoresMatcher } from './selection.js';
 import { LIBRARY_COROUTINE_FUNCTIONS } from './model/known-apis.js';
 import { knowledgeForPath } from './project-scope.js';
+import { KNOWLEDGE } from './knowledge/index.js';
 import { Budget, isStackOverflow, ruleTimeShareMs } from './limits.js';
 import { blankRanges, SyntaxRegions, tokenRuns } from './syntax-regions.js';
 import { describeStacked, describeTooDeep, Ranges, tooDeep } from './depth.js';
@@ -276,7 +277,7 @@ export class Engine {
           const report = (node: Node, message: string, options?: ReportOptions) => {
             if ((owner.rule.blocksTheLoop && !blockingMatters(model, node)) || model.isUnreachable(node)) return;
             if (owner.rule.costsOnlyInProduction && !model.project.reportProductionOnlyInTests && model.isTestCode(node)) return;
-            const severity = findingSeverity(owner.rule, options?.alias, this.options, ignoredHere);
+            const severity = findingSeverity(owner.rule, options?.alias, this.options, ignoredHere, isEnforcedIn(owner.rule, model));
             if (severity === null) return;
             const finding = makeFinding(path, source, broken, suppressions, owner.rule, severity, node, message, options);
             if (finding) findings.push(finding);
@@ -454,6 +455,11 @@ export function mightHaveFindings(content: string | Uint8Array, project: Project
 
 /** The rules to run: those the options let some finding of through (severities are decided per finding, see
  *  selection.ts). */
+/** Does the module import a library whose runtime enforces the rule (Home Assistant: blocking-file-io)? */
+function isEnforcedIn(rule: Rule, model: SemanticModel): boolean {
+  return KNOWLEDGE.enforcedBy.get(rule.name)?.some((module) => model.importsFrom(module)) ?? false;
+}
+
 export function selectRules(rules: readonly Rule[], options: AnalyzeOptions): ActiveRule[] {
   return rules.filter((rule) => mayReport(rule, options)).map((rule) => ({ rule }));
 }

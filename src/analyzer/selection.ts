@@ -7,6 +7,7 @@ import picomatch from 'picomatch';
 import type { RuleDocs } from './rule.js';
 import type { AnalyzeOptions, PerFileIgnores, Severity } from './types.js';
 import { aliasesOf, ruleMatchesCode } from './suppression.js';
+import { KNOWLEDGE } from './knowledge/index.js';
 
 /** Does `selector` (a name, an alias, or an alias prefix: upper-case letters and digits) select the finding? */
 export function selectorMatches(rule: RuleDocs, alias: string | null | undefined, selector: string): boolean {
@@ -21,15 +22,17 @@ export function selectsAnyRule(rules: readonly RuleDocs[], selector: string): bo
 }
 
 /** The severity of a finding of `rule` reported under `alias`, or null when it is not to be reported.
- *  `fileIgnores`: the per-file ignores of its file. */
-export function findingSeverity(rule: RuleDocs, alias: string | null | undefined, options: AnalyzeOptions, fileIgnores: readonly string[] = []): Severity | null {
+ *  `fileIgnores`: the per-file ignores of its file. `enforcedHere`: the module imports a library whose runtime
+ *  enforces the rule (library tables' `enforces`: Home Assistant and blocking-file-io), which turns on a rule
+ *  that is off by default, as a severity in the config would. */
+export function findingSeverity(rule: RuleDocs, alias: string | null | undefined, options: AnalyzeOptions, fileIgnores: readonly string[] = [], enforcedHere = false): Severity | null {
   const matches = (selector: string) => selectorMatches(rule, alias, selector);
   if (options.select?.length && !options.select.some(matches)) return null;
   if (options.ignore?.some(matches) || fileIgnores.some(matches)) return null;
   const setting = ruleSetting(rule, alias, options.ruleSettings ?? {});
   if (setting === 'off') return null;
   // A rule off by default runs when the config gives it a severity or `--select` names it (not by prefix).
-  if (rule.defaultEnabled === false && setting === undefined && !options.select?.some((selector) => ruleMatchesCode(rule, selector, alias))) return null;
+  if (rule.defaultEnabled === false && setting === undefined && !enforcedHere && !options.select?.some((selector) => ruleMatchesCode(rule, selector, alias))) return null;
   return setting ?? rule.severity;
 }
 
@@ -47,7 +50,8 @@ function ruleSetting(rule: RuleDocs, alias: string | null | undefined, settings:
 
 /** Can the options let any finding of `rule` through (else its query is not even compiled)? */
 export function mayReport(rule: RuleDocs, options: AnalyzeOptions): boolean {
-  return [undefined, null, ...rule.aliases].some((alias) => findingSeverity(rule, alias, options) !== null);
+  const enforced = KNOWLEDGE.enforcedBy.has(rule.name);
+  return [undefined, null, ...rule.aliases].some((alias) => findingSeverity(rule, alias, options, [], enforced) !== null);
 }
 
 /** For each analyzed path, the rule selectors its per-file ignores list (none when nothing is configured). */

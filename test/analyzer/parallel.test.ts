@@ -71,11 +71,13 @@ describe('a worker that dies', () => {
     const analyzer = createParallelAnalyzer({}, { threads: 2, workerUrl: url });
     try {
       const result = await analyzer.analyze(big);
-      // Largest first: the worker took m6 (reported) and m5 (died on it); the main thread did the rest.
-      expect(result.problems).toEqual([
-        { path: 'm5.py', message: 'internal error: analyzer worker exited with code 3' },
-        { path: 'm6.py', message: 'seen by the worker' },
-      ]);
+      // The worker reported its first file and died on its second: which files those are depends on how fast the
+      // main thread claims beside it (largest first, so m6 and m5 on a quiet machine). Either way the one it died
+      // on is a problem, the one it reported is kept, and the main thread analyzed all the others.
+      expect(result.problems).toHaveLength(2);
+      const died = result.problems.find((problem) => problem.message === 'internal error: analyzer worker exited with code 3');
+      expect(died?.path).toMatch(/^m[0-5]\.py$/);
+      expect(result.problems).toContainEqual({ path: 'm6.py', message: 'seen by the worker' });
       expect(result.filesParsed).toBe(6);
     } finally {
       analyzer.close();

@@ -30,6 +30,7 @@ import { asyncLru, backoff, tenacity } from './libraries/retry-decorators.js';
 import socket from './libraries/socket.js';
 import sqlite3 from './libraries/sqlite3.js';
 import ssl from './libraries/ssl.js';
+import homeassistant from './libraries/homeassistant.js';
 import stdlibStarExports from './libraries/stdlib-star-exports.js';
 import subprocess from './libraries/subprocess.js';
 import threading from './libraries/threading.js';
@@ -44,7 +45,7 @@ export const LIBRARIES: readonly LibraryKnowledge[] = [
   asyncio, uvloop, aiohttp, httpx, asyncpg, aiosqlite, aiofiles, aiodocker, redisAsyncio, motor, anyio, trio, websockets, contextlib,
   tenacity, backoff, asyncLru,
   requests, urllib, urllib3, httpClient, time, socket, subprocess, os, sqlite3, psycopg2, psycopg, pymysql, mysqldb,
-  mysqlConnector, pymongo, redis, pathlib, ssl, io, builtins, threading, ...stdlibStarExports,
+  mysqlConnector, pymongo, redis, pathlib, ssl, io, builtins, threading, ...stdlibStarExports, homeassistant,
 ];
 
 /** The tables, each keyed by qualified name. */
@@ -63,6 +64,8 @@ export interface KnowledgeTables {
   asyncEquivalents: Map<string, AdviceByLibrary>;
   roles: Map<Role, Set<string>>;
   starExports: Map<string, Set<string>>;
+  /** Rules off by default, by the modules whose importers they run for (`blocking-file-io` → `homeassistant`). */
+  enforcedBy: Map<string, string[]>;
 }
 
 const join = (prefix: string, name: string) => (name ? `${prefix}.${name}` : prefix);
@@ -74,7 +77,7 @@ export function assemble(libraries: readonly LibraryKnowledge[]): KnowledgeTable
   const tables: KnowledgeTables = {
     coroutineFunctions: new Set(), callResultTypes: new Map(), callResultElementTypes: new Map(), awaitResultTypes: new Map(),
     awaitResultElementTypes: new Map(), attributeTypes: new Map(), contextEnterTypes: new Map(), asyncOnlyContextManagers: new Set(),
-    asyncOnlyIterables: new Set(), blockingCalls: new Map(), closeMethods: new Map(), asyncEquivalents: new Map(), roles: new Map(), starExports: new Map(),
+    asyncOnlyIterables: new Set(), blockingCalls: new Map(), closeMethods: new Map(), asyncEquivalents: new Map(), roles: new Map(), starExports: new Map(), enforcedBy: new Map(),
   };
   const put = <V>(map: Map<string, V>, key: string, value: V) => {
     const known = map.get(key);
@@ -123,6 +126,7 @@ export function assemble(libraries: readonly LibraryKnowledge[]): KnowledgeTable
       for (const alias of [canonical, ...(cls.aliases ?? [])]) addClass(canonical, alias, cls);
     }
     for (const [submodule, names] of Object.entries(library.starExports ?? {})) tables.starExports.set(join(module, submodule), new Set(words(names)));
+    for (const rule of library.enforces ?? []) tables.enforcedBy.set(rule, [...(tables.enforcedBy.get(rule) ?? []), module]);
   }
   return tables;
 }

@@ -132,6 +132,9 @@ export interface LibraryKnowledge {
    *  submodules, relative: '' for the module itself). After a lone star import of the module, a bare name
    *  that nothing else binds means `module.name`. */
   starExports?: Readonly<Record<string, string>>;
+  /** Rules off by default that the library's own runtime enforces in the code that uses it (Home Assistant's
+   *  blocking-call detector reports file I/O in its event loop): they run by default in modules importing it. */
+  enforces?: readonly string[];
 }
 
 /** Identity, for type-checking a table where it is written: `export default defineLibrary({ ... })`. */

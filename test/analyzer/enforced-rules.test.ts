@@ -1,0 +1,46 @@
+// A rule off by default runs by default in modules that import a library whose runtime enforces it: Home
+// Assistant detects file I/O in its event loop and asks users to report it against the integration, so
+// blocking-file-io (and blocking-via-helper) report there without any configuration, and nowhere else.
+import { describe, expect, it } from 'vitest';
+import { allRules } from '../../rules/index.js';
+import { analyzeFiles, createEngine } from '../../src/analyzer/index.js';
+import type { AnalyzeOptions } from '../../src/analyzer/types.js';
+
+async function rulesReported(source: string, options: AnalyzeOptions = {}, path = 'custom_components/govee/__init__.py'): Promise<string[]> {
+  const engine = await createEngine(options, allRules);
+  const { findings } = await analyzeFiles([{ path, content: source }], options, engine);
+  return findings.map((finding) => `${finding.line} ${finding.rule}`);
+}
+
+const SETUP = `
+async def async_setup_entry(hass, entry):
+    with open(hass.config.path("govee.json")) as handle:
+        entry.runtime_data = handle.read()
+    return True
+`;
+
+describe('rules a library enforces', () => {
+  it('report by default in a Home Assistant integration', async () => {
+    expect(await rulesReported(`from homeassistant.core import HomeAssistant\n${SETUP}`)).toEqual(['4 blocking-file-io']);
+    expect(await rulesReported(`import homeassistant.helpers.config_validation as cv\n${SETUP}`)).toEqual(['4 blocking-file-io']);
+  });
+
+  it('stay off by default where nothing enforces them', async () => {
+    expect(await rulesReported(`import json\n${SETUP}`)).toEqual([]);
+  });
+
+  it('can still be turned off, or left out by --select', async () => {
+    const source = `from homeassistant.core import HomeAssistant\n${SETUP}`;
+    expect(await rulesReported(source, { ruleSettings: { 'blocking-file-io': 'off' } })).toEqual([]);
+    expect(await rulesReported(source, { select: ['missing-await'] })).toEqual([]);
+  });
+
+  it('follow a blocking helper of the integration too (blocking-via-helper)', async () => {
+    const source = `from homeassistant.core import HomeAssistant\n\n\ndef load_manifest(path):\n    with open(path) as handle:\n        return handle.read()\n\n\nasync def async_setup(hass, config):\n    hass.data["manifest"] = load_manifest("manifest.json")\n    return True\n`;
+    expect(await rulesReported(source)).toEqual(['10 blocking-via-helper']);
+  });
+
+  it("stay quiet in the integration's tests, where nothing else shares the loop", async () => {
+    expect(await rulesReported(`from homeassistant.core import HomeAssistant\n${SETUP}`, {}, 'tests/test_init.py')).toEqual([]);
+  });
+});
