@@ -92,6 +92,13 @@ export class Engine {
 
   private summaryQuery?: Query;
 
+  /** The running rules that the options alone would not run: a library enforces them (see isEnforcedIn). */
+  private get enforcedOnly(): readonly Rule[] {
+    return (this.enforcedOnlyRules ??= this.active.map(({ rule }) => rule).filter((rule) => !mayReport(rule, this.options, false)));
+  }
+
+  private enforcedOnlyRules?: Rule[];
+
   /** Trees parsed for a summary and kept for the same text's analysis on this thread (see summarize), by text. */
   private readonly keptTrees = new Map<string, KeptParse>();
 
@@ -256,6 +263,9 @@ export class Engine {
       // A rule whose words the module never says cannot report in it: its matches are not even looked at.
       const silent = new Set<Rule>();
       for (const { rule } of this.active) if (rule.mentions && !rule.mentions.test(text)) silent.add(rule);
+      // A rule that runs only because a library enforces it (Home Assistant: blocking-file-io) is silent in the
+      // modules that do not import that library.
+      for (const rule of this.enforcedOnly) if (!isEnforcedIn(rule, model)) silent.add(rule);
       const overflowed: number[] = [];
       // Each rule's share of the file's time: a rule over it is stopped for the rest of this file (and says where),
       // so that one rule's super-linear walk over a pathological file costs that rule, not the file. The share

@@ -48,9 +48,9 @@ function ruleSetting(rule: RuleDocs, alias: string | null | undefined, settings:
     ?? find((key) => answered.some((code) => same(key, code)));
 }
 
-/** Can the options let any finding of `rule` through (else its query is not even compiled)? */
-export function mayReport(rule: RuleDocs, options: AnalyzeOptions): boolean {
-  const enforced = KNOWLEDGE.enforcedBy.has(rule.name);
+/** Can the options let any finding of `rule` through (else its query is not even compiled)? `enforced`: count
+ *  the modules that import a library enforcing the rule (false: only what the options themselves turn on). */
+export function mayReport(rule: RuleDocs, options: AnalyzeOptions, enforced = KNOWLEDGE.enforcedBy.has(rule.name)): boolean {
   return [undefined, null, ...rule.aliases].some((alias) => findingSeverity(rule, alias, options, [], enforced) !== null);
 }
 
