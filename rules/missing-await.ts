@@ -4,6 +4,7 @@ import { defineRule } from '../src/analyzer/rule.js';
 import { snippet } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
 import { isUnreadLocal } from './support/locals.js';
+import { misuseOfLocal } from './support/misused-value.js';
 import { lastPart, type SemanticModel } from '../src/analyzer/model/semantic-model.js';
 
 /** Where `await` would change what the surrounding code means (an async generator expression) or is invalid. */
@@ -13,7 +14,7 @@ export default defineRule({
   name: 'missing-await',
   aliases: ['ASYNC105'],
   severity: 'error',
-  what: 'Reports a call to a coroutine function whose coroutine is thrown away (the call is a whole statement, its coroutine is assigned to a local variable nothing reads, or it is the default of a mapping\'s `.get()` / `.pop()` / `.setdefault()`, dropped when the key is there), unpacked (`a, b = fetch()`: TypeError) or used as a truth value (`if`, `while`, `not`, `and`/`or`, `assert`), in async and sync code. Coroutine functions of other modules of the project count too (see "Across modules" in the README); the message then says where the function is defined.',
+  what: 'Reports a call to a coroutine function whose coroutine is thrown away (the call is a whole statement, its coroutine is assigned to a local variable nothing reads, or to one that is then only used as the value it would produce (`page = fetch(url)`, then `page["id"]`, `page.json()`, `for row in page`, `if page:`, `print(page)`, `len(page)`, `f"{page}"`; a variable also awaited, returned, stored or handed to another call is left alone), or it is the default of a mapping\'s `.get()` / `.pop()` / `.setdefault()`, dropped when the key is there), unpacked (`a, b = fetch()`: TypeError) or used as a truth value (`if`, `while`, `not`, `and`/`or`, `assert`), in async and sync code. Coroutine functions of other modules of the project count too (see "Across modules" in the README); the message then says where the function is defined.',
   why: 'Calling a coroutine function only creates a coroutine object: its body never runs until the coroutine is awaited, and Python merely warns "coroutine was never awaited" when it is garbage-collected. A coroutine object is always true, so a test on it never fails.',
   bad: `import asyncio
 
@@ -80,7 +81,20 @@ async def handle(record):
     // Kept only in a local variable nothing reads (`_`-names say "unused on purpose", as mypy and pyright agree).
     if (assigned && target) {
       // Whether it makes a coroutine is the cheap question (cached): ask it before reading the whole function.
-      if (assigned.type === 'call' && !target.text.startsWith('_') && model.producesCoroutine(assigned) && isUnreadLocal(target, model)) reportCall(assigned, false, target.text);
+      if (assigned.type !== 'call' || target.text.startsWith('_') || !model.producesCoroutine(assigned)) return;
+      if (isUnreadLocal(target, model)) {
+        reportCall(assigned, false, target.text);
+        return;
+      }
+      // `result = fetch()`, then only `result["id"]`, `result.json()`, `for row in result`, `print(result)`: the
+      // code uses the coroutine as the value it would produce.
+      const misuse = misuseOfLocal(target, model);
+      if (!misuse) return;
+      const fixable = model.mayAwait(assigned) && !insideAwaitHostileExpression(assigned);
+      const name = snippet(assigned.childForFieldName('function') ?? assigned, 40);
+      report(assigned, `the coroutine \`${callSnippet(assigned)}\` is assigned to \`${target.text}\`, which is then ${misuse.how} (\`${snippet(misuse.node, 40)}\`, line ${misuse.node.startPosition.row + 1}) as if it held the result: it is never awaited, so \`${name}\` never runs (${model.describeContext(assigned)}${definedElsewhere(assigned, model)}); ${fixable ? `write \`${target.text} = await ${callSnippet(assigned)}\`` : 'await it from a coroutine'}`, {
+        replacement: fixable ? `await ${assigned.text}` : undefined,
+      });
       return;
     }
     const tested = test ?? conditional?.namedChildren.filter((child) => child?.type !== 'comment')[1];
