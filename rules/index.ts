@@ -13,6 +13,7 @@ import blockingViaHelper from './blocking-via-helper.js';
 import threadingLock from './threading-lock.js';
 import freshLock from './fresh-lock.js';
 import missingAwait from './missing-await.js';
+import awaitUncalledFunction from './await-uncalled-function.js';
 import unusedAwaitable from './unused-awaitable.js';
 import awaitOutsideAsync from './await-outside-async.js';
 import nestedEventLoop from './nested-event-loop.js';
@@ -57,6 +58,7 @@ export const allRules: readonly Rule[] = [
   threadingLock,
   freshLock,
   missingAwait,
+  awaitUncalledFunction,
   unusedAwaitable,
   awaitOutsideAsync,
   nestedEventLoop,
