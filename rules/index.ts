@@ -14,6 +14,7 @@ import threadingLock from './threading-lock.js';
 import freshLock from './fresh-lock.js';
 import missingAwait from './missing-await.js';
 import awaitUncalledFunction from './await-uncalled-function.js';
+import asyncDunderMethod from './async-dunder-method.js';
 import unusedAwaitable from './unused-awaitable.js';
 import awaitOutsideAsync from './await-outside-async.js';
 import nestedEventLoop from './nested-event-loop.js';
@@ -59,6 +60,7 @@ export const allRules: readonly Rule[] = [
   freshLock,
   missingAwait,
   awaitUncalledFunction,
+  asyncDunderMethod,
   unusedAwaitable,
   awaitOutsideAsync,
   nestedEventLoop,
