@@ -15,6 +15,7 @@ import freshLock from './fresh-lock.js';
 import missingAwait from './missing-await.js';
 import awaitUncalledFunction from './await-uncalled-function.js';
 import asyncDunderMethod from './async-dunder-method.js';
+import awaitSyncFunction from './await-sync-function.js';
 import unusedAwaitable from './unused-awaitable.js';
 import awaitOutsideAsync from './await-outside-async.js';
 import nestedEventLoop from './nested-event-loop.js';
@@ -61,6 +62,7 @@ export const allRules: readonly Rule[] = [
   missingAwait,
   awaitUncalledFunction,
   asyncDunderMethod,
+  awaitSyncFunction,
   unusedAwaitable,
   awaitOutsideAsync,
   nestedEventLoop,
