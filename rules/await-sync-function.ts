@@ -49,11 +49,22 @@ function syncFunctionReturningNothing(call: Node, model: SemanticModel): Functio
   if (fn.ownerClass && model.classes.some((cls) => cls !== fn.ownerClass && cls.methods.has(fn.name) && cls.methods.get(fn.name)!.isAsync)) return null;
   // `self.save = other` anywhere in the module may replace the method on the instance.
   if (fn.ownerClass && new RegExp(`\\.${fn.name}\\s*=[^=]`).test(model.source.text)) return null;
-  const body = fn.node.childForFieldName('body');
-  if (!body || isPlaceholder(body)) return null;
-  const returnsValue = body.descendantsOfType('return_statement').some((statement) =>
-    !!statement && model.enclosingFunction(statement) === fn && statement.namedChildren.some((child) => child?.type !== 'comment' && child?.type !== 'none'));
-  return returnsValue ? null : fn;
+  return returnsNothing(fn, model) ? fn : null;
+}
+
+const returnsNothingCache = new WeakMap<FunctionInfo, boolean>();
+
+/** No `return` with a value in the function's own body, which is not a placeholder (asked once per function:
+ *  a module may await the same helper many times). */
+function returnsNothing(fn: FunctionInfo, model: SemanticModel): boolean {
+  let answer = returnsNothingCache.get(fn);
+  if (answer === undefined) {
+    const body = fn.node.childForFieldName('body');
+    answer = !!body && !isPlaceholder(body) && !body.descendantsOfType('return_statement').some((statement) =>
+      !!statement && model.enclosingFunction(statement) === fn && statement.namedChildren.some((child) => child?.type !== 'comment' && child?.type !== 'none'));
+    returnsNothingCache.set(fn, answer);
+  }
+  return answer;
 }
 
 /** `pass`, `...`, a docstring or `raise ...` alone: a stub that something else replaces. */
