@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/analyzer/rule.js';
 import type { FunctionInfo, SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { callSnippet } from './support/calls.js';
+import { assignsAttribute } from './support/rebound-names.js';
 
 export default defineRule({
   name: 'await-sync-function',
@@ -48,7 +49,7 @@ function syncFunctionReturningNothing(call: Node, model: SemanticModel): Functio
   // A subclass (or sibling) here may override it with a coroutine: `await self.save()` then means that one.
   if (fn.ownerClass && model.classes.some((cls) => cls !== fn.ownerClass && cls.methods.has(fn.name) && cls.methods.get(fn.name)!.isAsync)) return null;
   // `self.save = other` anywhere in the module may replace the method on the instance.
-  if (fn.ownerClass && new RegExp(`\\.${fn.name}\\s*=[^=]`).test(model.source.text)) return null;
+  if (fn.ownerClass && assignsAttribute(model.source.text, fn.name)) return null;
   return returnsNothing(fn, model) ? fn : null;
 }
 

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/analyzer/rule.js';
 import { decoratorName, type FunctionInfo, type SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { TRANSPARENT_DECORATORS } from '../src/analyzer/model/known-apis.js';
+import { assignsAttribute, rebindsName } from './support/rebound-names.js';
 
 export default defineRule({
   name: 'await-uncalled-function',
@@ -53,9 +54,8 @@ function coroutineFunctionNamed(reference: Node, model: SemanticModel): Function
   if (fn.decorators.some((decorator) => !TRANSPARENT_DECORATORS.has(decoratorName(decorator, model) ?? ''))) return null;
   if (reference.type === 'attribute') {
     // `self.close = other` anywhere in the module may replace the method on the instance.
-    const attribute = reference.childForFieldName('attribute')?.text ?? '';
-    if (new RegExp(`\\.${attribute}\\s*=[^=]`).test(model.source.text)) return null;
-  } else if ((model.source.text.match(new RegExp(`^\\s*${fn.name}\\s*=[^=]`, 'gm'))?.length ?? 0) > 0) return null;
+    if (assignsAttribute(model.source.text, reference.childForFieldName('attribute')?.text ?? '')) return null;
+  } else if (rebindsName(model.source.text, fn.name)) return null;
   return fn;
 }
 
