@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
-import { forLibrary, offloadAdvice, offloadReplacement, offloadText, passesKeywords } from '../src/analyzer/rule-helpers.js';
+import { forLibrary, hostOffloadAdvice, offloadAdvice, offloadReplacement, offloadText, passesKeywords } from '../src/analyzer/rule-helpers.js';
 import { callSnippet } from './support/calls.js';
 import { lastPart, type SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import {
@@ -209,6 +209,9 @@ function offloadCallAdvice(call: Node, fn: Node, model: SemanticModel): string {
 
 /** The async way to open a file in the module's library. */
 function openAdvice(call: Node, model: SemanticModel): string {
+  // A host framework's own executor, which its reviewers ask for (Home Assistant), rather than aiofiles.
+  const host = hostOffloadAdvice(model, call);
+  if (host) return `a function run by ${host} for the file work`;
   const work = (library: 'asyncio' | 'trio' | 'anyio') => `do the file work in ${offloadText(library, model)}`;
   return forLibrary(model, call, {
     asyncio: `\`aiofiles.open\` or ${work('asyncio')}`,

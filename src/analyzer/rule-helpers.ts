@@ -3,6 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { SemanticModel } from './model/semantic-model.js';
 import type { Scope } from './model/scopes.js';
+import { KNOWLEDGE } from './knowledge/index.js';
 
 /** Source text of a node for a one-line message: comments dropped, whitespace collapsed, long text shortened. */
 export function snippet(node: Node, max = 60): string {
@@ -93,6 +94,24 @@ function importedLibraries(scope: Scope, model: SemanticModel): Set<string> {
   return found;
 }
 
+interface HostExecutor { receiver: string; method: string }
+
+/** The worker-thread convention of a host framework the module imports, where its receiver is a name bound at
+ *  `at` (Home Assistant: `hass`, a parameter of the integration's setup): `hass.async_add_executor_job`. */
+function hostExecutor(model: SemanticModel, at: Node): HostExecutor | null {
+  for (const [module, executor] of KNOWLEDGE.executors) {
+    if (model.importsFrom(module) && model.scopes.lookup(executor.receiver, model.scopes.scopeOf(at))) return executor;
+  }
+  return null;
+}
+
+/** Advice to run `fn(...)` with a host framework's worker-thread convention at `at` (Home Assistant:
+ *  `await hass.async_add_executor_job(...)`), or null where none applies. */
+export function hostOffloadAdvice(model: SemanticModel, at: Node, fn = '...'): string | null {
+  const host = asyncLibrary(model, at) === 'asyncio' ? hostExecutor(model, at) : null;
+  return host ? `\`${offloadCode('asyncio', 'asyncio', model, fn, [], false, host)}\`` : null;
+}
+
 /** The advice for the library of the code at `at`; where that is unknown, the asyncio and the trio advice,
  *  each named. */
 export function forLibrary(model: SemanticModel, at: Node, advice: ByLibrary): string {
@@ -110,7 +129,8 @@ export function runningLoopCall(model: SemanticModel, module = 'asyncio'): strin
  *  asyncio.get_running_loop().run_in_executor(None, fn, ...)` (`get_event_loop()` before 3.7); trio and anyio:
  *  `await trio.to_thread.run_sync(fn, ...)`. Only `to_thread` forwards keyword arguments: with `keywords`,
  *  the others take `functools.partial(fn, ...)`. */
-function offloadCode(library: Exclude<AsyncLibrary, 'unknown'>, module: string, model: SemanticModel, fn: string, args: readonly string[], keywords: boolean): string {
+function offloadCode(library: Exclude<AsyncLibrary, 'unknown'>, module: string, model: SemanticModel, fn: string, args: readonly string[], keywords: boolean, host: HostExecutor | null = null): string {
+  if (library === 'asyncio' && host) return `await ${host.receiver}.${host.method}(${(keywords ? [`functools.partial(${[fn, ...args].join(', ')})`] : [fn, ...args]).join(', ')})`;
   if (library === 'asyncio' && model.pythonHas([3, 9])) return `await ${module}.to_thread(${[fn, ...args].join(', ')})`;
   const passed = keywords ? [`functools.partial(${[fn, ...args].join(', ')})`] : [fn, ...args];
   if (library === 'asyncio') return `await ${runningLoopCall(model, module)}.run_in_executor(${['None', ...passed].join(', ')})`;
@@ -121,6 +141,8 @@ function offloadCode(library: Exclude<AsyncLibrary, 'unknown'>, module: string, 
  *  project's oldest Python allow (see offloadCode): `offloadAdvice(model, call, 'input', ['...'])`. With the
  *  defaults, the runner alone: `await asyncio.to_thread(...)`. `keywords`: the call passes keyword arguments. */
 export function offloadAdvice(model: SemanticModel, at: Node, fn = '...', args: readonly string[] = [], keywords = false): string {
+  const host = hostExecutor(model, at);
+  if (host && asyncLibrary(model, at) === 'asyncio') return `\`${offloadCode('asyncio', 'asyncio', model, fn, args, keywords, host)}\``;
   const code = (library: Exclude<AsyncLibrary, 'unknown'>) => offloadText(library, model, fn, args, keywords);
   return forLibrary(model, at, { asyncio: code('asyncio'), trio: code('trio'), anyio: code('anyio') });
 }
@@ -146,18 +168,20 @@ export function passesKeywords(call: Node): boolean {
 export function offloadReplacement(call: Node, model: SemanticModel): string | null {
   const library = asyncLibrary(model, call);
   if (library === 'unknown') return null;
-  const module = model.moduleAlias(library, call);
+  const host = library === 'asyncio' ? hostExecutor(model, call) : null;
+  // A host's executor is reached through its receiver (`hass`): the library's module need not be imported.
+  const module = host ? library : model.moduleAlias(library, call);
   const fn = call.childForFieldName('function');
   const args = call.childForFieldName('arguments');
   if (!module || !fn || args?.type !== 'argument_list' || call.parent?.type === 'await' || !model.mayAwait(call)) return null;
   const keywords = passesKeywords(call);
-  if (keywords && !(library === 'asyncio' && model.pythonHas([3, 9]))) return null;
+  if (keywords && (host || !(library === 'asyncio' && model.pythonHas([3, 9])))) return null;
   for (let node = call.parent; node && node.type !== 'function_definition'; node = node.parent) {
     if (AWAIT_HOSTILE.has(node.type)) return null;
   }
   // Arguments one by one, without the comments between them (a comment would swallow what follows it).
   const passed = args.namedChildren.filter((arg) => arg && arg.type !== 'comment').map((arg) => arg!.text);
-  const replacement = offloadCode(library, module, model, fn.text, passed, false);
+  const replacement = offloadCode(library, module, model, fn.text, passed, false, host);
   return needsParentheses(call) ? `(${replacement})` : replacement;
 }
 

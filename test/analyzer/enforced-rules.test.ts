@@ -44,3 +44,27 @@ describe('rules a library enforces', () => {
     expect(await rulesReported(`from homeassistant.core import HomeAssistant\n${SETUP}`, {}, 'tests/test_init.py')).toEqual([]);
   });
 });
+
+describe("Home Assistant's executor", () => {
+  // Home Assistant's reviewers ask for `await hass.async_add_executor_job(fn, *args)`, the library table's
+  // `executor`: messages and fixes use it where a `hass` name is bound, asyncio's to_thread elsewhere.
+  async function fixesAndMessages(source: string) {
+    const engine = await createEngine({}, allRules);
+    const { findings } = await analyzeFiles([{ path: 'custom_components/govee/__init__.py', content: source }], {}, engine);
+    return findings.map((finding) => ({ rule: finding.rule, message: finding.message, fix: finding.fix?.replacement.trim() }));
+  }
+
+  it('is the fix and the advice where hass is a parameter', async () => {
+    const found = await fixesAndMessages('import os\nfrom homeassistant.core import HomeAssistant\n\n\nasync def async_setup(hass, config):\n    names = os.listdir(hass.config.path("govee"))\n    return True\n');
+    expect(found).toEqual([{
+      rule: 'blocking-file-io',
+      message: expect.stringContaining('`await hass.async_add_executor_job(os.listdir, ...)`'),
+      fix: 'names = await hass.async_add_executor_job(os.listdir, hass.config.path("govee"))',
+    }]);
+  });
+
+  it('is not used where no hass name is bound (asyncio\'s to_thread is)', async () => {
+    const found = await fixesAndMessages('import os\nfrom homeassistant.core import HomeAssistant\n\n\nclass Hub:\n    async def scan(self):\n        return os.listdir(self.folder)\n');
+    expect(found.map(({ message }) => message)).toEqual([expect.stringContaining('asyncio.to_thread(os.listdir')]);
+  });
+});

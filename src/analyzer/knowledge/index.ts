@@ -66,6 +66,8 @@ export interface KnowledgeTables {
   starExports: Map<string, Set<string>>;
   /** Rules off by default, by the modules whose importers they run for (`blocking-file-io` → `homeassistant`). */
   enforcedBy: Map<string, string[]>;
+  /** Worker-thread conventions of host frameworks, by module (`homeassistant` → `hass.async_add_executor_job`). */
+  executors: Map<string, { receiver: string; method: string }>;
 }
 
 const join = (prefix: string, name: string) => (name ? `${prefix}.${name}` : prefix);
@@ -77,7 +79,7 @@ export function assemble(libraries: readonly LibraryKnowledge[]): KnowledgeTable
   const tables: KnowledgeTables = {
     coroutineFunctions: new Set(), callResultTypes: new Map(), callResultElementTypes: new Map(), awaitResultTypes: new Map(),
     awaitResultElementTypes: new Map(), attributeTypes: new Map(), contextEnterTypes: new Map(), asyncOnlyContextManagers: new Set(),
-    asyncOnlyIterables: new Set(), blockingCalls: new Map(), closeMethods: new Map(), asyncEquivalents: new Map(), roles: new Map(), starExports: new Map(), enforcedBy: new Map(),
+    asyncOnlyIterables: new Set(), blockingCalls: new Map(), closeMethods: new Map(), asyncEquivalents: new Map(), roles: new Map(), starExports: new Map(), enforcedBy: new Map(), executors: new Map(),
   };
   const put = <V>(map: Map<string, V>, key: string, value: V) => {
     const known = map.get(key);
@@ -127,6 +129,7 @@ export function assemble(libraries: readonly LibraryKnowledge[]): KnowledgeTable
     }
     for (const [submodule, names] of Object.entries(library.starExports ?? {})) tables.starExports.set(join(module, submodule), new Set(words(names)));
     for (const rule of library.enforces ?? []) tables.enforcedBy.set(rule, [...(tables.enforcedBy.get(rule) ?? []), module]);
+    if (library.executor) tables.executors.set(module, library.executor);
   }
   return tables;
 }

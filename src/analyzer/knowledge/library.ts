@@ -135,6 +135,10 @@ export interface LibraryKnowledge {
   /** Rules off by default that the library's own runtime enforces in the code that uses it (Home Assistant's
    *  blocking-call detector reports file I/O in its event loop): they run by default in modules importing it. */
   enforces?: readonly string[];
+  /** How code using the library runs a blocking call in a worker thread, when its convention is not asyncio's
+   *  `to_thread`: `await hass.async_add_executor_job(fn, *args)`. Used where `receiver` is a name bound in the
+   *  code (a `hass` parameter); positional arguments only. */
+  executor?: { receiver: string; method: string };
 }
 
 /** Identity, for type-checking a table where it is written: `export default defineLibrary({ ... })`. */
