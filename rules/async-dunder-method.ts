@@ -3,7 +3,6 @@ import { defineRule } from '../src/analyzer/rule.js';
 /** Special methods Python calls without awaiting, and what to write instead of `async def` for each. */
 const SYNC_ONLY: Readonly<Record<string, string>> = {
   __init__: 'a plain `def __init__` that sets up state, and an `async` factory (`@classmethod async def create(cls, ...)`) or an `async def start()` for what must be awaited',
-  __new__: 'a plain `def __new__`, and an `async` factory classmethod for what must be awaited',
   __enter__: '`async def __aenter__` (entered with `async with`)',
   __exit__: '`async def __aexit__` (left by `async with`)',
   __iter__: 'a plain `def __aiter__` returning the iterator (iterated with `async for`)',
@@ -12,15 +11,14 @@ const SYNC_ONLY: Readonly<Record<string, string>> = {
   __del__: 'a plain `def __del__` (it cannot await), and an `async def aclose()` that owners await',
   __len__: 'a plain `def __len__`', __bool__: 'a plain `def __bool__`', __hash__: 'a plain `def __hash__`',
   __eq__: 'a plain `def __eq__`', __str__: 'a plain `def __str__`', __repr__: 'a plain `def __repr__`',
-  __contains__: 'a plain `def __contains__`', __getitem__: 'a plain `def __getitem__`', __setattr__: 'a plain `def __setattr__`',
-  __getattr__: 'a plain `def __getattr__`', __call__: '',
+  __contains__: 'a plain `def __contains__`', __setattr__: 'a plain `def __setattr__`',
 };
 
 export default defineRule({
   name: 'async-dunder-method',
   aliases: [],
   severity: 'error',
-  what: 'Reports a special method defined with `async def` that Python calls without awaiting: `__init__` and `__new__` (instantiation raises TypeError), `__enter__`/`__exit__` and `__iter__`/`__next__` (the sync protocols: the async ones are `__aenter__`/`__aexit__` and `__aiter__`/`__anext__`), `__aiter__` (which must return the iterator, not a coroutine), `__del__`, and the value protocols (`__len__`, `__bool__`, `__hash__`, `__eq__`, `__str__`, `__repr__`, `__contains__`, `__getitem__`, `__setattr__`, `__getattr__`). `async def __call__` is left alone: calling the instance then gives a coroutine, which is how async callables are written.',
+  what: 'Reports a special method defined with `async def` that Python calls without awaiting: `__init__` (instantiation raises TypeError), `__enter__`/`__exit__` and `__iter__`/`__next__` (the sync protocols: the async ones are `__aenter__`/`__aexit__` and `__aiter__`/`__anext__`), `__aiter__` (which must return the iterator, not a coroutine), `__del__`, and the value protocols (`__len__`, `__bool__`, `__hash__`, `__eq__`, `__str__`, `__repr__`, `__contains__`, `__setattr__`). Left alone: `async def __call__`, `__getitem__` and `__getattr__` (`await client()`, `await cache[key]`, `await obj.lazy_attribute` await what they return, a way some async APIs are written) and `__new__` (`obj = await Class()`, an async constructor).',
   why: 'Python calls these itself and never awaits what they return: `async def __init__` makes every instantiation fail with "__init__() should return None, not \'coroutine\'", `async def __aiter__` makes `async for` fail, `async def __enter__` makes `with` hand out a coroutine and never run the set-up, and the value protocols return a coroutine (always true, never equal, TypeError for `len`).',
   bad: `import asyncio
 
