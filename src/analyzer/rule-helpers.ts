@@ -100,7 +100,12 @@ interface HostExecutor { receiver: string; method: string }
  *  `at` (Home Assistant: `hass`, a parameter of the integration's setup): `hass.async_add_executor_job`. */
 function hostExecutor(model: SemanticModel, at: Node): HostExecutor | null {
   for (const [module, executor] of KNOWLEDGE.executors) {
-    if (model.importsFrom(module) && model.scopes.lookup(executor.receiver, model.scopes.scopeOf(at))) return executor;
+    if (!model.importsFrom(module)) continue;
+    if (model.scopes.lookup(executor.receiver, model.scopes.scopeOf(at))) return executor;
+    // A method of a class the module gives `self.hass` (Home Assistant's entities and coordinators).
+    const method = model.enclosingFunction(at);
+    const self = method?.ownerClass ? method.node.childForFieldName('parameters')?.namedChildren[0]?.text : undefined;
+    if (self === 'self' && model.source.text.includes(`self.${executor.receiver}`)) return { ...executor, receiver: `self.${executor.receiver}` };
   }
   return null;
 }

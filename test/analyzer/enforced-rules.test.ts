@@ -63,6 +63,15 @@ describe("Home Assistant's executor", () => {
     }]);
   });
 
+  it("is self.hass's in the methods of a class that has one (entities, coordinators)", async () => {
+    const found = await fixesAndMessages('import os\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n\nclass GoveeCoordinator(DataUpdateCoordinator):\n    async def _async_update_data(self):\n        return os.listdir(self.hass.config.path("govee"))\n');
+    expect(found).toEqual([{
+      rule: 'blocking-file-io',
+      message: expect.stringContaining('`await self.hass.async_add_executor_job(os.listdir, ...)`'),
+      fix: 'return await self.hass.async_add_executor_job(os.listdir, self.hass.config.path("govee"))',
+    }]);
+  });
+
   it('is not used where no hass name is bound (asyncio\'s to_thread is)', async () => {
     const found = await fixesAndMessages('import os\nfrom homeassistant.core import HomeAssistant\n\n\nclass Hub:\n    async def scan(self):\n        return os.listdir(self.folder)\n');
     expect(found.map(({ message }) => message)).toEqual([expect.stringContaining('asyncio.to_thread(os.listdir')]);
