@@ -16,6 +16,7 @@ import missingAwait from './missing-await.js';
 import awaitUncalledFunction from './await-uncalled-function.js';
 import asyncDunderMethod from './async-dunder-method.js';
 import awaitSyncFunction from './await-sync-function.js';
+import taskResultBeforeDone from './task-result-before-done.js';
 import unusedAwaitable from './unused-awaitable.js';
 import awaitOutsideAsync from './await-outside-async.js';
 import nestedEventLoop from './nested-event-loop.js';
@@ -63,6 +64,7 @@ export const allRules: readonly Rule[] = [
   awaitUncalledFunction,
   asyncDunderMethod,
   awaitSyncFunction,
+  taskResultBeforeDone,
   unusedAwaitable,
   awaitOutsideAsync,
   nestedEventLoop,

@@ -221,7 +221,7 @@ export function awaitReplacement(call: Node, operand: Node | string, model: Sema
 }
 
 /** `await x` binds looser than `.attr`, `[i]` and `(...)`: `f().strip()` must become `(await ...).strip()`. */
-function needsParentheses(call: Node): boolean {
+export function needsParentheses(call: Node): boolean {
   const parent = call.parent;
   if (!parent) return false;
   const usedAs = (field: string) => parent.childForFieldName(field)?.id === call.id;
