@@ -125,7 +125,16 @@ function referenceTo(fn: FunctionInfo, identifier: Node, model: SemanticModel): 
 function startsTask(reference: Node, starters: Starters): boolean {
   const parent = reference.parent;
   if (parent?.type === 'call' && parent.childForFieldName('function')?.id === reference.id) return coroutineStartsTask(parent, starters.coroutine);
-  return parent?.type === 'argument_list' && starters.fn.has(calledName(parent.parent) ?? '');
+  return starterCall(reference, starters.fn) !== null;
+}
+
+/** The call that starts, as a task, the function `reference` names: `create_task(self._run())`,
+ *  `ensure_future(coro=self._run())` (a call of it handed to a coroutine starter) or
+ *  `start_background_task(self._run)` (the function handed to a function starter); null otherwise. */
+export function taskStarterOf(reference: Node): Node | null {
+  const parent = reference.parent;
+  const made = parent?.type === 'call' && parent.childForFieldName('function')?.id === reference.id ? parent : null;
+  return made ? starterCall(made, STARTS_COROUTINE_AS_TASK) : starterCall(reference, STARTS_FUNCTION_AS_TASK);
 }
 
 /** Is the coroutine made by this call run as a task: given to a task-starting call, directly or through a
@@ -143,7 +152,13 @@ function coroutineStartsTask(call: Node, starters: ReadonlySet<string>): boolean
 
 /** `create_task(X)`, `loop.create_task(X, name=...)`, `ensure_future(coro=X)`. */
 function isTaskArgument(node: Node, starters: ReadonlySet<string>): boolean {
+  return starterCall(node, starters) !== null;
+}
+
+/** The call of one of `starters` that `node` is an argument of (positional or keyword), or null. */
+function starterCall(node: Node, starters: ReadonlySet<string>): Node | null {
   let parent = node.parent;
   if (parent?.type === 'keyword_argument') parent = parent.parent;
-  return parent?.type === 'argument_list' && starters.has(calledName(parent.parent) ?? '');
+  const call = parent?.type === 'argument_list' ? parent.parent : null;
+  return call && starters.has(calledName(call) ?? '') ? call : null;
 }

@@ -6,8 +6,7 @@
 // (`task.cancel()` then `await task`) is left out: it cancelled the task itself and expects it to end.
 import type { Node } from 'web-tree-sitter';
 import type { FunctionInfo, SemanticModel } from '../../src/analyzer/model/semantic-model.js';
-import { calledName } from './calls.js';
-import { STARTS_COROUTINE_AS_TASK, STARTS_FUNCTION_AS_TASK } from '../../src/analyzer/knowledge/task-starting-methods.js';
+import { taskStarterOf } from './coroutine-starts.js';
 /** `await asyncio.wait_for(task, 5)`, `await asyncio.shield(task)`: wait for the task like `await task`. */
 const WAITS_LIKE_AWAIT = '(?:(?:asyncio\\.)?(?:wait_for|shield)\\(\\s*)?';
 
@@ -38,10 +37,7 @@ function taskHolders(fn: FunctionInfo, model: SemanticModel): { holder: string; 
     const named = identifier.parent?.type === 'attribute' ? identifier.parent : identifier;
     // `self.start()` in another class starts that class's `start`.
     if (named.type === 'attribute' && named.childForFieldName('object')?.text === 'self' && model.enclosingFunction(named)?.ownerClass !== fn.ownerClass) continue;
-    // `create_task(self._run())` starts a call of it; `start_background_task(self._run)` the function itself.
-    const made = named.parent?.type === 'call' && named.parent.childForFieldName('function')?.id === named.id ? named.parent : null;
-    const starter = made?.parent?.type === 'argument_list' && STARTS_COROUTINE_AS_TASK.has(calledName(made.parent.parent) ?? '') ? made.parent.parent
-      : named.parent?.type === 'argument_list' && STARTS_FUNCTION_AS_TASK.has(calledName(named.parent.parent) ?? '') ? named.parent.parent : null;
+    const starter = taskStarterOf(named);
     if (!starter) continue;
     const assignment = starter.parent;
     const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.id === starter.id ? assignment.childForFieldName('left') : null;
