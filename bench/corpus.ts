@@ -28,6 +28,8 @@ export const applicationPackages = [
   "python3-distributed", "python3-ipykernel", "python3-jupyter-client", "python3-nbclient", "python3-textual",
   "python3-electrum", "python3-pydle", "python3-streamlink", "ptpython", "python3-miio", "python3-aioftp", "python3-socketio", "python3-bleak",
   "poezio", "python3-ipyparallel", "python3-jupyter-console", "python3-websockify", "python3-can", "python3-irc", "python3-notebook",
+  "jupyterhub", "python3-cylc", "libervia-backend", "postfix-mta-sts-resolver", "python3-molotov", "vdirsyncer", "xandikos",
+  "pdudaemon", "apertium-apy", "localslackirc", "python3-parfive", "nala", "apprise", "python3-simpleobsws", "sms4you-xmpp", "python3-pynvim",
 ] as const;
 
 /** Bumped when what is extracted per package changes, so cached corpora are extracted again. */

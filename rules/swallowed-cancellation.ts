@@ -5,7 +5,7 @@ import { clauseText, whatIsCaught } from './support/except-clauses.js';
 import { handsCancellationOn } from './support/cancellation-handoff.js';
 import { afterHandler, afterJump, type Aftermath } from './support/after-handler.js';
 import { enclosingTimeout, isShielded } from './support/scopes-around.js';
-import { awaitsOnlyTaskObjects } from './support/awaited-tasks.js';
+import { awaitsOnlyTaskObjects, cancelsItsOwnTasks } from './support/awaited-tasks.js';
 import { isAwaitedOnlyAsLastStep, isOnlyRegisteredAsHandler, isRunOnlyAsLoopMain, isStartedOnlyAsTask } from './support/coroutine-starts.js';
 import { awaitOfStartedTask } from './support/task-awaiters.js';
 import { maySuspendIn } from './support/suspension.js';
@@ -60,6 +60,8 @@ async def worker(queue):
     if (caught.cancellation && !caught.everything && awaitsOnlyTaskObjects(body, model)) return;
     const block = handler.namedChildren.find((c) => c?.type === 'block');
     if (!block || handsCancellationOn(handler, block, caught, model) || isShielded(handler.parent!, body, model)) return;
+    // `except CancelledError: for t in tasks: t.cancel()`, then only collecting them: cancelled on purpose.
+    if (caught.cancellation && !caught.everything && cancelsItsOwnTasks(block, model)) return;
     const after = afterHandler(handler, block, model);
     const loss = whoSeesTheLoss(handler, after, model, caught.cancellation && !caught.everything && givesTheCancelledCallAResult(block, model));
     if (!loss) return;

@@ -12,8 +12,16 @@ export function awaitsOnlyTaskObjects(body: Node, model: SemanticModel): boolean
   const statements = body.namedChildren.filter((s): s is Node => !!s && s.type !== 'comment');
   let waits = false;
   let readsResult = false;
+  let awaitsSomething = false;
   const only = statements.length > 0 && statements.every((statement) => {
     if (isCancelCall(statement)) return true;
+    // A call that never suspends cannot receive the cancellation (`logger.warning("awaiting...")`). One that
+    // binds a name can: `coro = connect(); await asyncio.wait_for(coro, 60)` awaits a call, not a task.
+    if (model.awaitPointsIn(statement).length === 0) {
+      readsResult ||= readsTaskResult(statement);
+      return waits || (statement.type === 'expression_statement' && statement.namedChildren[0]?.type === 'call');
+    }
+    awaitsSomething = true;
     let awaited = statement.type === 'expression_statement' || statement.type === 'return_statement' ? statement.namedChildren[0] : null;
     if (awaited?.type === 'assignment') awaited = awaited.childForFieldName('right');
     let target = awaited?.type === 'await' ? awaited.namedChildren[0] : null;
@@ -23,13 +31,9 @@ export function awaitsOnlyTaskObjects(body: Node, model: SemanticModel): boolean
       return passesOnlyTaskObjects(target);
     }
     if (target?.type === 'call' && TASK_WAITERS.has(model.callee(target) ?? '')) target = target.childForFieldName('arguments')?.namedChildren[0] ?? null;
-    if (!target && model.awaitPointsIn(statement).length === 0) {
-      readsResult ||= readsTaskResult(statement);
-      return waits;
-    }
     return isTaskObject(target);
   });
-  return only && (!waits || readsResult);
+  return only && awaitsSomething && (!waits || readsResult);
 }
 
 /** `task.cancel()` / `self._task.cancel(msg)` as a statement of its own. */
@@ -79,3 +83,36 @@ const WAITERS: ReadonlySet<string> = new Set(['asyncio.wait']);
 
 /** Wait for the awaitable they are given and raise its CancelledError when it was cancelled. */
 const TASK_WAITERS: ReadonlySet<string> = new Set(['asyncio.wait_for', 'asyncio.shield']);
+
+/** An `except CancelledError:` block that passes the cancellation down to the tasks the coroutine started: it
+ *  cancels them (`for task in tasks: task.cancel()`), and from then on, in the handler and after the try, the
+ *  coroutine at most collects them (`await asyncio.gather(*tasks, return_exceptions=True)`) and returns. It
+ *  answers its own cancellation with what its children got done, on purpose (parfive returns the partial
+ *  downloads on Ctrl-C). Not inside a loop, which would go round again and start new work. */
+export function cancelsItsOwnTasks(handlerBlock: Node, model: SemanticModel): boolean {
+  const cancels = handlerBlock.descendantsOfType('call').some((call) => {
+    const fn = call?.childForFieldName('function');
+    return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'cancel' && isTaskObject(fn.childForFieldName('object'));
+  });
+  const tryStatement = handlerBlock.parent?.parent;
+  const owner = model.enclosingFunction(handlerBlock);
+  if (!cancels || tryStatement?.type !== 'try_statement' || !owner) return false;
+  for (let at = tryStatement.parent; at && at.id !== owner.node.id; at = at.parent) if (at.type === 'for_statement' || at.type === 'while_statement') return false;
+  const following: Node[] = [];
+  for (let next = tryStatement.nextNamedSibling; next; next = next.nextNamedSibling) following.push(next);
+  return [...handlerBlock.namedChildren, ...following].every((statement) => !statement || statement.type === 'comment' || model.awaitPointsIn(statement).length === 0 || collectsOnlyTasks(statement, model));
+}
+
+/** `await task`, `results = await asyncio.gather(*tasks, return_exceptions=True)`, `return await asyncio.wait(tasks)`. */
+function collectsOnlyTasks(statement: Node, model: SemanticModel): boolean {
+  let value = statement.type === 'expression_statement' || statement.type === 'return_statement' ? statement.namedChildren[0] : null;
+  if (value?.type === 'assignment') value = value.childForFieldName('right');
+  const target = value?.type === 'await' ? value.namedChildren[0] : null;
+  if (target?.type === 'call') {
+    const callee = model.callee(target) ?? '';
+    if (!GATHERERS.has(callee) && !WAITERS.has(callee)) return false;
+    const args = target.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment' && a.type !== 'keyword_argument') ?? [];
+    return args.length > 0 && args.every((arg) => isTaskObject(arg.type === 'list_splat' ? arg.namedChildren[0] : arg));
+  }
+  return isTaskObject(target);
+}

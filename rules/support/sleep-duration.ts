@@ -18,6 +18,17 @@ export function isNegligibleSleep(call: Node, model: SemanticModel): boolean {
   return seconds.length > 0 && seconds.every((value) => value > 0 && value <= NEGLIGIBLE_SLEEP_SECONDS);
 }
 
+/** Where the module runs threads of its own (it imports `threading`), a single `time.sleep(0)` hands the GIL to
+ *  them on purpose (cylc's scheduler lets its publisher thread send the deltas it has just queued), which
+ *  `await asyncio.sleep(0)` would not do. Elsewhere it is a mistaken attempt to yield to the loop. */
+export function yieldsToThreads(call: Node, model: SemanticModel): boolean {
+  if (inLoop(call) || !THREADING_IMPORT.test(model.source.text)) return false;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
+  return args.length === 1 && numberOf(args[0]!) === 0;
+}
+
+const THREADING_IMPORT = /^[ \t]*(?:import[ \t]+threading\b|from[ \t]+threading[ \t]+import\b)/m;
+
 /** The numbers the argument may be; empty when unknown. */
 function durationOf(argument: Node, call: Node, model: SemanticModel): number[] {
   const literal = numberOf(argument);

@@ -255,7 +255,9 @@ export class Engine {
       const broken = SyntaxRegions.of(errors, parsedText, runs);
       budget.check();
       const indexedName = project.index && Object.hasOwn(project.index.moduleNames, path) ? project.index.moduleNames[path] : undefined;
-      const model = new SemanticModel(tree, source, indexedName ?? moduleNameFromPath(path), facts, project, indexedName !== undefined && isPackagePath(path));
+      const indexScope = project.index?.scopes && Object.hasOwn(project.index.scopes, path) ? project.index.scopes[path] : undefined;
+      const fileProject = indexScope === undefined ? project : { ...project, indexScope };
+      const model = new SemanticModel(tree, source, indexedName ?? moduleNameFromPath(path), facts, fileProject, indexedName !== undefined && isPackagePath(path));
       model.self = { path, probe: () => this.blockingProbe(model, text), ruleIsOn: (name) => this.activeNames.has(name) };
       const ignoredHere = this.fileIgnores(path);
       const inCoroutine = coroutineRangeTest(model);

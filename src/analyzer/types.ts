@@ -92,6 +92,8 @@ export interface ProjectKnowledge {
   /** Summaries of the project modules the checked files import (built from a ProjectContext before the
    *  files are analyzed, see project/build-index.ts): names imported from them resolve to what they are. */
   index?: ProjectIndexData;
+  /** The isolated root of the file being analyzed (`index.scopes`; the engine sets it per file). */
+  indexScope?: string;
   /** pytest-asyncio runs every async test without a marker (`asyncio_mode = auto`), or anyio/trio's
    *  plugin is configured to do so. */
   asyncTestsRunAutomatically?: boolean;

@@ -34,6 +34,10 @@ export interface CheckOptions {
   config?: string;
   /** false (`--no-follow-imports`): every file is analyzed alone, as if no other module were known. */
   followImports?: boolean;
+  /** false (`--no-cache`): summarize every imported module again, and keep nothing on disk. */
+  cache?: boolean;
+  /** Where module summaries are kept between runs (default: `.async-review-cache` at the repository root). */
+  cacheDir?: string;
 }
 
 export function registerCheckCommand(program: Command): void {
@@ -51,6 +55,8 @@ export function registerCheckCommand(program: Command): void {
     .option('--stdin-filename <name>', 'the name of the file read from standard input (it decides the config, test module and Python version that apply)')
     .option('--config <path>', 'use this config file (YAML, or TOML: a pyproject.toml\'s [tool.async-review]) instead of the project\'s')
     .option('--no-follow-imports', 'do not read the modules the checked files import (cross-module findings need them)')
+    .option('--no-cache', 'do not read or write the cache of module summaries (see --cache-dir)')
+    .option('--cache-dir <path>', 'where module summaries are kept between runs (default: $ASYNC_REVIEW_CACHE_DIR, else .async-review-cache at the repository root)')
     .option('--no-color', 'plain text output')
     .option('--threads <n>', 'threads to analyze with (default: one per core)', (value) => {
       const threads = Number(value);
@@ -80,7 +86,8 @@ export async function runCheck(paths: readonly string[], options: CheckOptions, 
   let knowledge = withTestDependencies(withFolderKnowledge(withConftestRunners(analyzeOptions.project, checkedPaths, cwd, project.root), project.config, checkedPaths, cwd, project.root), checkedPaths, cwd, project.root);
   if (options.followImports !== false && project.config.imports.follow) {
     const start = commonFolder(stdin ? [options.stdinFilename ?? '.'] : targets, cwd);
-    knowledge = { ...knowledge, index: await indexImportedModules(inputs.files, start, cwd, project.config.imports.source_roots, analyzer) };
+    const cacheLocation = options.cache === false ? false : (options.cacheDir ?? (process.env.ASYNC_REVIEW_CACHE_DIR || undefined));
+    knowledge = { ...knowledge, index: await indexImportedModules(inputs.files, start, cwd, project.config.imports.source_roots, analyzer, cacheLocation) };
   }
   const analyzed = await analyzer.analyze(inputs.files, knowledge);
   let result: AnalysisResult = { ...analyzed, problems: [...inputs.problems, ...analyzed.problems] };

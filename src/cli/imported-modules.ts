@@ -1,7 +1,8 @@
 // `check` with repository context: the project index of the modules the checked files import, read from
-// disk under the repository root and summarized before the files are analyzed.
+// disk under the repository root and summarized before the files are analyzed (or taken from the summaries an
+// earlier run left in the cache, for modules whose text has not changed since).
 import { existsSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ParallelAnalyzer } from '../analyzer/parallel.js';
 import { buildProjectIndex, type CheckedModule } from '../analyzer/project/build-index.js';
 import { ModulePaths } from '../analyzer/project/module-paths.js';
@@ -10,11 +11,19 @@ import { mightHaveFindings } from '../analyzer/engine.js';
 import { decodeSource } from '../analyzer/source-text.js';
 import type { SourceFile } from '../analyzer/types.js';
 import { diskModuleSource, findRepositoryRoot, repositoryPath } from './disk-modules.js';
+import { CACHE_FOLDER, DiskSummaryCache } from './summary-disk-cache.js';
 
-export async function indexImportedModules(files: readonly SourceFile[], start: string, cwd: string, sourceRoots: readonly string[], analyzer: ParallelAnalyzer): Promise<ProjectIndexData> {
+/** Where module summaries are kept between runs: `cacheDir` (relative to `cwd`), else the repository root's
+ *  `.async-review-cache`; `false`: nowhere (`--no-cache`). */
+export type CacheLocation = string | undefined | false;
+
+export async function indexImportedModules(files: readonly SourceFile[], start: string, cwd: string, sourceRoots: readonly string[], analyzer: ParallelAnalyzer, cacheLocation?: CacheLocation): Promise<ProjectIndexData> {
   const root = findRepositoryRoot(start, cwd);
+  const cache = cacheLocation === false ? undefined : DiskSummaryCache.open(cacheLocation === undefined ? join(root, CACHE_FOLDER) : resolve(cwd, cacheLocation));
   const checked: CheckedModule[] = [];
   const roots = new Set(sourceRoots);
+  /** The package folders found outside the source roots: each a project of its own (ProjectContext.isolatedRoots). */
+  const isolatedRoots = new Set<string>();
   const packageRoots = new Map<string, string>();
   const configured = new ModulePaths([], sourceRoots);
   for (const file of files) {
@@ -27,11 +36,12 @@ export async function indexImportedModules(files: readonly SourceFile[], start: 
     // above its outermost package is where Python finds it (an installed package, a monorepo's project).
     if (configured.moduleName(sourcePath) !== null) continue;
     const packageRoot = packageRootOf(dirname(join(root, sourcePath)), root, packageRoots);
-    if (packageRoot !== null) roots.add(packageRoot);
+    if (packageRoot !== null && !roots.has(packageRoot)) isolatedRoots.add(packageRoot);
   }
-  const { data } = await buildProjectIndex(checked, { source: diskModuleSource(root), sourceRoots: [...roots] }, (modules) => analyzer.summarize(modules), {
+  const { data } = await buildProjectIndex(checked, { source: diskModuleSource(root), sourceRoots: [...roots, ...isolatedRoots], isolatedRoots: [...isolatedRoots], cache }, (modules) => analyzer.summarize(modules), {
     displayPath: (path) => relative(cwd, join(root, path)).split(sep).join('/'),
   });
+  cache?.save();
   return data;
 }
 

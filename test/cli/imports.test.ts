@@ -62,3 +62,33 @@ describe('check follows imports', () => {
     expect(found(runCli(['check', '--format', 'json', 'src/billing/api.py'], root).stdout)).toEqual(['src/billing/api.py:58 missing-await']);
   });
 });
+
+describe('projects side by side (a monorepo, vendored trees) do not see each other', () => {
+  const twoProjects = () =>
+    makeProject({
+      // Two projects whose folders are no package names: each is a source root of its own.
+      'svc-a/app/__init__.py': '',
+      'svc-a/app/db.py': 'async def fetch(key):\n    return key\n',
+      'svc-a/app/api.py': 'from app import db\n\n\nasync def handle(key):\n    db.fetch(key)\n',
+      'svc-b/app/__init__.py': '',
+      'svc-b/app/db.py': 'def fetch(key):\n    return key\n',
+      'svc-b/app/api.py': 'from app import db\n\n\nasync def handle(key):\n    db.fetch(key)\n',
+      // A third-party name in one project, a module of that name in the other.
+      'bot-one/bot/__init__.py': '',
+      'bot-one/bot/slack.py': 'from slackclient import SlackClient\n\n\nasync def connect(token):\n    client = SlackClient(token)\n    client.rtm_connect()\n',
+      'relay-two/slackclient.py': 'class SlackClient:\n    async def rtm_connect(self):\n        pass\n',
+      'relay-two/relay.py': 'from slackclient import SlackClient\n\n\nasync def connect():\n    SlackClient().rtm_connect()\n',
+      'pyproject.toml': '[project]\nname = "mono"\n',
+    });
+
+  it("a module of one project answers only that project's imports", () => {
+    const root = twoProjects();
+    const lines = found(runCli(['check', '--format', 'json', '.'], root).stdout);
+    expect(lines).toEqual(['relay-two/relay.py:5 missing-await', 'svc-a/app/api.py:5 missing-await']);
+  });
+
+  it('the same when one file is checked', () => {
+    const root = twoProjects();
+    expect(found(runCli(['check', '--format', 'json', 'bot-one/bot/slack.py', 'relay-two/relay.py', 'svc-b/app/api.py'], root).stdout)).toEqual(['relay-two/relay.py:5 missing-await']);
+  });
+});

@@ -130,7 +130,7 @@ describe('sleep fixes by library', () => {
 describe('advice by library and target Python', () => {
   it('blocking-subprocess: trio.run_process, anyio.open_process', async () => {
     expect(await message('import trio\nimport subprocess', '    subprocess.run(["ls"])', blockingSubprocess)).toContain('use `await trio.run_process(...)`');
-    expect(await message('import anyio\nimport subprocess', '    subprocess.Popen(["ls"])', blockingSubprocess)).toContain('use `await anyio.open_process(...)`');
+    expect(await message('import anyio\nimport subprocess', '    subprocess.Popen(["ls"]).wait()', blockingSubprocess)).toContain('use `await anyio.open_process(...)`');
     expect(await message('import asyncio', '    os.waitpid(p, 0)', blockingSubprocess)).toContain('`asyncio.create_subprocess_exec` process');
   });
 

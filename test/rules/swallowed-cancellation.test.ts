@@ -73,4 +73,57 @@ describe('swallowed-cancellation', () => {
     expect(c.message).toContain('`except asyncio.CancelledError:`');
     expect(c.fix?.replacement.trim()).toBe('raise');
   });
+
+  it("leaves the owner's stop() alone, a log line before the await included; a call awaited there is still reported", async () => {
+    const stop = `import asyncio
+
+
+class Fetcher:
+    async def start(self):
+        self._task = asyncio.get_running_loop().create_task(self.fetch_periodically())
+
+    async def stop(self):
+        self._task.cancel()
+        try:
+            self._logger.warning("Awaiting periodic fetching to finish...")
+            await self._task
+        except asyncio.CancelledError:
+            pass
+`;
+    expect(await run(stop)).toEqual([]);
+    expect(await run(stop.replace('await self._task', 'await self.flush()'))).toHaveLength(1);
+    // A coroutine bound to a name is a call being awaited, not the task (discord.py's Shard.reconnect).
+    expect(await run(stop.replace('self._logger.warning("Awaiting periodic fetching to finish...")', 'coro = self.connect()').replace('await self._task', 'self.ws = await asyncio.wait_for(coro, timeout=60.0)'))).toHaveLength(1);
+  });
+
+  it('leaves a coroutine alone that cancels its own tasks and returns what they got done; not one that goes on working', async () => {
+    const partial = `import asyncio
+
+
+async def download_all(jobs):
+    tasks = [asyncio.create_task(job()) for job in jobs]
+    try:
+        await asyncio.wait(tasks)
+    except asyncio.CancelledError:
+        for task in tasks:
+            task.cancel()
+    return await asyncio.gather(*tasks, return_exceptions=True)
+`;
+    expect(await run(partial)).toEqual([]);
+    // More work after the handler: the cancelled call carries on.
+    expect(await run(partial.replace('    return await asyncio.gather(*tasks, return_exceptions=True)', '    await upload(tasks)\n    return tasks'))).toHaveLength(1);
+    // In a loop that goes round again after the handler.
+    const looping = `import asyncio
+
+
+async def pump(source, tasks):
+    while True:
+        try:
+            await source.next_batch()
+        except asyncio.CancelledError:
+            for task in tasks:
+                task.cancel()
+`;
+    expect(await run(looping)).toHaveLength(1);
+  });
 });

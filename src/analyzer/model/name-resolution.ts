@@ -19,7 +19,7 @@ export abstract class NameResolution extends ModuleFacts {
 
   /** What the project's other modules define (their summaries), when the analysis has them. */
   get projectIndex(): ProjectIndex | null {
-    if (this.indexOfProject === undefined) this.indexOfProject = this.project.index ? ProjectIndex.of(this.project.index) : null;
+    if (this.indexOfProject === undefined) this.indexOfProject = this.project.index ? ProjectIndex.of(this.project.index, this.project.indexScope) : null;
     return this.indexOfProject;
   }
 

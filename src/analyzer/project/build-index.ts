@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { ModuleSource, ProjectContext } from './module-source.js';
 import { SUMMARY_VERSION, type IndexedModule, type ModuleSummary, type ProjectIndexData } from './summary.js';
-import { importedModules, ModulePaths } from './module-paths.js';
+import { importedModules, ModulePaths, normalizedRoot } from './module-paths.js';
 
 /** A checked file: its path as the analyzer reports it, its path in the repository, and its text. */
 export interface CheckedModule {
@@ -47,6 +47,9 @@ export interface BuildStats {
 export async function buildProjectIndex(checked: readonly CheckedModule[], context: ProjectContext, summarize: Summarizer, options: BuildOptions = {}): Promise<{ data: ProjectIndexData; stats: BuildStats }> {
   const { source, cache } = context;
   const paths = new ModulePaths(await source.listPaths(), context.sourceRoots);
+  const isolated = new Set((context.isolatedRoots ?? []).map(normalizedRoot));
+  /** The isolated root a module or file lies under, if any (see ProjectContext.isolatedRoots). */
+  const scopeOf = (root: string | undefined) => (root !== undefined && isolated.has(root) ? root : undefined);
   const depth = options.depth ?? 3;
   const maxModules = options.maxModules ?? 2000;
   const display = options.displayPath ?? ((path: string) => path);
@@ -64,6 +67,8 @@ export async function buildProjectIndex(checked: readonly CheckedModule[], conte
     const name = paths.moduleName(file.sourcePath);
     if (name === null) continue;
     data.moduleNames[file.path] = name;
+    const scope = scopeOf(paths.rootOfPath(file.sourcePath));
+    if (scope !== undefined) (data.scopes ??= {})[file.path] = scope;
     for (const imported of importedModules(file.text, name, isPackage(file.sourcePath))) reach(imported);
   }
   const visited = new Set<string>();
@@ -73,7 +78,8 @@ export async function buildProjectIndex(checked: readonly CheckedModule[], conte
     for (const module of wanted) visited.add(module);
     const found = await summariesOf(wanted.map((module) => ({ module, path: paths.path(module)! })), source, cache, texts, checkedPaths, summarize, stats);
     for (const [module, { path, summary }] of found) {
-      data.modules[module] = { path: display(path), summary };
+      const scope = scopeOf(paths.rootOf(module));
+      data.modules[module] = scope === undefined ? { path: display(path), summary } : { path: display(path), summary, scope };
       for (const next of referencedNames(summary)) reach(next);
     }
   }

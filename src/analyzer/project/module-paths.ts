@@ -8,18 +8,22 @@ const IDENTIFIER = /^[A-Za-z_]\w*$/;
 /** The module names of a project's Python files, and the other way round. */
 export class ModulePaths {
   private readonly pathOf = new Map<string, string>();
+  private readonly rootOfName = new Map<string, string>();
   private readonly roots: string[];
 
   constructor(paths: Iterable<string>, sourceRoots: readonly string[] = DEFAULT_SOURCE_ROOTS) {
     // The most specific root first: `src/billing/db.py` is `billing.db`, not `src.billing.db`.
-    this.roots = [...new Set(sourceRoots.map((root) => root.replace(/^\.?\/+|\/+$/g, '').replace(/^\.$/, '')))].sort((a, b) => b.length - a.length);
+    this.roots = [...new Set(sourceRoots.map(normalizedRoot))].sort((a, b) => b.length - a.length);
     const byRootOrder = [...paths].filter((path) => /\.pyi?$/.test(path));
     // A module's `.py` wins over its stub.
     byRootOrder.sort((a, b) => Number(a.endsWith('.pyi')) - Number(b.endsWith('.pyi')));
     for (const path of byRootOrder) {
       for (const root of this.roots) {
         const name = moduleNameUnder(path, root);
-        if (name !== null && !this.pathOf.has(name)) this.pathOf.set(name, path);
+        if (name !== null && !this.pathOf.has(name)) {
+          this.pathOf.set(name, path);
+          this.rootOfName.set(name, root);
+        }
       }
     }
   }
@@ -27,6 +31,16 @@ export class ModulePaths {
   /** The file of a module name (`billing.db` → `src/billing/db.py`), if the project has one. */
   path(moduleName: string): string | undefined {
     return this.pathOf.get(moduleName);
+  }
+
+  /** The source root a module name was found under. */
+  rootOf(moduleName: string): string | undefined {
+    return this.rootOfName.get(moduleName);
+  }
+
+  /** The most specific source root holding a file (as moduleName names it). */
+  rootOfPath(path: string): string | undefined {
+    return this.roots.find((root) => moduleNameUnder(path, root) !== null);
   }
 
   /** The module name of a file under the most specific source root holding it; null outside every root or
@@ -49,6 +63,11 @@ export class ModulePaths {
     }
     return found;
   }
+}
+
+/** A source root as ModulePaths compares them: `./src/` → `src`, `.` → ''. */
+export function normalizedRoot(root: string): string {
+  return root.replace(/^\.?\/+|\/+$/g, '').replace(/^\.$/, '');
 }
 
 function moduleNameUnder(path: string, root: string): string | null {

@@ -30,4 +30,8 @@ export interface ProjectContext {
   cache?: SummaryCache;
   /** Folders imports resolve under, relative to the repository root (default: '' and 'src', as ruff does). */
   sourceRoots?: readonly string[];
+  /** Source roots that are separate projects (each package folder found outside the source roots: the
+   *  projects of a monorepo, vendored trees). Python run from one of them does not see another's modules, so a
+   *  module under one is known only to the files under the same root; a name they share stays unknown. */
+  isolatedRoots?: readonly string[];
 }

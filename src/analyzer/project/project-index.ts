@@ -57,14 +57,18 @@ export class ProjectIndex {
     private readonly modules: () => Iterable<IndexedModule>,
   ) {}
 
-  private static readonly byData = new WeakMap<ProjectIndexData, ProjectIndex>();
+  private static readonly byData = new WeakMap<ProjectIndexData, Map<string | undefined, ProjectIndex>>();
 
-  /** One index per data object (a run shares one among its files). */
-  static of(data: ProjectIndexData): ProjectIndex {
-    let index = ProjectIndex.byData.get(data);
+  /** The index as a checked file under `scope` (its isolated root, if any: ProjectIndexData.scopes) sees it:
+   *  one per data object and scope, shared by a run's files. A module under another isolated root is unknown. */
+  static of(data: ProjectIndexData, scope?: string): ProjectIndex {
+    let byScope = ProjectIndex.byData.get(data);
+    if (!byScope) ProjectIndex.byData.set(data, (byScope = new Map()));
+    let index = byScope.get(scope);
     if (!index) {
-      const moduleAt = (name: string) => (Object.hasOwn(data.modules, name) ? data.modules[name] : undefined);
-      ProjectIndex.byData.set(data, (index = new ProjectIndex(moduleAt, () => Object.values(data.modules))));
+      const visible = (module: IndexedModule | undefined) => (module && (module.scope === undefined || module.scope === scope) ? module : undefined);
+      const moduleAt = (name: string) => visible(Object.hasOwn(data.modules, name) ? data.modules[name] : undefined);
+      byScope.set(scope, (index = new ProjectIndex(moduleAt, () => Object.values(data.modules).filter((module) => visible(module)))));
     }
     return index;
   }

@@ -62,6 +62,9 @@ export interface ModuleSummary {
 export interface IndexedModule {
   path: string;
   summary: ModuleSummary;
+  /** The isolated root the module lies under (see ProjectContext.isolatedRoots): only the files under the same
+   *  root see it. Absent: every file does. */
+  scope?: string;
 }
 
 /** What reaches the per-file analysis (plain data: it crosses to worker threads). */
@@ -70,4 +73,6 @@ export interface ProjectIndexData {
   modules: Record<string, IndexedModule>;
   /** The module name of each checked file under its source root (`src/billing/api.py` → `billing.api`). */
   moduleNames: Record<string, string>;
+  /** The isolated root of each checked file under one (by its path as the analyzer reports it). */
+  scopes?: Record<string, string>;
 }
