@@ -30,6 +30,8 @@ export const applicationPackages = [
   "poezio", "python3-ipyparallel", "python3-jupyter-console", "python3-websockify", "python3-can", "python3-irc", "python3-notebook",
   "jupyterhub", "python3-cylc", "libervia-backend", "postfix-mta-sts-resolver", "python3-molotov", "vdirsyncer", "xandikos",
   "pdudaemon", "apertium-apy", "localslackirc", "python3-parfive", "nala", "apprise", "python3-simpleobsws", "sms4you-xmpp", "python3-pynvim",
+  "pychess", "pcs", "python3-ipython", "python3-streamz", "pypi2deb", "python3-tuspy", "python3-duckpy", "python3-pyfavicon", "lava-dispatcher",
+  "lavacli", "openlp", "mopidy",
 ] as const;
 
 /** Bumped when what is extracted per package changes, so cached corpora are extracted again. */

@@ -9,6 +9,8 @@ import { FUZZ_TARGET_RATIO } from "./fuzz.js";
 
 export const targets = {
   cliToRuffWall: 0.5,
+  /** `check .` with repository context at most this much of the same check without it (issue 10). */
+  contextCost: 1.1,
   appReviewMs: 2500,
   appCheckMs: 3500,
   appExtraRequests: 10,
@@ -23,6 +25,14 @@ function targetRows(r: BenchResults): string[][] {
   const ratios = r.corpusTiming?.ratios;
   rows.push(["CLI wall time ≤ 0.5× ruff's (corpus, medians)", ratio(ratios?.oursToRuffWall), verdict(ratios?.oursToRuffWall, targets.cliToRuffWall, (v) => `${v.toFixed(2)}×`)]);
   rows.push(["… the same on each runner's best round", ratio(ratios?.oursToRuffWallBest), verdict(ratios?.oursToRuffWallBest, targets.cliToRuffWall, (v) => `${v.toFixed(2)}×`)]);
+  const runner = (name: string) => r.corpusTiming?.runners.find((x) => x.name === name);
+  const alone = runner("async-review-alone");
+  for (const [label, name] of [["with its summary cache", "async-review"], ["first run, no cache", "async-review-cold"]] as const) {
+    const withContext = runner(name);
+    const cost = withContext && alone ? withContext.medianWallMs / alone.medianWallMs : undefined;
+    const cpu = withContext && alone ? withContext.medianCpuMs / alone.medianCpuMs : undefined;
+    rows.push([`\`check .\` with repository context ≤ ${targets.contextCost}× without (${label})`, cost === undefined ? "n/a" : `${ratio(cost)} wall, ${ratio(cpu)} CPU`, verdict(cost, targets.contextCost, (v) => `${v.toFixed(2)}×`)]);
+  }
   rows.push(["CLI peak memory a fraction of ruff's", ratio(ratios?.oursToRuffRss), ratios?.oursToRuffRss === undefined ? "not measured" : ratios.oursToRuffRss < 1 ? `**met** (${(ratios.oursToRuffRss * 100).toFixed(0)}% of ruff's)` : "**missed**"]);
   const app = r.app?.scenarios.find((s) => s.changedFiles === targets.appTargetFiles && s.latencyMs === targets.appTargetLatencyMs);
   rows.push(["100-file PR at 100 ms: review posted ≤ 2.5 s", app ? seconds(app.reviewPostedMs ?? NaN) : "n/a", verdict(app?.reviewPostedMs, targets.appReviewMs, seconds)]);

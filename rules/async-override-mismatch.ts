@@ -14,7 +14,7 @@ export default defineRule({
   name: 'async-override-mismatch',
   aliases: ['W0236'],
   severity: 'error',
-  what: 'Reports a method that overrides a method of a base class defined in the same module with the other kind: a plain `def` overriding an `async def`, or an `async def` overriding a plain `def` that code the subclass inherits calls as a statement (`self.close()`). (Dunder methods, properties, generators, decorated methods other than `@staticmethod`/`@classmethod`/`@abstractmethod`, sync methods that may return an awaitable or only raise, placeholder bases, sync/async twin APIs, and modules that test for awaitables are left alone.)',
+  what: 'Reports a method that overrides a method of a base class defined in the same module with the other kind: a plain `def` overriding an `async def`, or an `async def` overriding a plain `def` that code the subclass inherits calls as a statement (`self.close()`). (Dunder methods, properties, generators, decorated methods other than `@staticmethod`/`@classmethod`/`@abstractmethod`, sync methods that may return an awaitable or only raise, placeholder bases, sync/async twin APIs, modules that test for awaitables, and a plain override of a coroutine method that the module only hands on as a callback, `loop.add_callback(self.run)`, never calling it, are left alone.)',
   why: 'Code written against the base class calls the method one way: `await obj.method()` on a plain override awaits its return value (TypeError for None), and `obj.method()` without `await` on a coroutine override only creates a coroutine, so the override never runs.',
   bad: `import asyncio
 
@@ -64,7 +64,7 @@ function checkOverride(fn: FunctionInfo, owner: ClassInfo, model: SemanticModel,
   const name = definition.childForFieldName('name') ?? definition;
   const base = `${overridden.ownerClass!.name}.${fn.name}`;
   if (overridden.isAsync) {
-    if (mayReturnAwaitable(fn, model) || onlyRaises(fn)) return;
+    if (mayReturnAwaitable(fn, model) || onlyRaises(fn) || isOnlyHandedOn(fn.name, model)) return;
     report(name, `\`${owner.name}.${fn.name}\` is a plain \`def\` overriding the coroutine method \`${base}\`: callers that \`await\` it get a value that is not awaitable (TypeError); make it \`async def\``);
   } else {
     // A sync base that returns what it computes may be returning an awaitable (redis's command mixins return
@@ -178,4 +178,13 @@ function isPlainValue(expr: Node, model: SemanticModel): boolean {
   if (expr.type === 'parenthesized_expression') return expr.namedChildren.every((c) => !c || c.type === 'comment' || isPlainValue(c, model));
   if (expr.type === 'call') return PLAIN_VALUE_BUILTINS.has(model.callee(expr) ?? '');
   return false;
+}
+
+/** Does the module name the method (`x.run`) only as a value handed on, never calling it? `loop.add_callback(
+ *  self.run)` (tornado) takes a plain function as well as a coroutine function, so a plain override is fine. */
+function isOnlyHandedOn(name: string, model: SemanticModel): boolean {
+  // `await super().run()` in another subclass calls the base's own method, not this override.
+  const uses = model.tree.rootNode.descendantsOfType('attribute').filter((node): node is Node => !!node && node.childForFieldName('attribute')?.text === name
+    && node.childForFieldName('object')?.text !== 'super()');
+  return uses.length > 0 && uses.every((use) => use.parent?.type === 'argument_list');
 }

@@ -57,7 +57,7 @@ async def pause(loop):
     await asyncio.sleep(1)
     return asyncio.all_tasks()
 `,
-  fix: 'Drops `loop=` arguments inside coroutines (outside one, asyncio would use `get_event_loop()`\'s loop instead of the one passed, so no fix is offered); replaces `asyncio.Task.all_tasks()` / `current_task()` with `asyncio.all_tasks()` / `asyncio.current_task()`; replaces `loop = asyncio.get_event_loop()` + `loop.run_until_complete(main())` (+ `loop.close()`), or `asyncio.get_event_loop().run_until_complete(main())`, with `asyncio.run(main())` when the project\'s Pythons all have it (3.7+) and the module uses that loop for nothing else; otherwise the message advises `asyncio.new_event_loop()` with `asyncio.set_event_loop()`, or `asyncio.run()`.',
+  fix: 'Drops `loop=` arguments inside coroutines (outside one, asyncio would use `get_event_loop()`\'s loop instead of the one passed, so no fix is offered); replaces `asyncio.Task.all_tasks()` / `current_task()` with `asyncio.all_tasks()` / `asyncio.current_task()` where every supported Python has them (3.7+); replaces `loop = asyncio.get_event_loop()` + `loop.run_until_complete(main())` (+ `loop.close()`), or `asyncio.get_event_loop().run_until_complete(main())`, with `asyncio.run(main())` when the project\'s Pythons all have it (3.7+) and the module uses that loop for nothing else; otherwise the message advises `asyncio.new_event_loop()` with `asyncio.set_event_loop()`, or `asyncio.run()`.',
   query: `
 (decorator) @decorator
 (yield "from") @yield_from
@@ -95,6 +95,11 @@ async def pause(loop):
       const taskClass = fn.childForFieldName('object');
       const module = taskClass?.type === 'attribute' ? taskClass.childForFieldName('object')?.text : model.moduleAlias('asyncio', fn);
       const modern = `${module ?? 'asyncio'}.${replacementName}`;
+      // `asyncio.all_tasks()` and `current_task()` came in 3.7: a project that still supports 3.6 needs both.
+      if (!model.pythonHas([3, 7])) {
+        report(fn, `\`${snippet(fn)}()\` was removed in Python 3.9: use \`${modern}()\` where it exists (3.7+), behind a version check while older Pythons are supported`);
+        return;
+      }
       report(fn, `\`${snippet(fn)}()\` was removed in Python 3.9: use \`${modern}()\``, { replacement: module ? modern : undefined });
     }
   },

@@ -25,7 +25,7 @@ export default defineRule({
   name: 'unused-awaitable',
   aliases: [],
   severity: 'warning',
-  what: 'Reports a call of `asyncio.gather()`, `asyncio.shield()` or `loop.run_in_executor()` whose Future is thrown away as a whole statement, in async and sync code. (Coroutine functions such as `asyncio.sleep()` and `asyncio.wait_for()` are `missing-await`\'s.)',
+  what: 'Reports a call of `asyncio.gather()`, `asyncio.shield()` or `loop.run_in_executor()` whose Future is thrown away as a whole statement, in async and sync code; `run_in_executor` only in a coroutine (a synchronous callback, such as a GUI handler, runs its background jobs that way on purpose). (Coroutine functions such as `asyncio.sleep()` and `asyncio.wait_for()` are `missing-await`\'s.)',
   why: 'These calls start their work at once and return a Future for its outcome: a statement that drops the Future neither waits for the work nor ever sees its exception (at best "Future exception was never retrieved" in the log), which is almost always a forgotten `await`. mypy reports it as `unused-awaitable`.',
   bad: `import asyncio
 
@@ -56,6 +56,9 @@ async def save_all(records):
     if (discarded?.type !== 'call' || !model.calleeMayEndIn(discarded, (name) => LAST_NAMES.has(name))) return;
     const kind = FUTURE_RETURNING.get(model.callee(discarded) ?? '');
     if (!kind) return;
+    // A synchronous callback (a GUI handler) cannot await: handing a job to the executor and going on is how it
+    // runs work in the background, as starting a task is (see dangling-task, off by default for that reason).
+    if (kind === 'executor' && !model.mayAwait(discarded)) return;
     const replacement = kind === 'executor' ? null : awaitReplacement(discarded, discarded, model);
     const remedy = model.mayAwait(discarded)
       ? kind === 'executor'

@@ -25,9 +25,10 @@ function installedPackageTarget(folder: string): PythonRange | undefined {
     return undefined;
   }
   for (const entry of entries) {
+    // A `.egg-info` may also be one file holding the PKG-INFO itself (distutils installs, as Debian's).
     const metadata = entry.endsWith('.dist-info') ? join(folder, entry, 'METADATA')
       : entry.endsWith('.egg-info') ? join(folder, entry, 'PKG-INFO') : null;
-    const text = metadata && readIfExists(metadata);
+    const text = metadata && (readIfExists(metadata) ?? (entry.endsWith('.egg-info') ? readIfExists(join(folder, entry)) : null));
     const range = text ? targetFromPackageMetadata(text) : undefined;
     if (range) return range;
   }

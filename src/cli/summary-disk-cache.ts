@@ -3,12 +3,14 @@
 // async-review with another summary format) simply misses. The next `check .` then summarizes only the modules
 // that changed: reading the imported modules costs their parse only once per content.
 //
-// The cache is one JSON file, read once and written once (atomically) after the index is built. Anything wrong
+// The cache is one JSON file, read once and written once (atomically) after the index is built; another version
+// of async-review starts it afresh (its summaries may differ even where the format does not). Anything wrong
 // with it (missing, unreadable, corrupt, a read-only folder) costs only the speed-up, never the check.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { SummaryCache } from '../analyzer/project/module-source.js';
+import { packageVersion } from './output.js';
 
 /** The cache's folder under the repository root (skipped when `check` collects files). */
 export const CACHE_FOLDER = '.async-review-cache';
@@ -59,7 +61,7 @@ export class DiskSummaryCache implements SummaryCache {
       // As ruff does: the folder ignores itself in git, and backup tools skip it.
       writeFileSync(join(this.folder, '.gitignore'), '# Created by async-review: cached module summaries.\n*\n');
       writeFileSync(join(this.folder, 'CACHEDIR.TAG'), 'Signature: 8a477f597d28d172789f06886806bc55\n# async-review cache: https://bford.info/cachedir/\n');
-      writeFileAtomic.sync(join(this.folder, CACHE_FILE), JSON.stringify({ format: FILE_FORMAT, summaries: Object.fromEntries(kept) }));
+      writeFileAtomic.sync(join(this.folder, CACHE_FILE), JSON.stringify({ format: FILE_FORMAT, asyncReview: packageVersion(), summaries: Object.fromEntries(kept) }));
       this.changed = false;
     } catch {
       // read-only checkout, full disk: the check itself is unaffected
@@ -69,8 +71,8 @@ export class DiskSummaryCache implements SummaryCache {
 
 function readEntries(file: string): Map<string, unknown> {
   try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { format?: unknown; summaries?: unknown };
-    if (parsed.format !== FILE_FORMAT || typeof parsed.summaries !== 'object' || parsed.summaries === null) return new Map();
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { format?: unknown; asyncReview?: unknown; summaries?: unknown };
+    if (parsed.format !== FILE_FORMAT || parsed.asyncReview !== packageVersion() || typeof parsed.summaries !== 'object' || parsed.summaries === null) return new Map();
     return new Map(Object.entries(parsed.summaries));
   } catch {
     return new Map();

@@ -72,4 +72,15 @@ describe('the summary cache of check', () => {
     expect(await cache.get('k')).toEqual({ version: 1 });
     expect(await cache.get('missing')).toBeUndefined();
   });
+
+  it('starts afresh when another version of async-review wrote it', async () => {
+    const folder = join(makeProject({}), 'cache');
+    const cache = DiskSummaryCache.open(folder);
+    await cache.set('k', { version: 1 });
+    cache.save();
+    expect(await DiskSummaryCache.open(folder).get('k')).toEqual({ version: 1 });
+    const file = join(folder, 'summaries.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/"asyncReview":"[^"]*"/, '"asyncReview":"0.0.0-older"'));
+    expect(await DiskSummaryCache.open(folder).get('k')).toBeUndefined();
+  });
 });

@@ -18,6 +18,9 @@ describe('target Python per folder', () => {
       'new/pkg/run.py': GET_EVENT_LOOP,
       'installed/old-1.0.dist-info/METADATA': 'Metadata-Version: 2.1\nName: old\nRequires-Python: >=3.5\n\nbody\n',
       'installed/oldpkg/run.py': GET_EVENT_LOOP,
+      // A distutils install (Debian's): the .egg-info is one file, the PKG-INFO itself, with classifiers only.
+      'system/Game-1.0.egg-info': 'Metadata-Version: 1.1\nName: Game\nClassifier: Programming Language :: Python :: 3.6\nClassifier: Programming Language :: Python :: 3.9\n',
+      'system/game/run.py': GET_EVENT_LOOP,
     });
     const { stdout } = runCli(['check', '--format', 'json', '.'], root);
     expect(rulesIn(stdout)).toEqual(['new/pkg/run.py get-event-loop-in-coroutine']);

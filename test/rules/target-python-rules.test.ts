@@ -97,3 +97,15 @@ async def main(fetch):
     expect(await reported('timeout-error-alias', source, { oldest: [3, 11] })).toEqual([]);
   });
 });
+
+describe('removed-asyncio-api: Task.all_tasks()', () => {
+  const source = 'import asyncio\n\n\nasync def pending():\n    return asyncio.Task.all_tasks()\n';
+  it('offers asyncio.all_tasks() only where every supported Python has it (3.7+)', async () => {
+    const rule = findRule('removed-asyncio-api')!;
+    const [modern] = await findingsIn(source, { rules: [rule], path: 'app/module.py', project: { targetPython: { oldest: [3, 8] } } });
+    expect(modern.fix?.replacement).toContain('asyncio.all_tasks()');
+    const [older] = await findingsIn(source, { rules: [rule], path: 'app/module.py', project: { targetPython: { oldest: [3, 5] } } });
+    expect(older.fix ?? null).toBeNull();
+    expect(older.message).toContain('behind a version check');
+  });
+});
