@@ -109,3 +109,14 @@ describe('removed-asyncio-api: Task.all_tasks()', () => {
     expect(older.message).toContain('behind a version check');
   });
 });
+
+describe("the module's own syntax raises the oldest Python it runs on", () => {
+  const body = 'import asyncio\n\n\nasync def run(fn, timeout):\n    try:\n        return await asyncio.wait_for(fn(), timeout)\n    except TimeoutError:\n        return None\n';
+  it('a module with type parameters (3.12) needs no advice for 3.10, whatever the project declares', async () => {
+    expect(await reported('timeout-error-alias', body, { oldest: [3, 8] })).toEqual([7]);
+    expect(await reported('timeout-error-alias', body.replace('async def run(fn, timeout)', 'async def run[T](fn, timeout)'), { oldest: [3, 8] })).toEqual([]);
+    expect(await reported('timeout-error-alias', `${body}\n\ntype Handler = object\n`)).toEqual([]);
+    // `match` only says 3.10, which still has the two classes apart.
+    expect(await reported('timeout-error-alias', `${body}\n\ndef kind(x):\n    match x:\n        case 1:\n            return 1\n`, { oldest: [3, 8] })).toEqual([7]);
+  });
+});

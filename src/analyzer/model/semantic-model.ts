@@ -10,7 +10,7 @@
 // and this file adds what concerns the project around the module (target Python, tests, loop sharing).
 import type { Node } from 'web-tree-sitter';
 import type { PythonVersion } from '../types.js';
-import { rangeHas, rangeReaches } from '../project-scope.js';
+import { rangeHas, rangeReaches, versionAtLeast } from '../project-scope.js';
 import { soleLoopOwner, type LoopOwner } from './loop-sharing.js';
 import { isTestCode } from './test-code.js';
 import { Suspension } from './suspension.js';
@@ -73,7 +73,22 @@ export class SemanticModel extends Suspension {
   /** Does every Python the project supports have what `version` introduced (`[3, 9]` for `asyncio.to_thread`)?
    *  A fix or a piece of advice that needs more is not offered. */
   pythonHas(version: PythonVersion): boolean {
-    return rangeHas(this.project.targetPython, version);
+    return rangeHas(this.project.targetPython, version) || versionAtLeast(this.syntaxFloor(), version);
+  }
+
+  private floor?: PythonVersion;
+
+  /** The oldest Python that can even parse this module, as its syntax says: type parameters and `type` aliases
+   *  (3.12), `except*` (3.11), `match` (3.10). A project that declares older Pythons (or none) still runs this
+   *  module only there, so a fix may use what that version has. Found once, when a rule first asks. */
+  private syntaxFloor(): PythonVersion {
+    if (!this.floor) {
+      const root = this.tree.rootNode;
+      this.floor = root.descendantsOfType(['type_parameter', 'type_alias_statement']).length > 0 ? [3, 12]
+        : root.descendantsOfType('except_clause').some((clause) => clause?.children.some((child) => child?.type === '*')) ? [3, 11]
+        : root.descendantsOfType('match_statement').length > 0 ? [3, 10] : [3, 0];
+    }
+    return this.floor;
   }
 
   /** May the project run on `version` (its declared range reaches it)? For APIs that version removed. */
