@@ -116,6 +116,8 @@ describe("the module's own syntax raises the oldest Python it runs on", () => {
     expect(await reported('timeout-error-alias', body, { oldest: [3, 8] })).toEqual([7]);
     expect(await reported('timeout-error-alias', body.replace('async def run(fn, timeout)', 'async def run[T](fn, timeout)'), { oldest: [3, 8] })).toEqual([]);
     expect(await reported('timeout-error-alias', `${body}\n\ntype Handler = object\n`)).toEqual([]);
+    // A subscript in an annotation is no type parameter: it says nothing about the version.
+    expect(await reported('timeout-error-alias', body.replace('async def run(fn, timeout)', 'async def run(fn: Callable[[], int], timeout: Dict[str, int])'), { oldest: [3, 8] })).toEqual([7]);
     // `match` only says 3.10, which still has the two classes apart.
     expect(await reported('timeout-error-alias', `${body}\n\ndef kind(x):\n    match x:\n        case 1:\n            return 1\n`, { oldest: [3, 8] })).toEqual([7]);
   });

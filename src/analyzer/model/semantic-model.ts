@@ -84,7 +84,9 @@ export class SemanticModel extends Suspension {
   private syntaxFloor(): PythonVersion {
     if (!this.floor) {
       const root = this.tree.rootNode;
-      this.floor = root.descendantsOfType(['type_parameter', 'type_alias_statement']).length > 0 ? [3, 12]
+      // `type_parameter` also holds the `[...]` of an annotation (`Dict[str, int]`): only a def's or class's counts.
+      const generic = root.descendantsOfType(['function_definition', 'class_definition']).some((definition) => definition?.childForFieldName('type_parameters'));
+      this.floor = generic || root.descendantsOfType('type_alias_statement').length > 0 ? [3, 12]
         : root.descendantsOfType('except_clause').some((clause) => clause?.children.some((child) => child?.type === '*')) ? [3, 11]
         : root.descendantsOfType('match_statement').length > 0 ? [3, 10] : [3, 0];
     }
