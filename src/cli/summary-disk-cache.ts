@@ -3,78 +3,76 @@
 // async-review with another summary format) simply misses. The next `check .` then summarizes only the modules
 // that changed: reading the imported modules costs their parse only once per content.
 //
-// The cache is one JSON file, read once and written once (atomically) after the index is built; another version
-// of async-review starts it afresh (its summaries may differ even where the format does not). Anything wrong
-// with it (missing, unreadable, corrupt, a read-only folder) costs only the speed-up, never the check.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// One small JSON file per summary, under a folder named for the async-review version that wrote it (another
+// version's summaries may differ even where the format does not, so its folder is removed). A run reads only the
+// summaries it asks for, and writes the new ones after the index is built. Anything wrong with the cache
+// (missing, unreadable, corrupt, a read-only folder) costs only the speed-up, never the check.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import type { SummaryCache } from '../analyzer/project/module-source.js';
 import { packageVersion } from './output.js';
 
 /** The cache's folder under the repository root (skipped when `check` collects files). */
 export const CACHE_FOLDER = '.async-review-cache';
-const CACHE_FILE = 'summaries.json';
-/** Bumped when the file's own layout changes (the summary format is part of every key). */
-const FILE_FORMAT = 1;
-/** Past this many summaries, only those this run used are kept: old contents of edited modules would
- *  otherwise pile up forever. */
-const MAX_ENTRIES = 20_000;
+/** Bumped when the folder's own layout changes (the summary format is part of every key). */
+const LAYOUT = 2;
 
 export class DiskSummaryCache implements SummaryCache {
-  private readonly entries: Map<string, unknown>;
-  private readonly used = new Set<string>();
-  private changed = false;
+  private readonly entries = new Map<string, unknown>();
+  private readonly added = new Map<string, unknown>();
+  private readonly summaries: string;
 
-  private constructor(private readonly folder: string, entries: Map<string, unknown>) {
-    this.entries = entries;
+  private constructor(private readonly folder: string) {
+    this.summaries = join(folder, `summaries-${LAYOUT}-${packageVersion().replace(/[^\w.-]/g, '_')}`);
   }
 
-  /** The cache in `folder`, with what an earlier run left there (nothing, if the file is missing or bad). */
+  /** The cache in `folder`, with what an earlier run of this version left there. */
   static open(folder: string): DiskSummaryCache {
-    return new DiskSummaryCache(folder, readEntries(join(folder, CACHE_FILE)));
-  }
-
-  get size(): number {
-    return this.entries.size;
+    return new DiskSummaryCache(folder);
   }
 
   async get(key: string): Promise<unknown | undefined> {
-    const summary = this.entries.get(key);
-    if (summary !== undefined) this.used.add(key);
+    if (this.entries.has(key)) return this.entries.get(key);
+    let summary: unknown;
+    try {
+      summary = JSON.parse(readFileSync(this.fileOf(key), 'utf8'));
+    } catch {
+      summary = undefined; // missing or torn: a miss
+    }
+    this.entries.set(key, summary);
     return summary;
   }
 
   async set(key: string, summary: unknown): Promise<void> {
     this.entries.set(key, summary);
-    this.used.add(key);
-    this.changed = true;
+    this.added.set(key, summary);
   }
 
-  /** Writes the summaries for the next run, if this run added any. Never throws: a cache that cannot be
-   *  written only means the next run summarizes again. */
+  /** Writes the summaries this run added, for the next run. Never throws: a cache that cannot be written only
+   *  means the next run summarizes again. */
   save(): void {
-    if (!this.changed) return;
-    const kept = this.entries.size > MAX_ENTRIES ? [...this.entries].filter(([key]) => this.used.has(key)) : [...this.entries];
+    if (this.added.size === 0) return;
     try {
-      mkdirSync(this.folder, { recursive: true });
+      mkdirSync(this.summaries, { recursive: true });
       // As ruff does: the folder ignores itself in git, and backup tools skip it.
       writeFileSync(join(this.folder, '.gitignore'), '# Created by async-review: cached module summaries.\n*\n');
       writeFileSync(join(this.folder, 'CACHEDIR.TAG'), 'Signature: 8a477f597d28d172789f06886806bc55\n# async-review cache: https://bford.info/cachedir/\n');
-      writeFileAtomic.sync(join(this.folder, CACHE_FILE), JSON.stringify({ format: FILE_FORMAT, asyncReview: packageVersion(), summaries: Object.fromEntries(kept) }));
-      this.changed = false;
+      this.dropOtherVersions();
+      for (const [key, summary] of this.added) writeFileSync(this.fileOf(key), JSON.stringify(summary));
+      this.added.clear();
     } catch {
       // read-only checkout, full disk: the check itself is unaffected
     }
   }
-}
 
-function readEntries(file: string): Map<string, unknown> {
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { format?: unknown; asyncReview?: unknown; summaries?: unknown };
-    if (parsed.format !== FILE_FORMAT || parsed.asyncReview !== packageVersion() || typeof parsed.summaries !== 'object' || parsed.summaries === null) return new Map();
-    return new Map(Object.entries(parsed.summaries));
-  } catch {
-    return new Map();
+  private fileOf(key: string): string {
+    return join(this.summaries, `${createHash('sha1').update(key).digest('hex')}.json`);
+  }
+
+  private dropOtherVersions(): void {
+    for (const entry of readdirSync(this.folder)) {
+      if (entry.startsWith('summaries') && join(this.folder, entry) !== this.summaries) rmSync(join(this.folder, entry), { recursive: true, force: true });
+    }
   }
 }
