@@ -126,4 +126,26 @@ async def pump(source, tasks):
 `;
     expect(await run(looping)).toHaveLength(1);
   });
+
+  it('leaves alone an async generator that ends its stream when the consumer goes away, closed or cancelled', async () => {
+    const stream = `import asyncio
+
+
+async def api_stream_logs(request, queue):
+    async def event_generator():
+        try:
+            while True:
+                entry = await queue.get()
+                yield {"event": "log", "data": entry}
+        except (asyncio.CancelledError, GeneratorExit):
+            pass
+        finally:
+            queue.close()
+
+    return event_generator()
+`;
+    expect(await run(stream)).toEqual([]);
+    // Without GeneratorExit the clause is about the cancellation alone: reported.
+    expect(await run(stream.replace('(asyncio.CancelledError, GeneratorExit)', 'asyncio.CancelledError'))).toHaveLength(1);
+  });
 });
