@@ -2,6 +2,7 @@
 // file's result as soon as it has it (a worker stopped past a file's deadline loses only that file).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AnalysisResult, AnalyzeOptions } from './types.js';
+import type { ProjectIndexData } from './project/summary.js';
 import type { SummaryTask, WorkerMessage, WorkerTask } from './parallel.js';
 import { analyzeOne, createEngine, resolveLimits, summarizeModules } from './index.js';
 import { claimIndexed } from './shares.js';
@@ -18,7 +19,8 @@ parentPort!.on('message', async (message: WorkerTask | SummaryTask) => {
     post({ type: 'summaries', summaries });
     return;
   }
-  const { files, claims, thread, project } = message;
+  const { files, claims, thread, indexJson } = message;
+  const project = indexJson === undefined ? message.project : { ...message.project, index: JSON.parse(indexJson) as ProjectIndexData };
   const ready = await engine;
   const limits = resolveLimits(options.limits);
   for (const [index, file] of claimIndexed(files, claims, thread)) {

@@ -92,3 +92,19 @@ describe('projects side by side (a monorepo, vendored trees) do not see each oth
     expect(found(runCli(['check', '--format', 'json', 'bot-one/bot/slack.py', 'relay-two/relay.py', 'svc-b/app/api.py'], root).stdout)).toEqual(['relay-two/relay.py:5 missing-await']);
   });
 });
+
+describe('repository context on worker threads', () => {
+  it('every thread sees the index: a large project reports each cross-module missing await', () => {
+    // Over the parallel threshold (512 KB of candidate source), so worker threads analyze part of the files.
+    const padding = Array.from({ length: 200 }, (_, i) => `async def pad_${i}(x):\n    await asyncio.sleep(0)\n    return x + ${i}\n`).join('\n\n');
+    const files: Record<string, string> = {
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'shop/__init__.py': '',
+      'shop/db.py': 'async def fetch(key):\n    return key\n',
+    };
+    for (let n = 0; n < 80; n++) files[`shop/view_${n}.py`] = `import asyncio\n\nfrom shop import db\n\n\nasync def handle(key):\n    db.fetch(key)\n\n\n${padding}\n`;
+    const root = makeProject(files);
+    const lines = found(runCli(['check', '--format', 'json', '--threads', '2', '.'], root).stdout);
+    expect(lines.filter((line) => line.endsWith(':7 missing-await'))).toHaveLength(80);
+  });
+});

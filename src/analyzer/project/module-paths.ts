@@ -55,6 +55,15 @@ export class ModulePaths {
 
   /** The project modules a qualified name may lie in, longest first (`pkg.db.fetch` → `pkg.db`, `pkg`). */
   modulesOf(qualifiedName: string): string[] {
+    // Summaries name the same callees and bases over and over: each name is split once.
+    let found = this.modulesOfName.get(qualifiedName);
+    if (!found) this.modulesOfName.set(qualifiedName, (found = this.computeModulesOf(qualifiedName)));
+    return found;
+  }
+
+  private readonly modulesOfName = new Map<string, string[]>();
+
+  private computeModulesOf(qualifiedName: string): string[] {
     const parts = qualifiedName.split('.');
     const found: string[] = [];
     for (let length = parts.length; length > 0; length--) {
