@@ -68,7 +68,7 @@ export interface SummaryTask {
 }
 
 /** What a worker sends: each file's result as soon as it has it, then `done`; or the summaries asked for. */
-export type WorkerMessage = { type: 'file'; index: number; result: AnalysisResult } | { type: 'done' } | { type: 'summaries'; summaries: (ModuleSummary | null)[] };
+export type WorkerMessage = { type: 'file'; index: number; result: AnalysisResult } | { type: 'done' } | { type: 'summaries'; summariesJson: string };
 
 export function createParallelAnalyzer(options: AnalyzeOptions = {}, parallel: ParallelOptions = {}): ParallelAnalyzer {
   const workerUrl = parallel.workerUrl ?? new URL('./worker.js', import.meta.url);
@@ -188,7 +188,7 @@ function summarizeOn(worker: Worker, modules: ModuleToSummarize[]): Promise<(Mod
       if (message.type !== 'summaries') return;
       worker.off('message', onMessage);
       worker.off('error', unknown);
-      resolve(message.summaries);
+      resolve(JSON.parse(message.summariesJson) as (ModuleSummary | null)[]);
     };
     worker.on('message', onMessage);
     worker.once('error', unknown);

@@ -16,7 +16,8 @@ const post = (message: WorkerMessage) => parentPort!.postMessage(message);
 parentPort!.on('message', async (message: WorkerTask | SummaryTask) => {
   if ('summarize' in message) {
     const summaries = summarizeModules(await engine, message.summarize, resolveLimits(options.limits));
-    post({ type: 'summaries', summaries });
+    // As JSON text: decoding a structured clone of hundreds of summaries would hold up the main thread.
+    post({ type: 'summaries', summariesJson: JSON.stringify(summaries) });
     return;
   }
   const { files, claims, thread, indexJson } = message;
