@@ -87,6 +87,19 @@ describe('projects side by side (a monorepo, vendored trees) do not see each oth
     expect(lines).toEqual(['relay-two/relay.py:5 missing-await', 'svc-a/app/api.py:5 missing-await']);
   });
 
+  it('a shared library listed in imports.source_roots is seen by every project', () => {
+    const files = {
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'libs/common-lib/common/__init__.py': '',
+      'libs/common-lib/common/db.py': 'async def fetch(key):\n    return key\n',
+      'svc-b/app/__init__.py': '',
+      'svc-b/app/api.py': 'from common import db\n\n\nasync def handle(key):\n    db.fetch(key)\n',
+    };
+    expect(found(runCli(['check', '--format', 'json', '.'], makeProject(files)).stdout)).toEqual([]);
+    const shared = makeProject({ ...files, 'pyproject.toml': '[project]\nname = "mono"\n\n[tool.async-review]\nimports = { source_roots = [".", "src", "libs/common-lib"] }\n' });
+    expect(found(runCli(['check', '--format', 'json', '.'], shared).stdout)).toEqual(['svc-b/app/api.py:5 missing-await']);
+  });
+
   it('the same when one file is checked', () => {
     const root = twoProjects();
     expect(found(runCli(['check', '--format', 'json', 'bot-one/bot/slack.py', 'relay-two/relay.py', 'svc-b/app/api.py'], root).stdout)).toEqual(['relay-two/relay.py:5 missing-await']);
