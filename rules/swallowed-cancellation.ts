@@ -8,7 +8,7 @@ import { enclosingTimeout, isShielded } from './support/scopes-around.js';
 import { awaitsOnlyTaskObjects, cancelsItsOwnTasks } from './support/awaited-tasks.js';
 import { isAwaitedOnlyAsLastStep, isOnlyRegisteredAsHandler, isRunOnlyAsLoopMain, isStartedOnlyAsTask } from './support/coroutine-starts.js';
 import { awaitOfStartedTask } from './support/task-awaiters.js';
-import { maySuspendIn } from './support/suspension.js';
+import { cancellationMayComeOutOf, maySuspendIn } from './support/suspension.js';
 import { isOnlyRunOnNewLoops } from '../src/analyzer/model/loop-entry.js';
 import { importsOtherBackend, reRaiseFix } from './support/reraise-fix.js';
 
@@ -55,6 +55,8 @@ async def worker(queue):
     if (!caught || (!caught.cancellation && !caught.everything)) return;
     // Cancellation arrives only where the try body suspends: not at an await of a local coroutine that never does.
     if (!maySuspendIn(body, model)) return;
+    // The awaited local coroutine loses the cancellation itself (and is reported there): none reaches this handler.
+    if (!cancellationMayComeOutOf(body, model, (tryStatement) => swallowsEveryCancellation(tryStatement, model))) return;
     if (earlierHandlerTakesCancellation(handler, model)) return;
     // `task.cancel(); try: await task; except CancelledError: pass` waits for a task we cancelled ourselves.
     if (caught.cancellation && !caught.everything && awaitsOnlyTaskObjects(body, model)) return;
@@ -214,4 +216,16 @@ function isInLoopWithin(exit: Node, cleanup: Node): boolean {
 
 function isAsyncGenerator(fn: FunctionInfo | null | undefined): boolean {
   return !!fn && fn.isAsync && fn.isGenerator;
+}
+
+/** Does the try's first handler that takes a cancellation (catch-all or CancelledError) keep it? */
+function swallowsEveryCancellation(tryStatement: Node, model: SemanticModel): boolean {
+  for (const clause of tryStatement.namedChildren) {
+    if (clause?.type !== 'except_clause' || clause.children.some((c) => c?.type === '*')) continue;
+    const caught = whatIsCaught(clause, model);
+    if (!caught || (!caught.cancellation && !caught.everything)) continue;
+    const block = clause.namedChildren.find((c) => c?.type === 'block');
+    return !!block && !handsCancellationOn(clause, block, caught, model);
+  }
+  return false;
 }

@@ -11,20 +11,52 @@ export function maySuspendIn(node: Node, model: SemanticModel, seen: Set<Functio
 }
 
 function maySuspendAt(point: Node, model: SemanticModel, seen: Set<FunctionInfo>): boolean {
-  const call = point.type === 'await' ? point.namedChildren[0] : null;
-  if (call?.type !== 'call') return true;
-  const name = model.callee(call);
-  const fn = name ? model.definition(name) : undefined;
-  if (!fn || !('isAsync' in fn) || !fn.isAsync || fn.isGenerator || fn.isLambda || fn.decorators.length > 0) return true;
-  // `self.name()` may be another local class's method of that name.
-  if (fn.ownerClass && model.classes.some((cls) => cls !== fn.ownerClass && cls.methods.has(fn.name))) return true;
-  // A stub method (`pass`, `...`, a docstring, `raise NotImplementedError`) is a hook that subclasses override.
-  if (fn.ownerClass && isStub(fn)) return true;
+  const fn = localCoroutineAwaited(point, model);
+  if (!fn) return true;
   // Recursion: it suspends only if something else in it does.
   if (seen.has(fn)) return false;
   seen.add(fn);
   const body = fn.node.childForFieldName('body');
   return !body || maySuspendIn(body, model, seen);
+}
+
+/** The local coroutine function an await point awaits a call of, when we know its body is what runs. */
+function localCoroutineAwaited(point: Node, model: SemanticModel): FunctionInfo | null {
+  const call = point.type === 'await' ? point.namedChildren[0] : null;
+  if (call?.type !== 'call') return null;
+  const name = model.callee(call);
+  const fn = name ? model.definition(name) : undefined;
+  if (!fn || !('isAsync' in fn) || !fn.isAsync || fn.isGenerator || fn.isLambda || fn.decorators.length > 0) return null;
+  // `self.name()` may be another local class's method of that name.
+  if (fn.ownerClass && model.classes.some((cls) => cls !== fn.ownerClass && cls.methods.has(fn.name))) return null;
+  // A stub method (`pass`, `...`, a docstring, `raise NotImplementedError`) is a hook that subclasses override.
+  if (fn.ownerClass && isStub(fn)) return null;
+  return fn;
+}
+
+/** Can a CancelledError come out of an await in `node`? Not out of `await self.run_code(...)` when every place
+ *  the local coroutine suspends lies in the body of a try whose handler takes the cancellation and does not hand
+ *  it on (`swallows`): that handler is where the cancellation is lost, and is reported there; a handler around
+ *  the await never sees it (IPython's run_cell_async around run_code). */
+export function cancellationMayComeOutOf(node: Node, model: SemanticModel, swallows: (tryStatement: Node) => boolean, seen: Set<FunctionInfo> = new Set()): boolean {
+  return model.awaitPointsIn(node).some((point) => {
+    const fn = localCoroutineAwaited(point, model);
+    if (!fn) return true;
+    if (seen.has(fn)) return false;
+    seen.add(fn);
+    const body = fn.node.childForFieldName('body');
+    if (!body) return true;
+    return model.awaitPointsIn(body).some((inner) => !swallowedAround(inner, fn, swallows));
+  });
+}
+
+/** Does a try inside `fn`, whose body holds `point`, swallow what is raised there? */
+function swallowedAround(point: Node, fn: FunctionInfo, swallows: (tryStatement: Node) => boolean): boolean {
+  for (let at: Node | null = point; at && at.id !== fn.node.id; at = at.parent) {
+    const parent = at.parent;
+    if (parent?.type === 'try_statement' && parent.childForFieldName('body')?.id === at.id && swallows(parent)) return true;
+  }
+  return false;
 }
 
 function isStub(fn: FunctionInfo): boolean {

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ParallelAnalyzer } from '../analyzer/parallel.js';
-import { buildProjectIndex, type CheckedModule } from '../analyzer/project/build-index.js';
+import { buildProjectIndex, DEFAULT_MAX_MODULES, type CheckedModule } from '../analyzer/project/build-index.js';
 import { ModulePaths } from '../analyzer/project/module-paths.js';
 import type { ProjectIndexData } from '../analyzer/project/summary.js';
 import { mightHaveFindings } from '../analyzer/engine.js';
@@ -40,6 +40,9 @@ export async function indexImportedModules(files: readonly SourceFile[], start: 
   }
   const { data } = await buildProjectIndex(checked, { source: diskModuleSource(root), sourceRoots: [...roots, ...isolatedRoots], isolatedRoots: [...isolatedRoots], cache }, (modules) => analyzer.summarize(modules), {
     displayPath: (path) => relative(cwd, join(root, path)).split(sep).join('/'),
+    // `check .` on a large repository reaches more modules than the App's bound for one pull request: every
+    // checked file should at least know the modules it imports (a summary is a few KB).
+    maxModules: Math.max(DEFAULT_MAX_MODULES, 2 * checked.length),
   });
   cache?.save();
   return data;

@@ -121,3 +121,14 @@ describe('repository context on worker threads', () => {
     expect(lines.filter((line) => line.endsWith(':7 missing-await'))).toHaveLength(80);
   });
 });
+
+describe('a repository with more modules than one pull request reaches', () => {
+  it('check . knows every module its files import, past the 2,000 a PR review holds', () => {
+    const files: Record<string, string> = { '.git/HEAD': 'ref: refs/heads/main\n' };
+    const count = 2100;
+    for (let n = 0; n < count; n++) files[`pkg/m${n}.py`] = `from pkg import m${(n + 1) % count}\n\n\nasync def f():\n    m${(n + 1) % count}.f()\n`;
+    files['pkg/__init__.py'] = '';
+    const lines = found(runCli(['check', '--format', 'json', '--no-cache', '.'], makeProject(files)).stdout);
+    expect(lines.filter((line) => line.endsWith(':5 missing-await'))).toHaveLength(count);
+  }, 60_000);
+});

@@ -148,4 +148,31 @@ async def api_stream_logs(request, queue):
     // Without GeneratorExit the clause is about the cancellation alone: reported.
     expect(await run(stream.replace('(asyncio.CancelledError, GeneratorExit)', 'asyncio.CancelledError'))).toHaveLength(1);
   });
+
+  it('reports a lost cancellation once, where it is lost: not again around an await of the coroutine that loses it', async () => {
+    const nested = `import asyncio
+
+
+class Shell:
+    async def run_code(self, code):
+        try:
+            await self.execute(code)
+        except:
+            self.show_traceback()
+        return False
+
+    async def run_cell(self, cell):
+        try:
+            code = self.compile(cell)
+            if await self.run_code(code):
+                return True
+        except:
+            self.show_traceback()
+`;
+    const found = await run(nested);
+    expect(found.map((f) => f.line)).toEqual([8]);
+    // When run_code hands the cancellation on, the handler around its await is the one that loses it.
+    const handsOn = nested.replace('        except:\n            self.show_traceback()\n        return False', '        except asyncio.CancelledError:\n            raise\n        except:\n            self.show_traceback()\n        return False');
+    expect((await run(handsOn)).map((f) => f.line)).toEqual([19]);
+  });
 });

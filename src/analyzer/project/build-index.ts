@@ -28,10 +28,13 @@ export interface ModuleToSummarize {
 /** Summarizes modules (parsing them, where the caller's threads are); null for one that could not be. */
 export type Summarizer = (modules: readonly ModuleToSummarize[]) => Promise<(ModuleSummary | null)[]>;
 
+/** How many modules an index holds at most, unless the caller says otherwise (bounded memory and requests). */
+export const DEFAULT_MAX_MODULES = 2000;
+
 export interface BuildOptions {
   /** How many imports deep from the checked files modules are read (default 3). */
   depth?: number;
-  /** At most this many modules are summarized (bounded memory and requests; default 2,000). */
+  /** At most this many modules are summarized (bounded memory and requests; default DEFAULT_MAX_MODULES). */
   maxModules?: number;
   /** How a repository path is shown in messages (the CLI shows paths relative to its working directory). */
   displayPath?: (sourcePath: string) => string;
@@ -51,7 +54,7 @@ export async function buildProjectIndex(checked: readonly CheckedModule[], conte
   /** The isolated root a module or file lies under, if any (see ProjectContext.isolatedRoots). */
   const scopeOf = (root: string | undefined) => (root !== undefined && isolated.has(root) ? root : undefined);
   const depth = options.depth ?? 3;
-  const maxModules = options.maxModules ?? 2000;
+  const maxModules = options.maxModules ?? DEFAULT_MAX_MODULES;
   const display = options.displayPath ?? ((path: string) => path);
   const data: ProjectIndexData = { modules: {}, moduleNames: {} };
   const stats: BuildStats = { modules: 0, read: 0, summarized: 0, cached: 0 };
