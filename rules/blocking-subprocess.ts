@@ -88,7 +88,7 @@ function waitForProcess(call: Node, model: SemanticModel): string | null {
     // `proc.stdout.read()`: reading the child's output to its end waits for it too.
     if (method === 'read' && object?.type === 'attribute' && /^std(?:out|err)$/.test(object.childForFieldName('attribute')?.text ?? '')) object = object.childForFieldName('object');
     else if (!WAITING_METHODS.test(method)) continue;
-    if (object?.text === holder.text) return `${object.text}.${method === 'read' ? `${fn.childForFieldName('object')!.childForFieldName('attribute')!.text}.read` : method}()`;
+    if (object?.text === holder.text) return `${fn.text}()`;
   }
   return null;
 }

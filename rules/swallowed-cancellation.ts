@@ -220,12 +220,10 @@ function isAsyncGenerator(fn: FunctionInfo | null | undefined): boolean {
 
 /** Does the try's first handler that takes a cancellation (catch-all or CancelledError) keep it? */
 function swallowsEveryCancellation(tryStatement: Node, model: SemanticModel): boolean {
-  for (const clause of tryStatement.namedChildren) {
-    if (clause?.type !== 'except_clause' || clause.children.some((c) => c?.type === '*')) continue;
+  const taker = tryStatement.namedChildren.find((clause): clause is Node => {
+    if (clause?.type !== 'except_clause' || clause.children.some((c) => c?.type === '*')) return false;
     const caught = whatIsCaught(clause, model);
-    if (!caught || (!caught.cancellation && !caught.everything)) continue;
-    const block = clause.namedChildren.find((c) => c?.type === 'block');
-    return !!block && !handsCancellationOn(clause, block, caught, model);
-  }
-  return false;
+    return !!caught && (caught.cancellation || caught.everything);
+  });
+  return !!taker && takesCancellationForGood(taker, model);
 }

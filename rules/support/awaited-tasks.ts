@@ -22,9 +22,7 @@ export function awaitsOnlyTaskObjects(body: Node, model: SemanticModel): boolean
       return waits || (statement.type === 'expression_statement' && statement.namedChildren[0]?.type === 'call');
     }
     awaitsSomething = true;
-    let awaited = statement.type === 'expression_statement' || statement.type === 'return_statement' ? statement.namedChildren[0] : null;
-    if (awaited?.type === 'assignment') awaited = awaited.childForFieldName('right');
-    let target = awaited?.type === 'await' ? awaited.namedChildren[0] : null;
+    let target = awaitedBy(statement);
     if (target?.type === 'call' && GATHERERS.has(model.callee(target) ?? '')) return gathersOnlyTaskObjects(target);
     if (target?.type === 'call' && WAITERS.has(model.callee(target) ?? '')) {
       waits = true;
@@ -39,8 +37,20 @@ export function awaitsOnlyTaskObjects(body: Node, model: SemanticModel): boolean
 /** `task.cancel()` / `self._task.cancel(msg)` as a statement of its own. */
 function isCancelCall(statement: Node): boolean {
   const call = statement.type === 'expression_statement' ? statement.namedChildren[0] : null;
-  const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+  return call?.type === 'call' && cancelsATask(call);
+}
+
+/** `task.cancel()`, `self._task.cancel(msg)`. */
+function cancelsATask(call: Node): boolean {
+  const fn = call.childForFieldName('function');
   return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'cancel' && isTaskObject(fn.childForFieldName('object'));
+}
+
+/** What a statement awaits: `await x`, `y = await x`, `return await x` → x. */
+function awaitedBy(statement: Node): Node | null {
+  let value = statement.type === 'expression_statement' || statement.type === 'return_statement' ? statement.namedChildren[0] : null;
+  if (value?.type === 'assignment') value = value.childForFieldName('right');
+  return value?.type === 'await' ? value.namedChildren[0] ?? null : null;
 }
 
 function isTaskObject(node: Node | null | undefined): boolean {
@@ -90,10 +100,7 @@ const TASK_WAITERS: ReadonlySet<string> = new Set(['asyncio.wait_for', 'asyncio.
  *  answers its own cancellation with what its children got done, on purpose (parfive returns the partial
  *  downloads on Ctrl-C). Not inside a loop, which would go round again and start new work. */
 export function cancelsItsOwnTasks(handlerBlock: Node, model: SemanticModel): boolean {
-  const cancels = handlerBlock.descendantsOfType('call').some((call) => {
-    const fn = call?.childForFieldName('function');
-    return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'cancel' && isTaskObject(fn.childForFieldName('object'));
-  });
+  const cancels = handlerBlock.descendantsOfType('call').some((call) => !!call && cancelsATask(call));
   const tryStatement = handlerBlock.parent?.parent;
   const owner = model.enclosingFunction(handlerBlock);
   if (!cancels || tryStatement?.type !== 'try_statement' || !owner) return false;
@@ -105,9 +112,7 @@ export function cancelsItsOwnTasks(handlerBlock: Node, model: SemanticModel): bo
 
 /** `await task`, `results = await asyncio.gather(*tasks, return_exceptions=True)`, `return await asyncio.wait(tasks)`. */
 function collectsOnlyTasks(statement: Node, model: SemanticModel): boolean {
-  let value = statement.type === 'expression_statement' || statement.type === 'return_statement' ? statement.namedChildren[0] : null;
-  if (value?.type === 'assignment') value = value.childForFieldName('right');
-  const target = value?.type === 'await' ? value.namedChildren[0] : null;
+  const target = awaitedBy(statement);
   if (target?.type === 'call') {
     const callee = model.callee(target) ?? '';
     if (!GATHERERS.has(callee) && !WAITERS.has(callee)) return false;

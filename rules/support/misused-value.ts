@@ -36,7 +36,7 @@ export function misuseOfLocal(name: Node, model: SemanticModel): { node: Node; h
     if (model.enclosingFunction(identifier) !== owner) return null;
     const how = misuse(identifier, parent, model);
     if (!how) return null;
-    first ??= { node: how.node, how: how.how };
+    first ??= how;
   }
   return first;
 }

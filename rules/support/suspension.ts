@@ -38,7 +38,8 @@ function localCoroutineAwaited(point: Node, model: SemanticModel): FunctionInfo 
  *  the local coroutine suspends lies in the body of a try whose handler takes the cancellation and does not hand
  *  it on (`swallows`): that handler is where the cancellation is lost, and is reported there; a handler around
  *  the await never sees it (IPython's run_cell_async around run_code). */
-export function cancellationMayComeOutOf(node: Node, model: SemanticModel, swallows: (tryStatement: Node) => boolean, seen: Set<FunctionInfo> = new Set()): boolean {
+export function cancellationMayComeOutOf(node: Node, model: SemanticModel, swallows: (tryStatement: Node) => boolean): boolean {
+  const seen = new Set<FunctionInfo>();
   return model.awaitPointsIn(node).some((point) => {
     const fn = localCoroutineAwaited(point, model);
     if (!fn) return true;

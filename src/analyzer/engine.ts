@@ -109,10 +109,7 @@ export class Engine {
   summarize(text: string, moduleName: string, isPackage: boolean, budget: Budget = Budget.unlimited(), keepTree = false): ModuleSummary {
     const query = (this.summaryQuery ??= this.parser.query(`${FACTS_QUERY}\n${CALL_QUERY}`));
     const callPattern = query.patternCount() - 1;
-    const parsedText = textForParsing(text);
-    const started = performance.now();
-    const tree = this.parser.parse(parsedText, budget);
-    const parseMs = performance.now() - started;
+    const { tree, parsedText, parseMs } = this.parseTimed(text, budget);
     let kept = false;
     try {
       const facts: QueryMatch[] = [];
@@ -152,6 +149,11 @@ export class Engine {
       budget.charge(kept.parseMs); // the file's deadline counts its parse, wherever it happened
       return kept;
     }
+    return this.parseTimed(text, budget);
+  }
+
+  /** A new parse of `text` (as Python reads it), and what it took. */
+  private parseTimed(text: string, budget: Budget): KeptParse {
     const parsedText = textForParsing(text);
     const started = performance.now();
     const tree = this.parser.parse(parsedText, budget);
@@ -465,12 +467,13 @@ export function mightHaveFindings(content: string | Uint8Array, project: Project
   return WORDS_OF_ASYNC_CODE.some((word) => bytes.includes(word));
 }
 
-/** The rules to run: those the options let some finding of through (severities are decided per finding, see
- *  selection.ts). */
 /** Does the module import a library whose runtime enforces the rule (Home Assistant: blocking-file-io)? */
 function isEnforcedIn(rule: Rule, model: SemanticModel): boolean {
   return KNOWLEDGE.enforcedBy.get(rule.name)?.some((module) => model.importsFrom(module)) ?? false;
 }
+
+/** The rules to run: those the options let some finding of through (severities are decided per finding, see
+ *  selection.ts). */
 
 export function selectRules(rules: readonly Rule[], options: AnalyzeOptions): ActiveRule[] {
   return rules.filter((rule) => mayReport(rule, options)).map((rule) => ({ rule }));

@@ -209,7 +209,7 @@ class SupervisedRun {
 
   constructor(
     private readonly files: SourceFile[],
-    private readonly project: ProjectKnowledge | undefined,
+    project: ProjectKnowledge | undefined,
     private readonly limits: Required<FileLimits>,
     private readonly spawn: () => Worker,
     /** How many files at the head of `files` each thread claims first (see Claims). */

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ParallelAnalyzer } from '../analyzer/parallel.js';
 import { buildProjectIndex, DEFAULT_MAX_MODULES, type CheckedModule } from '../analyzer/project/build-index.js';
-import { ModulePaths } from '../analyzer/project/module-paths.js';
+import { ModulePaths, normalizedRoot } from '../analyzer/project/module-paths.js';
 import type { ProjectIndexData } from '../analyzer/project/summary.js';
 import { mightHaveFindings } from '../analyzer/engine.js';
 import { decodeSource } from '../analyzer/source-text.js';
@@ -21,7 +21,7 @@ export async function indexImportedModules(files: readonly SourceFile[], start: 
   const root = findRepositoryRoot(start, cwd);
   const cache = cacheLocation === false ? undefined : DiskSummaryCache.open(cacheLocation === undefined ? join(root, CACHE_FOLDER) : resolve(cwd, cacheLocation));
   const checked: CheckedModule[] = [];
-  const roots = new Set(sourceRoots);
+  const configuredRoots = new Set(sourceRoots.map(normalizedRoot));
   /** The package folders found outside the source roots: each a project of its own (ProjectContext.isolatedRoots). */
   const isolatedRoots = new Set<string>();
   const packageRoots = new Map<string, string>();
@@ -36,9 +36,9 @@ export async function indexImportedModules(files: readonly SourceFile[], start: 
     // above its outermost package is where Python finds it (an installed package, a monorepo's project).
     if (configured.moduleName(sourcePath) !== null) continue;
     const packageRoot = packageRootOf(dirname(join(root, sourcePath)), root, packageRoots);
-    if (packageRoot !== null && !roots.has(packageRoot)) isolatedRoots.add(packageRoot);
+    if (packageRoot !== null && !configuredRoots.has(packageRoot)) isolatedRoots.add(packageRoot);
   }
-  const { data } = await buildProjectIndex(checked, { source: diskModuleSource(root), sourceRoots: [...roots, ...isolatedRoots], isolatedRoots: [...isolatedRoots], cache }, (modules) => analyzer.summarize(modules), {
+  const { data } = await buildProjectIndex(checked, { source: diskModuleSource(root), sourceRoots: [...sourceRoots, ...isolatedRoots], isolatedRoots: [...isolatedRoots], cache }, (modules) => analyzer.summarize(modules), {
     displayPath: (path) => relative(cwd, join(root, path)).split(sep).join('/'),
     // `check .` on a large repository reaches more modules than the App's bound for one pull request: every
     // checked file should at least know the modules it imports (a summary is a few KB).

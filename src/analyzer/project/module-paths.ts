@@ -46,11 +46,8 @@ export class ModulePaths {
   /** The module name of a file under the most specific source root holding it; null outside every root or
    *  for a path that is no module name (`my-scripts/run.py`). */
   moduleName(path: string): string | null {
-    for (const root of this.roots) {
-      const name = moduleNameUnder(path, root);
-      if (name !== null) return name;
-    }
-    return null;
+    const root = this.rootOfPath(path);
+    return root === undefined ? null : moduleNameUnder(path, root);
   }
 
   /** The project modules a qualified name may lie in, longest first (`pkg.db.fetch` → `pkg.db`, `pkg`). */
