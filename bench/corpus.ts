@@ -32,6 +32,8 @@ export const applicationPackages = [
   "pdudaemon", "apertium-apy", "localslackirc", "python3-parfive", "nala", "apprise", "python3-simpleobsws", "sms4you-xmpp", "python3-pynvim",
   "pychess", "pcs", "python3-ipython", "python3-streamz", "pypi2deb", "python3-tuspy", "python3-duckpy", "python3-pyfavicon", "lava-dispatcher",
   "lavacli", "openlp", "mopidy",
+  "lava-server", "weechat-matrix", "python3-channels-redis", "python3-terminado", "python3-aiohttp-wsgi", "python3-aioinflux",
+  "python3-pyfuse3", "lintian-brush", "daphne", "python3-django-channels", "python3-labgrid", "sms4you-email", "snmpsim",
 ] as const;
 
 /** Bumped when what is extracted per package changes, so cached corpora are extracted again. */

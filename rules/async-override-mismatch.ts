@@ -14,7 +14,7 @@ export default defineRule({
   name: 'async-override-mismatch',
   aliases: ['W0236'],
   severity: 'error',
-  what: 'Reports a method that overrides a method of a base class defined in the same module with the other kind: a plain `def` overriding an `async def`, or an `async def` overriding a plain `def` that code the subclass inherits calls as a statement (`self.close()`). (Dunder methods, properties, generators, decorated methods other than `@staticmethod`/`@classmethod`/`@abstractmethod`, sync methods that may return an awaitable or only raise, placeholder bases, sync/async twin APIs, modules that test for awaitables, and a plain override of a coroutine method that the module only hands on as a callback, `loop.add_callback(self.run)`, never calling it, are left alone.)',
+  what: 'Reports a method that overrides a method of a base class defined in the same module with the other kind, where code written against the base calls it the base\'s way: a plain `def` overriding an abstract or placeholder `async def` (an interface), or one that the subclass\'s inherited coroutine methods `await self.method()`; an `async def` overriding a plain `def` that code the subclass inherits calls as a statement (`self.close()`). (Sync and async twins of one API, where nothing the subclass inherits calls the method, are left alone, as are dunder methods, properties, generators, decorated methods other than `@staticmethod`/`@classmethod`/`@abstractmethod`, sync methods that may return an awaitable or only raise, placeholder bases of a sync method, and modules that test for awaitables.)',
   why: 'Code written against the base class calls the method one way: `await obj.method()` on a plain override awaits its return value (TypeError for None), and `obj.method()` without `await` on a coroutine override only creates a coroutine, so the override never runs.',
   bad: `import asyncio
 
@@ -22,6 +22,10 @@ export default defineRule({
 class Storage:
     async def save(self, record):
         await asyncio.sleep(0.1)
+
+    async def save_all(self, records):
+        for record in records:
+            await self.save(record)
 
 
 class MemoryStorage(Storage):
@@ -34,6 +38,10 @@ class MemoryStorage(Storage):
 class Storage:
     async def save(self, record):
         await asyncio.sleep(0.1)
+
+    async def save_all(self, records):
+        for record in records:
+            await self.save(record)
 
 
 class MemoryStorage(Storage):
@@ -64,15 +72,21 @@ function checkOverride(fn: FunctionInfo, owner: ClassInfo, model: SemanticModel,
   const name = definition.childForFieldName('name') ?? definition;
   const base = `${overridden.ownerClass!.name}.${fn.name}`;
   if (overridden.isAsync) {
-    if (mayReturnAwaitable(fn, model) || onlyRaises(fn) || isOnlyHandedOn(fn.name, model)) return;
-    report(name, `\`${owner.name}.${fn.name}\` is a plain \`def\` overriding the coroutine method \`${base}\`: callers that \`await\` it get a value that is not awaitable (TypeError); make it \`async def\``);
+    if (mayReturnAwaitable(fn, model) || onlyRaises(fn)) return;
+    // An abstract or placeholder coroutine method is an interface: its callers await it. A working one that a
+    // subclass replaces with a plain method may be the sync twin of an async API (channels' SyncConsumer.send
+    // beside AsyncConsumer.send): a bug only where the subclass inherits code that awaits `self.NAME()`.
+    const awaiter = isInterface(overridden, model) ? null : inheritedCaller(owner, fn.name, model, 'await');
+    if (!isInterface(overridden, model) && !awaiter) return;
+    const where = awaiter ? `, and \`${awaiter.ownerClass!.name}.${awaiter.name}\`, which \`${owner.name}\` inherits, awaits \`self.${fn.name}()\`` : '';
+    report(name, `\`${owner.name}.${fn.name}\` is a plain \`def\` overriding the coroutine method \`${base}\`${where}: callers that \`await\` it get a value that is not awaitable (TypeError); make it \`async def\``);
   } else {
     // A sync base that returns what it computes may be returning an awaitable (redis's command mixins return
     // `self.execute_command(...)`, a coroutine in the async client; aiomysql's `Cursor.fetchone` a Future).
     if (isStub(overridden) || mayReturnAwaitable(overridden, model)) return;
     // Sync and async twins of one API (a sync client and its async subclass) override on purpose; it is a bug
     // when the subclass inherits sync code that calls the method without awaiting it.
-    const caller = inheritedSyncCaller(owner, fn.name, model);
+    const caller = inheritedCaller(owner, fn.name, model, 'statement');
     if (!caller) return;
     report(name, `\`${owner.name}.${fn.name}\` is an \`async def\` overriding the plain method \`${base}\`, and \`${caller.ownerClass!.name}.${caller.name}\`, which \`${owner.name}\` inherits, calls \`self.${fn.name}()\` without awaiting it: on a \`${owner.name}\` that only creates a coroutine, and the override never runs; keep both the same kind`);
   }
@@ -126,21 +140,29 @@ function basesOf(cls: ClassInfo, model: SemanticModel): (ClassInfo | 'inert' | n
   return bases;
 }
 
-/** A plain method that `cls` inherits unchanged from a local base and that calls `self.NAME(...)` as a statement. */
-function inheritedSyncCaller(cls: ClassInfo, name: string, model: SemanticModel): FunctionInfo | null {
+/** A method that `cls` inherits unchanged from a local base and that calls `self.NAME(...)`: a plain method
+ *  calling it as a statement (`'statement'`), or a coroutine method awaiting it (`'await'`). */
+function inheritedCaller(cls: ClassInfo, name: string, model: SemanticModel, how: 'statement' | 'await'): FunctionInfo | null {
   for (const caller of model.functions) {
     const home = caller.ownerClass;
-    if (!home || home === cls || caller.isAsync || caller.isLambda || caller.name === name || !caller.firstParameter) continue;
+    if (!home || home === cls || caller.isAsync !== (how === 'await') || caller.isLambda || caller.name === name || !caller.firstParameter) continue;
     if (cls.methods.has(caller.name) || inheritedMethod(cls, caller.name, model) !== caller) continue;
     const callsIt = caller.node.descendantsOfType('call').some((call) => {
       const fn = call?.childForFieldName('function');
-      // Only a call whose value is thrown away: one returned or passed on may be awaited by whoever receives it.
-      return call!.parent?.type === 'expression_statement' && fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === name
+      // A plain caller's call counts only where its value is thrown away: one returned or passed on may be
+      // awaited by whoever receives it.
+      const used = how === 'await' ? call!.parent?.type === 'await' : call!.parent?.type === 'expression_statement';
+      return used && fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === name
         && fn.childForFieldName('object')?.text === caller.firstParameter && model.enclosingFunction(call!) === caller;
     });
     if (callsIt) return caller;
   }
   return null;
+}
+
+/** An abstract method, or one whose body is a placeholder: it declares how the method is called. */
+function isInterface(fn: FunctionInfo, model: SemanticModel): boolean {
+  return isStub(fn) || fn.decorators.some((d) => /(^|\.)abstractmethod$/.test(decoratorName(d, model) ?? ''));
 }
 
 /** The statements of a function's body, without its docstring and comments. */
@@ -178,13 +200,4 @@ function isPlainValue(expr: Node, model: SemanticModel): boolean {
   if (expr.type === 'parenthesized_expression') return expr.namedChildren.every((c) => !c || c.type === 'comment' || isPlainValue(c, model));
   if (expr.type === 'call') return PLAIN_VALUE_BUILTINS.has(model.callee(expr) ?? '');
   return false;
-}
-
-/** Does the module name the method (`x.run`) only as a value handed on, never calling it? `loop.add_callback(
- *  self.run)` (tornado) takes a plain function as well as a coroutine function, so a plain override is fine. */
-function isOnlyHandedOn(name: string, model: SemanticModel): boolean {
-  // `await super().run()` in another subclass calls the base's own method, not this override.
-  const uses = model.tree.rootNode.descendantsOfType('attribute').filter((node): node is Node => !!node && node.childForFieldName('attribute')?.text === name
-    && node.childForFieldName('object')?.text !== 'super()');
-  return uses.length > 0 && uses.every((use) => use.parent?.type === 'argument_list');
 }

@@ -110,15 +110,38 @@ function referenceTo(fn: FunctionInfo, identifier: Node, model: SemanticModel): 
     // `connect_utils._cancel(...)` is another module's function; `self._run()` in a base class may reach a
     // subclass's `_run`, so any method of that name counts.
     const resolved = model.qualifiedName(parent);
+    // `changed = resource.poll()`, `if child.poll() is not None`: another object's method whose result is used
+    // as a plain value. Called so, a coroutine would never run; this is some other, sync `poll`.
+    if (resolved === null && !isOwnReceiver(parent, fn) && isUsedAsPlainValue(parent.parent, model)) return null;
     if (resolved === null || resolved === fn.qualifiedName) return parent;
     const local = model.definition(resolved);
-    return local && 'isAsync' in local && local.ownerClass ? parent : null;
+    return local && 'isAsync' in local && local.ownerClass && (!fn.ownerClass || model.mayShareInstances(local.ownerClass, fn.ownerClass)) ? parent : null;
   }
   // A bare name never reaches a method (a local such as `start = loop.time()` in it is something else).
   if (fn.ownerClass) return null;
   const resolved = model.qualifiedName(identifier);
   if (resolved === fn.qualifiedName) return identifier;
   return resolved === null ? 'unknown' : null;
+}
+
+/** `self.x` / `cls.x` in a method: the receiver may be an instance of the function's class. */
+function isOwnReceiver(attribute: Node, fn: FunctionInfo): boolean {
+  const receiver = attribute.childForFieldName('object')?.text;
+  return receiver === 'self' || receiver === 'cls' || receiver === fn.ownerClass?.name;
+}
+
+/** Is `call` (a call of the attribute) used where no coroutine would ever be awaited: as a statement of its
+ *  own, in a condition or comparison, or assigned to a local that is never awaited, passed on or returned? */
+function isUsedAsPlainValue(call: Node | null, model: SemanticModel): boolean {
+  const parent = call?.type === 'call' ? call.parent : null;
+  if (!call || !parent) return false;
+  if (parent.type === 'expression_statement' || parent.type === 'comparison_operator' || parent.type === 'not_operator') return true;
+  if ((parent.type === 'if_statement' || parent.type === 'while_statement') && parent.childForFieldName('condition')?.id === call.id) return true;
+  const target = parent.type === 'assignment' && parent.childForFieldName('right')?.id === call.id ? parent.childForFieldName('left') : null;
+  const scope = target?.type === 'identifier' ? model.enclosingFunction(parent)?.node : null;
+  if (!target || !scope) return false;
+  return scope.descendantsOfType('identifier').every((use) => !use || use.text !== target.text || use.id === target.id
+    || !['await', 'argument_list', 'return_statement', 'keyword_argument', 'list', 'tuple', 'set'].includes(use.parent?.type ?? ''));
 }
 
 /** Does this use of the function's name start it as a task? */

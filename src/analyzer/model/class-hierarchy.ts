@@ -97,6 +97,12 @@ export abstract class ClassHierarchy extends NameResolution {
     return this.localBasesOf(cls).some((baseClass) => baseClass === ancestor || (baseClass !== undefined && this.inheritsFrom(baseClass, ancestor, seen)));
   }
 
+  /** Can one instance be of both local classes (one inherits from the other, or a local class from both)? Only
+   *  then may `self.run()` in one of them reach the other's `run`. */
+  mayShareInstances(a: ClassInfo, b: ClassInfo): boolean {
+    return a === b || this.inheritsFrom(a, b) || this.inheritsFrom(b, a) || this.classes.some((c) => this.inheritsFrom(c, a) && this.inheritsFrom(c, b));
+  }
+
   /** Is `name` assigned as an attribute (`self.name = ...`, or in the class body) in the class or its local
    *  bases? An instance attribute hides a method of the same name. */
   protected assignsAttribute(cls: ClassInfo, name: string, seen = new Set<ClassInfo>()): boolean {

@@ -20,8 +20,10 @@ export default defineLibrary({
     getnameinfo: lookup('getnameinfo', 'getnameinfo'),
     gethostbyname: HOST_LOOKUP,
     gethostbyname_ex: HOST_LOOKUP,
-    gethostbyaddr: HOST_LOOKUP,
-    getfqdn: HOST_LOOKUP,
+    // A reverse lookup: its async counterpart is getnameinfo.
+    gethostbyaddr: lookup('getnameinfo', 'getnameinfo'),
+    // Not getfqdn: programs call `getfqdn()` for their own host name (answered from /etc/hosts on most hosts),
+    // once, and no async call gives a fully qualified name, so there is nothing to offer instead.
   },
   starExports: { '': 'create_connection create_server getaddrinfo getfqdn gethostbyaddr gethostbyname gethostbyname_ex getnameinfo socket' },
 });
