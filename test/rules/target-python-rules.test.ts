@@ -118,6 +118,9 @@ describe("the module's own syntax raises the oldest Python it runs on", () => {
     expect(await reported('timeout-error-alias', `${body}\n\ntype Handler = object\n`)).toEqual([]);
     // A subscript in an annotation is no type parameter: it says nothing about the version.
     expect(await reported('timeout-error-alias', body.replace('async def run(fn, timeout)', 'async def run(fn: Callable[[], int], timeout: Dict[str, int])'), { oldest: [3, 8] })).toEqual([7]);
+    // `except*` says 3.11, where the two are one class; the text alone (a docstring) says nothing.
+    expect(await reported('timeout-error-alias', `${body}\n\ndef group(fn):\n    try:\n        fn()\n    except* ValueError:\n        pass\n`, { oldest: [3, 8] })).toEqual([]);
+    expect(await reported('timeout-error-alias', `${body}\n\ndef group(fn):\n    """except* ValueError: def f[T](x)"""\n`, { oldest: [3, 8] })).toEqual([7]);
     // `match` only says 3.10, which still has the two classes apart.
     expect(await reported('timeout-error-alias', `${body}\n\ndef kind(x):\n    match x:\n        case 1:\n            return 1\n`, { oldest: [3, 8] })).toEqual([7]);
   });
