@@ -32,6 +32,7 @@ describe('check follows imports', () => {
       'src/billing/api.py:58 missing-await',
       'src/billing/api.py:62 coroutine-in-thread',
       'src/billing/api.py:69 missing-await',
+      'src/billing/api.py:73 missing-await',
     ]);
   });
 

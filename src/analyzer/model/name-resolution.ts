@@ -111,9 +111,12 @@ export abstract class NameResolution extends ModuleFacts {
       if (objectName) {
         const local = this.definitions.get(objectName);
         if (local && 'methods' in local) return this.memberQualifiedName(local, attribute);
-        if (!local) return this.canonical(`${objectName}.${attribute}`);
+        // A property of a class of another project module (`inner.client` with `client` a property returning
+        // `Client`): its members are those of the type it returns, found below.
+        const remote = local ? null : this.projectIndex?.resolve(objectName);
+        if (!local && !(remote?.kind === 'function' && remote.summary.returns)) return this.canonical(`${objectName}.${attribute}`);
         // `self.session.close`: `self.session` names a property, whose value has a type of its own.
-        if (!this.isProperty(local)) return null;
+        if (local && !this.isProperty(local)) return null;
       }
       const type = this.computeType(object, depth + 1);
       if (!type) return null;
