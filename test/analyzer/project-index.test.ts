@@ -51,6 +51,9 @@ describe('analyzeFiles with a ProjectContext', () => {
       '62 coroutine-in-thread', // fetch_invoice handed to asyncio.to_thread
       '69 missing-await', // fetch_invoice(name) as a dict.get default
       '73 missing-await', // client.account.billing.charge(): two properties of classes in another module
+      '81 missing-await', // make_client().charge(): a factory of another module annotated to return the class
+      '82 missing-await', // default_client.charge(): a module-level instance of another module
+      '88 missing-await', // self.transport.send(): an attribute a base class in another module sets
     ]);
     const byLine = new Map(result.findings.map((f) => [f.line, f.message]));
     expect(byLine.get(14)).toContain('`fetch_invoice` is a coroutine function, src/billing/db.py:5');
@@ -82,7 +85,7 @@ describe('analyzeFiles with a ProjectContext', () => {
     const pool = new AnalyzerPool(1);
     try {
       const result = await pool.analyze([file('src/billing/api.py')], { context: { source: fixtureSource() }, ruleSettings: { 'blocking-via-helper': 'warning' } });
-      expect(result.findings.map((f) => f.line)).toEqual([14, 20, 21, 23, 36, 41, 49, 54, 58, 62, 69, 73]);
+      expect(result.findings.map((f) => f.line)).toEqual([14, 20, 21, 23, 36, 41, 49, 54, 58, 62, 69, 73, 81, 82, 88]);
     } finally {
       pool.close();
     }

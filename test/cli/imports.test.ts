@@ -33,6 +33,9 @@ describe('check follows imports', () => {
       'src/billing/api.py:62 coroutine-in-thread',
       'src/billing/api.py:69 missing-await',
       'src/billing/api.py:73 missing-await',
+      'src/billing/api.py:81 missing-await',
+      'src/billing/api.py:82 missing-await',
+      'src/billing/api.py:88 missing-await',
     ]);
   });
 

@@ -78,6 +78,8 @@ export function summarizeModule(model: SemanticModel, calls: readonly Node[], bl
   };
   const returnsOf = (fn: FunctionInfo, kind: FunctionKind): string | undefined =>
     kind === 'sync' && fn.decorators.some((d) => PROPERTY_DECORATORS.has(decoratorName(d, model) ?? '')) ? model.returnType(fn) ?? undefined : undefined;
+  const resultOf = (fn: FunctionInfo, kind: FunctionKind): string | undefined =>
+    kind === 'sync' && !fn.decorators.some((d) => PROPERTY_DECORATORS.has(decoratorName(d, model) ?? '')) ? model.annotatedResult(fn) ?? undefined : undefined;
   const summarizeFunction = (fn: FunctionInfo): FunctionSummary => {
     const line = fn.node.startPosition.row + 1;
     if (lazy) {
@@ -89,6 +91,7 @@ export function summarizeModule(model: SemanticModel, calls: readonly Node[], bl
         line,
         get kind() { return kindOf(); },
         get returns() { return returnsOf(fn, kindOf()); },
+        get result() { return resultOf(fn, kindOf()); },
         get runsLoop() { return behaviourOf().runsLoop; },
         get blocks() { return behaviourOf().blocks; },
         get calls() { return behaviourOf().calls; },
@@ -98,6 +101,8 @@ export function summarizeModule(model: SemanticModel, calls: readonly Node[], bl
     const summary: FunctionSummary = { line, kind, ...behaviour(fn, kind) };
     const returns = returnsOf(fn, kind);
     if (returns) summary.returns = returns;
+    const result = resultOf(fn, kind);
+    if (result) summary.result = result;
     return summary;
   };
   const summarizeClass = (cls: ClassInfo): ClassSummary => {
@@ -130,7 +135,11 @@ export function summarizeModule(model: SemanticModel, calls: readonly Node[], bl
     } else if (bindings.length === 1 && first.kind === 'class') {
       const cls = model.classOf(first.node);
       if (cls) summary.classes[name] = summarizeClass(cls);
-    } else summary.opaque.push(name);
+    } else {
+      summary.opaque.push(name);
+      const type = bindings.length === 1 && first.kind === 'value' && first.node.type === 'identifier' ? model.instanceType(first.node) : null;
+      if (type) (summary.variables ??= {})[name] = type;
+    }
   }
   summary.starImports = model.starImportedModules();
   return summary;

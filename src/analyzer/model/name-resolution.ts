@@ -113,8 +113,10 @@ export abstract class NameResolution extends ModuleFacts {
         if (local && 'methods' in local) return this.memberQualifiedName(local, attribute);
         // A property of a class of another project module (`inner.client` with `client` a property returning
         // `Client`): its members are those of the type it returns, found below.
+        // The same for a module-level instance in another project module (`from app.db import db`).
         const remote = local ? null : this.projectIndex?.resolve(objectName);
-        if (!local && !(remote?.kind === 'function' && remote.summary.returns)) return this.canonical(`${objectName}.${attribute}`);
+        const typed = (remote?.kind === 'function' && !!remote.summary.returns) || (!local && !!this.projectIndex?.variableType(objectName));
+        if (!local && !typed) return this.canonical(`${objectName}.${attribute}`);
         // `self.session.close`: `self.session` names a property, whose value has a type of its own.
         if (local && !this.isProperty(local)) return null;
       }

@@ -22,6 +22,10 @@ const UNION_FORMS = new Set(['typing.Optional', 'typing.Union', 'typing_extensio
 /** Annotations that qualify the type they wrap: `ClassVar[X]`, `Final[X]`, `Annotated[X, ...]`. */
 const QUALIFIER_FORMS = new Set(['ClassVar', 'Final', 'Annotated'].flatMap((form) => [`typing.${form}`, `typing_extensions.${form}`]));
 
+
+/** Types that name no class of its own whose members we could know: typing's generics, builtins. */
+const NOT_A_CLASS_OF_ITS_OWN = /^(?:typing|typing_extensions|collections\.abc|builtins)\./;
+
 export abstract class TypeInference extends ClassHierarchy {
   protected readonly typeCache = new Map<string, string | null>();
 
@@ -109,7 +113,8 @@ export abstract class TypeInference extends ClassHierarchy {
     if (local) {
       if ('methods' in local) return local.qualifiedName;
       if (this.makesAsyncContextManager(name)) return ASYNC_GENERATOR_CONTEXT_MANAGER;
-      return this.makesAsyncGenerator(name) ? ASYNC_GENERATOR : null;
+      if (this.makesAsyncGenerator(name)) return ASYNC_GENERATOR;
+      return 'isAsync' in local ? this.annotatedResult(local) : null;
     }
     if (name.startsWith('builtins.') && name !== 'builtins.open') return null;
     // A function or class of another project module: what its summary says calling it gives.
@@ -117,7 +122,8 @@ export abstract class TypeInference extends ClassHierarchy {
     if (remote?.kind === 'class') return remote.qualifiedName;
     if (remote?.kind === 'function') {
       if (remote.summary.kind === 'async-context-manager') return ASYNC_GENERATOR_CONTEXT_MANAGER;
-      return remote.summary.kind === 'async-generator' ? ASYNC_GENERATOR : null;
+      if (remote.summary.kind === 'async-generator') return ASYNC_GENERATOR;
+      return remote.summary.kind === 'sync' && remote.summary.result ? this.canonical(remote.summary.result) : null;
     }
     // Calling something imported: assume a constructor, so the value is "an instance of" that name.
     return name;
@@ -170,6 +176,11 @@ export abstract class TypeInference extends ClassHierarchy {
   protected bindingType(binding: Binding, scope: Scope, depth: number): string | null {
     if (binding.kind === 'opaque' && binding.element) return this.elementType(binding.element.value, binding.element.index, depth);
     if (binding.kind === 'opaque' && binding.augmented) return this.augmentedType(binding.augmented, depth);
+    // `from app.db import db`: a module-level instance of another project module, as its summary says.
+    if (binding.kind === 'import') {
+      const type = this.projectIndex?.variableType(binding.qualifiedName);
+      return type ? this.canonical(type) : null;
+    }
     if (binding.kind !== 'value') return null;
     if (binding.annotation) return this.annotationType(binding.annotation, depth);
     if (binding.via === 'param') {
@@ -311,7 +322,7 @@ export abstract class TypeInference extends ClassHierarchy {
     if (!own && !ownAnnotations) {
       for (const base of cls.bases) {
         const baseClass = this.localClass(base);
-        const type = baseClass ? this.attributeType(baseClass, attribute, depth + 1) : null;
+        const type = baseClass ? this.attributeType(baseClass, attribute, depth + 1) : this.remoteAttributeType(base, attribute);
         if (type) return type;
       }
       return null;
@@ -329,6 +340,16 @@ export abstract class TypeInference extends ClassHierarchy {
     const key = `${cls.qualifiedName}#${attribute}`;
     if (annotations.length === 0) return this.agreedType(key, notNone, (value) => this.computeType(value, depth + 1));
     return this.declaredAttributeType(key, annotations, notNone, depth);
+  }
+
+  /** The type a base class of another project module gives the attribute (`self.client = Client()` in its
+   *  `__init__`), as its module's summary says. */
+  private remoteAttributeType(base: Node, attribute: string): string | null {
+    const index = this.projectIndex;
+    const name = index ? this.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') ?? base : base) : null;
+    const remote = name ? index!.classNamed(name) : null;
+    const type = remote ? index!.attributeType(remote, attribute) : null;
+    return type ? this.canonical(type) : null;
   }
 
   /** The type a property gives (`@property def session(self) -> ClientSession`, or what all its returns agree
@@ -387,6 +408,24 @@ export abstract class TypeInference extends ClassHierarchy {
   /** The type of `instance.name` as the class's own code sets it (what a module summary tells others). */
   attributeTypeOf(cls: ClassInfo, name: string): string | null {
     return this.attributeType(cls, name, 0);
+  }
+
+  /** The class the value of a name or expression is an instance of, when the model knows one that names a
+   *  class of its own (not `typing.Any`, a builtin or a function's made-up result name). */
+  instanceType(expr: Node): string | null {
+    const type = this.typeOf(expr);
+    return type && this.namesClass(type) && !NOT_A_CLASS_OF_ITS_OWN.test(type) ? type : null;
+  }
+
+  /** The class a call of a sync function or method gives, as its return annotation names it (`def
+   *  make_client() -> Client`, `-> Optional["Client"]`); null for no annotation, a generator, or a type that
+   *  names no class of its own (`-> dict`, `-> Awaitable[T]`). The annotation is the author's word; the return
+   *  values are not read (a factory may return a subclass, or a test double). */
+  annotatedResult(fn: FunctionInfo): string | null {
+    if (fn.isAsync || fn.isGenerator || fn.isLambda) return null;
+    const annotation = fn.node.childForFieldName('return_type');
+    const type = annotation ? this.annotationType(annotation, 0) : null;
+    return type && this.namesClass(type) && !NOT_A_CLASS_OF_ITS_OWN.test(type) ? type : null;
   }
 
   /** What a sync function returns: its return annotation's type, else the type all its `return` values agree on. */

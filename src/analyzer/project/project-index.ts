@@ -149,6 +149,17 @@ export class ProjectIndex {
     return null;
   }
 
+  /** The class of a module-level instance (`db = Database()` in app/db.py, for `app.db.db`), following
+   *  re-exports; null when the index does not know one. */
+  variableType(qualifiedName: string, hops = 0): string | null {
+    const found = hops > MAX_HOPS ? null : this.split(qualifiedName);
+    if (!found || found.rest.length !== 1) return null;
+    const [name] = found.rest as [string];
+    const { summary } = found.indexed;
+    if (Object.hasOwn(summary.imports, name)) return this.variableType(summary.imports[name]!, hops + 1);
+    return summary.variables && Object.hasOwn(summary.variables, name) ? summary.variables[name]! : null;
+  }
+
   /** The name a qualified name stands for: where it is defined in the project, or the outside name it
    *  re-exports; the name itself when the index cannot follow it. */
   canonicalName(qualifiedName: string): string {
