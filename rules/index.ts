@@ -21,6 +21,7 @@ import unusedAwaitable from './unused-awaitable.js';
 import awaitOutsideAsync from './await-outside-async.js';
 import nestedEventLoop from './nested-event-loop.js';
 import coroutineInThread from './coroutine-in-thread.js';
+import coroutineAsCallback from './coroutine-as-callback.js';
 import getEventLoopInCoroutine from './get-event-loop-in-coroutine.js';
 import syncWithAsyncContextManager from './sync-with-async-context-manager.js';
 import syncForOverAsyncIterator from './sync-for-over-async-iterator.js';
@@ -69,6 +70,7 @@ export const allRules: readonly Rule[] = [
   awaitOutsideAsync,
   nestedEventLoop,
   coroutineInThread,
+  coroutineAsCallback,
   getEventLoopInCoroutine,
   syncWithAsyncContextManager,
   syncForOverAsyncIterator,
