@@ -25,6 +25,8 @@ import coroutineAsCallback from './coroutine-as-callback.js';
 import getEventLoopInCoroutine from './get-event-loop-in-coroutine.js';
 import syncWithAsyncContextManager from './sync-with-async-context-manager.js';
 import syncForOverAsyncIterator from './sync-for-over-async-iterator.js';
+import asyncWithSyncContextManager from './async-with-sync-context-manager.js';
+import asyncForOverSyncIterable from './async-for-over-sync-iterable.js';
 import awaitLockInWith from './await-lock-in-with.js';
 import asyncOverrideMismatch from './async-override-mismatch.js';
 import removedAsyncioApi from './removed-asyncio-api.js';
@@ -74,6 +76,8 @@ export const allRules: readonly Rule[] = [
   getEventLoopInCoroutine,
   syncWithAsyncContextManager,
   syncForOverAsyncIterator,
+  asyncWithSyncContextManager,
+  asyncForOverSyncIterable,
   awaitLockInWith,
   asyncOverrideMismatch,
   removedAsyncioApi,

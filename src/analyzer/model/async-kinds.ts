@@ -3,6 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import {
   ASYNC_CONTEXT_MANAGER_DECORATORS,
+  ASYNC_EQUIVALENTS,
   ASYNC_ONLY_CONTEXT_MANAGERS,
   ASYNC_ONLY_ITERABLES,
   LIBRARY_COROUTINE_FUNCTIONS,
@@ -21,6 +22,11 @@ const SYNC_TRANSPARENT_DECORATORS: ReadonlySet<string> = new Set([
 
 /** `sleep` for `asyncio.sleep`, `put` for `asyncio.Queue.put`: what calling a library coroutine function ends with. */
 const LIBRARY_COROUTINE_LAST_NAMES: ReadonlySet<string> = new Set([...LIBRARY_COROUTINE_FUNCTIONS].map(lastPart));
+
+
+/** Expressions whose value only a plain `for` iterates. */
+const SYNC_ONLY_DISPLAYS: ReadonlySet<string> = new Set(['list', 'tuple', 'set', 'dictionary', 'string', 'concatenated_string',
+  'list_comprehension', 'set_comprehension', 'dictionary_comprehension']);
 
 export abstract class AsyncKinds extends TypeInference {
   /** producesCoroutine's answers for local definitions, by qualified name. */
@@ -112,6 +118,47 @@ export abstract class AsyncKinds extends TypeInference {
     const remote = this.projectIndex?.classNamed(type);
     if (remote) return this.projectIndex!.isAsyncOnlyIterableClass(remote);
     return ASYNC_ONLY_ITERABLES.has(type);
+  }
+
+  /** Is this expression a context manager that only a plain `with` can enter: an instance of a class (of
+   *  this module or another project module) with `__enter__` and no `__aenter__`, or a threading primitive
+   *  (the library tables name its async counterpart)? */
+  isSyncOnlyContextManager(expr: Node): boolean {
+    const type = this.typeOf(expr);
+    if (!type) return false;
+    const cls = this.definitions.get(type);
+    // A value typed as the class (not made by calling it) may be an instance of a local subclass that adds
+    // `__aenter__`.
+    if (cls && 'methods' in cls) return this.hasMember(cls, '__enter__') && this.lookupMember(cls, '__aenter__') === undefined && !this.subclassDefines(cls, '__aenter__', expr);
+    const remote = this.projectIndex?.classNamed(type);
+    if (remote) return this.projectIndex!.isSyncOnlyContextManagerClass(remote);
+    return ASYNC_EQUIVALENTS.has(type);
+  }
+
+  /** Is this expression iterable only by a plain `for`: a display or comprehension (`[1, 2]`, `"abc"`), a
+   *  call of a plain generator function of this module, or an instance of a class (of this module or another
+   *  project module) with `__iter__` or `__getitem__` and no `__aiter__`? */
+  isSyncOnlyIterable(expr: Node): boolean {
+    if (SYNC_ONLY_DISPLAYS.has(expr.type)) return true;
+    if (expr.type === 'call') {
+      const local = this.definitions.get(this.callee(expr) ?? '');
+      if (local && 'isAsync' in local) return !local.isAsync && local.isGenerator && local.decorators.length === 0;
+    }
+    const type = this.typeOf(expr);
+    if (!type) return false;
+    const cls = this.definitions.get(type);
+    if (cls && 'methods' in cls) {
+      return (this.hasMember(cls, '__iter__') || this.hasMember(cls, '__getitem__')) && this.lookupMember(cls, '__aiter__') === undefined && !this.subclassDefines(cls, '__aiter__', expr);
+    }
+    const remote = this.projectIndex?.classNamed(type);
+    return !!remote && this.projectIndex!.isSyncOnlyIterableClass(remote);
+  }
+
+  /** May the value be an instance of a local subclass of `cls` that defines `name`? Not when it is made by
+   *  calling the class itself. */
+  private subclassDefines(cls: ClassInfo, name: string, value: Node): boolean {
+    if (value.type === 'call' && this.callee(value) === cls.qualifiedName) return false;
+    return this.localSubclasses(cls).some((sub) => sub.methods.has(name));
   }
 
   /** Is this expression a context manager that only `async with` can enter? */

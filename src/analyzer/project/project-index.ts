@@ -214,6 +214,16 @@ export class ProjectIndex {
     return this.member(cls, '__aenter__')?.kind === 'function' && this.member(cls, '__enter__') === undefined;
   }
 
+  /** Does only a plain `with` enter instances of the class (`__enter__`, no `__aenter__` anywhere in it)? */
+  isSyncOnlyContextManagerClass(cls: ClassTarget): boolean {
+    return this.member(cls, '__enter__')?.kind === 'function' && this.member(cls, '__aenter__') === undefined;
+  }
+
+  /** Does only a plain `for` iterate instances of the class (`__iter__` or `__getitem__`, no `__aiter__`)? */
+  isSyncOnlyIterableClass(cls: ClassTarget): boolean {
+    return (this.member(cls, '__iter__')?.kind === 'function' || this.member(cls, '__getitem__')?.kind === 'function') && this.member(cls, '__aiter__') === undefined;
+  }
+
   /** Does only `async for` iterate instances of the class (`__aiter__`, no `__iter__` or `__getitem__`)? */
   isAsyncOnlyIterableClass(cls: ClassTarget): boolean {
     return this.member(cls, '__aiter__')?.kind === 'function' && this.member(cls, '__iter__') === undefined && this.member(cls, '__getitem__') === undefined;
