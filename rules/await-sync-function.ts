@@ -1,15 +1,16 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/analyzer/rule.js';
-import type { FunctionInfo, SemanticModel } from '../src/analyzer/model/semantic-model.js';
+import { lastPart, type FunctionInfo, type SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { callSnippet } from './support/calls.js';
 import { assignsAttribute } from './support/rebound-names.js';
+import { returnsNothing } from '../src/analyzer/model/returns-nothing.js';
 
 export default defineRule({
   name: 'await-sync-function',
   aliases: [],
   severity: 'error',
   scope: 'coroutine',
-  what: 'Reports `await f(...)` where the module defines `f` as a plain, undecorated `def` that returns nothing (no `return` with a value, no `yield`): the call runs to its end synchronously and gives None, and awaiting None raises TypeError. Methods are found through `self` and `cls`; a method another class of the module defines with `async def` (a subclass that overrides it) and placeholder bodies (`pass`, `...`, a docstring, `raise NotImplementedError`) are left alone.',
+  what: 'Reports `await f(...)` where the module (or, for a module-level function, another module of the project) defines `f` as a plain, undecorated `def` that returns nothing (no `return` with a value, no `yield`): the call runs to its end synchronously and gives None, and awaiting None raises TypeError. Methods are found through `self` and `cls`; a method another class of the module defines with `async def` (a subclass that overrides it) and placeholder bodies (`pass`, `...`, a docstring, `raise NotImplementedError`) are left alone.',
   why: '`await` needs an awaitable: `await self.save()` on a sync `save` that returns None raises "object NoneType can\'t be used in \'await\' expression" after `save` has already run, so the coroutine fails at a line that looks right. Usually `save` was meant to be `async def`, or the `await` is left over from when it was.',
   bad: `import json
 
@@ -36,8 +37,11 @@ class Store:
   query: '(await (call) @call)',
   check({ call }, { model, report }) {
     const fn = syncFunctionReturningNothing(call, model);
-    if (!fn) return;
-    report(call.parent!, `\`${fn.name}\` is a plain \`def\` that returns None, so \`await ${callSnippet(call)}\` raises TypeError (after \`${fn.name}\` has run) in ${model.describeContext(call)}; drop the \`await\`, or make \`${fn.name}\` an \`async def\` if it should wait for something`);
+    const remote = fn ? null : projectFunctionReturningNothing(call, model);
+    const name = fn?.name ?? remote?.name;
+    if (!name) return;
+    const defined = remote ? ` (${remote.where})` : '';
+    report(call.parent!, `\`${name}\` is a plain \`def\` that returns None${defined}, so \`await ${callSnippet(call)}\` raises TypeError (after \`${name}\` has run) in ${model.describeContext(call)}; drop the \`await\`, or make \`${name}\` an \`async def\` if it should wait for something`);
   },
 });
 
@@ -50,27 +54,17 @@ function syncFunctionReturningNothing(call: Node, model: SemanticModel): Functio
   if (fn.ownerClass && model.classes.some((cls) => cls !== fn.ownerClass && cls.methods.has(fn.name) && cls.methods.get(fn.name)!.isAsync)) return null;
   // `self.save = other` anywhere in the module may replace the method on the instance.
   if (fn.ownerClass && assignsAttribute(model.source.text, fn.name)) return null;
-  return returnsNothing(fn, model) ? fn : null;
+  return returnsNothing(fn, (node) => model.enclosingFunction(node)) ? fn : null;
 }
 
-const returnsNothingCache = new WeakMap<FunctionInfo, boolean>();
-
-/** No `return` with a value in the function's own body, which is not a placeholder (asked once per function:
- *  a module may await the same helper many times). */
-function returnsNothing(fn: FunctionInfo, model: SemanticModel): boolean {
-  let answer = returnsNothingCache.get(fn);
-  if (answer === undefined) {
-    const body = fn.node.childForFieldName('body');
-    answer = !!body && !isPlaceholder(body) && !body.descendantsOfType('return_statement').some((statement) =>
-      !!statement && model.enclosingFunction(statement) === fn && statement.namedChildren.some((child) => child?.type !== 'comment' && child?.type !== 'none'));
-    returnsNothingCache.set(fn, answer);
-  }
-  return answer;
-}
-
-/** `pass`, `...`, a docstring or `raise ...` alone: a stub that something else replaces. */
-function isPlaceholder(body: Node): boolean {
-  return body.namedChildren.every((statement) => !statement || statement.type === 'comment' || statement.type === 'pass_statement'
-    || statement.type === 'raise_statement'
-    || (statement.type === 'expression_statement' && ['string', 'ellipsis'].includes(statement.namedChildren[0]?.type ?? '')));
+/** A module-level function of another project module that returns nothing, as its summary says (`await
+ *  notify()` after `notify` became a plain `def` there). Methods are left out: a subclass elsewhere may
+ *  override one with a coroutine. */
+function projectFunctionReturningNothing(call: Node, model: SemanticModel): { name: string; where: string } | null {
+  const callee = model.callee(call);
+  const target = callee ? model.projectIndex?.resolve(callee) : null;
+  if (target?.kind !== 'function' || target.summary.kind !== 'sync' || !target.summary.returnsNothing) return null;
+  if (target.qualifiedName !== `${target.module}.${lastPart(target.qualifiedName)}`) return null;
+  const where = model.definedElsewhere(target.qualifiedName);
+  return where ? { name: lastPart(target.qualifiedName), where } : null;
 }

@@ -54,6 +54,7 @@ describe('analyzeFiles with a ProjectContext', () => {
       '81 missing-await', // make_client().charge(): a factory of another module annotated to return the class
       '82 missing-await', // default_client.charge(): a module-level instance of another module
       '88 missing-await', // self.transport.send(): an attribute a base class in another module sets
+      '92 await-sync-function', // await log_charge(): a plain def of another module that returns None
     ]);
     const byLine = new Map(result.findings.map((f) => [f.line, f.message]));
     expect(byLine.get(14)).toContain('`fetch_invoice` is a coroutine function, src/billing/db.py:5');
@@ -85,7 +86,7 @@ describe('analyzeFiles with a ProjectContext', () => {
     const pool = new AnalyzerPool(1);
     try {
       const result = await pool.analyze([file('src/billing/api.py')], { context: { source: fixtureSource() }, ruleSettings: { 'blocking-via-helper': 'warning' } });
-      expect(result.findings.map((f) => f.line)).toEqual([14, 20, 21, 23, 36, 41, 49, 54, 58, 62, 69, 73, 81, 82, 88]);
+      expect(result.findings.map((f) => f.line)).toEqual([14, 20, 21, 23, 36, 41, 49, 54, 58, 62, 69, 73, 81, 82, 88, 92]);
     } finally {
       pool.close();
     }

@@ -36,6 +36,7 @@ describe('check follows imports', () => {
       'src/billing/api.py:81 missing-await',
       'src/billing/api.py:82 missing-await',
       'src/billing/api.py:88 missing-await',
+      'src/billing/api.py:92 await-sync-function',
     ]);
   });
 

@@ -2,6 +2,7 @@
 // Which calls block is asked of the loop-blocking rules themselves (`blocks`), so the summary knows what they
 // know and nothing more.
 import type { Node } from 'web-tree-sitter';
+import { returnsNothing } from './returns-nothing.js';
 import { LOOP_STARTERS } from './known-apis.js';
 import type { ClassInfo, FunctionInfo } from './module-facts.js';
 import { decoratorName } from './name-resolution.js';
@@ -92,6 +93,7 @@ export function summarizeModule(model: SemanticModel, calls: readonly Node[], bl
         get kind() { return kindOf(); },
         get returns() { return returnsOf(fn, kindOf()); },
         get result() { return resultOf(fn, kindOf()); },
+        get returnsNothing() { return kindOf() === 'sync' && returnsNothing(fn, (node) => model.enclosingFunction(node)) ? true as const : undefined; },
         get runsLoop() { return behaviourOf().runsLoop; },
         get blocks() { return behaviourOf().blocks; },
         get calls() { return behaviourOf().calls; },
@@ -103,6 +105,7 @@ export function summarizeModule(model: SemanticModel, calls: readonly Node[], bl
     if (returns) summary.returns = returns;
     const result = resultOf(fn, kind);
     if (result) summary.result = result;
+    if (kind === 'sync' && returnsNothing(fn, (node) => model.enclosingFunction(node))) summary.returnsNothing = true;
     return summary;
   };
   const summarizeClass = (cls: ClassInfo): ClassSummary => {

@@ -4,7 +4,7 @@
 // re-exports and bases across modules when it answers.
 
 /** Bump when the shape or meaning of a summary changes: cached summaries of another version are ignored. */
-export const SUMMARY_VERSION = 4;
+export const SUMMARY_VERSION = 5;
 
 /** What calling a function gives: a coroutine, an async generator, an async-only context manager
  *  (`@asynccontextmanager`), or a plain value (`sync`). `unknown`: decorated by something we do not know,
@@ -35,6 +35,9 @@ export interface FunctionSummary {
   calls?: { callee: string; line: number }[];
   /** A property's type (`@property` with a return annotation or one inferable return value). */
   returns?: string;
+  /** A plain, undecorated sync function that never returns a value (see model/returns-nothing.ts): awaiting
+   *  its call raises TypeError. */
+  returnsNothing?: true;
   /** The class a call of this sync function or method gives, as its return annotation names it (`def
    *  make_client() -> Client`); a property's is `returns`. */
   result?: string;
