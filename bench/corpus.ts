@@ -33,7 +33,7 @@ export const applicationPackages = [
   "pychess", "pcs", "python3-ipython", "python3-streamz", "pypi2deb", "python3-tuspy", "python3-duckpy", "python3-pyfavicon", "lava-dispatcher",
   "lavacli", "openlp", "mopidy",
   "lava-server", "weechat-matrix", "python3-channels-redis", "python3-terminado", "python3-aiohttp-wsgi", "python3-aioinflux",
-  "python3-pyfuse3", "lintian-brush", "daphne", "python3-django-channels", "python3-labgrid", "sms4you-email", "snmpsim",
+  "python3-pyfuse3", "lintian-brush", "python3-django-channels", "python3-labgrid", "sms4you-email",
 ] as const;
 
 /** Bumped when what is extracted per package changes, so cached corpora are extracted again. */
