@@ -126,6 +126,7 @@ export function summarizeModule(model: SemanticModel, calls: readonly Node[], bl
     return { line: cls.node.startPosition.row + 1, bases, methods, attributes };
   };
   const summary: ModuleSummary = { version: SUMMARY_VERSION, functions: {}, classes: {}, imports: {}, opaque: [], starImports: [] };
+  const assigned: [string, Node][] = [];
   for (const [name, bindings] of model.scopes.module.bindings) {
     const first = bindings[0];
     // `try: import x` / `except ImportError: x = None`: the name is the import wherever it is used.
@@ -140,9 +141,25 @@ export function summarizeModule(model: SemanticModel, calls: readonly Node[], bl
       if (cls) summary.classes[name] = summarizeClass(cls);
     } else {
       summary.opaque.push(name);
-      const type = bindings.length === 1 && first.kind === 'value' && first.node.type === 'identifier' ? model.instanceType(first.node) : null;
-      if (type) (summary.variables ??= {})[name] = type;
+      if (bindings.length === 1 && first.kind === 'value' && first.node.type === 'identifier') assigned.push([name, first.node]);
     }
+  }
+  // Module-level instances (`db = Database()`): typing them costs, so the summary a module makes of itself
+  // (lazy) types them only if asked.
+  const variables = (): Record<string, string> | undefined => {
+    let found: Record<string, string> | undefined;
+    for (const [name, node] of assigned) {
+      const type = model.instanceType(node);
+      if (type) (found ??= {})[name] = type;
+    }
+    return found;
+  };
+  if (lazy) {
+    let memo: { value: Record<string, string> | undefined } | undefined;
+    Object.defineProperty(summary, 'variables', { get: () => (memo ??= { value: variables() }).value, enumerable: true, configurable: true });
+  } else {
+    const found = variables();
+    if (found) summary.variables = found;
   }
   summary.starImports = model.starImportedModules();
   return summary;

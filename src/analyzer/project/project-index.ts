@@ -241,10 +241,18 @@ export class ProjectIndex {
     return this.chain(fn, (summary) => summary.blocks?.find((call) => ruleIsOn(call.rule)), MAX_CHAIN, new Set());
   }
 
-  /** The chain through which calling the sync function starts an event loop (`run_sync → asyncio.run`). */
+  /** The chain through which calling the sync function starts an event loop (`run_sync → asyncio.run`).
+   *  Asked for every call of a project function in a coroutine: answered once per function. */
   loopChain(fn: FunctionTarget): CallChain | null {
-    return this.chain(fn, (summary) => summary.runsLoop, MAX_CHAIN, new Set());
+    let chain = this.loopChains.get(fn.qualifiedName);
+    if (chain === undefined) {
+      chain = this.chain(fn, (summary) => summary.runsLoop, MAX_CHAIN, new Set());
+      this.loopChains.set(fn.qualifiedName, chain);
+    }
+    return chain;
   }
+
+  private readonly loopChains = new Map<string, CallChain | null>();
 
   private chain(fn: FunctionTarget, direct: (summary: FunctionSummary) => { call: string; line: number } | undefined, depth: number, seen: Set<string>): CallChain | null {
     if (fn.summary.kind !== 'sync' || seen.has(fn.qualifiedName)) return null;
