@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
 import { snippet } from '../src/analyzer/rule-helpers.js';
 import { lastPart, type SemanticModel } from '../src/analyzer/model/semantic-model.js';
-import { callSnippet } from './support/calls.js';
+import { argumentAt, callSnippet } from './support/calls.js';
 import { FUTURE_MAKERS, TASK_SPAWNERS } from '../src/analyzer/model/known-apis.js';
 
 /** APIs that call the function they are given as a plain function and ignore what it returns: where it is
@@ -67,9 +67,9 @@ async def main():
     const callee = model.callee(call);
     const taker = (callee ? PLAIN_CALLBACK_TAKERS.get(callee) : undefined) ?? (isDoneCallbackOfFuture(call, model) ? DONE_CALLBACK : undefined);
     if (!taker) return;
-    let handed = positionalArgument(call, taker.at);
+    let handed = argumentAt(call, taker.at);
     // `functools.partial(notify, user)` is called as `notify(user)`.
-    if (handed?.type === 'call' && PARTIALS.has(model.callee(handed) ?? '')) handed = positionalArgument(handed, 0);
+    if (handed?.type === 'call' && PARTIALS.has(model.callee(handed) ?? '')) handed = argumentAt(handed, 0);
     if (!handed || !model.namesCoroutineFunction(handed)) return;
     const name = model.qualifiedName(handed)!;
     const elsewhere = model.definedElsewhere(name);
@@ -88,18 +88,4 @@ function isDoneCallbackOfFuture(call: Node, model: SemanticModel): boolean {
   const receiver = fn.childForFieldName('object');
   const type = receiver ? model.typeOf(receiver) : null;
   return !!type && FUTURES.has(type);
-}
-
-/** The positional argument at `index` (splats end the count). */
-function positionalArgument(call: Node, index: number): Node | null {
-  const args = call.childForFieldName('arguments');
-  if (args?.type !== 'argument_list') return null;
-  let position = 0;
-  for (const arg of args.namedChildren) {
-    if (!arg || arg.type === 'comment' || arg.type === 'keyword_argument') continue;
-    if (arg.type === 'list_splat' || arg.type === 'dictionary_splat') return null;
-    if (position === index) return arg;
-    position++;
-  }
-  return null;
 }

@@ -1,8 +1,7 @@
-import type { Node } from 'web-tree-sitter';
 import { CALL_QUERY, defineRule } from '../src/analyzer/rule.js';
 import { snippet } from '../src/analyzer/rule-helpers.js';
 import { lastPart } from '../src/analyzer/model/semantic-model.js';
-import { callSnippet } from './support/calls.js';
+import { argumentAt, callSnippet } from './support/calls.js';
 
 /** What runs a function in another thread, and where the function is: its positional index, or a keyword. */
 const THREAD_RUNNERS: ReadonlyMap<string, number | string> = new Map<string, number | string>([
@@ -62,21 +61,3 @@ async def main():
     report(call, `\`${callSnippet(call)}\` hands the coroutine function \`${snippet(handed, 40)}\` to a thread${defined}: the thread only creates a coroutine that never runs; ${remedy}`);
   },
 });
-
-/** The argument at a position (splats end the count) or passed by keyword. */
-function argumentAt(call: Node, where: number | string): Node | null {
-  const args = call.childForFieldName('arguments');
-  if (args?.type !== 'argument_list') return null;
-  let position = 0;
-  for (const arg of args.namedChildren) {
-    if (!arg || arg.type === 'comment') continue;
-    if (arg.type === 'keyword_argument') {
-      if (arg.childForFieldName('name')?.text === where) return arg.childForFieldName('value');
-      continue;
-    }
-    if (arg.type === 'list_splat' || arg.type === 'dictionary_splat') return null;
-    if (position === where) return arg;
-    position++;
-  }
-  return null;
-}

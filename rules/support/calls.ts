@@ -25,3 +25,21 @@ export function callSnippet(call: Node, max = 60): string {
   if (!fn || (!call.text.includes('\n') && call.text.length <= max)) return snippet(call, max);
   return `${snippet(fn, max - 3)}(…)`;
 }
+
+/** The argument at a position (splats end the count) or passed by keyword. */
+export function argumentAt(call: Node, where: number | string): Node | null {
+  const args = call.childForFieldName('arguments');
+  if (args?.type !== 'argument_list') return null;
+  let position = 0;
+  for (const arg of args.namedChildren) {
+    if (!arg || arg.type === 'comment') continue;
+    if (arg.type === 'keyword_argument') {
+      if (arg.childForFieldName('name')?.text === where) return arg.childForFieldName('value');
+      continue;
+    }
+    if (arg.type === 'list_splat' || arg.type === 'dictionary_splat') return null;
+    if (position === where) return arg;
+    position++;
+  }
+  return null;
+}
