@@ -88,11 +88,12 @@ export class SemanticModel extends Suspension {
       // The text first (walking a large tree costs; most modules have none of these), then the tree, which
       // tells syntax from strings and comments. `type_parameter` also holds the `[...]` of an annotation
       // (`Dict[str, int]`): only a def's or class's counts.
-      const generic = /\b(?:def|class)\s+\w+\s*\[/.test(text)
+      // (`includes` before each regular expression: a multiline `^` scan of a large module costs.)
+      const generic = text.includes('[') && /\b(?:def|class)\s+\w+\s*\[/.test(text)
         && root.descendantsOfType(['function_definition', 'class_definition']).some((definition) => definition?.childForFieldName('type_parameters'));
-      const alias = /^[ \t]*type\s+\w/m.test(text) && root.descendantsOfType('type_alias_statement').length > 0;
-      const exceptStar = /\bexcept\s*\*/.test(text) && root.descendantsOfType('except_clause').some((clause) => clause?.children.some((child) => child?.type === '*'));
-      const match = /^[ \t]*match\b/m.test(text) && root.descendantsOfType('match_statement').length > 0;
+      const alias = text.includes('type') && /^[ \t]*type\s+\w/m.test(text) && root.descendantsOfType('type_alias_statement').length > 0;
+      const exceptStar = text.includes('except') && /\bexcept\s*\*/.test(text) && root.descendantsOfType('except_clause').some((clause) => clause?.children.some((child) => child?.type === '*'));
+      const match = text.includes('match') && /^[ \t]*match\b/m.test(text) && root.descendantsOfType('match_statement').length > 0;
       this.floor = generic || alias ? [3, 12] : exceptStar ? [3, 11] : match ? [3, 10] : [3, 0];
     }
     return this.floor;
