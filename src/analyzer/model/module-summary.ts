@@ -77,10 +77,14 @@ export function summarizeModule(model: SemanticModel, calls: readonly Node[], bl
     if (others.length > 0) found.calls = others;
     return found;
   };
+  const isProperty = (fn: FunctionInfo) => fn.decorators.some((d) => PROPERTY_DECORATORS.has(decoratorName(d, model) ?? ''));
+  /** A property's type (`returns`), or the class a call of a plain function gives (`result`). */
   const returnsOf = (fn: FunctionInfo, kind: FunctionKind): string | undefined =>
-    kind === 'sync' && fn.decorators.some((d) => PROPERTY_DECORATORS.has(decoratorName(d, model) ?? '')) ? model.returnType(fn) ?? undefined : undefined;
+    kind === 'sync' && isProperty(fn) ? model.returnType(fn) ?? undefined : undefined;
   const resultOf = (fn: FunctionInfo, kind: FunctionKind): string | undefined =>
-    kind === 'sync' && !fn.decorators.some((d) => PROPERTY_DECORATORS.has(decoratorName(d, model) ?? '')) ? model.annotatedResult(fn) ?? undefined : undefined;
+    kind === 'sync' && !isProperty(fn) ? model.annotatedResult(fn) ?? undefined : undefined;
+  const givesNothing = (fn: FunctionInfo, kind: FunctionKind): true | undefined =>
+    kind === 'sync' && returnsNothing(fn, (node) => model.enclosingFunction(node)) ? true : undefined;
   const summarizeFunction = (fn: FunctionInfo): FunctionSummary => {
     const line = fn.node.startPosition.row + 1;
     if (lazy) {
@@ -93,7 +97,7 @@ export function summarizeModule(model: SemanticModel, calls: readonly Node[], bl
         get kind() { return kindOf(); },
         get returns() { return returnsOf(fn, kindOf()); },
         get result() { return resultOf(fn, kindOf()); },
-        get returnsNothing() { return kindOf() === 'sync' && returnsNothing(fn, (node) => model.enclosingFunction(node)) ? true as const : undefined; },
+        get returnsNothing() { return givesNothing(fn, kindOf()); },
         get runsLoop() { return behaviourOf().runsLoop; },
         get blocks() { return behaviourOf().blocks; },
         get calls() { return behaviourOf().calls; },
@@ -105,7 +109,7 @@ export function summarizeModule(model: SemanticModel, calls: readonly Node[], bl
     if (returns) summary.returns = returns;
     const result = resultOf(fn, kind);
     if (result) summary.result = result;
-    if (kind === 'sync' && returnsNothing(fn, (node) => model.enclosingFunction(node))) summary.returnsNothing = true;
+    if (givesNothing(fn, kind)) summary.returnsNothing = true;
     return summary;
   };
   const summarizeClass = (cls: ClassInfo): ClassSummary => {

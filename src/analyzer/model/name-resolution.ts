@@ -111,14 +111,11 @@ export abstract class NameResolution extends ModuleFacts {
       if (objectName) {
         const local = this.definitions.get(objectName);
         if (local && 'methods' in local) return this.memberQualifiedName(local, attribute);
-        // A property of a class of another project module (`inner.client` with `client` a property returning
-        // `Client`): its members are those of the type it returns, found below.
-        // The same for a module-level instance in another project module (`from app.db import db`).
-        const remote = local ? null : this.projectIndex?.resolve(objectName);
-        const typed = (remote?.kind === 'function' && !!remote.summary.returns) || (!local && !!this.projectIndex?.variableType(objectName));
-        if (!local && !typed) return this.canonical(`${objectName}.${attribute}`);
-        // `self.session.close`: `self.session` names a property, whose value has a type of its own.
-        if (local && !this.isProperty(local)) return null;
+        if (!local) {
+          if (!this.namesTypedValueElsewhere(objectName)) return this.canonical(`${objectName}.${attribute}`);
+        } else if (!this.isProperty(local)) return null;
+        // `self.session.close`, `inner.client.fetch`: the object names a property (or an instance) whose value
+        // has a type of its own, found below.
       }
       const type = this.computeType(object, depth + 1);
       if (!type) return null;
@@ -127,6 +124,16 @@ export abstract class NameResolution extends ModuleFacts {
       return this.definitions.has(type) ? null : this.canonical(`${type}.${attribute}`);
     }
     return null;
+  }
+
+  /** Does the name stand, in another project module, for a value of a type the index knows: a property of a
+   *  class there (`inner.client`, a property returning `Client`), or a module-level instance (`from app.db
+   *  import db`)? Its members are then that type's. */
+  private namesTypedValueElsewhere(name: string): boolean {
+    const index = this.projectIndex;
+    if (!index) return false;
+    const remote = index.resolve(name);
+    return (remote?.kind === 'function' && !!remote.summary.returns) || index.variableType(name) !== null;
   }
 
   /** Is `object.attribute` assigned somewhere (`client.get = Mock()`, `asyncio.sleep = fake`) with `object`

@@ -22,7 +22,6 @@ const UNION_FORMS = new Set(['typing.Optional', 'typing.Union', 'typing_extensio
 /** Annotations that qualify the type they wrap: `ClassVar[X]`, `Final[X]`, `Annotated[X, ...]`. */
 const QUALIFIER_FORMS = new Set(['ClassVar', 'Final', 'Annotated'].flatMap((form) => [`typing.${form}`, `typing_extensions.${form}`]));
 
-
 /** Types that name no class of its own whose members we could know: typing's generics, builtins. */
 const NOT_A_CLASS_OF_ITS_OWN = /^(?:typing|typing_extensions|collections\.abc|builtins)\./;
 
@@ -411,10 +410,10 @@ export abstract class TypeInference extends ClassHierarchy {
   }
 
   /** The class the value of a name or expression is an instance of, when the model knows one that names a
-   *  class of its own (not `typing.Any`, a builtin or a function's made-up result name). */
+   *  class of its own. */
   instanceType(expr: Node): string | null {
     const type = this.typeOf(expr);
-    return type && this.namesClass(type) && !NOT_A_CLASS_OF_ITS_OWN.test(type) ? type : null;
+    return type && this.namesOwnClass(type) ? type : null;
   }
 
   /** The class a call of a sync function or method gives, as its return annotation names it (`def
@@ -425,7 +424,12 @@ export abstract class TypeInference extends ClassHierarchy {
     if (fn.isAsync || fn.isGenerator || fn.isLambda) return null;
     const annotation = fn.node.childForFieldName('return_type');
     const type = annotation ? this.annotationType(annotation, 0) : null;
-    return type && this.namesClass(type) && !NOT_A_CLASS_OF_ITS_OWN.test(type) ? type : null;
+    return type && this.namesOwnClass(type) ? type : null;
+  }
+
+  /** A class whose members we could know: not `typing.Any`, a builtin or a function's made-up result name. */
+  private namesOwnClass(type: string): boolean {
+    return this.namesClass(type) && !NOT_A_CLASS_OF_ITS_OWN.test(type);
   }
 
   /** What a sync function returns: its return annotation's type, else the type all its `return` values agree on. */

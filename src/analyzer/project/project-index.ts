@@ -151,12 +151,24 @@ export class ProjectIndex {
 
   /** The class of a module-level instance (`db = Database()` in app/db.py, for `app.db.db`), following
    *  re-exports; null when the index does not know one. */
-  variableType(qualifiedName: string, hops = 0): string | null {
+  variableType(qualifiedName: string): string | null {
+    // Asked of every imported name whose type a rule wants: answered once per name.
+    let type = this.variableTypes.get(qualifiedName);
+    if (type === undefined) {
+      type = this.followVariable(qualifiedName, 0);
+      this.variableTypes.set(qualifiedName, type);
+    }
+    return type;
+  }
+
+  private readonly variableTypes = new Map<string, string | null>();
+
+  private followVariable(qualifiedName: string, hops: number): string | null {
     const found = hops > MAX_HOPS ? null : this.split(qualifiedName);
     if (!found || found.rest.length !== 1) return null;
     const [name] = found.rest as [string];
     const { summary } = found.indexed;
-    if (Object.hasOwn(summary.imports, name)) return this.variableType(summary.imports[name]!, hops + 1);
+    if (Object.hasOwn(summary.imports, name)) return this.followVariable(summary.imports[name]!, hops + 1);
     return summary.variables && Object.hasOwn(summary.variables, name) ? summary.variables[name]! : null;
   }
 
