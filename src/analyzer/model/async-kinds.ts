@@ -142,7 +142,8 @@ export abstract class AsyncKinds extends TypeInference {
     if (SYNC_ONLY_DISPLAYS.has(expr.type)) return true;
     if (expr.type === 'call') {
       const local = this.definitions.get(this.callee(expr) ?? '');
-      if (local && 'isAsync' in local) return !local.isAsync && local.isGenerator && local.decorators.length === 0;
+      // Like isAsyncOnlyIterable's async generators: a local subclass may override the method with another kind.
+      if (local && 'isAsync' in local) return isPlainGenerator(local) && !this.hasIncompatibleOverride(local, isPlainGenerator);
     }
     const type = this.typeOf(expr);
     if (!type) return false;
@@ -226,4 +227,9 @@ function isPlainCoroutineFunction(fn: FunctionInfo, model: NameResolution): bool
 /** An undecorated `async def` containing `yield`. */
 function isPlainAsyncGenerator(fn: FunctionInfo): boolean {
   return fn.isAsync && fn.isGenerator && fn.decorators.length === 0;
+}
+
+/** An undecorated plain generator function: calling it gives a sync generator. */
+function isPlainGenerator(fn: FunctionInfo): boolean {
+  return !fn.isAsync && fn.isGenerator && fn.decorators.length === 0;
 }
