@@ -11,6 +11,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonVersion } from '../types.js';
 import { rangeHas, rangeReaches, versionAtLeast } from '../project-scope.js';
+import { LOOP_STARTER_WORDS } from './known-apis.js';
 import { soleLoopOwner, type LoopOwner } from './loop-sharing.js';
 import { isTestCode } from './test-code.js';
 import { Suspension } from './suspension.js';
@@ -29,6 +30,7 @@ export class SemanticModel extends Suspension {
    *  helpers can be summarized like another module's when a coroutine calls one. */
   self?: { path: string; probe: () => BlockingProbe | null; ruleIsOn: (name: string) => boolean };
   private indexWithSelf?: ProjectIndex;
+  private mayReachLoop?: boolean;
 
   /** A sync function of the project (this module or another) that the call calls, as the index knows it. */
   projectFunction(call: Node): FunctionTarget | null {
@@ -49,6 +51,10 @@ export class SemanticModel extends Suspension {
 
   /** How calling a sync helper starts an event loop: `run_sync → asyncio.run` at `tools/sync.py:5`. */
   loopChain(call: Node): CallChain | null {
+    // Asked of every call in a coroutine: a module that never says `run` (and an index where nothing starts a
+    // loop) cannot hold such a chain, and its own summary need not be built to learn that.
+    this.mayReachLoop ??= LOOP_STARTER_WORDS.test(this.source.text) || (this.projectIndex?.mayStartLoop() ?? false);
+    if (!this.mayReachLoop) return null;
     const fn = this.projectFunction(call);
     return fn ? this.indexIncludingSelf().loopChain(fn) : null;
   }

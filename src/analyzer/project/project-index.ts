@@ -2,7 +2,7 @@
 // `billing.fetch_invoice` really is (following re-exports through `__init__.py` and star imports), the members
 // of a class across modules (its bases' too), and whether a sync helper blocks or starts an event loop through
 // a short chain of calls. Anything it cannot follow is unknown (null), and unknown stays silent.
-import { INERT_BASE_CLASSES } from '../model/known-apis.js';
+import { INERT_BASE_CLASSES, LOOP_STARTERS } from '../model/known-apis.js';
 import type { ClassSummary, FunctionSummary, IndexedModule, ModuleSummary, ProjectIndexData } from './summary.js';
 
 /** How far re-exports and bases are followed. */
@@ -265,6 +265,24 @@ export class ProjectIndex {
   }
 
   private readonly loopChains = new Map<string, CallChain | null>();
+
+  private startsLoops?: boolean;
+
+  /** Does any module the index holds have a sync function that starts a loop, or re-export something that
+   *  does? When none does, no chain through them ends in a loop (loopChain is then not worth asking). */
+  mayStartLoop(): boolean {
+    if (this.startsLoops === undefined) {
+      const runs = (functions: Record<string, FunctionSummary>) => Object.values(functions).some((fn) => fn.runsLoop !== undefined);
+      this.startsLoops = false;
+      for (const { summary } of this.modules()) {
+        if (runs(summary.functions) || Object.values(summary.classes).some((cls) => runs(cls.methods)) || Object.values(summary.imports).some((name) => LOOP_STARTERS.has(name))) {
+          this.startsLoops = true;
+          break;
+        }
+      }
+    }
+    return this.startsLoops;
+  }
 
   private chain(fn: FunctionTarget, direct: (summary: FunctionSummary) => { call: string; line: number } | undefined, depth: number, seen: Set<string>): CallChain | null {
     if (fn.summary.kind !== 'sync' || seen.has(fn.qualifiedName)) return null;
