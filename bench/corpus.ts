@@ -34,6 +34,10 @@ export const applicationPackages = [
   "lavacli", "openlp", "mopidy",
   "lava-server", "weechat-matrix", "python3-channels-redis", "python3-terminado", "python3-aiohttp-wsgi", "python3-aioinflux",
   "python3-pyfuse3", "lintian-brush", "python3-django-channels", "python3-labgrid", "sms4you-email",
+  "python3-python-telegram-bot", "mailman3", "nrpe-ng", "prometheus-xmpp-alerts", "painintheapt", "python3-pychromecast",
+  "python3-pyatem", "python3-nbgitpuller", "python3-livereload", "python3-x2gobroker", "rapid-photo-downloader", "xpra",
+  "gunicorn", "python3-bonsai", "python3-consul", "python3-dbus-fast", "python3-fastapi", "yt-dlp", "python3-tweepy",
+  "python3-watchgod", "python3-netdisco", "python3-trio-websocket", "python3-selenium", "python3-django",
 ] as const;
 
 /** Bumped when what is extracted per package changes, so cached corpora are extracted again. */

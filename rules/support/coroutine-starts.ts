@@ -19,7 +19,18 @@ const answers = new WeakMap<SemanticModel, Map<string, boolean>>();
  *  elsewhere. A method is known by its attribute name (`self.x.run()` may be another class's `run`, and counts
  *  against it unless it resolves elsewhere); a function by the names that resolve to it or to nothing known. */
 export function isStartedOnlyAsTask(fn: FunctionInfo, model: SemanticModel): boolean {
-  return cached(fn, model, 'task', AS_TASK);
+  // An override that prepares its arguments and ends with `await super().run(...)` runs the base's body as
+  // part of its own: when the module starts that method only as a task, the base's body is the task's too
+  // (tweepy's stream classes: `create_task(self._connect(...))`, each `_connect` ending in the base's).
+  return remembered(fn, model, 'task', () => everyUse(fn, model, (reference) => startsTask(reference, AS_TASK) || isOverrideTailCall(reference, fn, model))
+    && !everyUse(fn, model, (reference) => isOverrideTailCall(reference, fn, model)));
+}
+
+/** `await super().NAME(...)` as the last step of a method of the same name (an override handing on to the
+ *  base). */
+function isOverrideTailCall(reference: Node, fn: FunctionInfo, model: SemanticModel): boolean {
+  if (reference.type !== 'attribute' || reference.childForFieldName('object')?.text !== 'super()') return false;
+  return model.enclosingFunction(reference)?.name === fn.name && isLastStepAwait(reference, model);
 }
 
 /** Is the coroutine function only ever run as the loop's main task (`loop.run_until_complete(self._run())`)?
