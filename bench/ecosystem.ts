@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { ensureApplicationCorpus, ensureCorpus, type CorpusManifest } from "./corpus.js";
+import { ensureApplicationCorpus, ensureMoreLibrariesCorpus, ensureCorpus, type CorpusManifest } from "./corpus.js";
 import {
   diffAgainstBaseline, keyFindings, precisionByRule, precisionOf,
   type Baseline, type EcosystemDiff, type KeyedFinding, type Precision, type ReportedFinding,
@@ -85,6 +85,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const checks = [
     checkCorpus("libraries", ensureCorpus(log), baseline),
     checkCorpus("applications", ensureApplicationCorpus(log), baseline),
+    checkCorpus("more-libraries", ensureMoreLibrariesCorpus(log), baseline),
   ];
   console.log(checks.map(describeCheck).join("\n\n"));
   if (values["write-new"]) {

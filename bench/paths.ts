@@ -17,6 +17,7 @@ function findRepoRoot(start: string): string {
 export const repoRoot = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
 export const corpusDir = join(repoRoot, "bench", "corpus");
 export const appCorpusDir = join(repoRoot, "bench", "corpus-apps");
+export const moreLibrariesCorpusDir = join(repoRoot, "bench", "corpus-more-libs");
 export const debCacheDir = join(repoRoot, "bench", ".cache", "debs");
 export const resultsDir = join(repoRoot, "bench", "results");
 export const distBench = join(repoRoot, "dist", "bench");

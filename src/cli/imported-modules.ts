@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ParallelAnalyzer } from '../analyzer/parallel.js';
-import { buildProjectIndex, DEFAULT_MAX_MODULES, type CheckedModule } from '../analyzer/project/build-index.js';
+import { buildProjectIndex, type CheckedModule } from '../analyzer/project/build-index.js';
 import { ModulePaths, normalizedRoot } from '../analyzer/project/module-paths.js';
 import type { ProjectIndexData } from '../analyzer/project/summary.js';
 import { mightHaveFindings } from '../analyzer/engine.js';
@@ -40,9 +40,10 @@ export async function indexImportedModules(files: readonly SourceFile[], start: 
   }
   const { data } = await buildProjectIndex(checked, { source: diskModuleSource(root), sourceRoots: [...sourceRoots, ...isolatedRoots], isolatedRoots: [...isolatedRoots], cache }, (modules) => analyzer.summarize(modules), {
     displayPath: (path) => relative(cwd, join(root, path)).split(sep).join('/'),
-    // `check .` on a large repository reaches more modules than the App's bound for one pull request: every
-    // checked file should at least know the modules it imports (a summary is a few KB).
-    maxModules: Math.max(DEFAULT_MAX_MODULES, 2 * checked.length),
+    // No bound but the repository's own size (and the import depth): the files are local, a summary is a few
+    // KB, and a bound would make a file's findings depend on how many other packages the same run reached
+    // first (the App, reading over the network for one pull request, keeps its own bound).
+    maxModules: Number.POSITIVE_INFINITY,
   });
   cache?.save();
   return data;
