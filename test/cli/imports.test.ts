@@ -136,4 +136,14 @@ describe('a repository with more modules than one pull request reaches', () => {
     const lines = found(runCli(['check', '--format', 'json', '--no-cache', '.'], makeProject(files)).stdout);
     expect(lines.filter((line) => line.endsWith(':5 missing-await'))).toHaveLength(count);
   }, 60_000);
+
+  it('one checked file keeps every module it reaches, however many (a bound would drop the last ones)', () => {
+    const root = makeProject({});
+    const count = 2100; // past the 2,000 modules a review's index holds
+    const names = Array.from({ length: count }, (_, i) => `m${i}`);
+    for (const name of names) writeFileSync(join(root, `${name}.py`), name === names.at(-1) ? 'async def fetch():\n    return 1\n' : 'def fetch():\n    return 1\n');
+    writeFileSync(join(root, 'main.py'), `${names.map((name) => `import ${name}`).join('\n')}\n\n\nasync def handler():\n    ${names.at(-1)}.fetch()\n`);
+    const { stdout } = runCli(['check', '--format', 'json', '--no-cache', 'main.py'], root);
+    expect(found(stdout)).toEqual([`main.py:${count + 4} missing-await`]);
+  }, 60_000);
 });
