@@ -19,6 +19,10 @@ export function awaitOfStartedTask(fn: FunctionInfo, model: SemanticModel): Node
       if (awaitNode?.type !== 'await' || awaitNode.startIndex < within.startIndex || awaitNode.endIndex > within.endIndex) continue;
       const awaiter = model.enclosingFunction(awaitNode);
       if (!awaiter || cancelsBefore(awaiter, holder, awaitNode.startIndex)) continue;
+      // `def dispose(): async def collect(): await task` ... `task.cancel(); ensure_future(collect())`: a
+      // coroutine defined where the task is cancelled, there only to collect it (graphql-core's observables).
+      const definer = awaiter.node.parent ? model.enclosingFunction(awaiter.node.parent) : null;
+      if (definer && cancelsBefore(definer, holder, definer.node.endIndex)) continue;
       return awaitNode;
     }
   }
