@@ -5,6 +5,7 @@ import type { Node } from 'web-tree-sitter';
 import type { FunctionInfo, SemanticModel } from '../../src/analyzer/model/semantic-model.js';
 import { calledName } from './calls.js';
 import { awaitsNothingAfter } from './after-handler.js';
+import { FRAMEWORK_HANDLER_METHODS } from '../../src/analyzer/knowledge/framework-handlers.js';
 import { RUNS_COROUTINE_AS_LOOP_MAIN, STARTS_COROUTINE_AS_TASK, STARTS_FUNCTION_AS_TASK } from '../../src/analyzer/knowledge/task-starting-methods.js';
 
 interface Starters { coroutine: ReadonlySet<string>; fn: ReadonlySet<string> }
@@ -45,6 +46,15 @@ export function isRunOnlyAsLoopMain(fn: FunctionInfo, model: SemanticModel): boo
  *  handed to the project's own helper, `on_finish=self.handle_response`, is awaited there: not this.) */
 export function isOnlyRegisteredAsHandler(fn: FunctionInfo, model: SemanticModel): boolean {
   return remembered(fn, model, 'handler', () => everyUse(fn, model, isRegisteredAsHandler));
+}
+
+/** Is the coroutine method one its framework calls itself, per request or event (a Tornado handler's `get`, an
+ *  aiohttp View's `post`), through a base class of this module or another of the project? The framework is
+ *  its caller (see src/analyzer/knowledge/framework-handlers.ts). */
+export function isFrameworkEntryPoint(fn: FunctionInfo, model: SemanticModel): boolean {
+  const cls = fn.ownerClass;
+  if (!cls) return false;
+  return remembered(fn, model, 'framework', () => model.derivesFrom(cls, (name) => FRAMEWORK_HANDLER_METHODS.get(name)?.has(fn.name) ?? false));
 }
 
 /** `add_post('/', ref)`, `register(ref)`, `add_route(method, path, handler=ref)`: the function itself, not a call

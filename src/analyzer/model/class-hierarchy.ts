@@ -115,6 +115,19 @@ export abstract class ClassHierarchy extends NameResolution {
     });
   }
 
+  /** Does the class derive from a class `accept` takes (by qualified name), through its local bases and the
+   *  project's classes in other modules? A base that cannot be followed counts as no. */
+  derivesFrom(cls: ClassInfo, accept: (qualifiedName: string) => boolean, seen = new Set<ClassInfo>()): boolean {
+    if (seen.has(cls)) return false;
+    seen.add(cls);
+    return cls.bases.some((base) => {
+      const local = this.localClass(base);
+      if (local) return this.derivesFrom(local, accept, seen);
+      const name = this.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') ?? base : base);
+      return name !== null && (accept(name) || (this.projectIndex?.classDerivesFrom(name, accept) ?? false));
+    });
+  }
+
   protected hasMember(cls: ClassInfo, name: string): boolean {
     return this.findMember(cls, name) !== undefined;
   }

@@ -145,8 +145,12 @@ export class ProjectIndex {
       const starred = this.moduleAt(star)?.summary;
       return starred !== undefined && binds(starred, name);
     });
-    if (binding.length === 1 && summary.starImports.every((star) => this.moduleAt(star))) return this.resolve([binding[0], ...rest].join('.'), hops + 1);
-    return null;
+    if (binding.length === 0 || !summary.starImports.every((star) => this.moduleAt(star))) return null;
+    // Several star-imported modules bind it: known when they all mean the same thing (jupyterhub's handlers
+    // package star-imports `base`, which defines BaseHandler, and `login`, which imports it from `base`).
+    const targets = binding.map((star) => this.resolve([star, ...rest].join('.'), hops + 1));
+    const first = targets[0];
+    return first && targets.every((target) => target?.qualifiedName === first.qualifiedName) ? first : null;
   }
 
   /** The class of a module-level instance (`db = Database()` in app/db.py, for `app.db.db`), following
@@ -219,6 +223,17 @@ export class ProjectIndex {
       } else if (!INERT_BASE_CLASSES.has(target?.qualifiedName ?? base)) return null;
     }
     return undefined;
+  }
+
+  /** Does the class named derive from a class `accept` takes (following re-exports and bases across the
+   *  project's modules, up to the outside class a base names)? */
+  classDerivesFrom(qualifiedName: string, accept: (qualifiedName: string) => boolean, hops = 0, seen = new Set<string>()): boolean {
+    if (hops > MAX_HOPS || seen.has(qualifiedName)) return false;
+    seen.add(qualifiedName);
+    const target = this.resolve(qualifiedName, hops);
+    if (target?.kind === 'outside') return accept(target.qualifiedName);
+    if (target?.kind !== 'class') return false;
+    return target.summary.bases.some((base) => base !== null && (accept(base) || this.classDerivesFrom(base, accept, hops + 1, seen)));
   }
 
   /** Does only `async with` enter instances of the class (`__aenter__`, no `__enter__`)? */

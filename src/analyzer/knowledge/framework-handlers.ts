@@ -1,0 +1,25 @@
+// Classes whose subclasses' methods a framework calls itself, once per request or event: a Tornado handler's
+// `get`, an aiohttp View's `post`, a Channels consumer's `receive`. The framework is such a method's caller:
+// it awaits the method as the request's last step and carries on with nothing a swallowed cancellation could
+// spoil (Tornado never cancels a handler; aiohttp cancels one only when its client has gone). Add a framework's
+// base class here, with the methods it calls, naming the framework's docs in the comment.
+
+const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
+
+/** Base classes by qualified name (and the names they are importable as), with the methods their framework calls. */
+export const FRAMEWORK_HANDLER_METHODS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  // https://www.tornadoweb.org/en/stable/web.html#entry-points
+  ...['tornado.web.RequestHandler'].map((name) => [name, new Set([...HTTP_METHODS, 'prepare'])] as const),
+  // https://www.tornadoweb.org/en/stable/websocket.html
+  ...['tornado.websocket.WebSocketHandler'].map((name) => [name, new Set([...HTTP_METHODS, 'prepare', 'open', 'on_message'])] as const),
+  // https://docs.aiohttp.org/en/stable/web_quickstart.html#class-based-views
+  ...['aiohttp.web.View', 'aiohttp.web_urldispatcher.View'].map((name) => [name, new Set(HTTP_METHODS)] as const),
+  // https://www.starlette.io/endpoints/
+  ...['starlette.endpoints.HTTPEndpoint'].map((name) => [name, new Set(HTTP_METHODS)] as const),
+  ...['starlette.endpoints.WebSocketEndpoint'].map((name) => [name, new Set(['on_connect', 'on_receive', 'on_disconnect'])] as const),
+  // https://docs.djangoproject.com/en/stable/topics/async/#async-views (class-based views with async handlers)
+  ...['django.views.View', 'django.views.generic.View', 'django.views.generic.base.View'].map((name) => [name, new Set(HTTP_METHODS)] as const),
+  // https://channels.readthedocs.io/en/stable/topics/consumers.html#asyncwebsocketconsumer
+  ...['channels.generic.websocket.AsyncWebsocketConsumer', 'channels.generic.websocket.AsyncJsonWebsocketConsumer']
+    .map((name) => [name, new Set(['connect', 'receive', 'receive_json', 'disconnect'])] as const),
+]);
