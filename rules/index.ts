@@ -50,6 +50,7 @@ import unboundedGather from './unbounded-gather.js';
 import waitWithCoroutines from './wait-with-coroutines.js';
 import queueTaskDoneNotInFinally from './queue-task-done-not-in-finally.js';
 import asyncTestWithoutRunner from './async-test-without-runner.js';
+import asyncTestInSyncTestcase from './async-test-in-sync-testcase.js';
 
 export const allRules: readonly Rule[] = [
   blockingSleep,
@@ -101,6 +102,7 @@ export const allRules: readonly Rule[] = [
   unclosedClientSession,
   queueTaskDoneNotInFinally,
   asyncTestWithoutRunner,
+  asyncTestInSyncTestcase,
 ];
 
 export function findRule(nameOrAlias: string): Rule | undefined {

@@ -1,7 +1,7 @@
 // `check` with repository context: the project index of the modules the checked files import, read from
 // disk under the repository root and summarized before the files are analyzed (or taken from the summaries an
 // earlier run left in the cache, for modules whose text has not changed since).
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ParallelAnalyzer } from '../analyzer/parallel.js';
 import { buildProjectIndex, type CheckedModule } from '../analyzer/project/build-index.js';
@@ -54,11 +54,38 @@ export async function indexImportedModules(files: readonly SourceFile[], start: 
 function packageRootOf(folder: string, root: string, known: Map<string, string>): string | null {
   const cached = known.get(folder);
   if (cached !== undefined) return cached;
-  let at = folder;
-  while (at !== root && existsSync(join(at, '__init__.py')) && dirname(at) !== at) at = dirname(at);
+  // In an installed tree (a `*.dist-info` or `*.egg-info` in a folder above) modules are named from that
+  // site-packages folder, folders without `__init__.py` included (namespace packages: `cylc/flow/...`, and
+  // `cylc/flow/tests/network/`, whose test imports `cylc.flow.tests.util`).
+  let at = sitePackagesAbove(folder, root);
+  if (at === null) {
+    at = folder;
+    while (at !== root && existsSync(join(at, '__init__.py')) && dirname(at) !== at) at = dirname(at);
+  }
   const inRoot = relative(root, at);
   if (inRoot.startsWith('..')) return null;
   const answer = inRoot.split(sep).join('/');
   known.set(folder, answer);
   return answer;
+}
+
+/** The nearest folder from `folder` up to (not including) the root that holds an installed distribution's
+ *  metadata, when the folders from there down to `folder` can name a package; else null. */
+function sitePackagesAbove(folder: string, root: string): string | null {
+  for (let at = folder; at !== root && dirname(at) !== at; at = dirname(at)) {
+    if (!isSitePackages(at)) continue;
+    // Only where the folders between name a package (`usr/share/doc/python3-x/examples` holds scripts).
+    const between = relative(at, folder);
+    return between === '' || between.split(sep).every((part) => /^[A-Za-z_]\w*$/.test(part)) ? at : null;
+  }
+  return null;
+}
+
+/** Does the folder hold an installed distribution's metadata (`name-1.0.dist-info`, `name.egg-info`)? */
+function isSitePackages(folder: string): boolean {
+  try {
+    return readdirSync(folder).some((entry) => entry.endsWith('.dist-info') || entry.endsWith('.egg-info'));
+  } catch {
+    return false;
+  }
 }

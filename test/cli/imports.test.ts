@@ -147,3 +147,31 @@ describe('a repository with more modules than one pull request reaches', () => {
     expect(found(stdout)).toEqual([`main.py:${count + 4} missing-await`]);
   }, 60_000);
 });
+
+describe('an installed tree (a folder with the distribution metadata, as Debian ships a package)', () => {
+  it('names modules from the folder holding the distribution metadata, namespace packages and test folders without __init__.py included', () => {
+    const root = makeProject({
+      'python3-ns/ns_pkg-1.0.dist-info/METADATA': 'Metadata-Version: 2.1\nName: ns-pkg\nRequires-Python: >=3.8\n',
+      // `ns` is a namespace package (no __init__.py); `tests/network` has none either, as pytest allows.
+      'python3-ns/ns/core/__init__.py': '',
+      'python3-ns/ns/core/tests/__init__.py': '',
+      'python3-ns/ns/core/tests/util.py': 'import unittest\n\n\nclass WorkflowTestCase(unittest.TestCase):\n    def setUp(self):\n        self.ready = True\n\n\nclass AsyncWorkflowTestCase(unittest.IsolatedAsyncioTestCase):\n    pass\n',
+      'python3-ns/ns/core/tests/network/test_publisher.py': [
+        'from ns.core.tests.util import AsyncWorkflowTestCase, WorkflowTestCase',
+        '',
+        '',
+        'class TestPublisher(WorkflowTestCase):',
+        '    async def test_publish(self):',
+        '        self.assertTrue(self.ready)',
+        '',
+        '',
+        'class TestAsyncPublisher(AsyncWorkflowTestCase):',
+        '    async def test_publish(self):',
+        '        self.assertTrue(True)',
+        '',
+      ].join('\n'),
+    });
+    const { stdout } = runCli(['check', '--format', 'json', '--no-cache', '--select', 'async-test-in-sync-testcase', 'python3-ns'], root);
+    expect(found(stdout)).toEqual(['python3-ns/ns/core/tests/network/test_publisher.py:5 async-test-in-sync-testcase']);
+  });
+});

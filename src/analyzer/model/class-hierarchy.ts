@@ -1,8 +1,31 @@
 // Class hierarchies within the module: where a member is found (a simple MRO over local bases), which local
 // subclasses may override it, and whether a base we cannot see comes first (then the answer is unknown).
+import type { Node } from 'web-tree-sitter';
 import { INERT_BASE_CLASSES } from './known-apis.js';
 import type { ClassInfo, FunctionInfo } from './module-facts.js';
 import { NameResolution, decoratorName } from './name-resolution.js';
+
+/** A class some class derives from: its qualified name, and its methods' names when it is the project's (null
+ *  for a class outside the project, whose methods the model does not know). */
+export interface Ancestor {
+  qualifiedName: string;
+  methods: ReadonlySet<string> | null;
+}
+
+export interface Ancestry {
+  ancestors: Ancestor[];
+  complete: boolean;
+}
+
+/** `class C(Base, metaclass=Meta)`. */
+function hasMetaclass(classNode: Node): boolean {
+  return classNode.childForFieldName('superclasses')?.namedChildren.some((argument) => argument?.type === 'keyword_argument' && argument.childForFieldName('name')?.text === 'metaclass') ?? false;
+}
+
+/** Without an index: is the name one of this project's (its top package is the module's own)? */
+function isProjectName(qualifiedName: string, moduleName: string): boolean {
+  return qualifiedName.split('.')[0] === moduleName.split('.')[0];
+}
 
 export abstract class ClassHierarchy extends NameResolution {
   protected inheritedFromProject(cls: ClassInfo, name: string, seen = new Set<ClassInfo>()): string | null | undefined {
@@ -117,15 +140,46 @@ export abstract class ClassHierarchy extends NameResolution {
 
   /** Does the class derive from a class `accept` takes (by qualified name), through its local bases and the
    *  project's classes in other modules? A base that cannot be followed counts as no. */
-  derivesFrom(cls: ClassInfo, accept: (qualifiedName: string) => boolean, seen = new Set<ClassInfo>()): boolean {
-    if (seen.has(cls)) return false;
-    seen.add(cls);
-    return cls.bases.some((base) => {
+  derivesFrom(cls: ClassInfo, accept: (qualifiedName: string) => boolean): boolean {
+    return this.ancestry(cls).ancestors.some((ancestor) => accept(ancestor.qualifiedName));
+  }
+
+  /** Every class the class derives from: this module's and the project's (with their methods' names), and the
+   *  outside classes their bases name (`unittest.TestCase`, methods unknown: null). `complete`: every base was
+   *  followed, and no class on the way has a metaclass (which may change what its methods are). */
+  ancestry(cls: ClassInfo): Ancestry {
+    let known = this.ancestries.get(cls);
+    if (!known) {
+      known = { ancestors: [], complete: true };
+      this.collectAncestors(cls, known, new Set());
+      this.ancestries.set(cls, known);
+    }
+    return known;
+  }
+
+  private readonly ancestries = new Map<ClassInfo, Ancestry>();
+
+  private collectAncestors(cls: ClassInfo, into: Ancestry, seen: Set<string>): void {
+    if (hasMetaclass(cls.node)) into.complete = false;
+    for (const base of cls.bases) {
       const local = this.localClass(base);
-      if (local) return this.derivesFrom(local, accept, seen);
+      if (local) {
+        if (seen.has(local.qualifiedName)) continue;
+        seen.add(local.qualifiedName);
+        into.ancestors.push({ qualifiedName: local.qualifiedName, methods: new Set(local.methods.keys()) });
+        this.collectAncestors(local, into, seen);
+        continue;
+      }
       const name = this.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') ?? base : base);
-      return name !== null && (accept(name) || (this.projectIndex?.classDerivesFrom(name, accept) ?? false));
-    });
+      if (name === null) into.complete = false;
+      else if (this.projectIndex) this.projectIndex.collectAncestors(name, into, seen);
+      else if (!seen.has(name)) {
+        // Without the index a base from another module of the project is only a name: its own bases are unknown.
+        seen.add(name);
+        into.ancestors.push({ qualifiedName: name, methods: null });
+        into.complete &&= !name.includes('.') || !isProjectName(name, this.moduleName);
+      }
+    }
   }
 
   protected hasMember(cls: ClassInfo, name: string): boolean {

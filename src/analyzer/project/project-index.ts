@@ -3,6 +3,7 @@
 // of a class across modules (its bases' too), and whether a sync helper blocks or starts an event loop through
 // a short chain of calls. Anything it cannot follow is unknown (null), and unknown stays silent.
 import { INERT_BASE_CLASSES, LOOP_STARTERS } from '../model/known-apis.js';
+import type { Ancestry } from '../model/class-hierarchy.js';
 import type { ClassSummary, FunctionSummary, IndexedModule, ModuleSummary, ProjectIndexData } from './summary.js';
 
 /** How far re-exports and bases are followed. */
@@ -225,15 +226,27 @@ export class ProjectIndex {
     return undefined;
   }
 
-  /** Does the class named derive from a class `accept` takes (following re-exports and bases across the
-   *  project's modules, up to the outside class a base names)? */
-  classDerivesFrom(qualifiedName: string, accept: (qualifiedName: string) => boolean, hops = 0, seen = new Set<string>()): boolean {
-    if (hops > MAX_HOPS || seen.has(qualifiedName)) return false;
+  /** Adds the class named, and the classes it derives from, to `into` (see SemanticModel.ancestry): a project
+   *  class with its methods' names, following re-exports and bases across modules; an outside class as a leaf.
+   *  A name the index cannot follow leaves the ancestry incomplete. */
+  collectAncestors(qualifiedName: string, into: Ancestry, seen: Set<string>, hops = 0): void {
+    if (seen.has(qualifiedName)) return;
     seen.add(qualifiedName);
-    const target = this.resolve(qualifiedName, hops);
-    if (target?.kind === 'outside') return accept(target.qualifiedName);
-    if (target?.kind !== 'class') return false;
-    return target.summary.bases.some((base) => base !== null && (accept(base) || this.classDerivesFrom(base, accept, hops + 1, seen)));
+    const target = hops > MAX_HOPS ? null : this.resolve(qualifiedName, hops);
+    if (target?.kind === 'outside') {
+      into.ancestors.push({ qualifiedName: target.qualifiedName, methods: null });
+      return;
+    }
+    if (target?.kind !== 'class') {
+      into.ancestors.push({ qualifiedName, methods: null }); // named, but what it is stays unknown
+      into.complete = false;
+      return;
+    }
+    into.ancestors.push({ qualifiedName: target.qualifiedName, methods: new Set(Object.keys(target.summary.methods)) });
+    for (const base of target.summary.bases) {
+      if (base === null) into.complete = false;
+      else this.collectAncestors(base, into, seen, hops + 1);
+    }
   }
 
   /** Does only `async with` enter instances of the class (`__aenter__`, no `__enter__`)? */
