@@ -6,7 +6,7 @@ import type { FunctionInfo, SemanticModel } from '../../src/analyzer/model/seman
 import { calledName } from './calls.js';
 import { awaitsNothingAfter } from './after-handler.js';
 import { FRAMEWORK_HANDLER_METHODS } from '../../src/analyzer/knowledge/framework-handlers.js';
-import { RUNS_COROUTINE_AS_LOOP_MAIN, STARTS_COROUTINE_AS_TASK, STARTS_FUNCTION_AS_TASK } from '../../src/analyzer/knowledge/task-starting-methods.js';
+import { CONNECTION_CALLBACK_PARAMETERS, RUNS_COROUTINE_AS_LOOP_MAIN, STARTS_COROUTINE_AS_TASK, STARTS_FUNCTION_AS_TASK } from '../../src/analyzer/knowledge/task-starting-methods.js';
 
 interface Starters { coroutine: ReadonlySet<string>; fn: ReadonlySet<string> }
 const AS_TASK: Starters = { coroutine: STARTS_COROUTINE_AS_TASK, fn: STARTS_FUNCTION_AS_TASK };
@@ -20,11 +20,23 @@ const answers = new WeakMap<SemanticModel, Map<string, boolean>>();
  *  elsewhere. A method is known by its attribute name (`self.x.run()` may be another class's `run`, and counts
  *  against it unless it resolves elsewhere); a function by the names that resolve to it or to nothing known. */
 export function isStartedOnlyAsTask(fn: FunctionInfo, model: SemanticModel): boolean {
+  if (isConnectionCallback(fn)) return true;
   // An override that prepares its arguments and ends with `await super().run(...)` runs the base's body as
   // part of its own: when the module starts that method only as a task, the base's body is the task's too
   // (tweepy's stream classes: `create_task(self._connect(...))`, each `_connect` ending in the base's).
   return remembered(fn, model, 'task', () => everyUse(fn, model, (reference) => startsTask(reference, AS_TASK) || isOverrideTailCall(reference, fn, model))
     && !everyUse(fn, model, (reference) => isOverrideTailCall(reference, fn, model)));
+}
+
+/** `async def handle(reader, writer)` (or a method taking them after `self`): asyncio's stream-server callback,
+ *  run as a task per connection (see CONNECTION_CALLBACK_PARAMETERS). */
+function isConnectionCallback(fn: FunctionInfo): boolean {
+  const names = (fn.node.childForFieldName('parameters')?.namedChildren ?? []).map((parameter) => {
+    const name = parameter?.type === 'identifier' ? parameter : parameter?.type === 'typed_parameter' ? parameter.namedChildren[0] : null;
+    return name?.type === 'identifier' ? name.text : '?';
+  });
+  const rest = fn.ownerClass && names[0] === fn.firstParameter ? names.slice(1) : names;
+  return rest.length === CONNECTION_CALLBACK_PARAMETERS.length && rest.every((name, i) => name === CONNECTION_CALLBACK_PARAMETERS[i]);
 }
 
 /** `await super().NAME(...)` as the last step of a method of the same name (an override handing on to the

@@ -17,7 +17,13 @@ export const STARTS_FUNCTION_AS_TASK: ReadonlySet<string> = new Set([
   'start_soon', 'start', 'spawn_system_task', // trio and anyio nurseries, trio's system tasks
   'spawn_callback', 'add_callback', // tornado's IOLoop
   'start_background_task', // python-socketio / python-engineio servers and clients
+  'start_server', 'start_unix_server', // asyncio streams: the client_connected_cb runs as a task per connection
 ]);
+
+/** The parameters (after `self`) of asyncio's stream-server callback, `client_connected_cb(reader, writer)`, as
+ *  its docs name them: a coroutine taking exactly these is started as a task per connection by
+ *  `asyncio.start_server`, wherever that call is (a library's handler is handed to it by its users). */
+export const CONNECTION_CALLBACK_PARAMETERS: readonly string[] = ['reader', 'writer'];
 
 /** Coroutine methods that start a task in a group that keeps it and return at once (`await group.spawn(coro)`):
  *  a task made only to run one of them finishes in its first step, holding nothing. */
