@@ -39,6 +39,8 @@ export const applicationPackages = [
   "gunicorn", "python3-bonsai", "python3-consul", "python3-dbus-fast", "python3-fastapi", "yt-dlp", "python3-tweepy",
   "python3-watchgod", "python3-netdisco", "python3-trio-websocket", "python3-selenium", "python3-django",
   "cura", "staticsite", "octavia-tempest-plugin", "bup",
+  "python3-qtconsole", "python3-spyder", "python3-spyder-kernels", "pathspider", "python3-locust", "python3-karabo-bridge",
+  "lava-dev", "chaussette",
 ] as const;
 
 /** Held-out asyncio libraries beyond the benchmark's (whose list the precision issue fixed, so that its time
@@ -56,7 +58,7 @@ export const moreLibraryPackages = [
   "python3-aiohttp-socks", "python3-aioresponses", "python3-sqlalchemy", "python3-dnspython", "python3-pytest-aiohttp",
   "python3-pytest-tornasync", "python3-ws4py", "python3-flask", "python3-matplotlib", "python3-ginga", "python3-raritan-json-rpc",
   "python3-djoser", "python3-restless", "python3-flask-httpauth", "python3-exceptiongroup", "python3-cobra", "python3-editobj3",
-  "python3-ironic-lib",
+  "python3-ironic-lib", "python3-pytest-tornado", "python3-toro", "python3-amp", "python3-partd",
 ] as const;
 
 /** Bumped when what is extracted per package changes, so cached corpora are extracted again. */
