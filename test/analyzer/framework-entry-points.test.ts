@@ -31,24 +31,15 @@ class LoginHandler(BaseHandler):
 
 from hub.web import BaseHandler, Plain
 
-
-class ProgressHandler(BaseHandler):
+${['ProgressHandler(BaseHandler)', 'Poller(Plain)'].map((header) => `
+class ${header}:
     async def get(self):
         try:
             await self.stream_progress()
         except asyncio.CancelledError:
             pass
         self.finish({"ready": True})
-
-
-class Poller(Plain):
-    async def get(self):
-        try:
-            await self.stream_progress()
-        except asyncio.CancelledError:
-            pass
-        self.finish({"ready": True})
-`,
+`).join('\n')}`,
 };
 
 const source: ModuleSource = {
