@@ -6,7 +6,7 @@ import { blockingCallsOf } from '../src/analyzer/model/known-apis.js';
 
 /** Synchronous database clients, by what makes them, with the asyncio driver to use instead (the library
  *  tables: src/analyzer/knowledge/libraries/). */
-const BLOCKING_DATABASE_CLIENTS: ReadonlyMap<string, string> = new Map([...blockingCallsOf('database')].map(([name, call]) => [name, call.instead]));
+const BLOCKING_DATABASE_CLIENTS = blockingCallsOf('database');
 
 /** Clients that keep the database in the process's memory when the database they are given (first argument,
  *  or the keyword) is named so: no disk and no server behind them, so nothing waits. SQLite reads a `file:`
@@ -22,31 +22,40 @@ export default defineRule({
   severity: 'error',
   blocksTheLoop: true,
   scope: 'coroutine',
-  what: 'Reports synchronous database clients (sqlite3, psycopg2, pymysql, MySQLdb, pymongo, redis) created inside a coroutine; an SQLite database in memory (`sqlite3.connect(":memory:")`) is not reported.',
+  what: 'Reports synchronous database clients (psycopg2, pymysql, MySQLdb, pymongo, redis, and sqlite3 where `blocking-file-io` is on) created inside a coroutine. A local SQLite file is file I/O, weighed like other local file access: `sqlite3.connect()` is reported only where `blocking-file-io` is turned on (it is off by default; on in Home Assistant modules), and an SQLite database in memory (`sqlite3.connect(":memory:")`) never.',
   why: 'A synchronous driver waits for the database on the event loop\'s thread: connecting and every query on the connection stall all other tasks. The asyncio drivers (aiosqlite, asyncpg, aiomysql, motor, redis.asyncio) suspend only the calling coroutine; trio and anyio code, which they do not run on, can do the database work in a worker thread.',
-  bad: `import sqlite3
+  bad: `import psycopg2
 
 
-async def count_users(path):
-    connection = sqlite3.connect(path)
+async def count_users(dsn):
+    connection = psycopg2.connect(dsn)
     try:
-        return connection.execute("SELECT count(*) FROM users").fetchone()[0]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM users")
+            return cursor.fetchone()[0]
     finally:
         connection.close()
 `,
-  good: `import aiosqlite
+  good: `import asyncpg
 
 
-async def count_users(path):
-    async with aiosqlite.connect(path) as connection:
-        cursor = await connection.execute("SELECT count(*) FROM users")
-        return (await cursor.fetchone())[0]
+async def count_users(dsn):
+    connection = await asyncpg.connect(dsn)
+    try:
+        return await connection.fetchval("SELECT count(*) FROM users")
+    finally:
+        await connection.close()
 `,
   query: CALL_QUERY,
   check({ call }, { model, report }) {
     const callee = model.callee(call);
-    const instead = callee ? BLOCKING_DATABASE_CLIENTS.get(callee) : undefined;
-    if (!instead || !model.isInCoroutine(call) || isInMemoryDatabase(call, callee!)) return;
+    const client = callee ? BLOCKING_DATABASE_CLIENTS.get(callee) : undefined;
+    if (!client || !model.isInCoroutine(call) || isInMemoryDatabase(call, callee!)) return;
+    // A local SQLite file is file I/O: its queries take microseconds to milliseconds on the small databases
+    // bots and services keep, which maintainers weigh like other local file access (blocking-file-io, off by
+    // default). Reported where that rule is on.
+    if (client.localFile && !(model.self?.ruleIsOn('blocking-file-io') ?? false)) return;
+    const { instead } = client;
     // The asyncio drivers need an asyncio loop: trio code (and anyio code, which may run on trio) has none.
     const thread = (library: 'trio' | 'anyio') => `do the database work in ${offloadText(library, model)}`;
     const advice = forLibrary(model, call, { asyncio: `use ${instead}`, trio: thread('trio'), anyio: thread('anyio') });

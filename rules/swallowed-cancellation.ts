@@ -17,7 +17,7 @@ export default defineRule({
   aliases: ['ASYNC103', 'ASYNC104'],
   severity: 'warning',
   scope: 'coroutine',
-  what: 'Reports `except asyncio.CancelledError`, `except BaseException` or a bare `except:` in a coroutine whose handler does not re-raise where the lost cancellation shows (the task runs on: a loop goes round again or more awaits follow the try; callers that may await the coroutine inline carry on as if it had completed; or a timeout scope around it never fires), and a `return`, `break` or `continue` in the `finally:` of a try that awaits (it discards the exception in flight). Left alone on purpose: a try that never suspends (it awaits only local coroutines that await nothing themselves: a cancellation cannot arrive there), the end of a program\'s entry coroutine (only ever run by `asyncio.run(main())`, `trio.run` or `anyio.run` from synchronous code: no task awaits it, and a Ctrl-C that cancels it just ends the program), a handler that raises another exception in its place (`raise CommClosedError(...) from exc`: the task stops, and whoever waits for it sees an error, not a completion), the end of a coroutine the module only ever starts as a task (`create_task(self._reader())`, `nursery.start_soon(self._serve)`, `taskgroup.spawn(self.run())`, `start_background_task(self._thread)`: the starters are listed in src/analyzer/knowledge/task-starting-methods.ts) or only as the last step of same-named overrides so started (`await super()._connect(url)`), or a stream-server callback (`async def handle(reader, writer)`, which `asyncio.start_server` runs as a task per connection), and that finishes after the cancellation with awaits that lead straight to its end (cleanup below the try, no loop), the owner cancelling it and then awaiting it in a coroutine it defines for that and never awaits inline, unless something awaits that task without cancelling it first (`await self._task_handler` under a timeout: the awaiter\'s cancellation is forwarded into the task, and when the task swallows it the awaiter\'s `await` returns normally too), the end of a private loop coroutine (`async def _keepalive_loop(self): while ...`) that its module never names, the body of a background task the project starts from another module, and of one every caller in the module awaits as its last step, in a module that cancels nothing and sets no timeout, the owner\'s `task.cancel()` then `await task`, a handler registered with a framework and never called in the module (`app.router.add_post("/", self.handle)`: its caller is the framework, which we do not see), a method the framework calls per request through the class it derives from (a Tornado `RequestHandler.get`, an aiohttp `View.post`: src/analyzer/knowledge/framework-handlers.ts), an `except CancelledError:` that decides what a cancelled call gives its callers (`ret = None`, then `return ret`; `return False`: a design, as python-socketio\'s event handlers), handlers behind an earlier clause that re-raises the cancellation (`except (OSError, get_cancelled_exc_class()): raise`), trio/anyio shielded cancel scopes, handlers that cancel their scope again, an async generator whose `except (CancelledError, GeneratorExit):` ends the stream (its consumer went away, closed or cancelled: a server-sent-events stream), and test code (test modules and folders, `test_*` functions, pytest fixtures).',
+  what: 'Reports `except asyncio.CancelledError`, `except BaseException` or a bare `except:` in a coroutine whose handler does not re-raise where the lost cancellation shows (the task runs on: a loop goes round again or more awaits follow the try; callers that may await the coroutine inline carry on as if it had completed; or a timeout scope around it never fires), and a `return`, `break` or `continue` in the `finally:` of a try that awaits (it discards the exception in flight). Left alone on purpose: a try that never suspends (it awaits only local coroutines that await nothing themselves: a cancellation cannot arrive there), the end of a program\'s entry coroutine (only ever run by `asyncio.run(main())`, `trio.run` or `anyio.run` from synchronous code: no task awaits it, and a Ctrl-C that cancels it just ends the program), a handler that raises another exception in its place (`raise CommClosedError(...) from exc`: the task stops, and whoever waits for it sees an error, not a completion), the end of a coroutine the module only ever starts as a task (`create_task(self._reader())`, `nursery.start_soon(self._serve)`, `taskgroup.spawn(self.run())`, `start_background_task(self._thread)`: the starters are listed in src/analyzer/knowledge/task-starting-methods.ts) or only as the last step of same-named overrides so started (`await super()._connect(url)`), or a stream-server callback (`async def handle(reader, writer)`, which `asyncio.start_server` runs as a task per connection), and never awaits inline, unless something awaits that task without cancelling it first (`await self._task_handler` under a timeout: the awaiter\'s cancellation is forwarded into the task, and when the task swallows it the awaiter\'s `await` returns normally too; a coroutine defined where the task is cancelled, only to collect it, is the owner\'s), such a task or a program\'s entry coroutine that finishes after the cancellation with awaits leading straight to its end (cleanup below the try: no `while` or `async for` after it), the end of a private loop coroutine (`async def _keepalive_loop(self): while ...`) that its module never names, the body of a background task the project starts from another module, and of one every caller in the module awaits as its last step, in a module that cancels nothing and sets no timeout, the owner\'s `task.cancel()` then `await task`, a handler registered with a framework and never called in the module (`app.router.add_post("/", self.handle)`: its caller is the framework, which we do not see), a method the framework calls per request through the class it derives from (a Tornado `RequestHandler.get`, an aiohttp `View.post`: src/analyzer/knowledge/framework-handlers.ts), an `except CancelledError:` that decides what a cancelled call gives its callers (`ret = None`, then `return ret`; `return False`: a design, as python-socketio\'s event handlers), handlers behind an earlier clause that re-raises the cancellation (`except (OSError, get_cancelled_exc_class()): raise`), trio/anyio shielded cancel scopes, handlers that cancel their scope again, an async generator whose `except (CancelledError, GeneratorExit):` ends the stream (its consumer went away, closed or cancelled: a server-sent-events stream), and test code (test modules and folders, `test_*` functions, pytest fixtures).',
   why: 'Cancellation is delivered as an exception, so a handler that swallows it makes `task.cancel()`, timeouts and TaskGroup shutdown silently fail: the task keeps running and whoever waits for it hangs, a caller carries on with a result that was never produced, or `asyncio.timeout()` never raises TimeoutError. A background task that only ends after the handler loses nothing its owner could notice.',
   bad: `import asyncio
 
@@ -98,7 +98,9 @@ function whoSeesTheLoss(node: Node, after: Aftermath, model: SemanticModel, resu
   // A task nobody awaits that, once cancelled, finishes with awaits that lead straight to its end (no loop):
   // its owner asked it to stop, and it does, after the cleanup written below the try instead of in the handler
   // (aiortc's RTCP sender sends its BYE packet, then ends; stop() waits for an event it sets last).
-  if (startedOnlyAsTask && !awaiter && after.kind === 'runs-on' && after.via === 'await' && owner && endsWithoutLooping(node, owner)) return null;
+  // So does a program's entry coroutine (only ever run by `asyncio.run(main())`) that shuts down after a
+  // Ctrl-C: it cancels what it started, awaits it and returns its exit code.
+  if (after.kind === 'runs-on' && after.via === 'await' && owner && ((startedOnlyAsTask && !awaiter) || isOnlyRunOnNewLoops(model, owner)) && endsWithoutLooping(node, owner)) return null;
   // A method its framework calls per request (a Tornado handler's `get`, an aiohttp View's `post`): the framework
   // awaits it as the request's last step and carries on with nothing the swallow could spoil, and cancels it at
   // most when its client has gone (Tornado never does). A CancelledError it meets comes from what it awaited:
@@ -127,13 +129,16 @@ function whoSeesTheLoss(node: Node, after: Aftermath, model: SemanticModel, resu
   return 'the coroutine then returns as if it had completed, so a caller that awaits it carries on after `cancel()` or a timeout';
 }
 
-/** From the try of `handler` to the end of the function: no loop around the try, and none after it. */
+/** From the try of `handler` to the end of the function: no loop around the try, and none after it that may
+ *  run on unbounded (a `while`, an `async for` over a stream). A `for` over a collection is bounded: cancelling
+ *  the tasks still pending, then awaiting each, is how a shutdown ends. */
 function endsWithoutLooping(handler: Node, owner: FunctionInfo): boolean {
   const loops = ['for_statement', 'while_statement'];
+  const unbounded = (node: Node | null) => node?.type === 'while_statement' || (node?.type === 'for_statement' && node.firstChild?.type === 'async');
   for (let node = handler.parent; node && node.id !== owner.node.id; node = node.parent) {
     if (loops.includes(node.type)) return false;
     for (let next = node.nextNamedSibling; next; next = next.nextNamedSibling) {
-      if (loops.includes(next.type) || next.descendantsOfType(loops).length > 0) return false;
+      if (unbounded(next) || next.descendantsOfType(loops).some(unbounded)) return false;
     }
   }
   return true;
@@ -160,12 +165,14 @@ function givesTheCancelledCallAResult(block: Node, model: SemanticModel): boolea
   });
 }
 
-/** A private loop coroutine (`async def _keepalive_loop(self): while self.is_connected(): ...`) that its
- *  module never names: the project starts it from another module (a mixin's method, telethon's client), and a
- *  loop that runs until it is cancelled is the body of a background task, not a call whose result anyone
- *  awaits. The handler sits in or around that loop, so the task just ends. */
+/** A private loop coroutine (`async def _keepalive_loop(self): while self.is_connected(): ...`) that the
+ *  module's code never names (`__all__` and docstrings do not count): the project starts it from another module
+ *  (a mixin's method, telethon's client), and a loop that runs until it is cancelled is the body of a background
+ *  task, not a call whose result anyone awaits. The handler sits in or around that loop, so the task just ends.
+ *  A public one may be a library's API that its users await inline (matrix-nio's `sync_forever`, whose upstream
+ *  made the cancellation propagate), so it is not taken for a task. */
 function isBackgroundLoopStartedElsewhere(owner: FunctionInfo, handler: Node, model: SemanticModel): boolean {
-  if (!/^_[^_]/.test(owner.name) || (model.source.text.match(new RegExp(`\\b${owner.name}\\b`, 'g'))?.length ?? 0) > 1) return false;
+  if (!/^_[^_]/.test(owner.name) || isNamedInCode(owner, model)) return false;
   const tryStatement = handler.parent;
   const loopAround = (node: Node | null): boolean => {
     for (let at = node; at && at.id !== owner.node.id; at = at.parent) if (at.type === 'while_statement') return true;
@@ -173,6 +180,18 @@ function isBackgroundLoopStartedElsewhere(owner: FunctionInfo, handler: Node, mo
   };
   const loopInside = tryStatement?.childForFieldName('body')?.namedChildren.some((statement) => statement?.type === 'while_statement');
   return !!loopInside || loopAround(tryStatement);
+}
+
+/** Does an identifier in the module's code (not its own `def`, not a string or comment) name the function? */
+function isNamedInCode(fn: FunctionInfo, model: SemanticModel): boolean {
+  const root = model.tree.rootNode;
+  for (const { index } of model.source.text.matchAll(new RegExp(`\\b${fn.name}\\b`, 'g'))) {
+    const identifier = root.descendantForIndex(index, index + fn.name.length);
+    if (identifier?.type !== 'identifier' || identifier.startIndex !== index) continue;
+    if (identifier.parent?.type === 'function_definition' && identifier.parent.id === fn.node.id) continue;
+    return true;
+  }
+  return false;
 }
 
 /** What in a module may cancel a task or put a deadline on it. */

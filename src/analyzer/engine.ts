@@ -260,7 +260,9 @@ export class Engine {
       const indexScope = project.index?.scopes && Object.hasOwn(project.index.scopes, path) ? project.index.scopes[path] : undefined;
       const fileProject = indexScope === undefined ? project : { ...project, indexScope };
       const model = new SemanticModel(tree, source, indexedName ?? moduleNameFromPath(path), facts, fileProject, indexedName !== undefined && isPackagePath(path));
-      model.self = { path, probe: () => this.blockingProbe(model, text), ruleIsOn: (name) => this.activeNames.has(name) };
+      // A rule that runs only because a library enforces it is on only in the modules that import that library.
+      const ruleIsOn = (name: string) => this.activeNames.has(name) && !this.enforcedOnly.some((rule) => rule.name === name && !isEnforcedIn(rule, model));
+      model.self = { path, probe: () => this.blockingProbe(model, text), ruleIsOn };
       const ignoredHere = this.fileIgnores(path);
       const inCoroutine = coroutineRangeTest(model);
       const findings: Finding[] = [];

@@ -151,8 +151,8 @@ describe('advice by library and target Python', () => {
   });
 
   it('blocking-database: a worker thread in trio and anyio code, which the asyncio drivers do not run on', async () => {
-    expect(await message('import trio\nimport sqlite3', '    sqlite3.connect(p)', blockingDatabase)).toContain('do the database work in `await trio.to_thread.run_sync(...)`');
-    expect(await message('import asyncio\nimport sqlite3', '    sqlite3.connect(p)', blockingDatabase)).toContain('use `aiosqlite.connect`');
+    expect(await message('import trio\nimport psycopg2', '    psycopg2.connect(p)', blockingDatabase)).toContain('do the database work in `await trio.to_thread.run_sync(...)`');
+    expect(await message('import asyncio\nimport psycopg2', '    psycopg2.connect(p)', blockingDatabase)).toContain('use `asyncpg.connect` or `psycopg.AsyncConnection.connect`');
   });
 
   it('executor-per-call: the shared executor the library and target have', async () => {

@@ -17,8 +17,9 @@ export interface AdviceByLibrary {
 export type BlockingCall =
   /** blocking-http: a synchronous HTTP request. */
   | { kind: 'http' }
-  /** blocking-database: a synchronous database client; `instead`: the async driver to use. */
-  | { kind: 'database'; instead: string }
+  /** blocking-database: a synchronous database client; `instead`: the async driver to use. `localFile`: the
+   *  database is a local file (SQLite), whose queries are local file I/O: reported where file I/O is. */
+  | { kind: 'database'; instead: string; localFile?: true }
   /** blocking-subprocess: `does` says what the call does ('runs a process and waits for it'); `instead`
    *  which async call runs, starts or waits for a process. */
   | { kind: 'process'; does: string; instead: 'run' | 'start' | 'wait' }

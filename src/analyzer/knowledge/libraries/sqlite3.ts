@@ -5,8 +5,8 @@ export default defineLibrary({
   module: 'sqlite3',
   sources: ['https://docs.python.org/3/library/sqlite3.html'],
   functions: {
-    connect: { blocking: { kind: 'database', instead: '`aiosqlite.connect`' } },
-    'dbapi2.connect': { blocking: { kind: 'database', instead: '`aiosqlite.connect`' } },
+    connect: { blocking: { kind: 'database', instead: '`aiosqlite.connect`', localFile: true } },
+    'dbapi2.connect': { blocking: { kind: 'database', instead: '`aiosqlite.connect`', localFile: true } },
   },
   starExports: { '': 'connect' },
 });
