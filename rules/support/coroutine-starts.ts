@@ -5,7 +5,7 @@ import type { Node } from 'web-tree-sitter';
 import type { FunctionInfo, SemanticModel } from '../../src/analyzer/model/semantic-model.js';
 import { calledName } from './calls.js';
 import { awaitsNothingAfter } from './after-handler.js';
-import { FRAMEWORK_HANDLER_METHODS } from '../../src/analyzer/knowledge/framework-handlers.js';
+import { FRAMEWORK_HANDLER_METHODS, HANDLER_REGISTRATIONS } from '../../src/analyzer/knowledge/framework-handlers.js';
 import { CONNECTION_CALLBACK_PARAMETERS, RUNS_COROUTINE_AS_LOOP_MAIN, STARTS_COROUTINE_AS_TASK, STARTS_FUNCTION_AS_TASK } from '../../src/analyzer/knowledge/task-starting-methods.js';
 
 interface Starters { coroutine: ReadonlySet<string>; fn: ReadonlySet<string> }
@@ -57,7 +57,7 @@ export function isRunOnlyAsLoopMain(fn: FunctionInfo, model: SemanticModel): boo
  *  caller is then the framework, which we do not see: what it does after a cancellation is unknown. (A callback
  *  handed to the project's own helper, `on_finish=self.handle_response`, is awaited there: not this.) */
 export function isOnlyRegisteredAsHandler(fn: FunctionInfo, model: SemanticModel): boolean {
-  return remembered(fn, model, 'handler', () => everyUse(fn, model, isRegisteredAsHandler));
+  return remembered(fn, model, 'handler', () => everyUse(fn, model, (reference) => isRegisteredAsHandler(reference, model)));
 }
 
 /** Is the coroutine method one its framework calls itself, per request or event (a Tornado handler's `get`, an
@@ -69,12 +69,14 @@ export function isFrameworkEntryPoint(fn: FunctionInfo, model: SemanticModel): b
   return remembered(fn, model, 'framework', () => model.derivesFrom(cls, (name) => FRAMEWORK_HANDLER_METHODS.get(name)?.has(fn.name) ?? false));
 }
 
-/** `add_post('/', ref)`, `register(ref)`, `add_route(method, path, handler=ref)`: the function itself, not a call
- *  of it, given to a registration call (one whose name starts with `add_` or `register`). */
-function isRegisteredAsHandler(reference: Node): boolean {
+/** `add_post('/', ref)`, `register(ref)`, `add_route(method, path, handler=ref)`, `web.get('/', ref)`: the
+ *  function itself, not a call of it, given to a registration call (one whose name starts with `add_` or
+ *  `register`, or a route definition of knowledge/framework-handlers.ts's HANDLER_REGISTRATIONS). */
+function isRegisteredAsHandler(reference: Node, model: SemanticModel): boolean {
   let parent = reference.parent;
   if (parent?.type === 'keyword_argument' && parent.childForFieldName('value')?.id === reference.id) parent = parent.parent;
-  return parent?.type === 'argument_list' && REGISTRATION.test(calledName(parent.parent) ?? '');
+  if (parent?.type !== 'argument_list' || !parent.parent) return false;
+  return REGISTRATION.test(calledName(parent.parent) ?? '') || HANDLER_REGISTRATIONS.has(model.callee(parent.parent) ?? '');
 }
 
 /** Calls that register a handler with a framework (aiohttp's `add_get`/`add_post`/`add_route`, event buses'

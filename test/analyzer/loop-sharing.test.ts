@@ -186,3 +186,32 @@ describe('rules that name their words', () => {
     expect(await findingsIn(source, { rules: [needsOther], path: 'app/save.py' })).toEqual([]);
   });
 });
+
+describe('a sequential entry coroutine and the calls named start', () => {
+  it('a start() that is not awaited starts nothing on the loop (a spinner, a thread), unless a scheduler runs jobs there', async () => {
+    const entry = (setup: string) => `import asyncio
+import time
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from halo import Halo
+
+
+async def main():
+${setup}
+    time.sleep(1)
+    async with asyncio.TaskGroup() as group:
+        group.create_task(serve())
+
+
+async def serve():
+    await asyncio.sleep(1)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
+`;
+    expect(await lines(entry('    spinner = Halo()\n    spinner.start()'), 'app/main.py')).toEqual([]);
+    expect(await lines(entry('    scheduler = AsyncIOScheduler()\n    scheduler.start()'), 'app/main.py')).toEqual([11]);
+    expect(await lines(entry('    await asyncio.sleep(0)\n    task = asyncio.create_task(serve())'), 'app/main.py')).toEqual([11]);
+  });
+});

@@ -23,3 +23,11 @@ export const FRAMEWORK_HANDLER_METHODS: ReadonlyMap<string, ReadonlySet<string>>
   ...['channels.generic.websocket.AsyncWebsocketConsumer', 'channels.generic.websocket.AsyncJsonWebsocketConsumer']
     .map((name) => [name, new Set(['connect', 'receive', 'receive_json', 'disconnect'])] as const),
 ]);
+
+/** Calls that register the function they are given as a route handler, which the framework then calls per
+ *  request: aiohttp's route definitions (`web.get("/", handler)`, `web.route("GET", "/", handler)`),
+ *  https://docs.aiohttp.org/en/stable/web_reference.html#route-definition. (Calls named `add_*` or
+ *  `register*` count whatever their library: see coroutine-starts.ts.) */
+export const HANDLER_REGISTRATIONS: ReadonlySet<string> = new Set(
+  ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'route', 'view'].flatMap((verb) => [`aiohttp.web.${verb}`, `aiohttp.web_routedef.${verb}`]),
+);

@@ -48,7 +48,19 @@ function calledName(call: Node): string | null {
  *  the offset? Starting a thread or a process (`thread.start()`) puts nothing on the loop. */
 function startsBefore(fn: FunctionInfo, before: number, starters: ReadonlySet<string> = CONCURRENCY_STARTERS, model?: SemanticModel): boolean {
   return fn.node.descendantsOfType('call').some((call) => !!call && call.startIndex < before && starters.has(calledName(call) ?? '')
-    && !(model && startsThreadOrProcess(call, model)));
+    && !(model && (startsThreadOrProcess(call, model) || isPlainStart(call, model))));
+}
+
+/** Schedulers whose plain `start()` (not awaited) puts their jobs on the running loop. */
+const LOOP_SCHEDULERS: ReadonlySet<string> = new Set(['apscheduler.schedulers.asyncio.AsyncIOScheduler']);
+
+/** `spinner.start()`, `timer.start()`: a `start()` that is not awaited starts nothing on the loop (a nursery's
+ *  or a site's is awaited), unless its receiver is a scheduler that runs jobs there. */
+function isPlainStart(call: Node, model: SemanticModel): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'start' || call.parent?.type === 'await') return false;
+  const receiver = fn.childForFieldName('object');
+  return !receiver || !LOOP_SCHEDULERS.has(model.typeOf(receiver) ?? '');
 }
 
 const THREADS_AND_PROCESSES: ReadonlySet<string> = new Set(['threading.Thread', 'multiprocessing.Process', 'multiprocessing.context.Process']);
