@@ -182,8 +182,17 @@ function isBackgroundLoopStartedElsewhere(owner: FunctionInfo, handler: Node, mo
   return !!loopInside || loopAround(tryStatement);
 }
 
-/** Does an identifier in the module's code (not its own `def`, not a string or comment) name the function? */
+const namedInCode = new WeakMap<FunctionInfo, boolean>();
+
+/** Does an identifier in the module's code (not its own `def`, not a string or comment) name the function?
+ *  Asked for every handler of the function: answered once. */
 function isNamedInCode(fn: FunctionInfo, model: SemanticModel): boolean {
+  let answer = namedInCode.get(fn);
+  if (answer === undefined) namedInCode.set(fn, (answer = findsNameInCode(fn, model)));
+  return answer;
+}
+
+function findsNameInCode(fn: FunctionInfo, model: SemanticModel): boolean {
   const root = model.tree.rootNode;
   for (const { index } of model.source.text.matchAll(new RegExp(`\\b${fn.name}\\b`, 'g'))) {
     const identifier = root.descendantForIndex(index, index + fn.name.length);
