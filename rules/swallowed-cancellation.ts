@@ -3,7 +3,7 @@ import { defineRule, type ReportOptions, type RuleContext } from '../src/analyze
 import type { FunctionInfo, SemanticModel } from '../src/analyzer/model/semantic-model.js';
 import { clauseText, whatIsCaught } from './support/except-clauses.js';
 import { handsCancellationOn } from './support/cancellation-handoff.js';
-import { afterHandler, afterJump, type Aftermath } from './support/after-handler.js';
+import { afterHandler, afterJump, endsWithoutLooping, type Aftermath } from './support/after-handler.js';
 import { enclosingTimeout, isShielded } from './support/scopes-around.js';
 import { awaitsOnlyTaskObjects, cancelsItsOwnTasks } from './support/awaited-tasks.js';
 import { isAwaitedOnlyAsLastStep, isFrameworkEntryPoint, isOnlyRegisteredAsHandler, isRunOnlyAsLoopMain, isStartedOnlyAsTask } from './support/coroutine-starts.js';
@@ -129,21 +129,6 @@ function whoSeesTheLoss(node: Node, after: Aftermath, model: SemanticModel, resu
   return 'the coroutine then returns as if it had completed, so a caller that awaits it carries on after `cancel()` or a timeout';
 }
 
-/** From the try of `handler` to the end of the function: no loop around the try, and none after it that may
- *  run on unbounded (a `while`, an `async for` over a stream). A `for` over a collection is bounded: cancelling
- *  the tasks still pending, then awaiting each, is how a shutdown ends. */
-function endsWithoutLooping(handler: Node, owner: FunctionInfo): boolean {
-  const loops = ['for_statement', 'while_statement'];
-  const unbounded = (node: Node | null) => node?.type === 'while_statement' || (node?.type === 'for_statement' && node.firstChild?.type === 'async');
-  for (let node = handler.parent; node && node.id !== owner.node.id; node = node.parent) {
-    if (loops.includes(node.type)) return false;
-    for (let next = node.nextNamedSibling; next; next = next.nextNamedSibling) {
-      if (unbounded(next) || next.descendantsOfType(loops).some(unbounded)) return false;
-    }
-  }
-  return true;
-}
-
 /** Does the handler give the cancelled call a result of its own: `return value` (not None), or a value assigned
  *  to a local that the coroutine then returns (`ret = None`, then `return ret` after the try)? */
 function givesTheCancelledCallAResult(block: Node, model: SemanticModel): boolean {
@@ -182,25 +167,9 @@ function isBackgroundLoopStartedElsewhere(owner: FunctionInfo, handler: Node, mo
   return !!loopInside || loopAround(tryStatement);
 }
 
-const namedInCode = new WeakMap<FunctionInfo, boolean>();
-
-/** Does an identifier in the module's code (not its own `def`, not a string or comment) name the function?
- *  Asked for every handler of the function: answered once. */
+/** Does an identifier in the module's code (not its own `def`, not a string or comment) name the function? */
 function isNamedInCode(fn: FunctionInfo, model: SemanticModel): boolean {
-  let answer = namedInCode.get(fn);
-  if (answer === undefined) namedInCode.set(fn, (answer = findsNameInCode(fn, model)));
-  return answer;
-}
-
-function findsNameInCode(fn: FunctionInfo, model: SemanticModel): boolean {
-  const root = model.tree.rootNode;
-  for (const { index } of model.source.text.matchAll(new RegExp(`\\b${fn.name}\\b`, 'g'))) {
-    const identifier = root.descendantForIndex(index, index + fn.name.length);
-    if (identifier?.type !== 'identifier' || identifier.startIndex !== index) continue;
-    if (identifier.parent?.type === 'function_definition' && identifier.parent.id === fn.node.id) continue;
-    return true;
-  }
-  return false;
+  return model.identifiersNamed(fn.name).some((identifier) => !(identifier.parent?.type === 'function_definition' && identifier.parent.id === fn.node.id));
 }
 
 /** What in a module may cancel a task or put a deadline on it. */

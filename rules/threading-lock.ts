@@ -86,10 +86,7 @@ function isSharedWithThreads(lock: Node, model: SemanticModel): boolean {
   const key = lockKey(lock, model);
   if (!name || key === null) return false;
   // Text first: the lock is looked for only where the module names it.
-  const root = model.tree.rootNode;
-  for (const { index } of model.source.text.matchAll(new RegExp(`\\b${name}\\b`, 'g'))) {
-    const identifier = root.descendantForIndex(index, index + name.length);
-    if (identifier?.type !== 'identifier' || identifier.startIndex !== index) continue;
+  for (const identifier of model.identifiersNamed(name)) {
     const parent = identifier.parent;
     const named = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === identifier.id ? parent : identifier;
     if (named.text !== lock.text || !isTaken(named)) continue;

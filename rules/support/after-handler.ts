@@ -2,7 +2,7 @@
 // cancellation: on to another await (the task runs on), out with another exception, or to its end. Whether a
 // lost cancellation matters depends on it: a task that only ends afterwards loses nothing anyone can see.
 import type { Node } from 'web-tree-sitter';
-import type { SemanticModel } from '../../src/analyzer/model/semantic-model.js';
+import type { FunctionInfo, SemanticModel } from '../../src/analyzer/model/semantic-model.js';
 
 export type Aftermath =
   /** The coroutine reaches another await point: a loop goes round again, or more awaits follow the try. */
@@ -171,4 +171,18 @@ function falsifiesCondition(loop: Node, handlerBlock: Node): boolean {
     return assignment?.type === 'assignment' && assignment.childForFieldName('left')?.text === flag
       && assignment.childForFieldName('right')?.text === ending;
   });
+}
+
+/** From the try of `handler` to the end of the function: no loop around the try, and none after it that may
+ *  run on unbounded (a `while`, an `async for` over a stream). A `for` over a collection is bounded: cancelling
+ *  the tasks still pending, then awaiting each, is how a shutdown ends. */
+export function endsWithoutLooping(handler: Node, owner: FunctionInfo): boolean {
+  const unbounded = (node: Node | null) => node?.type === 'while_statement' || (node?.type === 'for_statement' && node.firstChild?.type === 'async');
+  for (let node = handler.parent; node && node.id !== owner.node.id; node = node.parent) {
+    if (LOOPS.includes(node.type)) return false;
+    for (let next = node.nextNamedSibling; next; next = next.nextNamedSibling) {
+      if (unbounded(next) || next.descendantsOfType(LOOPS).some(unbounded)) return false;
+    }
+  }
+  return true;
 }

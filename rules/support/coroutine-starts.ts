@@ -24,8 +24,10 @@ export function isStartedOnlyAsTask(fn: FunctionInfo, model: SemanticModel): boo
   // An override that prepares its arguments and ends with `await super().run(...)` runs the base's body as
   // part of its own: when the module starts that method only as a task, the base's body is the task's too
   // (tweepy's stream classes: `create_task(self._connect(...))`, each `_connect` ending in the base's).
-  return remembered(fn, model, 'task', () => everyUse(fn, model, (reference) => startsTask(reference, AS_TASK) || isOverrideTailCall(reference, fn, model))
-    && !everyUse(fn, model, (reference) => isOverrideTailCall(reference, fn, model)));
+  return remembered(fn, model, 'task', () => {
+    let started = false; // at least one real start, not only overrides handing on to this one
+    return everyUse(fn, model, (reference) => (startsTask(reference, AS_TASK) ? (started = true) : isOverrideTailCall(reference, fn, model))) && started;
+  });
 }
 
 /** `async def handle(reader, writer)` (or a method taking them after `self`): asyncio's stream-server callback,
@@ -117,15 +119,11 @@ function remembered(fn: FunctionInfo, model: SemanticModel, question: string, co
 }
 
 function everyUse(fn: FunctionInfo, model: SemanticModel, isExpected: (reference: Node) => boolean): boolean {
-  // Text first: most functions are named nowhere but in their own `def`. The identifiers are then found where
-  // the text names the function, not by walking the whole tree.
-  const mentions = [...model.source.text.matchAll(new RegExp(`\\b${fn.name}\\b`, 'g'))];
-  if (mentions.length < 2) return false;
+  // Most functions are named nowhere but in their own `def`.
+  const identifiers = model.identifiersNamed(fn.name);
+  if (identifiers.length < 2) return false;
   let starts = 0;
-  const root = model.tree.rootNode;
-  for (const { index } of mentions) {
-    const identifier = root.descendantForIndex(index, index + fn.name.length);
-    if (identifier?.type !== 'identifier' || identifier.startIndex !== index || identifier.text !== fn.name) continue;
+  for (const identifier of identifiers) {
     const reference = referenceTo(fn, identifier, model);
     if (reference === null) continue;
     if (reference === 'unknown' || !isExpected(reference)) return false;

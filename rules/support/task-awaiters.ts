@@ -34,10 +34,7 @@ export function awaitOfStartedTask(fn: FunctionInfo, model: SemanticModel): Node
  *  function that made it. */
 function taskHolders(fn: FunctionInfo, model: SemanticModel): { holder: string; within: Node }[] {
   const holders: { holder: string; within: Node }[] = [];
-  const root = model.tree.rootNode;
-  for (const { index } of model.source.text.matchAll(new RegExp(`\\b${fn.name}\\b`, 'g'))) {
-    const identifier = root.descendantForIndex(index, index + fn.name.length);
-    if (identifier?.type !== 'identifier' || identifier.startIndex !== index) continue;
+  for (const identifier of model.identifiersNamed(fn.name)) {
     const named = identifier.parent?.type === 'attribute' ? identifier.parent : identifier;
     // `self.start()` in another class starts that class's `start`.
     if (named.type === 'attribute' && named.childForFieldName('object')?.text === 'self' && model.enclosingFunction(named)?.ownerClass !== fn.ownerClass) continue;
@@ -47,7 +44,7 @@ function taskHolders(fn: FunctionInfo, model: SemanticModel): { holder: string; 
     const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.id === starter.id ? assignment.childForFieldName('left') : null;
     // `self._task` is this class's: another class's `self._task` is another task.
     const ownClass = target?.type === 'attribute' && target.childForFieldName('object')?.text === 'self' ? model.enclosingFunction(target)?.ownerClass : null;
-    if (target?.type === 'attribute') holders.push({ holder: target.text, within: ownClass?.node ?? root });
+    if (target?.type === 'attribute') holders.push({ holder: target.text, within: ownClass?.node ?? model.tree.rootNode });
     const maker = target?.type === 'identifier' ? model.enclosingFunction(target) : null;
     if (target && maker) holders.push({ holder: target.text, within: maker.node });
   }

@@ -25,6 +25,7 @@ export async function indexImportedModules(files: readonly SourceFile[], start: 
   /** The package folders found outside the source roots: each a project of its own (ProjectContext.isolatedRoots). */
   const isolatedRoots = new Set<string>();
   const packageRoots = new Map<string, string>();
+  const installedTrees = new Map<string, boolean>();
   const configured = new ModulePaths([], sourceRoots);
   for (const file of files) {
     // Only files that may hold a finding are analyzed: only their imports matter.
@@ -35,7 +36,7 @@ export async function indexImportedModules(files: readonly SourceFile[], start: 
     // A file that is no module under the source roots (`vendor/python3-httpx/httpx/_client.py`): the folder
     // above its outermost package is where Python finds it (an installed package, a monorepo's project).
     if (configured.moduleName(sourcePath) !== null) continue;
-    const packageRoot = packageRootOf(dirname(join(root, sourcePath)), root, packageRoots);
+    const packageRoot = packageRootOf(dirname(join(root, sourcePath)), root, packageRoots, installedTrees);
     if (packageRoot !== null && !configuredRoots.has(packageRoot)) isolatedRoots.add(packageRoot);
   }
   const { data } = await buildProjectIndex(checked, { source: diskModuleSource(root), sourceRoots: [...sourceRoots, ...isolatedRoots], isolatedRoots: [...isolatedRoots], cache }, (modules) => analyzer.summarize(modules), {
@@ -49,15 +50,16 @@ export async function indexImportedModules(files: readonly SourceFile[], start: 
   return data;
 }
 
-/** The first folder up from `folder` (inclusive) without an `__init__.py`, relative to the root (POSIX); null
- *  outside the root. Answers are kept per folder. */
-function packageRootOf(folder: string, root: string, known: Map<string, string>): string | null {
+/** The folder a file's modules are named from, relative to the root (POSIX); null outside the root: the
+ *  installed tree above `folder` if any, else the first folder up from `folder` (inclusive) without an
+ *  `__init__.py`. Answers are kept per folder. */
+function packageRootOf(folder: string, root: string, known: Map<string, string>, installedTrees: Map<string, boolean>): string | null {
   const cached = known.get(folder);
   if (cached !== undefined) return cached;
   // In an installed tree (a `*.dist-info` or `*.egg-info` in a folder above) modules are named from that
   // site-packages folder, folders without `__init__.py` included (namespace packages: `cylc/flow/...`, and
   // `cylc/flow/tests/network/`, whose test imports `cylc.flow.tests.util`).
-  let at = sitePackagesAbove(folder, root);
+  let at = sitePackagesAbove(folder, root, installedTrees);
   if (at === null) {
     at = folder;
     while (at !== root && existsSync(join(at, '__init__.py')) && dirname(at) !== at) at = dirname(at);
@@ -71,9 +73,12 @@ function packageRootOf(folder: string, root: string, known: Map<string, string>)
 
 /** The nearest folder from `folder` up to (not including) the root that holds an installed distribution's
  *  metadata, when the folders from there down to `folder` can name a package; else null. */
-function sitePackagesAbove(folder: string, root: string): string | null {
+function sitePackagesAbove(folder: string, root: string, installedTrees: Map<string, boolean>): string | null {
   for (let at = folder; at !== root && dirname(at) !== at; at = dirname(at)) {
-    if (!isSitePackages(at)) continue;
+    // Files of one package share their folders above: each is listed once per run.
+    let installed = installedTrees.get(at);
+    if (installed === undefined) installedTrees.set(at, (installed = isSitePackages(at)));
+    if (!installed) continue;
     // Only where the folders between name a package (`usr/share/doc/python3-x/examples` holds scripts).
     const between = relative(at, folder);
     return between === '' || between.split(sep).every((part) => /^[A-Za-z_]\w*$/.test(part)) ? at : null;

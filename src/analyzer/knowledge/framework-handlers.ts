@@ -6,22 +6,24 @@
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
 
+/** The methods `methods` of classes importable as any of `names`. */
+const calls = (names: readonly string[], methods: readonly string[]) => names.map((name) => [name, new Set(methods)] as const);
+
 /** Base classes by qualified name (and the names they are importable as), with the methods their framework calls. */
 export const FRAMEWORK_HANDLER_METHODS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   // https://www.tornadoweb.org/en/stable/web.html#entry-points
-  ...['tornado.web.RequestHandler'].map((name) => [name, new Set([...HTTP_METHODS, 'prepare'])] as const),
+  ...calls(['tornado.web.RequestHandler'], [...HTTP_METHODS, 'prepare']),
   // https://www.tornadoweb.org/en/stable/websocket.html
-  ...['tornado.websocket.WebSocketHandler'].map((name) => [name, new Set([...HTTP_METHODS, 'prepare', 'open', 'on_message'])] as const),
+  ...calls(['tornado.websocket.WebSocketHandler'], [...HTTP_METHODS, 'prepare', 'open', 'on_message']),
   // https://docs.aiohttp.org/en/stable/web_quickstart.html#class-based-views
-  ...['aiohttp.web.View', 'aiohttp.web_urldispatcher.View'].map((name) => [name, new Set(HTTP_METHODS)] as const),
+  ...calls(['aiohttp.web.View', 'aiohttp.web_urldispatcher.View'], HTTP_METHODS),
   // https://www.starlette.io/endpoints/
-  ...['starlette.endpoints.HTTPEndpoint'].map((name) => [name, new Set(HTTP_METHODS)] as const),
-  ...['starlette.endpoints.WebSocketEndpoint'].map((name) => [name, new Set(['on_connect', 'on_receive', 'on_disconnect'])] as const),
+  ...calls(['starlette.endpoints.HTTPEndpoint'], HTTP_METHODS),
+  ...calls(['starlette.endpoints.WebSocketEndpoint'], ['on_connect', 'on_receive', 'on_disconnect']),
   // https://docs.djangoproject.com/en/stable/topics/async/#async-views (class-based views with async handlers)
-  ...['django.views.View', 'django.views.generic.View', 'django.views.generic.base.View'].map((name) => [name, new Set(HTTP_METHODS)] as const),
+  ...calls(['django.views.View', 'django.views.generic.View', 'django.views.generic.base.View'], HTTP_METHODS),
   // https://channels.readthedocs.io/en/stable/topics/consumers.html#asyncwebsocketconsumer
-  ...['channels.generic.websocket.AsyncWebsocketConsumer', 'channels.generic.websocket.AsyncJsonWebsocketConsumer']
-    .map((name) => [name, new Set(['connect', 'receive', 'receive_json', 'disconnect'])] as const),
+  ...calls(['channels.generic.websocket.AsyncWebsocketConsumer', 'channels.generic.websocket.AsyncJsonWebsocketConsumer'], ['connect', 'receive', 'receive_json', 'disconnect']),
 ]);
 
 /** Calls that register the function they are given as a route handler, which the framework then calls per
@@ -29,5 +31,5 @@ export const FRAMEWORK_HANDLER_METHODS: ReadonlyMap<string, ReadonlySet<string>>
  *  https://docs.aiohttp.org/en/stable/web_reference.html#route-definition. (Calls named `add_*` or
  *  `register*` count whatever their library: see coroutine-starts.ts.) */
 export const HANDLER_REGISTRATIONS: ReadonlySet<string> = new Set(
-  ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'route', 'view'].flatMap((verb) => [`aiohttp.web.${verb}`, `aiohttp.web_routedef.${verb}`]),
+  [...HTTP_METHODS, 'route', 'view'].flatMap((verb) => [`aiohttp.web.${verb}`, `aiohttp.web_routedef.${verb}`]),
 );

@@ -19,14 +19,11 @@ export function isOnlyRunOnNewLoops(model: SemanticModel, fn: FunctionInfo): boo
 function everyUseRunsOnNewLoop(model: SemanticModel, fn: FunctionInfo): boolean {
   // Text first: `run(main` must be written somewhere.
   if (!fn.isAsync || fn.ownerClass || !new RegExp(`\\brun\\(\\s*${fn.name}\\b`).test(model.source.text)) return false;
-  const root = model.tree.rootNode;
   const nameNode = fn.node.childForFieldName('name');
   const home = nameNode ? model.scopes.lookup(fn.name, model.scopes.scopeOf(nameNode))?.scope : undefined;
   if (!home) return false;
   let runs = 0;
-  for (const { index } of model.source.text.matchAll(new RegExp(`\\b${fn.name}\\b`, 'g'))) {
-    const identifier = root.descendantForIndex(index, index + fn.name.length);
-    if (identifier?.type !== 'identifier' || identifier.startIndex !== index) continue;
+  for (const identifier of model.identifiersNamed(fn.name)) {
     const parent = identifier.parent;
     if (parent?.type === 'function_definition' && parent.childForFieldName('name')?.id === identifier.id) continue;
     if (parent?.type === 'attribute' || parent?.type === 'keyword_argument') {

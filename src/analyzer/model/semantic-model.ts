@@ -84,6 +84,25 @@ export class SemanticModel extends Suspension {
 
   private floor?: PythonVersion;
 
+  /** The identifiers in the module's code spelled `name` (not in strings or comments), in order. Found where the
+   *  text says the name, not by walking the tree: most names are said in a few places. Asked again and again
+   *  of the same function's name by the rules: answered once per name. */
+  identifiersNamed(name: string): readonly Node[] {
+    let found = this.identifiersByName.get(name);
+    if (!found) {
+      found = [];
+      const root = this.tree.rootNode;
+      for (const { index } of this.source.text.matchAll(new RegExp(`\\b${name}\\b`, 'g'))) {
+        const identifier = root.descendantForIndex(index, index + name.length);
+        if (identifier?.type === 'identifier' && identifier.startIndex === index) found.push(identifier);
+      }
+      this.identifiersByName.set(name, found);
+    }
+    return found;
+  }
+
+  private readonly identifiersByName = new Map<string, Node[]>();
+
   /** The oldest Python that can even parse this module, as its syntax says: type parameters and `type` aliases
    *  (3.12), `except*` (3.11), `match` (3.10). A project that declares older Pythons (or none) still runs this
    *  module only there, so a fix may use what that version has. Found once, when a rule first asks. */
