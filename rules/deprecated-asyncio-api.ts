@@ -30,6 +30,7 @@ def is_handler(func):
 `,
   targetPython: 'Reported only where the project may run on Python 3.14; the policy API only where every supported Python is 3.12 or later (so `loop_factory` is there), and only there, with `inspect` imported, does a finding carry a fix replacing `asyncio.iscoroutinefunction` with `inspect.iscoroutinefunction` (before 3.12 the two differ for callables marked with asyncio\'s private `_is_coroutine`, as asgiref\'s `markcoroutinefunction` does there).',
   query: MODULE_QUERY,
+  mentions: /iscoroutinefunction|EventLoopPolicy|event_loop_policy/,
   check({ module }, { model, report }) {
     if (!model.pythonReaches([3, 14])) return;
     const loopFactory = model.pythonHas([3, 12]);

@@ -37,13 +37,14 @@ async def fetch_or_default(fetch):
   fix: 'Writes `asyncio.TimeoutError` (when `asyncio` is imported as a module).',
   targetPython: 'Reported only where the project supports Python 3.10 or older; from 3.11 on the two names are one class.',
   query: '(try_statement) @try',
+  mentions: /\bTimeoutError\b/,
   check({ try: statement }, { model, report }) {
-    if (model.pythonHas([3, 11])) return;
     const owner = model.enclosingFunction(statement);
     const handlers = statement.namedChildren.filter((c): c is Node => c?.type === 'except_clause');
     if (handlers.length === 0) return;
     const all = handlers.flatMap(caughtTypes);
     if (!all.some((type) => type.text === 'TimeoutError')) return; // text first: resolving names costs more
+    if (model.pythonHas([3, 11])) return;
     if (all.some((type) => ASYNCIO_TIMEOUT_ERRORS.has(model.qualifiedName(type) ?? '') && !isBuiltinTimeout(type, model))) return;
     const builtin = all.find((type) => isBuiltinTimeout(type, model));
     if (!builtin || isInCompatibilityBranch(statement)) return;

@@ -118,7 +118,8 @@ export const LOOP_STARTERS: ReadonlyMap<string, { awaitsArgument: boolean }> = n
 
 /** A module that starts a loop says one of these words (`run`, `run_until_complete`, …): the last parts of
  *  LOOP_STARTERS' names, which an import or a method call spells out even under an alias. */
-export const LOOP_STARTER_WORDS = new RegExp(`\\b(?:${[...new Set([...LOOP_STARTERS.keys()].map((name) => name.slice(name.lastIndexOf('.') + 1)))].join('|')})\\b`);
+export const LOOP_STARTER_NAMES: readonly string[] = [...new Set([...LOOP_STARTERS.keys()].map((name) => name.slice(name.lastIndexOf('.') + 1)))];
+export const LOOP_STARTER_WORDS = new RegExp(`\\b(?:${LOOP_STARTER_NAMES.join('|')})\\b`);
 
 /** What runs the coroutine (function) it is given on a new loop of its own (`asyncio.run(main())`, `trio.run`). */
 export const NEW_LOOP_RUNNERS: ReadonlySet<string> = withRole('new-loop-runner');

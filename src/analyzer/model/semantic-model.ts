@@ -11,7 +11,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonVersion } from '../types.js';
 import { rangeHas, rangeReaches, versionAtLeast } from '../project-scope.js';
-import { LOOP_STARTER_WORDS } from './known-apis.js';
+import { LOOP_STARTER_NAMES, LOOP_STARTER_WORDS, LOOP_STARTERS } from './known-apis.js';
 import { soleLoopOwner, type LoopOwner } from './loop-sharing.js';
 import { isTestCode } from './test-code.js';
 import { Suspension } from './suspension.js';
@@ -53,10 +53,30 @@ export class SemanticModel extends Suspension {
   loopChain(call: Node): CallChain | null {
     // Asked of every call in a coroutine: a module that never says `run` (and an index where nothing starts a
     // loop) cannot hold such a chain, and its own summary need not be built to learn that.
-    this.mayReachLoop ??= LOOP_STARTER_WORDS.test(this.source.text) || (this.projectIndex?.mayStartLoop() ?? false);
+    this.mayReachLoop ??= this.mayStartLoopItself() || (this.projectIndex?.mayStartLoop() ?? false);
     if (!this.mayReachLoop) return null;
     const fn = this.projectFunction(call);
     return fn ? this.indexIncludingSelf().loopChain(fn) : null;
+  }
+
+  /** Does this module itself call something that starts a loop (or import one under another name)? Found from
+   *  where the text says a starter's name (`run`, `run_until_complete`, …), not by summarizing the module:
+   *  `subprocess.run(...)` says `run` too. */
+  private mayStartLoopItself(): boolean {
+    const text = this.source.text;
+    if (!LOOP_STARTER_WORDS.test(text)) return false;
+    for (const word of LOOP_STARTER_NAMES) {
+      if (!text.includes(word)) continue;
+      for (const identifier of this.identifiersNamed(word)) {
+        let node: Node | null = identifier;
+        if (node.parent?.type === 'attribute' && node.parent.childForFieldName('attribute')?.id === node.id) node = node.parent;
+        const call = node.parent;
+        if (call?.type === 'call' && call.childForFieldName('function')?.id === node.id) {
+          if (LOOP_STARTERS.has(this.callee(call) ?? '')) return true;
+        } else if (identifier.parent?.type === 'aliased_import' || identifier.parent?.parent?.type === 'aliased_import') return true;
+      }
+    }
+    return false;
   }
 
   /** Where a project function or class is defined (`billing/db.py:12`), when another module defines it. */
@@ -108,20 +128,30 @@ export class SemanticModel extends Suspension {
    *  module only there, so a fix may use what that version has. Found once, when a rule first asks. */
   private syntaxFloor(): PythonVersion {
     if (!this.floor) {
-      const root = this.tree.rootNode;
+      // Where the text says the keyword, the tree tells syntax from strings and comments (walking a large tree
+      // for these costs, and most modules have none). `type_parameter` also holds the `[...]` of an annotation
+      // (`Dict[str, int]`): only a def's or class's counts. (`includes` before each regular expression: a
+      // multiline `^` scan of a large module costs.)
       const text = this.source.text;
-      // The text first (walking a large tree costs; most modules have none of these), then the tree, which
-      // tells syntax from strings and comments. `type_parameter` also holds the `[...]` of an annotation
-      // (`Dict[str, int]`): only a def's or class's counts.
-      // (`includes` before each regular expression: a multiline `^` scan of a large module costs.)
-      const generic = text.includes('[') && /\b(?:def|class)\s+\w+\s*\[/.test(text)
-        && root.descendantsOfType(['function_definition', 'class_definition']).some((definition) => definition?.childForFieldName('type_parameters'));
-      const alias = text.includes('type') && /^[ \t]*type\s+\w/m.test(text) && root.descendantsOfType('type_alias_statement').length > 0;
-      const exceptStar = text.includes('except') && /\bexcept\s*\*/.test(text) && root.descendantsOfType('except_clause').some((clause) => clause?.children.some((child) => child?.type === '*'));
-      const match = text.includes('match') && /^[ \t]*match\b/m.test(text) && root.descendantsOfType('match_statement').length > 0;
+      const generic = text.includes('[') && this.saysSyntax(/\b(?:def|class)\s+\w+\s*\[/g, (keyword) => !!keyword.parent?.childForFieldName('type_parameters'));
+      const alias = text.includes('type') && this.saysSyntax(/^[ \t]*(type)\s+\w/gm, (keyword) => keyword.parent?.type === 'type_alias_statement');
+      const exceptStar = text.includes('except') && this.saysSyntax(/\bexcept\s*\*/g, (keyword) => !!keyword.parent?.children.some((child) => child?.type === '*'));
+      const match = text.includes('match') && this.saysSyntax(/^[ \t]*(match)\b/gm, (keyword) => keyword.parent?.type === 'match_statement');
       this.floor = generic || alias ? [3, 12] : exceptStar ? [3, 11] : match ? [3, 10] : [3, 0];
     }
     return this.floor;
+  }
+
+  /** Does the text match `pattern` (global) where the node starting at the match (or its first group) passes
+   *  `isSyntax`? */
+  private saysSyntax(pattern: RegExp, isSyntax: (keyword: Node) => boolean): boolean {
+    const root = this.tree.rootNode;
+    for (const found of this.source.text.matchAll(pattern)) {
+      const at = found.index + (found[1] === undefined ? 0 : found[0].lastIndexOf(found[1]));
+      const keyword = root.descendantForIndex(at, at + 1);
+      if (keyword && keyword.startIndex === at && isSyntax(keyword)) return true;
+    }
+    return false;
   }
 
   /** May the project run on `version` (its declared range reaches it)? For APIs that version removed. */
