@@ -2,14 +2,15 @@
 // own declarations, as ruff reads them: `requires-python` ([project] in pyproject.toml), `python_requires`
 // (setup.cfg or setup.py), Poetry's `python` dependency, ruff's `target-version` (pyproject.toml, ruff.toml),
 // or an installed package's `Requires-Python` (METADATA / PKG-INFO); failing those, the oldest
-// `Programming Language :: Python :: 3.N` classifier. Our config's `target-version` wins.
+// `Programming Language :: Python :: 3.N` classifier; failing those, what the README says in words
+// ("Python >= 3.6", "Python 3.8+", a python-3.8 badge). Our config's `target-version` wins.
 import { parse as parseToml } from 'smol-toml';
 import type { PythonRange, PythonVersion } from '../analyzer/types.js';
 
 export { DEFAULT_OLDEST_PYTHON } from '../analyzer/project-scope.js';
 
 /** Files at a project's root that may declare its Pythons, in the order they are consulted. */
-export const TARGET_PYTHON_FILES = ['pyproject.toml', 'setup.cfg', 'setup.py', 'ruff.toml', '.ruff.toml'] as const;
+export const TARGET_PYTHON_FILES = ['pyproject.toml', 'setup.cfg', 'setup.py', 'ruff.toml', '.ruff.toml', 'README.md', 'README.rst'] as const;
 
 const VERSION = /^(\d+)(?:\.(\d+|\*))?(?:\.(\d+|\*))?/;
 
@@ -127,12 +128,33 @@ export function targetFromClassifiers(text: string): PythonRange | undefined {
   return oldest ? { oldest } : undefined;
 }
 
+/** How a README states the oldest Python in words: `Python >= 3.5.3`, `Python 3.8+`, `Python 3.7 or later`,
+ *  `Python 3.6 - 3.10`, a shields badge `python-3.8%2B` or `python-3.6 | 3.7`. */
+const PROSE_PYTHON = [
+  /\bpython\s*(?:version\s*)?(?:>=|≥|=>)\s*3\.(\d+)/gi,
+  /\bpython\s*3\.(\d+)(?:\.\d+)?\s*(?:\+|or\s+(?:later|newer|higher|above|greater)|and\s+(?:later|newer|higher|above)|(?:-|–|to)\s*3\.\d+)/gi,
+  /badge\/python-3\.(\d+)\b/gi,
+];
+
+/** A project that declares its Pythons nowhere a tool reads may still say so in its README (or an installed
+ *  package's description, which is its README): the oldest Python 3 said there, as a lower bound. */
+export function targetFromProse(text: string): PythonRange | undefined {
+  let oldest: PythonVersion | undefined;
+  for (const pattern of PROSE_PYTHON) {
+    for (const match of text.matchAll(pattern)) {
+      const version: PythonVersion = [3, Number(match[1])];
+      if (version[1] <= 30 && (!oldest || less(version, oldest))) oldest = version;
+    }
+  }
+  return oldest ? { oldest } : undefined;
+}
+
 /** `Requires-Python: >=3.7` in an installed package's METADATA or PKG-INFO (headers end at the first blank
- *  line), else its oldest Python classifier. */
+ *  line), else its oldest Python classifier, else what its description (the README) says in words. */
 export function targetFromPackageMetadata(text: string): PythonRange | undefined {
   const headers = text.split(/\r?\n\r?\n/, 1)[0] ?? '';
   const match = /^Requires-Python:\s*(.+?)\s*$/im.exec(headers);
-  return match ? parseRequiresPython(match[1]!) : targetFromClassifiers(headers);
+  return match ? parseRequiresPython(match[1]!) : targetFromClassifiers(headers) ?? targetFromProse(text);
 }
 
 /** The range one of TARGET_PYTHON_FILES declares; undefined when it declares none. */
@@ -142,6 +164,7 @@ export function targetFromProjectFile(fileName: string, text: string): PythonRan
     case 'setup.cfg': return fromSetupCfg(text);
     case 'setup.py': return fromSetupPy(text);
     case 'ruff.toml': case '.ruff.toml': return fromRuffToml(text);
+    case 'README.md': case 'README.rst': return targetFromProse(text);
     default: return undefined;
   }
 }

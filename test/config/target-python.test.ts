@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRequiresPython, parseTargetVersion, targetFromPackageMetadata, targetFromProjectFile } from '../../src/config/target-python.js';
+import { parseRequiresPython, parseTargetVersion, targetFromPackageMetadata, targetFromProjectFile, targetFromProse } from '../../src/config/target-python.js';
 import { knowledgeForPath, rangeHas, rangeReaches } from '../../src/analyzer/project-scope.js';
 
 describe('reading the Pythons a project supports', () => {
@@ -38,6 +38,20 @@ describe('reading the Pythons a project supports', () => {
     expect(targetFromPackageMetadata(classified)).toEqual({ oldest: [3, 5] });
     expect(targetFromProjectFile('setup.py', 'setup(classifiers=["Programming Language :: Python :: 3.8"])')).toEqual({ oldest: [3, 8] });
     expect(targetFromProjectFile('pyproject.toml', '[project]\nclassifiers = ["Programming Language :: Python :: 3.9"]\n')).toEqual({ oldest: [3, 9] });
+  });
+
+  it('reads what a README says in words when nothing a tool reads declares it', () => {
+    // aiohttp-proxy's PKG-INFO: no Requires-Python, no classifier, a README saying `Python >= 3.5.3`.
+    const described = 'Name: aiohttp-proxy\nLicense: Apache 2\n\n## Requirements\n- Python >= 3.5.3\n- aiohttp >= 2.3.2\n';
+    expect(targetFromPackageMetadata(described)).toEqual({ oldest: [3, 5] });
+    expect(targetFromProjectFile('README.md', 'Runs on Python 3.8+ (tested up to 3.12).')).toEqual({ oldest: [3, 8] });
+    expect(targetFromProjectFile('README.rst', 'Requires Python 3.9 or later.')).toEqual({ oldest: [3, 9] });
+    expect(targetFromProse('![py](https://img.shields.io/badge/Python-3.6%20%7C%203.7-blue)')).toEqual({ oldest: [3, 6] });
+    expect(targetFromProse('Supports Python 3.7 - 3.11; the test suite needs Python >= 3.10.')).toEqual({ oldest: [3, 7] });
+    // Python 2 and words that are no statement of support say nothing.
+    expect(targetFromProse('Works on Python 2.7. See python3.11/site-packages for the layout; pip >= 3.1.')).toBeUndefined();
+    // A tool-readable declaration wins over the README's words.
+    expect(targetFromPackageMetadata('Name: x\nRequires-Python: >=3.9\n\nPython >= 3.5\n')).toEqual({ oldest: [3, 9] });
   });
 
   it('answers per file from the nearest folder, setting by setting', () => {
