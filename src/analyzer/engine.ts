@@ -450,13 +450,15 @@ function compile(parser: PythonParser, leading: string | null, rules: readonly A
 
 /** Every rule needs an `async def`, an `await` or a library coroutine function; the async library may not say
  *  `async` (`trio.sleep(1)`, `session.close()` on an aiohttp session). Reaching a library name takes importing
- *  its modules, so each of its module names is in the text: one that says `async` if any (`asyncio` for
- *  `redis.asyncio.Redis.get`, whose package `redis` is mostly synchronous), else the longest. */
+ *  it, and every import names the top-level package: the word is a module name that says `async` if any
+ *  (`asyncio` for `redis.asyncio.Redis.get`, whose package `redis` is mostly synchronous), else the top-level
+ *  package (`discord`, not `commands` for `discord.ext.commands.Context.send`: common words would have every
+ *  module parsed). */
 const WORDS_OF_ASYNC_CODE = ['async', 'await', ...new Set([...LIBRARY_COROUTINE_FUNCTIONS].map(telltaleModuleName))];
 
 function telltaleModuleName(qualifiedName: string): string {
   const modules = qualifiedName.split('.').slice(0, -1).filter((part) => !/^[A-Z]/.test(part));
-  return modules.find((part) => part.includes('async')) ?? modules.reduce((longest, part) => (part.length > longest.length ? part : longest));
+  return modules.find((part) => part.includes('async')) ?? modules[0]!;
 }
 
 /** Can this module contain a finding at all? A module that names none of WORDS_OF_ASYNC_CODE is skipped without

@@ -3,6 +3,7 @@
 // and list it below; nothing else changes (README: "Teaching async-review a library").
 import type { AdviceByLibrary, BlockingCall, CallableKnowledge, ClassKnowledge, LibraryKnowledge, Role } from './library.js';
 import aiodocker from './libraries/aiodocker.js';
+import aiogram from './libraries/aiogram.js';
 import aiofiles from './libraries/aiofiles.js';
 import aiohttp from './libraries/aiohttp.js';
 import aiosqlite from './libraries/aiosqlite.js';
@@ -11,9 +12,11 @@ import asyncio from './libraries/asyncio.js';
 import asyncpg from './libraries/asyncpg.js';
 import builtins from './libraries/builtins.js';
 import contextlib from './libraries/contextlib.js';
+import discord from './libraries/discord.js';
 import httpClient from './libraries/http-client.js';
 import httpx from './libraries/httpx.js';
 import io from './libraries/io.js';
+import { anthropic, openai } from './libraries/llm-clients.js';
 import motor from './libraries/motor.js';
 import mysqlConnector from './libraries/mysql-connector.js';
 import mysqldb from './libraries/mysqldb.js';
@@ -28,6 +31,7 @@ import redisAsyncio from './libraries/redis-asyncio.js';
 import requests from './libraries/requests.js';
 import { asyncLru, backoff, tenacity } from './libraries/retry-decorators.js';
 import socket from './libraries/socket.js';
+import sqlalchemyAsyncio from './libraries/sqlalchemy-asyncio.js';
 import sqlite3 from './libraries/sqlite3.js';
 import ssl from './libraries/ssl.js';
 import homeassistant from './libraries/homeassistant.js';
@@ -43,6 +47,7 @@ import websockets from './libraries/websockets.js';
 
 export const LIBRARIES: readonly LibraryKnowledge[] = [
   asyncio, uvloop, aiohttp, httpx, asyncpg, aiosqlite, aiofiles, aiodocker, redisAsyncio, motor, anyio, trio, websockets, contextlib,
+  discord, aiogram, sqlalchemyAsyncio, openai, anthropic,
   tenacity, backoff, asyncLru,
   requests, urllib, urllib3, httpClient, time, socket, subprocess, os, sqlite3, psycopg2, psycopg, pymysql, mysqldb,
   mysqlConnector, pymongo, redis, pathlib, ssl, io, builtins, threading, ...stdlibStarExports, homeassistant,
