@@ -3,7 +3,7 @@ import type { AnalysisResult, AnalyzeOptions, SourceFile } from './types.js';
 import { mightHaveFindings } from './engine.js';
 
 export function mightHaveFindingsInFile(file: SourceFile, options: AnalyzeOptions): boolean {
-  return mightHaveFindings(file.content, options.project);
+  return mightHaveFindings(file.content, options.project, file.path);
 }
 
 export function sizeOf(file: SourceFile): number {

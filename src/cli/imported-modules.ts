@@ -28,10 +28,15 @@ export async function indexImportedModules(files: readonly SourceFile[], start: 
   const installedTrees = new Map<string, boolean>();
   const configured = new ModulePaths([], sourceRoots);
   for (const file of files) {
-    // Only files that may hold a finding are analyzed: only their imports matter.
-    if (file.path === '-' || !mightHaveFindings(file.content)) continue;
+    if (file.path === '-') continue;
     const sourcePath = repositoryPath(file.path, cwd, root);
     if (sourcePath === null) continue;
+    // Only the imports of files that may hold a finding are followed. The others are named too: one that calls
+    // a coroutine the index holds (a sync script's `poller.poll()`) is analyzed after all (mightHaveFindings).
+    if (!mightHaveFindings(file.content)) {
+      checked.push({ path: file.path, sourcePath, text: '', followImports: false });
+      continue;
+    }
     checked.push({ path: file.path, sourcePath, text: decodeSource(file.content).text });
     // A file that is no module under the source roots (`vendor/python3-httpx/httpx/_client.py`): the folder
     // above its outermost package is where Python finds it (an installed package, a monorepo's project).

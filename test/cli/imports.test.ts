@@ -53,6 +53,16 @@ describe('check follows imports', () => {
     expect(found(stdout).filter((line) => !line.startsWith('src/billing/api.py'))).toEqual([]);
   });
 
+  it('analyzes a module that says nothing async when it calls a coroutine it imports from the project', () => {
+    const root = copyOfFixture();
+    // Nothing here says async or await: without the index the file would be skipped unparsed.
+    writeFileSync(join(root, 'src/billing/nightly.py'), 'from billing.db import fetch_invoice\n\n\ndef main():\n    fetch_invoice(1)\n    print(", ".join(["a", "b"]))\n');
+    // A look-alike: its own sync function of the same name, nothing imported from billing.db.
+    writeFileSync(join(root, 'src/billing/offline.py'), 'def fetch_invoice(invoice_id):\n    return invoice_id\n\n\ndef main():\n    fetch_invoice(1)\n');
+    const lines = found(runCli(['check', '--format', 'json', 'src/billing/nightly.py', 'src/billing/offline.py', 'src/billing/api.py'], root).stdout);
+    expect(lines.filter((line) => !line.startsWith('src/billing/api.py'))).toEqual(['src/billing/nightly.py:5 missing-await']);
+  });
+
   it('--no-follow-imports and imports.follow: false analyze each file alone', () => {
     const root = copyOfFixture();
     expect(found(runCli(['check', '--format', 'json', '--no-follow-imports', 'src/billing/api.py'], root).stdout)).toEqual([]);

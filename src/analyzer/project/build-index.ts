@@ -12,6 +12,9 @@ export interface CheckedModule {
   path: string;
   sourcePath: string;
   text: string;
+  /** False for a file that says nothing async: its imports are not followed, but it gets its module name (and
+   *  scope), so that its analysis, if it names a coroutine the index holds, sees the index. Default true. */
+  followImports?: boolean;
 }
 
 export interface ModuleToSummarize {
@@ -65,14 +68,17 @@ export async function buildProjectIndex(checked: readonly CheckedModule[], conte
     for (const module of paths.modulesOf(qualifiedName)) frontier.add(module);
   };
   for (const file of checked) {
-    texts.set(file.sourcePath, file.text);
-    checkedPaths.set(file.sourcePath, file.path);
+    const follow = file.followImports !== false;
+    if (follow) {
+      texts.set(file.sourcePath, file.text);
+      checkedPaths.set(file.sourcePath, file.path);
+    }
     const name = paths.moduleName(file.sourcePath);
     if (name === null) continue;
     data.moduleNames[file.path] = name;
     const scope = scopeOf(paths.rootOfPath(file.sourcePath));
     if (scope !== undefined) (data.scopes ??= {})[file.path] = scope;
-    for (const imported of importedModules(file.text, name, isPackage(file.sourcePath))) reach(imported);
+    if (follow) for (const imported of importedModules(file.text, name, isPackage(file.sourcePath))) reach(imported);
   }
   const visited = new Set<string>();
   for (let level = 0; level < depth && frontier.size > 0; level++) {

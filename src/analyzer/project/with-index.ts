@@ -10,11 +10,12 @@ import { buildProjectIndex, type Summarizer } from './build-index.js';
 export async function withProjectIndex(files: readonly SourceFile[], options: AnalyzeOptions, summarize: Summarizer): Promise<AnalyzeOptions> {
   const { context, ...rest } = options;
   if (!context) return rest;
-  // Only files that may hold a finding are analyzed: only their imports matter. Their paths are the
-  // repository's (as the App's are).
-  const checked = files
-    .filter((file) => mightHaveFindings(file.content))
-    .map((file) => ({ path: file.path, sourcePath: file.path, text: decodeSource(file.content).text }));
+  // Only the imports of files that may hold a finding are followed; the others are named, so that one calling
+  // a coroutine the index holds is analyzed with it (mightHaveFindings). Their paths are the repository's (as
+  // the App's are).
+  const checked = files.map((file) => mightHaveFindings(file.content)
+    ? { path: file.path, sourcePath: file.path, text: decodeSource(file.content).text }
+    : { path: file.path, sourcePath: file.path, text: '', followImports: false });
   try {
     const { data } = await buildProjectIndex(checked, context, summarize);
     return { ...rest, project: { ...rest.project, index: data } };
