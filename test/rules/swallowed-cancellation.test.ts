@@ -175,4 +175,36 @@ class Shell:
     const handsOn = nested.replace('        except:\n            self.show_traceback()\n        return False', '        except asyncio.CancelledError:\n            raise\n        except:\n            self.show_traceback()\n        return False');
     expect((await run(handsOn)).map((f) => f.line)).toEqual([19]);
   });
+
+  it('leaves alone a coroutine only run by asyncio.gather, whose cancellation the gather raises anyway; reports one that loops on', async () => {
+    const gathered = (handler: string) => `import asyncio
+
+
+async def simulate(client):
+    while True:
+        try:
+            await client.publish("up")
+            await asyncio.sleep(5)
+        except asyncio.CancelledError:
+            ${handler}
+
+
+async def main(client):
+    await asyncio.gather(simulate(client), asyncio.sleep(1))
+
+
+def stop(main_task):
+    main_task.cancel()
+`;
+    expect((await run(gathered('break'))).map((f) => f.line)).toEqual([]);
+    expect((await run(gathered('continue'))).map((f) => f.line)).toEqual([9]);
+    // Also awaited inline somewhere: its caller would carry on as if it had finished.
+    const alsoInline = `${gathered('break')}
+
+async def once(client):
+    await simulate(client)
+    await client.publish("done")
+`;
+    expect((await run(alsoInline)).map((f) => f.line)).toEqual([9]);
+  });
 });

@@ -10,6 +10,9 @@ export const STARTS_COROUTINE_AS_TASK: ReadonlySet<string> = new Set([
   'convert_yielded', // tornado.gen
   'spawn', // aiorpcx / curio TaskGroup.spawn, aiojobs Scheduler.spawn: the group or scheduler keeps the task
   'async_create_task', 'async_create_background_task', 'create_background_task', // Home Assistant (hass, config entries)
+  // asyncio.gather runs each coroutine as a task of its own that only the gather holds; cancelled, the gather
+  // raises CancelledError even where a child swallowed it and returned (bpo-32684, Python 3.7 and 3.6.6).
+  'gather',
 ]);
 
 /** Calls that run the coroutine function they are given in a task. */
