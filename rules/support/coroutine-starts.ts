@@ -62,6 +62,25 @@ export function isOnlyRegisteredAsHandler(fn: FunctionInfo, model: SemanticModel
   return remembered(fn, model, 'handler', () => everyUse(fn, model, (reference) => isRegisteredAsHandler(reference, model)));
 }
 
+/** Is the coroutine function registered by a decorator of a registry object (`@dp.callback_query(...)`,
+ *  `@router.message()`, `@app.get("/")`, `@bot.event`) and named nowhere else in the module? Its caller is the
+ *  framework, which we do not see. A registry is a name the module assigns or imports from a module (`dp =
+ *  Dispatcher()`, `from .loader import dp`); a module's decorator (`@tenacity.retry(...)`, after `import
+ *  tenacity`) is none. */
+export function isOnlyRegisteredByDecorator(fn: FunctionInfo, model: SemanticModel): boolean {
+  if (!fn.decorators.some((decorator) => isRegistryDecorator(decorator, model))) return false;
+  return remembered(fn, model, 'decorated', () => model.identifiersNamed(fn.name).every((identifier) => referenceTo(fn, identifier, model) === null));
+}
+
+function isRegistryDecorator(decorator: Node, model: SemanticModel): boolean {
+  let expression = decorator.namedChildren.find((child) => child?.type !== 'comment') ?? null;
+  if (expression?.type === 'call') expression = expression.childForFieldName('function');
+  const registry = expression?.type === 'attribute' ? expression.childForFieldName('object') : null;
+  if (registry?.type !== 'identifier') return false;
+  const bindings = model.scopes.module.bindings.get(registry.text);
+  return !!bindings?.length && bindings.every((binding) => binding.kind === 'value' || (binding.kind === 'import' && binding.node.type === 'import_from_statement'));
+}
+
 /** Is the coroutine method one its framework calls itself, per request or event (a Tornado handler's `get`, an
  *  aiohttp View's `post`), through a base class of this module or another of the project? The framework is
  *  its caller (see src/analyzer/knowledge/framework-handlers.ts). */

@@ -207,4 +207,26 @@ async def once(client):
 `;
     expect((await run(alsoInline)).map((f) => f.line)).toEqual([9]);
   });
+
+  it('leaves alone a handler a framework registers by decorator and nothing here calls; not a module decorator, nor one called here', async () => {
+    const handler = (decorator: string, more = '') => `import asyncio
+import tenacity
+from aiogram import Dispatcher
+
+dp = Dispatcher()
+
+
+${decorator}
+async def on_button(callback):
+    try:
+        await callback.message.edit_text("menu")
+    except:
+        await callback.message.answer("menu")
+${more}`;
+    expect((await run(handler('@dp.callback_query()'))).map((f) => f.line)).toEqual([]);
+    expect((await run(handler('@dp.message'))).map((f) => f.line)).toEqual([]);
+    expect((await run(handler('@tenacity.retry(stop=tenacity.stop_after_attempt(3))'))).map((f) => f.line)).toEqual([12]);
+    const calledHere = '\n\nasync def menu(callback):\n    await on_button(callback)\n    await callback.answer()\n';
+    expect((await run(handler('@dp.callback_query()', calledHere))).map((f) => f.line)).toEqual([12]);
+  });
 });
