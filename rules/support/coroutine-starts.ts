@@ -4,7 +4,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { FunctionInfo, SemanticModel } from '../../src/analyzer/model/semantic-model.js';
 import { calledName } from './calls.js';
-import { awaitsNothingAfter } from './after-handler.js';
+import { awaitsNothingAfter, endsWithoutLooping } from './after-handler.js';
+import { awaitOfStartedTask } from './task-awaiters.js';
 import { FRAMEWORK_HANDLER_METHODS, HANDLER_REGISTRATIONS } from '../../src/analyzer/knowledge/framework-handlers.js';
 import { CONNECTION_CALLBACK_PARAMETERS, RUNS_COROUTINE_AS_LOOP_MAIN, STARTS_COROUTINE_AS_TASK, STARTS_FUNCTION_AS_TASK } from '../../src/analyzer/knowledge/task-starting-methods.js';
 
@@ -28,6 +29,21 @@ export function isStartedOnlyAsTask(fn: FunctionInfo, model: SemanticModel): boo
     let started = false; // at least one real start, not only overrides handing on to this one
     return everyUse(fn, model, (reference) => (startsTask(reference, AS_TASK) ? (started = true) : isOverrideTailCall(reference, fn, model))) && started;
   });
+}
+
+/** Is the coroutine function only ever awaited (`await send_events(writer)`), each time by a coroutine the module
+ *  starts only as a task nobody awaits, which then runs straight to its end (cleanup, no loop)? Its end is then
+ *  the end of those tasks, as if its body were theirs: a hand-rolled server's per-connection callback awaits
+ *  the route's handler, then closes the connection. */
+export function isAwaitedOnlyByEndingTasks(fn: FunctionInfo, model: SemanticModel): boolean {
+  return remembered(fn, model, 'awaited-by-tasks', () => everyUse(fn, model, (reference) => {
+    const call = reference.parent;
+    const awaited = call?.type === 'call' && call.childForFieldName('function')?.id === reference.id ? call.parent : null;
+    if (awaited?.type !== 'await') return false;
+    const caller = model.enclosingFunction(awaited);
+    if (!caller?.isAsync || caller === fn) return false;
+    return isStartedOnlyAsTask(caller, model) && awaitOfStartedTask(caller, model) === null && endsWithoutLooping(awaited, caller);
+  }));
 }
 
 /** `async def handle(reader, writer)` (or a method taking them after `self`): asyncio's stream-server callback,
@@ -199,7 +215,13 @@ function isUsedAsPlainValue(call: Node | null, model: SemanticModel): boolean {
 /** Does this use of the function's name start it as a task? */
 function startsTask(reference: Node, starters: Starters): boolean {
   const parent = reference.parent;
-  if (parent?.type === 'call' && parent.childForFieldName('function')?.id === reference.id) return coroutineStartsTask(parent, starters.coroutine);
+  if (parent?.type === 'call' && parent.childForFieldName('function')?.id === reference.id) {
+    // `start_server(lambda r, w: handle(r, w, state))`: the starter calls the lambda and runs the coroutine it
+    // returns as a task.
+    const lambda = parent.parent;
+    if (lambda?.type === 'lambda' && lambda.childForFieldName('body')?.id === parent.id) return starterCall(lambda, starters.fn) !== null;
+    return coroutineStartsTask(parent, starters.coroutine);
+  }
   return starterCall(reference, starters.fn) !== null;
 }
 

@@ -229,4 +229,33 @@ ${more}`;
     const calledHere = '\n\nasync def menu(callback):\n    await on_button(callback)\n    await callback.answer()\n';
     expect((await run(handler('@dp.callback_query()', calledHere))).map((f) => f.line)).toEqual([12]);
   });
+
+  it('leaves alone a route handler awaited only by a connection callback that then closes the connection; not where the callback loops on', async () => {
+    const server = (route: string) => `import asyncio
+
+
+async def events(writer, queue):
+    try:
+        while True:
+            writer.write(await queue.get())
+            await writer.drain()
+    except asyncio.CancelledError:
+        pass
+
+
+async def handle(reader, writer, queue):
+    request = await reader.readline()
+    if request.startswith(b"GET /events"):
+${route}
+    writer.close()
+
+
+async def main(queue):
+    server = await asyncio.start_server(lambda r, w: handle(r, w, queue), "0.0.0.0", 8080)
+    async with server:
+        await asyncio.wait_for(server.serve_forever(), 3600)
+`;
+    expect((await run(server('        await events(writer, queue)'))).map((f) => f.line)).toEqual([]);
+    expect((await run(server('        while True:\n            await events(writer, queue)'))).map((f) => f.line)).toEqual([9]);
+  });
 });
