@@ -89,4 +89,53 @@ async def ask():
     await client.embeddings.create(model="m", input="x")
 `)).toEqual([10, 11]);
   });
+
+  it('message brokers: aiokafka, aio-pika, nats', async () => {
+    expect(await lines(`import aio_pika
+import nats
+from aiokafka import AIOKafkaProducer
+
+
+async def publish(producer: AIOKafkaProducer, body):
+    producer.send_and_wait("topic", body)
+    await producer.flush()
+
+
+async def rabbit(body):
+    connection = await aio_pika.connect_robust("amqp://")
+    channel = await connection.channel()
+    queue = await channel.declare_queue("jobs")
+    channel.default_exchange.publish(aio_pika.Message(body), routing_key="jobs")
+    queue.bind("x")
+    async with connection.channel() as other:
+        await other.set_qos(prefetch_count=1)
+
+
+async def broadcast(body):
+    client = await nats.connect("nats://localhost:4222")
+    client.publish("updates", body)
+    await client.drain()
+`)).toEqual([7, 15, 16, 23]);
+  });
+
+  it('playwright: a page from a browser from async_playwright(), a locator; the sync API stays silent', async () => {
+    expect(await lines(`from playwright.async_api import async_playwright
+from playwright.sync_api import Page as SyncPage
+
+
+async def scrape(url):
+    async with async_playwright() as p:
+        browser = await p.chromium.launch()
+        page = await browser.new_page()
+        page.goto(url)
+        page.locator("#submit").click()
+        text = await page.inner_text("body")
+        await browser.close()
+        return text
+
+
+def sync_scrape(page: SyncPage, url):
+    page.goto(url)
+`)).toEqual([9, 10]);
+  });
 });

@@ -17,11 +17,13 @@ import httpClient from './libraries/http-client.js';
 import httpx from './libraries/httpx.js';
 import io from './libraries/io.js';
 import { anthropic, openai } from './libraries/llm-clients.js';
+import { aiokafka, aioPika, nats } from './libraries/message-brokers.js';
 import motor from './libraries/motor.js';
 import mysqlConnector from './libraries/mysql-connector.js';
 import mysqldb from './libraries/mysqldb.js';
 import os from './libraries/os.js';
 import pathlib from './libraries/pathlib.js';
+import playwright from './libraries/playwright.js';
 import psycopg from './libraries/psycopg.js';
 import psycopg2 from './libraries/psycopg2.js';
 import pymongo from './libraries/pymongo.js';
@@ -47,7 +49,7 @@ import websockets from './libraries/websockets.js';
 
 export const LIBRARIES: readonly LibraryKnowledge[] = [
   asyncio, uvloop, aiohttp, httpx, asyncpg, aiosqlite, aiofiles, aiodocker, redisAsyncio, motor, anyio, trio, websockets, contextlib,
-  discord, aiogram, sqlalchemyAsyncio, openai, anthropic,
+  discord, aiogram, sqlalchemyAsyncio, openai, anthropic, aiokafka, aioPika, nats, playwright,
   tenacity, backoff, asyncLru,
   requests, urllib, urllib3, httpClient, time, socket, subprocess, os, sqlite3, psycopg2, psycopg, pymysql, mysqldb,
   mysqlConnector, pymongo, redis, pathlib, ssl, io, builtins, threading, ...stdlibStarExports, homeassistant,

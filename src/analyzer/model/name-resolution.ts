@@ -5,7 +5,7 @@ import { INERT_BASE_CLASSES, STAR_EXPORTED_BUILTINS, STAR_IMPORTED_NAMES, ATTRIB
 import { ModuleFacts, type ClassInfo } from './module-facts.js';
 import { ProjectIndex } from '../project/project-index.js';
 
-export const MAX_INFERENCE_DEPTH = 8;
+export const MAX_INFERENCE_DEPTH = 16;
 
 export const OVERLOAD_DECORATORS = new Set(['typing.overload', 'typing_extensions.overload']);
 
