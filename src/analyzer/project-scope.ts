@@ -2,9 +2,10 @@
 // declares its own (an installed package's Requires-Python, a monorepo package's pyproject.toml).
 import type { FolderKnowledge, ProjectKnowledge, PythonRange, PythonVersion } from './types.js';
 
-/** The oldest CPython upstream still supports today (3.9 reached end of life in October 2025): what a project
- *  that declares nothing is assumed to run on. */
-export const DEFAULT_OLDEST_PYTHON: PythonVersion = [3, 10];
+/** The oldest CPython upstream still supports at this release (3.10 reached end of life in October 2026, 3.11
+ *  does in October 2027: bump it then, in a release): what a project that declares nothing is assumed to run
+ *  on. A constant, not the calendar: the same code gets the same findings whatever the day. */
+export const DEFAULT_OLDEST_PYTHON: PythonVersion = [3, 11];
 
 /** Each setting from the nearest folder holding `path` that declares it, else the project's. */
 export function knowledgeForPath(project: ProjectKnowledge, path: string): ProjectKnowledge {

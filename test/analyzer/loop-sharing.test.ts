@@ -149,6 +149,29 @@ describe('blocking calls where nothing else shares the loop', () => {
     expect(await lines(otherRunners.replace('runner.run(other())', 'runner.run(other())\n    asyncio.get_event_loop().run_until_complete(other())'), 'app/cli.py')).toEqual([12]);
   });
 
+  it('are quiet in the commands of a command-line tool run from its table by asyncio.run, not where the table is used otherwise', async () => {
+    const tool = (use: string) => `import argparse
+import asyncio
+
+
+async def cmd_auth(args):
+    api_id = input("api_id: ")
+
+
+async def cmd_read(args):
+    name = input("chat: ")
+
+
+def main():
+    args = argparse.ArgumentParser().parse_args()
+    commands = {"auth": cmd_auth, "read": cmd_read}
+    ${use}
+`;
+    expect(await lines(tool('asyncio.run(commands[args.command](args))'), 'tool/cli.py')).toEqual([]);
+    // The table is also handed on: who runs the commands, and on which loop, is not known here.
+    expect(await lines(tool('asyncio.run(commands[args.command](args))\n    register(commands)'), 'tool/cli.py')).toEqual([6, 10]);
+  });
+
   it('are reported where the project asks for them', async () => {
     const everywhere = { reportBlockingIn: { tests: true, scripts: true, workerThreads: true } };
     expect(await lines(TEST_MODULE, 'tests/test_clock.py', everywhere)).toEqual([6, 10, 15, 21]);

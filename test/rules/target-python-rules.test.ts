@@ -90,8 +90,10 @@ async def main(fetch):
         pass
 `;
   it('reports where the project supports 3.10 or older', async () => {
-    expect(await reported('timeout-error-alias', source)).toEqual([7]);
+    expect(await reported('timeout-error-alias', source, { oldest: [3, 10] })).toEqual([7]);
     expect(await reported('timeout-error-alias', source, { oldest: [3, 8] })).toEqual([7]);
+    // A project that declares nothing runs on 3.11 onwards (3.10 reached end of life in October 2026).
+    expect(await reported('timeout-error-alias', source)).toEqual([]);
   });
   it('is quiet where every supported Python is 3.11 or later', async () => {
     expect(await reported('timeout-error-alias', source, { oldest: [3, 11] })).toEqual([]);

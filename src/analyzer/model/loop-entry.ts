@@ -2,6 +2,7 @@
 // `asyncio.run(f())` (`trio.run(f)`, `anyio.run(f)`) from synchronous code, in a script's `__main__` block, a
 // command-line entry point, a worker thread or a child process. `asyncio.run` makes a new loop for it, so
 // nothing else is on that loop until it starts something, and no other task holds its task to await or cancel it.
+import type { Node } from 'web-tree-sitter';
 import type { FunctionInfo, SemanticModel } from './semantic-model.js';
 import { NEW_LOOP_RUNNERS } from './known-apis.js';
 
@@ -17,8 +18,8 @@ export function isOnlyRunOnNewLoops(model: SemanticModel, fn: FunctionInfo): boo
 }
 
 function everyUseRunsOnNewLoop(model: SemanticModel, fn: FunctionInfo): boolean {
-  // Text first: `run(main` must be written somewhere.
-  if (!fn.isAsync || fn.ownerClass || !new RegExp(`\\brun\\(\\s*${fn.name}\\b`).test(model.source.text)) return false;
+  // Text first: `run(main` (or `run(commands[`, a command table's) must be written somewhere.
+  if (!fn.isAsync || fn.ownerClass || !/\brun\(/.test(model.source.text)) return false;
   const nameNode = fn.node.childForFieldName('name');
   const home = nameNode ? model.scopes.lookup(fn.name, model.scopes.scopeOf(nameNode))?.scope : undefined;
   if (!home) return false;
@@ -33,9 +34,35 @@ function everyUseRunsOnNewLoop(model: SemanticModel, fn: FunctionInfo): boolean 
     if (model.scopes.lookup(fn.name, model.scopes.scopeOf(identifier))?.scope !== home) continue;
     // `asyncio.run(f())` or `trio.run(f)`, called from synchronous code.
     const made = parent?.type === 'call' && parent.childForFieldName('function')?.id === identifier.id ? parent : identifier;
-    const runner = made.parent?.type === 'argument_list' && made.parent.namedChildren[0]?.id === made.id ? made.parent.parent : null;
-    if (!runner || !NEW_LOOP_RUNNERS.has(model.callee(runner) ?? '') || model.enclosingFunction(runner)?.isAsync) return false;
+    if (!runsOnNewLoop(model, made) && !isRunCommand(model, identifier)) return false;
     runs++;
   }
   return runs > 0;
+}
+
+/** Is `made` (`f()`, or `f` for trio and anyio) the first argument of `asyncio.run(...)` (`trio.run`, ...) in
+ *  synchronous code? */
+function runsOnNewLoop(model: SemanticModel, made: Node): boolean {
+  const runner = made.parent?.type === 'argument_list' && made.parent.namedChildren[0]?.id === made.id ? made.parent.parent : null;
+  return !!runner && NEW_LOOP_RUNNERS.has(model.callee(runner) ?? '') && !model.enclosingFunction(runner)?.isAsync;
+}
+
+/** A command-line tool's table of commands: `commands = {"auth": cmd_auth, ...}`, then only ever
+ *  `asyncio.run(commands[args.command](args))` in synchronous code. */
+function isRunCommand(model: SemanticModel, identifier: Node): boolean {
+  const pair = identifier.parent;
+  if (pair?.type !== 'pair' || pair.childForFieldName('value')?.id !== identifier.id || pair.parent?.type !== 'dictionary') return false;
+  const assignment = pair.parent.parent;
+  const table = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.id === pair.parent.id ? assignment.childForFieldName('left') : null;
+  if (table?.type !== 'identifier') return false;
+  const scope = model.scopes.scopeOf(table);
+  let uses = 0;
+  for (const use of model.identifiersNamed(table.text)) {
+    if (use.id === table.id || model.scopes.lookup(table.text, model.scopes.scopeOf(use))?.scope !== scope) continue;
+    const subscript = use.parent;
+    const call = subscript?.type === 'subscript' && subscript.childForFieldName('value')?.id === use.id ? subscript.parent : null;
+    if (call?.type !== 'call' || call.childForFieldName('function')?.id !== subscript!.id || !runsOnNewLoop(model, call)) return false;
+    uses++;
+  }
+  return uses > 0;
 }
