@@ -15,8 +15,8 @@ import { Budget, isStackOverflow, ruleTimeShareMs } from './limits.js';
 import { blankRanges, SyntaxRegions, tokenRuns } from './syntax-regions.js';
 import { describeStacked, describeTooDeep, Ranges, tooDeep } from './depth.js';
 import { summarizeModule, type BlockingProbe } from './model/module-summary.js';
-import type { FunctionSummary, ModuleSummary, ProjectIndexData } from './project/summary.js';
-import { importedModules } from './project/module-paths.js';
+import type { ModuleSummary } from './project/summary.js';
+import { callsProjectCoroutine } from './project/calls-into-index.js';
 
 /** Loop-blocking rules the summaries do not ask (see Engine.create). */
 const SUMMARY_BLIND_RULES: ReadonlySet<string> = new Set(['blocking-configured-call', 'blocking-via-helper']);
@@ -473,43 +473,6 @@ export function mightHaveFindings(content: string | Uint8Array, project: Project
   if (WORDS_OF_ASYNC_CODE.some((word) => (text !== null ? text.includes(word) : bytes!.includes(word)))) return true;
   const moduleName = path !== undefined && project.index && Object.hasOwn(project.index.moduleNames, path) ? project.index.moduleNames[path]! : null;
   return moduleName !== null && callsProjectCoroutine(text ?? bytes!.toString('latin1'), project.index!, moduleName, isPackagePath(path!));
-}
-
-/** The names (last parts) of each indexed module's coroutine functions and methods, per index. */
-const coroutinesByIndex = new WeakMap<ProjectIndexData, ReadonlyMap<string, ReadonlySet<string>>>();
-
-function coroutinesOf(index: ProjectIndexData): ReadonlyMap<string, ReadonlySet<string>> {
-  let byModule = coroutinesByIndex.get(index);
-  if (!byModule) {
-    const found = new Map<string, Set<string>>();
-    for (const [module, { summary }] of Object.entries(index.modules)) {
-      const names = new Set<string>();
-      const add = (functions: Record<string, FunctionSummary>) => {
-        for (const [name, fn] of Object.entries(functions)) if (fn.kind === 'coroutine') names.add(name.slice(name.lastIndexOf('.') + 1));
-      };
-      add(summary.functions);
-      for (const cls of Object.values(summary.classes)) add(cls.methods);
-      if (names.size > 0) found.set(module, names);
-    }
-    coroutinesByIndex.set(index, (byModule = found));
-  }
-  return byModule;
-}
-
-/** Does the text import a module of the index that defines coroutines (`from cylc.flow.command_polling import
- *  Poller`) and call one of them by name (`poller.poll()`)? A name alone is not enough: `run`, `get` and
- *  `close` are in most modules. (One re-exported through a package's `__init__` is missed.) */
-function callsProjectCoroutine(text: string, index: ProjectIndexData, moduleName: string, isPackage: boolean): boolean {
-  const byModule = coroutinesOf(index);
-  if (byModule.size === 0) return false;
-  const called = new Set<string>();
-  for (const imported of importedModules(text, moduleName, isPackage)) {
-    // `from pkg.mod import Name` reaches `pkg.mod.Name`: its module is `pkg.mod`.
-    const names = byModule.get(imported) ?? byModule.get(imported.slice(0, imported.lastIndexOf('.')));
-    for (const name of names ?? []) called.add(name);
-  }
-  for (const name of called) if (new RegExp(`\\b${name}\\s*\\(`).test(text)) return true;
-  return false;
 }
 
 /** Does the module import a library whose runtime enforces the rule (Home Assistant: blocking-file-io)? */
