@@ -16,7 +16,7 @@ export default defineRule({
   aliases: [],
   severity: 'warning',
   scope: 'coroutine',
-  what: 'Reports a consumer coroutine that calls `queue.task_done()` outside `finally`, after an await between `get()` and `task_done()` that can raise.',
+  what: 'Reports a consumer coroutine that calls `queue.task_done()` outside `finally`, after an await between `get()` and `task_done()` that can raise. Left alone: awaits inside a try that catches everything, of a sleep, or of a coroutine of the module that raises nothing and awaits only inside such a try; and a queue nothing joins (kept on `self` and never joined in the module, or made by the module, which has no `.join()` at all).',
   why: 'If processing the item raises, `task_done()` is skipped and the queue\'s count of unfinished items never reaches zero, so `await queue.join()` hangs forever. A `try/finally` marks the item done whatever happens.',
   bad: `import asyncio
 
@@ -58,12 +58,14 @@ async def consumer(queue: asyncio.Queue, client):
   },
 });
 
-/** A queue kept on `self` whose attribute this module never joins (no `.queue.join(` anywhere, nor a `join()`
- *  on a local name it was copied to, `q = self.queue`): a skipped `task_done()` only matters to `join()`, so
- *  nothing waits on the count (engineio's client calls `self.queue.task_done()` by habit and never joins it).
- *  A queue passed in is reported: its owner joins it. */
+/** A skipped `task_done()` only matters to `join()`: is the queue one nothing joins? A queue kept on `self` whose
+ *  attribute this module never joins (no `.queue.join(` anywhere, nor a `join()` on a local name it was copied
+ *  to, `q = self.queue`: engineio's client calls `self.queue.task_done()` by habit and never joins it), or a
+ *  queue handed to the worker in a module that makes its queues itself (`asyncio.Queue(...)`) and joins none
+ *  (no `.join()` anywhere: a string's `join` takes an argument). A queue made in another module is reported:
+ *  its owner may join it. */
 function neverJoined(queue: Node, model: SemanticModel): boolean {
-  if (queue.type !== 'attribute' || queue.childForFieldName('object')?.text !== 'self') return false;
+  if (queue.type !== 'attribute' || queue.childForFieldName('object')?.text !== 'self') return /\bQueue\s*\(/.test(model.source.text) && !/\.join\s*\(\s*\)/.test(model.source.text);
   const attribute = queue.childForFieldName('attribute')?.text;
   if (!attribute) return false;
   const text = model.source.text;
@@ -107,13 +109,27 @@ function isQuietAwait(point: Node, model: SemanticModel): boolean {
   if (point.type === 'await') {
     const call = point.namedChildren[0];
     const callee = call?.type === 'call' ? model.callee(call) ?? '' : '';
-    return ASYNC_SLEEP_FUNCTIONS.has(callee) || QUIET_METHODS.has(callee);
+    return ASYNC_SLEEP_FUNCTIONS.has(callee) || QUIET_METHODS.has(callee) || catchesItsOwnErrors(callee, model);
   }
   if (point.type === 'with_statement') {
     const managers = contextManagersOf(point);
     return managers.length > 0 && managers.every((m) => QUIET_CONTEXT_MANAGERS.has(model.typeOf(m) ?? ''));
   }
   return false;
+}
+
+/** A coroutine of this module that raises nothing and awaits only inside a try that catches everything
+ *  (`async def fetch(url): try: ... await response.text() ... except Exception: return url, None`): awaiting
+ *  it raises nothing but a cancellation. */
+function catchesItsOwnErrors(callee: string, model: SemanticModel): boolean {
+  const fn = callee ? model.definition(callee) : undefined;
+  if (!fn || !('isAsync' in fn) || !fn.isAsync || fn.isGenerator) return false;
+  const body = fn.node.childForFieldName('body');
+  if (!body) return false;
+  const own = (node: Node | null) => !!node && model.enclosingFunction(node) === fn;
+  if (body.descendantsOfType('raise_statement').some(own)) return false;
+  const points = model.awaitPointsIn(body).filter(own);
+  return points.length > 0 && points.every((point) => isGuarded(point, fn.node, model));
 }
 
 const CATCH_ALL = ['builtins.Exception', 'builtins.BaseException'];
