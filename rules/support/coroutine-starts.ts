@@ -46,6 +46,19 @@ export function isAwaitedOnlyByEndingTasks(fn: FunctionInfo, model: SemanticMode
   }));
 }
 
+/** Is the async generator function only ever called to hand the generator to another call
+ *  (`StreamingResponse(event_generator(), media_type="text/event-stream")`), never iterated here? Its consumer
+ *  is that callee (a framework's streaming response), which we do not see. */
+export function isOnlyHandedOnAsStream(fn: FunctionInfo, model: SemanticModel): boolean {
+  return remembered(fn, model, 'handed-on', () => everyUse(fn, model, (reference) => {
+    const call = reference.parent;
+    if (call?.type !== 'call' || call.childForFieldName('function')?.id !== reference.id) return false;
+    let parent = call.parent;
+    if (parent?.type === 'keyword_argument') parent = parent.parent;
+    return parent?.type === 'argument_list';
+  }));
+}
+
 /** `async def handle(reader, writer)` (or a method taking them after `self`): asyncio's stream-server callback,
  *  run as a task per connection (see CONNECTION_CALLBACK_PARAMETERS). */
 function isConnectionCallback(fn: FunctionInfo): boolean {

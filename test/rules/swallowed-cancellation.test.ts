@@ -259,4 +259,22 @@ async def main(queue):
     expect((await run(server('        await events(writer, queue)'))).map((f) => f.line)).toEqual([]);
     expect((await run(server('        while True:\n            await events(writer, queue)'))).map((f) => f.line)).toEqual([9]);
   });
+
+  it('leaves alone a stream generator only handed to a streaming response; not one this module iterates and goes on after', async () => {
+    const stream = (use: string) => `import asyncio
+
+
+async def events(queue):
+    try:
+        while True:
+            yield await queue.get()
+    except asyncio.CancelledError:
+        pass
+
+
+${use}
+`;
+    expect((await run(stream('def sse(queue):\n    return StreamingResponse(events(queue), media_type="text/event-stream")'))).map((f) => f.line)).toEqual([]);
+    expect((await run(stream('async def relay(queue, out):\n    async for item in events(queue):\n        await out.send(item)\n    await out.send("done")'))).map((f) => f.line)).toEqual([8]);
+  });
 });
