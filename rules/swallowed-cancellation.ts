@@ -68,8 +68,9 @@ async def worker(queue):
     // An async generator that stops streaming when its consumer goes away, closed (GeneratorExit) or cancelled,
     // as a server-sent-events stream does: ending is the answer to both.
     // So does one only handed to another call (`StreamingResponse(event_generator())`): its consumer is unseen.
-    if (after.kind === 'ends' && isAsyncGenerator(model.enclosingFunction(handler))
-      && (/\bGeneratorExit\b/.test(clauseText(handler)) || isOnlyHandedOnAsStream(model.enclosingFunction(handler)!, model))) return;
+    const generator = model.enclosingFunction(handler);
+    if (after.kind === 'ends' && generator && isAsyncGenerator(generator)
+      && (/\bGeneratorExit\b/.test(clauseText(handler)) || isOnlyHandedOnAsStream(generator, model))) return;
     const loss = whoSeesTheLoss(handler, after, model, caught.cancellation && !caught.everything && givesTheCancelledCallAResult(block, model));
     if (!loss) return;
     const fix = reRaiseFix(handler, block, caught, after.kind === 'ends' && after.directly, model);

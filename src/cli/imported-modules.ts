@@ -7,8 +7,7 @@ import type { ParallelAnalyzer } from '../analyzer/parallel.js';
 import { buildProjectIndex, type CheckedModule } from '../analyzer/project/build-index.js';
 import { ModulePaths, normalizedRoot } from '../analyzer/project/module-paths.js';
 import type { ProjectIndexData } from '../analyzer/project/summary.js';
-import { mightHaveFindings } from '../analyzer/engine.js';
-import { decodeSource } from '../analyzer/source-text.js';
+import { checkedModule } from '../analyzer/project/with-index.js';
 import type { SourceFile } from '../analyzer/types.js';
 import { diskModuleSource, findRepositoryRoot, repositoryPath } from './disk-modules.js';
 import { CACHE_FOLDER, DiskSummaryCache } from './summary-disk-cache.js';
@@ -31,13 +30,9 @@ export async function indexImportedModules(files: readonly SourceFile[], start: 
     if (file.path === '-') continue;
     const sourcePath = repositoryPath(file.path, cwd, root);
     if (sourcePath === null) continue;
-    // Only the imports of files that may hold a finding are followed. The others are named too: one that calls
-    // a coroutine the index holds (a sync script's `poller.poll()`) is analyzed after all (mightHaveFindings).
-    if (!mightHaveFindings(file.content)) {
-      checked.push({ path: file.path, sourcePath, text: '', followImports: false });
-      continue;
-    }
-    checked.push({ path: file.path, sourcePath, text: decodeSource(file.content).text });
+    const module = checkedModule(file.path, sourcePath, file.content);
+    checked.push(module);
+    if (module.followImports === false) continue;
     // A file that is no module under the source roots (`vendor/python3-httpx/httpx/_client.py`): the folder
     // above its outermost package is where Python finds it (an installed package, a monorepo's project).
     if (configured.moduleName(sourcePath) !== null) continue;
